@@ -1,0 +1,450 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../workers/env";
+import { decryptSecret } from "../workers/lib/secrets";
+import type { CallAttempt, CallEventMessage, CallRecordState } from "../workers/queue/messages";
+import type { RoutePlan, RouteStage } from "../workers/routing/decide";
+import { packedAgent } from "../workers/routing/packed-group";
+import { hubEventOf, newCallData, RETAIN_ENDED_MS, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
+import { CallOutbox, OUTBOX_RETRY_MS } from "./call/outbox";
+import type { HealthChange } from "./group-balancer";
+import type { HubEvent } from "./hub-events";
+import { migrateSql } from "./lib/sql-migrations";
+import { acceptCallViewer, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
+import { agentDialCxml, dialResultUrl, endCxml, trunkDialCxml } from "./logic/call-cxml";
+import { isTerminal, mapDialStatus, mapSessionStatus, transition, type CallEvent, type CallState } from "./logic/call-machine";
+
+export type { CallFacts, CdrInput, LifecycleResult, RouteAnswer, SessionUpdateInput } from "./call/model";
+
+const SCHEMA = [
+  `CREATE TABLE call (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL)`,
+  `CREATE TABLE outbox (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)`,
+] as const;
+
+
+/**
+ * One per call (named by Cloudonix's Session token, else CallSid): the call's state machine, its
+ * routing decision and attempts, and the outbox of its events. Cloudonix may repeat any webhook;
+ * each answer is stored under the request it answers, so a repeat gets the same CXML and
+ * changes nothing.
+ */
+export class CallSession extends DurableObject<Env> {
+  #call: CallData | null | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Events of the request in progress, for the tenant's live dashboards (not persisted). */
+  #hubEvents: HubEvent[] = [];
+  /** Events of the request in progress, serialised, written to the outbox by #save. */
+  #pendingEvents: { seq: number; body: string }[] = [];
+  #schemaReady = false;
+
+  readonly #outbox: CallOutbox;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#outbox = new CallOutbox(ctx.storage.sql, env.CALL_EVENTS);
+  }
+
+  /**
+   * The schema is created with the first save, in the same transaction, not in the constructor:
+   * an object asked about a call it does not have (a stray session update, a CDR for another
+   * tenant's call) then writes nothing, and a new call costs one commit instead of two.
+   */
+  #hasSchema(): boolean {
+    if (!this.#schemaReady) {
+      const found = this.ctx.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'call'").toArray().length > 0;
+      if (found) migrateSql(this.ctx.storage.sql, SCHEMA);
+      this.#schemaReady = found;
+    }
+    return this.#schemaReady;
+  }
+
+  /**
+   * Calls to other objects (the balancer) open this object's input gate, so a webhook repeated
+   * while the first is still being routed could interleave; requests are run one at a time.
+   */
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const start = () => {
+      // A request that failed half-way saved nothing; neither may its events survive it.
+      this.#pendingEvents = [];
+      this.#hubEvents = [];
+      return work();
+    };
+    const run = this.#queue.then(start, start);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  route(facts: CallFacts, plan: RoutePlan): Promise<RouteAnswer> {
+    return this.#serially(() => this.#route(facts, plan));
+  }
+
+  dialResult(attempt: number, dialStatus: string, plan: RoutePlan): Promise<RouteAnswer> {
+    return this.#serially(() => this.#dialResult(attempt, dialStatus, plan));
+  }
+
+  /** A Cloudonix session update; duplicates and late, out-of-order statuses change nothing. */
+  sessionUpdate(update: SessionUpdateInput): Promise<LifecycleResult> {
+    return this.#serially(() => this.#sessionUpdate(update));
+  }
+
+  /** The call's CDR: fills duration, billable seconds and disposition, and ends a call still open. */
+  cdr(cdr: CdrInput): Promise<LifecycleResult> {
+    return this.#serially(() => this.#cdr(cdr));
+  }
+
+  async #route(facts: CallFacts, plan: RoutePlan): Promise<RouteAnswer> {
+    const existing = this.#read();
+    if (existing) return { cxml: existing.responses.route ?? endCxml({ type: "hangup" }), state: existing.state, duplicate: true };
+    const now = Date.now();
+    const call = newCallData(facts, plan, now);
+    this.#apply(call, "route", "call.started", { direction: plan.direction, ruleId: plan.ruleId });
+    const cxml = await this.#advance(call, plan, 0);
+    call.responses.route = cxml;
+    return this.#commit(call, cxml, false);
+  }
+
+  /** Cloudonix called the Dial action: the attempt ended; fail over or finish. */
+  async #dialResult(attempt: number, dialStatus: string, plan: RoutePlan): Promise<RouteAnswer> {
+    const call = this.#read();
+    if (!call) return { cxml: endCxml({ type: "hangup" }), state: "completed", duplicate: false };
+    const key = `dial:${attempt}`;
+    const stored = call.responses[key];
+    if (stored) return { cxml: stored, state: call.state, duplicate: true };
+    const current = call.record.attempts.at(-1);
+    if (!current || current.n !== attempt || isTerminal(call.state)) {
+      call.trace.refused.push(`dial result for attempt ${attempt} ignored (current attempt ${current?.n ?? "none"}, state ${call.state})`);
+      const cxml = endCxml({ type: "hangup" });
+      call.responses[key] = cxml;
+      return this.#commit(call, cxml, true);
+    }
+    const now = Date.now();
+    current.endedAt = now;
+    current.dialStatus = dialStatus;
+    let cxml: string;
+    if (mapDialStatus(dialStatus) === "failed") {
+      current.outcome = "failed";
+      this.#apply(call, "dial_failed", "call.attempt_failed", { attempt, dialStatus, targetId: current.targetId });
+      cxml = await this.#advance(call, plan, call.stageIndex, current.kind === "agent" ? current.targetId : null);
+    } else {
+      // The leg was answered and has ended (or is reported alive): the agent did its job.
+      await this.#answered(call, call.record.answeredAt ?? current.startedAt, { attempt, targetId: current.targetId });
+      await this.#ended(call, "hangup", dialStatus, now);
+      cxml = endCxml({ type: "hangup" });
+    }
+    call.responses[key] = cxml;
+    return this.#commit(call, cxml, false);
+  }
+
+  async #sessionUpdate(update: SessionUpdateInput): Promise<LifecycleResult> {
+    const call = this.#read();
+    if (!call) return { known: false, state: null, applied: false };
+    const event = mapSessionStatus(update.status);
+    const before = call.seq;
+    if (event === "ring") this.#apply(call, "ring", "call.ringing", { status: update.status });
+    else if (event === "answer") await this.#answered(call, update.answeredAt, { status: update.status });
+    else if (event === "hangup" || event === "fail") await this.#ended(call, event, update.status, update.endedAt);
+    else call.trace.refused.push(`session status ${update.status} carries no call event`);
+    await this.#commit(call, "", false);
+    return { known: true, state: call.state, applied: call.seq > before };
+  }
+
+  async #cdr(cdr: CdrInput): Promise<LifecycleResult> {
+    const call = this.#read();
+    if (!call) return { known: false, state: null, applied: false };
+    const event = mapSessionStatus(cdr.status) ?? "fail";
+    if (!isTerminal(call.state)) {
+      if (cdr.answeredAt && event === "hangup") await this.#answered(call, cdr.answeredAt, { via: "cdr" });
+      await this.#ended(call, event === "hangup" ? "hangup" : "fail", cdr.status, cdr.endedAt);
+    }
+    const { record } = call;
+    record.disposition = cdr.disposition.toUpperCase();
+    if (cdr.durationSec !== undefined) record.durationSec = cdr.durationSec;
+    if (cdr.billableSec !== undefined) record.billableSec = cdr.billableSec;
+    if (cdr.answeredAt) record.answeredAt = cdr.answeredAt;
+    if (cdr.endedAt) record.endedAt = cdr.endedAt;
+    this.#queueEvent(call, "call.cdr", { disposition: record.disposition, durationSec: record.durationSec, billableSec: record.billableSec });
+    await this.#commit(call, "", false);
+    return { known: true, state: call.state, applied: true };
+  }
+
+  /** The dialled leg answered: the agent is healthy; its slot stays held until the call ends. */
+  async #answered(call: CallData, at: number | undefined, data: Record<string, unknown>): Promise<void> {
+    const wasConnected = call.state === "connected";
+    this.#apply(call, "answer", "call.answered", data);
+    if (wasConnected || call.state !== "connected") return;
+    if (at) call.record.answeredAt = at;
+    const attempt = call.record.attempts.at(-1);
+    if (attempt && !attempt.outcome) attempt.outcome = "answered";
+    if (call.slot) {
+      const change = await this.env.GROUP_BALANCER.getByName(call.slot.balancer).reportSuccess(call.slot.agentId);
+      this.#publishHealth(call, change ? [change] : []);
+    }
+  }
+
+  /** The call ended (whichever channel said so first): free the slot once, feed agent health. */
+  async #ended(call: CallData, event: "hangup" | "fail", status: string, at: number | undefined): Promise<void> {
+    if (isTerminal(call.state)) {
+      call.trace.refused.push(`call is ${call.state}; status ${status} is ignored`);
+      return;
+    }
+    const attempt = call.record.attempts.at(-1);
+    const answered = call.state === "connected";
+    // A session that fails while an agent is ringing is that agent's failure; a caller who hangs
+    // up before the answer is nobody's.
+    const result = answered ? "success" : event === "fail" && attempt && !attempt.outcome ? "failure" : null;
+    if (attempt && !attempt.outcome) {
+      attempt.outcome = answered ? "answered" : event === "fail" ? "failed" : "ended";
+      attempt.endedAt = at ?? Date.now();
+      attempt.dialStatus ??= status;
+    }
+    await this.#releaseSlot(call, answered ? null : result);
+    call.record.endReason = answered ? "completed" : event === "fail" ? status.toLowerCase() : "caller_hangup";
+    this.#apply(call, event, "call.ended", { reason: call.record.endReason, status });
+    if (at) {
+      call.record.endedAt = at;
+      if (call.record.answeredAt) call.record.durationSec = Math.max(0, Math.round((at - call.record.answeredAt) / 1000));
+    }
+  }
+
+  /** For tests and the records API: the call as this object knows it. */
+  async snapshot(): Promise<{ state: CallState; record: Omit<CallRecordState, "decision">; trace: CallData["trace"]; slot: CallData["slot"] } | null> {
+    const call = this.#read();
+    if (!call) return null;
+    // The record's decision is the trace itself; it travels once.
+    const { decision: _decision, ...record } = call.record;
+    return { state: call.state, record, trace: call.trace, slot: call.slot };
+  }
+
+  /** Per-call live view: a WebSocket upgrade forwarded by GET /api/realtime/calls/{callId} (lib/call-viewers.ts). */
+  async fetch(request: Request): Promise<Response> {
+    const call = this.#read();
+    if (!call) return acceptCallViewer(this.ctx, request, null);
+    const { decision: _decision, ...record } = call.record;
+    return acceptCallViewer(this.ctx, request, { state: call.state, seq: call.seq, record, trace: call.trace });
+  }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    onViewerMessage(ws, message);
+  }
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    onViewerClose(ws, code, reason);
+  }
+
+  async alarm(): Promise<void> {
+    // Alarms are rare: re-read storage rather than trust the in-memory copy.
+    this.#call = undefined;
+    const call = this.#read();
+    if (!call) return;
+    const now = Date.now();
+    if (!isTerminal(call.state) && now >= this.#silenceDeadline(call)) {
+      await this.#releaseSlot(call, null);
+      this.#apply(call, "time_out", "call.ended", { reason: "timeout", lastState: call.state });
+      call.record.endReason = "timeout";
+      this.#save(call);
+      await this.#publish(call.facts.tenantId);
+    } else if (isTerminal(call.state) && now >= call.lastActivityAt + RETAIN_ENDED_MS && this.#outbox.size() === 0) {
+      await this.ctx.storage.deleteAll();
+      this.#schemaReady = false;
+      this.#call = null;
+      return;
+    }
+    await this.#flushOutbox();
+    await this.#armAlarm(call);
+  }
+
+  /** Works through the plan from `stageIndex` until an attempt is dialled or the call ends. */
+  async #advance(call: CallData, plan: RoutePlan, stageIndex: number, failedAgentId: string | null = null): Promise<string> {
+    for (let index = stageIndex; index < plan.stages.length; index++) {
+      const stage = plan.stages[index]!;
+      const continuing = index === call.stageIndex && call.stageKey === stageKeyOf(stage);
+      if (!continuing) {
+        // Leaving a stage whose agent failed (or a plan that changed mid-call): free its slot.
+        if (call.slot) await this.#releaseSlot(call, failedAgentId ? "failure" : null);
+        failedAgentId = null;
+        call.stageIndex = index;
+        call.stageKey = stageKeyOf(stage);
+        call.candidates = [];
+        call.attemptsInStage = 0;
+      }
+      if (stage.kind === "end") return this.#end(call, stage);
+      if (stage.kind === "trunks") {
+        const trunk = continuing ? stage.trunks.find((t) => t.id === call.candidates[0]) : stage.trunks[0];
+        if (trunk) {
+          call.candidates = stage.trunks.slice(stage.trunks.indexOf(trunk) + 1).map((t) => t.id);
+          call.record.trunkId = trunk.id;
+          return this.#dial(call, stage.label, "trunk", trunk.id, trunk.name, null, undefined, (url) =>
+            trunkDialCxml(trunk.name, stage.destination, trunk.callerIdOverride, url),
+          );
+        }
+        continue;
+      }
+      const agentId = await this.#pickAgent(call, stage, continuing, failedAgentId);
+      failedAgentId = null;
+      if (agentId) {
+        const agent = packedAgent(stage.group.members, agentId);
+        if (!agent) throw new Error(`agent ${agentId} is not a member of ${stage.balancer}`);
+        const password = agent.passwordEnc ? await decryptSecret(agent.passwordEnc, this.env.ENCRYPTION_KEY) : undefined;
+        call.record.groupId = stage.groupId;
+        call.record.agentId = agentId;
+        return this.#dial(call, stage.label, "agent", agentId, agent.name, stage.groupId, agent.provider, (url) => agentDialCxml(agent, password, url));
+      }
+    }
+    return this.#end(call, { kind: "end", label: "clean hang-up", action: { type: "hangup" } });
+  }
+
+  async #pickAgent(call: CallData, stage: Extract<RouteStage, { kind: "group" }>, continuing: boolean, failedAgentId: string | null): Promise<string | null> {
+    const balancer = this.env.GROUP_BALANCER.getByName(stage.balancer);
+    if (!continuing) {
+      const outcome = await balancer.pick({ callKey: call.facts.callKey, group: stage.group, caller: call.facts.from });
+      call.trace.picks.push({ stage: stage.label, chosen: outcome.chosen, candidates: outcome.candidates, skipped: outcome.skipped.slice(0, 50), eligibleCount: outcome.eligibleCount, sticky: outcome.sticky });
+      call.candidates = outcome.candidates;
+      if (outcome.chosen) call.slot = { balancer: stage.balancer, agentId: outcome.chosen };
+      return outcome.chosen;
+    }
+    if (call.attemptsInStage >= stage.group.maxAttempts) {
+      await this.#releaseSlot(call, failedAgentId ? "failure" : null);
+      call.trace.picks.push({ stage: stage.label, chosen: null, skipped: [], candidates: [] });
+      return null;
+    }
+    const result = await balancer.failover({ callKey: call.facts.callKey, failedAgentId, group: stage.group, candidates: call.candidates });
+    if (failedAgentId) call.slot = null;
+    this.#publishHealth(call, result.healthChanges);
+    call.trace.picks.push({ stage: stage.label, chosen: result.chosen, skipped: result.skipped });
+    call.candidates = result.remaining;
+    if (result.chosen) call.slot = { balancer: stage.balancer, agentId: result.chosen };
+    return result.chosen;
+  }
+
+  #dial(call: CallData, stage: string, kind: CallAttempt["kind"], targetId: string, targetName: string, groupId: string | null, provider: string | undefined, render: (actionUrl: string) => string): string {
+    const n = call.record.attempts.length + 1;
+    call.attemptsInStage++;
+    call.record.attempts.push({ n, stage, kind, targetId, targetName, provider, groupId, startedAt: Date.now() });
+    this.#apply(call, "dial", "call.attempt_started", { attempt: n, kind, targetId, targetName });
+    return render(dialResultUrl(call.facts.baseUrl, n));
+  }
+
+  #end(call: CallData, stage: Extract<RouteStage, { kind: "end" }>): string {
+    const delivered = stage.action.type === "announcement";
+    call.record.endReason = call.record.attempts.length ? "all_attempts_failed" : stage.label.replace(/\s+/g, "_");
+    this.#apply(call, delivered ? "hangup" : "fail", "call.ended", { reason: call.record.endReason, action: stage.action.type });
+    return endCxml(stage.action);
+  }
+
+  async #releaseSlot(call: CallData, result: "success" | "failure" | null): Promise<void> {
+    const slot = call.slot;
+    if (!slot) return;
+    call.slot = null;
+    const released = await this.env.GROUP_BALANCER.getByName(slot.balancer).release(
+      call.facts.callKey,
+      result ? { agentId: slot.agentId, result } : undefined,
+    );
+    this.#publishHealth(call, released.healthChange ? [released.healthChange] : []);
+  }
+
+  #publishHealth(call: CallData, changes: HealthChange[]): void {
+    for (const change of changes) this.#queueEvent(call, "agent.health_changed", { ...change });
+  }
+
+  /** Applies a state-machine event; a refused transition is logged in the trace, never thrown. */
+  #apply(call: CallData, event: CallEvent, type: string, data: Record<string, unknown>): void {
+    const result = transition(call.state, event);
+    if (!result.ok) {
+      call.trace.refused.push(result.reason);
+      console.warn(`call ${call.facts.callKey}: ${result.reason}`);
+      return;
+    }
+    // Cloudonix repeats statuses; a repeat is not news.
+    if (result.next === call.state) return;
+    const now = Date.now();
+    call.state = result.next;
+    call.record.status = result.next;
+    if (result.next === "connected") call.record.answeredAt ??= now;
+    if (isTerminal(result.next)) {
+      call.record.endedAt = now;
+      call.record.durationSec ??= call.record.answeredAt ? Math.round((now - call.record.answeredAt) / 1000) : 0;
+    }
+    this.#queueEvent(call, type, { ...data, state: result.next });
+  }
+
+  #queueEvent(call: CallData, type: string, data: Record<string, unknown>): void {
+    call.seq++;
+    call.lastActivityAt = Date.now();
+    call.record.decision = call.trace;
+    const message: CallEventMessage = {
+      kind: "call_event",
+      tenantId: call.facts.tenantId,
+      callId: call.facts.callKey,
+      seq: call.seq,
+      type,
+      at: call.lastActivityAt,
+      data,
+      record: call.record,
+    };
+    // Kept until #save, so the events land in the same storage transaction as their state.
+    this.#pendingEvents.push({ seq: message.seq, body: JSON.stringify(message) });
+    this.#hubEvents.push(hubEventOf(call, type, data));
+  }
+
+  async #commit(call: CallData, cxml: string, duplicate: boolean): Promise<RouteAnswer> {
+    this.#save(call);
+    await this.#armAlarm(call);
+    // Delivery is off the answer's path; the alarm retries whatever this flush cannot send.
+    this.ctx.waitUntil(this.#flushOutbox());
+    this.ctx.waitUntil(this.#publish(call.facts.tenantId));
+    return { cxml, state: call.state, duplicate };
+  }
+
+  /** Live dashboards are best effort: a missed event shows as a sequence gap and clients resync. */
+  async #publish(tenantId: string): Promise<void> {
+    const events = this.#hubEvents;
+    this.#hubEvents = [];
+    if (!events.length) return;
+    // The call's own viewers first (same order as committed); #call holds the state just saved.
+    broadcastToViewers(this.ctx, events, this.#call?.seq ?? events.length, this.#call ? isTerminal(this.#call.state) : false);
+    try {
+      await this.env.TENANT_HUB.getByName(tenantId).publish(events);
+    } catch (err) {
+      console.warn(`call events: live publish failed: ${(err as Error).message}`);
+    }
+  }
+
+  async #flushOutbox(): Promise<void> {
+    if (await this.#outbox.flush()) return;
+    const alarm = await this.ctx.storage.getAlarm();
+    const retryAt = Date.now() + OUTBOX_RETRY_MS;
+    if (alarm === null || alarm > retryAt) await this.ctx.storage.setAlarm(retryAt);
+  }
+
+  #silenceDeadline(call: CallData): number {
+    return silenceDeadline(call, Number(this.env.CALL_TIMEOUT_SECONDS) * 1000);
+  }
+
+  async #armAlarm(call: CallData): Promise<void> {
+    const due = isTerminal(call.state) ? call.lastActivityAt + RETAIN_ENDED_MS : this.#silenceDeadline(call);
+    const outboxRetry = this.#outbox.size() > 0 ? Date.now() + OUTBOX_RETRY_MS : Infinity;
+    await this.ctx.storage.setAlarm(Math.min(due, outboxRetry));
+  }
+
+  #read(): CallData | null {
+    if (this.#call === undefined) {
+      if (!this.#hasSchema()) return null;
+      const row = this.ctx.storage.sql.exec<{ data: string }>("SELECT data FROM call WHERE id = 1").toArray()[0];
+      this.#call = row ? (JSON.parse(row.data) as CallData) : null;
+    }
+    // A copy, so a request that fails half-way leaves the stored state untouched.
+    return this.#call ? structuredClone(this.#call) : null;
+  }
+
+  /** One write of the state and its new events, which the runtime commits as one transaction. */
+  #save(call: CallData): void {
+    if (!this.#schemaReady) {
+      migrateSql(this.ctx.storage.sql, SCHEMA);
+      this.#schemaReady = true;
+    }
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO call (id, data) VALUES (1, ?)", JSON.stringify(call));
+    for (const event of this.#pendingEvents) this.#outbox.add(event.seq, event.body);
+    this.#pendingEvents = [];
+    this.#call = structuredClone(call);
+  }
+}
+

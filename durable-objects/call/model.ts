@@ -1,0 +1,147 @@
+import { newId } from "../../workers/lib/ids";
+import type { CallRecordState } from "../../workers/queue/messages";
+import type { DecisionTrace, RoutePlan, RouteStage } from "../../workers/routing/decide";
+import type { MemberTrace } from "../group-balancer";
+import type { HubEvent, LiveCallSummary } from "../hub-events";
+import { DIAL_TIMEOUT_SECONDS } from "../logic/call-cxml";
+import type { CallState } from "../logic/call-machine";
+
+/** What a CallSession stores and answers: the call's facts, state, record and trace. */
+
+/** Ringing with no dial result for this long means Cloudonix lost the leg. */
+export const RINGING_SILENCE_MS = (DIAL_TIMEOUT_SECONDS + 90) * 1000;
+/** Ended calls keep their state this long, so late duplicates still get the same answer. */
+export const RETAIN_ENDED_MS = 24 * 3_600_000;
+
+export interface CallFacts {
+  tenantId: string;
+  callKey: string;
+  callSid: string | null;
+  session: string | null;
+  from: string;
+  to: string;
+  callerName: string | null;
+  baseUrl: string;
+}
+
+export interface SessionUpdateInput {
+  status: string;
+  answeredAt?: number;
+  endedAt?: number;
+}
+
+export interface CdrInput {
+  disposition: string;
+  /** The session status the disposition stands for (completed, busy, noanswer, …). */
+  status: string;
+  durationSec?: number;
+  billableSec?: number;
+  answeredAt?: number;
+  endedAt?: number;
+}
+
+export interface LifecycleResult {
+  known: boolean;
+  state: CallState | null;
+  applied: boolean;
+}
+
+export interface RouteAnswer {
+  cxml: string;
+  state: CallState;
+  duplicate: boolean;
+}
+
+export interface PickTrace {
+  stage: string;
+  chosen: string | null;
+  candidates?: string[];
+  skipped: MemberTrace[];
+  eligibleCount?: number;
+  sticky?: boolean;
+}
+
+export interface CallData {
+  facts: CallFacts;
+  state: CallState;
+  seq: number;
+  record: CallRecordState;
+  trace: DecisionTrace & { picks: PickTrace[]; refused: string[] };
+  stageIndex: number;
+  stageKey: string | null;
+  candidates: string[];
+  attemptsInStage: number;
+  slot: { balancer: string; agentId: string } | null;
+  responses: Record<string, string>;
+  lastActivityAt: number;
+}
+
+export function newCallData(facts: CallFacts, plan: RoutePlan, now: number): CallData {
+  return {
+    facts,
+    state: "initiated",
+    seq: 0,
+    record: {
+      recordId: newId("cal", now),
+      direction: plan.direction,
+      fromNumber: facts.from,
+      toNumber: facts.to,
+      callerName: facts.callerName,
+      status: "initiated",
+      disposition: null,
+      endReason: null,
+      ruleId: plan.ruleId,
+      groupId: null,
+      agentId: null,
+      trunkId: null,
+      attempts: [],
+      decision: null,
+      startedAt: now,
+      answeredAt: null,
+      endedAt: null,
+      durationSec: null,
+      billableSec: null,
+    },
+    trace: { ...plan.trace, picks: [], refused: [] },
+    stageIndex: 0,
+    stageKey: null,
+    candidates: [],
+    attemptsInStage: 0,
+    slot: null,
+    responses: {},
+    lastActivityAt: now,
+  };
+}
+
+/** When a live call that hears nothing more is ended by the alarm. */
+export function silenceDeadline(call: CallData, connectedTimeoutMs: number): number {
+  return call.lastActivityAt + (call.state === "connected" ? connectedTimeoutMs : RINGING_SILENCE_MS);
+}
+
+const CALL_EVENT_TYPES: Record<string, string> = { "call.started": "call.started", "call.ended": "call.ended" };
+
+export function hubEventOf(call: CallData, type: string, data: Record<string, unknown>): HubEvent {
+  const { record } = call;
+  if (!type.startsWith("call.")) return { type, at: call.lastActivityAt, data: { ...data, callId: call.facts.callKey } };
+  const live: LiveCallSummary = {
+    callId: call.facts.callKey,
+    recordId: record.recordId,
+    state: call.state,
+    direction: record.direction,
+    from: record.fromNumber,
+    to: record.toNumber,
+    ruleId: record.ruleId,
+    groupId: record.groupId,
+    agentId: record.agentId,
+    trunkId: record.trunkId,
+    attempt: record.attempts.length,
+    startedAt: record.startedAt,
+    answeredAt: record.answeredAt,
+    endedAt: record.endedAt,
+  };
+  return { type: CALL_EVENT_TYPES[type] ?? "call.updated", at: call.lastActivityAt, data: { ...live, event: type, detail: data } };
+}
+
+export function stageKeyOf(stage: RouteStage): string {
+  return stage.kind === "group" ? `group:${stage.balancer}` : stage.kind === "trunks" ? `trunks:${stage.ruleId}` : `end:${stage.label}`;
+}

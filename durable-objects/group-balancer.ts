@@ -1,0 +1,334 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../workers/env";
+import { migrateSql } from "./lib/sql-migrations";
+import { HEALTHY, hourOf, isHealthy, recordOutcome, windowSum, type AgentHealth } from "./logic/health";
+import { unpackMembers, type PackedMembers } from "../workers/routing/packed-group";
+import { emptyRotation, pick, type AgentCounters, type PickMember, type RotationState, type SkipReason, type Strategy } from "./logic/strategies";
+
+const SCHEMA = [
+  `CREATE TABLE rotation (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)`,
+  `CREATE TABLE active_calls (call_key TEXT PRIMARY KEY, agent_id TEXT NOT NULL, claimed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)`,
+  `CREATE TABLE window_counts (agent_id TEXT NOT NULL, hour INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (agent_id, hour))`,
+  `CREATE TABLE health (agent_id TEXT PRIMARY KEY, consecutive_failures INTEGER NOT NULL, unhealthy_until INTEGER NOT NULL)`,
+  `CREATE TABLE sticky (caller TEXT PRIMARY KEY, agent_id TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
+  `CREATE TABLE totals (agent_id TEXT PRIMARY KEY, picks INTEGER NOT NULL DEFAULT 0, successes INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0)`,
+] as const;
+
+/** Window buckets are kept for the longest window a group may configure. */
+const MAX_WINDOW_HOURS = 168;
+/** A claimed slot whose call never reports its end is freed after this long. */
+const DEFAULT_CLAIM_TTL_MS = 4 * 3_600_000;
+
+export interface BalancerGroup {
+  id: string;
+  strategy: Strategy;
+  rollingWindowHours: number;
+  maxAttempts: number;
+  stickyTtlSeconds: number | null;
+  members: PackedMembers;
+}
+
+export interface PickRequest {
+  callKey: string;
+  group: BalancerGroup;
+  caller?: string;
+  /** Explain: compute the decision, change nothing. */
+  dryRun?: boolean;
+  claimTtlMs?: number;
+}
+
+export interface MemberTrace {
+  agentId: string;
+  reason: SkipReason;
+}
+
+export interface PickOutcome {
+  chosen: string | null;
+  /** Failover order after `chosen`, capped to the group's max attempts. */
+  candidates: string[];
+  skipped: MemberTrace[];
+  eligibleCount: number;
+  sticky: boolean;
+  duplicate: boolean;
+}
+
+export interface FailoverRequest {
+  callKey: string;
+  failedAgentId: string | null;
+  group: BalancerGroup;
+  candidates: string[];
+  claimTtlMs?: number;
+}
+
+export interface HealthChange {
+  agentId: string;
+  healthy: boolean;
+}
+
+export interface AgentLiveStats {
+  agentId: string;
+  active: number;
+  windowCount: number;
+  healthy: boolean;
+  consecutiveFailures: number;
+  unhealthyUntil: number | null;
+  picks: number;
+  successes: number;
+  failures: number;
+}
+
+/**
+ * One per agent group (or per directly targeted agent, named "agent:<id>"): serialises every
+ * pick of the group so rotation pointers, rolling load windows, live call counts, health and
+ * sticky callers stay exact under any concurrency. The member list arrives with each request
+ * (from the routing snapshot), so the balancer never routes to an agent that was removed.
+ */
+export class GroupBalancer extends DurableObject<Env> {
+  #rotation: RotationState = emptyRotation();
+  #activeByCall = new Map<string, { agentId: string; expiresAt: number }>();
+  #activeByAgent = new Map<string, number>();
+  #windows = new Map<string, Map<number, number>>();
+  #health = new Map<string, AgentHealth>();
+  #unpacked: { key: string; members: PickMember[] } | null = null;
+  /** The alarm currently set, so picks need not ask storage for it. */
+  #alarmAt: number | null | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      migrateSql(ctx.storage.sql, SCHEMA);
+      this.#load();
+    });
+  }
+
+  /** Picks the agent for a call and claims its slot; a repeated pick for the same call is free. */
+  async pick(request: PickRequest): Promise<PickOutcome> {
+    const now = Date.now();
+    this.#expireClaims(now);
+    const existing = this.#activeByCall.get(request.callKey);
+    if (existing && !request.dryRun) {
+      return { chosen: existing.agentId, candidates: [], skipped: [], eligibleCount: 0, sticky: false, duplicate: true };
+    }
+    const { group } = request;
+    const result = pick(group.strategy, this.#members(group), (id) => this.#counters(id, group, now), this.#rotation);
+    let order = result.order;
+    let sticky = false;
+    const stickyAgent = group.stickyTtlSeconds && request.caller ? this.#stickyAgent(request.caller, now) : null;
+    if (stickyAgent && order.includes(stickyAgent)) {
+      order = [stickyAgent, ...order.filter((id) => id !== stickyAgent)];
+      sticky = true;
+    }
+    const chosen = order[0] ?? null;
+    const outcome: PickOutcome = {
+      chosen,
+      candidates: order.slice(1, Math.max(1, group.maxAttempts)),
+      skipped: result.skipped,
+      eligibleCount: order.length,
+      sticky,
+      duplicate: false,
+    };
+    if (request.dryRun || !chosen) return outcome;
+
+    // A sticky pick leaves the rotation where it was, so other callers keep their exact shares.
+    if (!sticky) this.#saveRotation(result.rotation);
+    this.#claim(request.callKey, chosen, now, request.claimTtlMs);
+    if (group.stickyTtlSeconds && request.caller) {
+      this.ctx.storage.sql.exec(
+        "INSERT OR REPLACE INTO sticky (caller, agent_id, expires_at) VALUES (?, ?, ?)",
+        request.caller,
+        chosen,
+        now + group.stickyTtlSeconds * 1000,
+      );
+    }
+    await this.#armAlarm();
+    return outcome;
+  }
+
+  /**
+   * The dialled agent failed: free its slot, count the failure, and claim the first remaining
+   * candidate that is still eligible now (capacity and health may have changed since the pick).
+   */
+  async failover(request: FailoverRequest): Promise<{ chosen: string | null; skipped: MemberTrace[]; remaining: string[]; healthChanges: HealthChange[] }> {
+    const now = Date.now();
+    this.#expireClaims(now);
+    const healthChanges: HealthChange[] = [];
+    if (request.failedAgentId) {
+      this.#release(request.callKey);
+      const change = this.#recordOutcome(request.failedAgentId, "failure", now);
+      if (change) healthChanges.push(change);
+    }
+    const members = new Map(this.#members(request.group).map((m) => [m.agentId, m]));
+    const skipped: MemberTrace[] = [];
+    for (let i = 0; i < request.candidates.length; i++) {
+      const agentId = request.candidates[i]!;
+      const member = members.get(agentId);
+      const reason = member ? this.#ineligibility(member, request.group, now) : "disabled";
+      if (reason) {
+        skipped.push({ agentId, reason });
+        continue;
+      }
+      this.#claim(request.callKey, agentId, now, request.claimTtlMs);
+      await this.#armAlarm();
+      return { chosen: agentId, skipped, remaining: request.candidates.slice(i + 1), healthChanges };
+    }
+    return { chosen: null, skipped, remaining: [], healthChanges };
+  }
+
+  /** The call reached the agent (or ended well): restore its health. Keeps the slot. */
+  async reportSuccess(agentId: string): Promise<HealthChange | null> {
+    return this.#recordOutcome(agentId, "success", Date.now());
+  }
+
+  /** The call ended: free its slot. Idempotent, so every end channel may call it. */
+  async release(callKey: string, outcome?: { agentId: string; result: "success" | "failure" }): Promise<{ released: boolean; healthChange: HealthChange | null }> {
+    const released = this.#release(callKey);
+    const healthChange = outcome ? this.#recordOutcome(outcome.agentId, outcome.result, Date.now()) : null;
+    return { released, healthChange };
+  }
+
+  async stats(windowHours = 24): Promise<AgentLiveStats[]> {
+    const now = Date.now();
+    this.#expireClaims(now);
+    const totals = new Map(
+      this.ctx.storage.sql
+        .exec<{ agent_id: string; picks: number; successes: number; failures: number }>("SELECT * FROM totals")
+        .toArray()
+        .map((row) => [row.agent_id, row]),
+    );
+    const ids = new Set([...totals.keys(), ...this.#activeByAgent.keys(), ...this.#health.keys(), ...this.#windows.keys()]);
+    return [...ids].sort().map((agentId) => {
+      const health = this.#health.get(agentId) ?? HEALTHY;
+      const total = totals.get(agentId);
+      return {
+        agentId,
+        active: this.#activeByAgent.get(agentId) ?? 0,
+        windowCount: windowSum(this.#windows.get(agentId), windowHours, now),
+        healthy: isHealthy(health, now),
+        consecutiveFailures: health.consecutiveFailures,
+        unhealthyUntil: health.unhealthyUntil > now ? health.unhealthyUntil : null,
+        picks: total?.picks ?? 0,
+        successes: total?.successes ?? 0,
+        failures: total?.failures ?? 0,
+      };
+    });
+  }
+
+  async alarm(): Promise<void> {
+    this.#alarmAt = null;
+    const now = Date.now();
+    this.#expireClaims(now);
+    this.ctx.storage.sql.exec("DELETE FROM sticky WHERE expires_at <= ?", now);
+    const oldestHour = hourOf(now) - MAX_WINDOW_HOURS;
+    this.ctx.storage.sql.exec("DELETE FROM window_counts WHERE hour < ?", oldestHour);
+    for (const buckets of this.#windows.values()) for (const hour of buckets.keys()) if (hour < oldestHour) buckets.delete(hour);
+    await this.#armAlarm();
+  }
+
+  /** Unpacked once per configuration version, not once per call. */
+  #members(group: BalancerGroup): PickMember[] {
+    if (this.#unpacked?.key !== group.members.key) this.#unpacked = { key: group.members.key, members: unpackMembers(group.members) };
+    return this.#unpacked.members;
+  }
+
+  #counters(agentId: string, group: BalancerGroup, now: number): AgentCounters {
+    return {
+      active: this.#activeByAgent.get(agentId) ?? 0,
+      windowCount: group.strategy === "load_balanced" ? windowSum(this.#windows.get(agentId), group.rollingWindowHours, now) : 0,
+      healthy: isHealthy(this.#health.get(agentId) ?? HEALTHY, now),
+    };
+  }
+
+  #ineligibility(member: PickMember, group: BalancerGroup, now: number): SkipReason | null {
+    const counters = this.#counters(member.agentId, group, now);
+    if (!member.enabled) return "disabled";
+    if (member.weight <= 0) return "zero_weight";
+    if (!counters.healthy) return "unhealthy";
+    if (member.capacity !== null && counters.active >= member.capacity) return "at_capacity";
+    return null;
+  }
+
+  #claim(callKey: string, agentId: string, now: number, ttlMs = DEFAULT_CLAIM_TTL_MS): void {
+    const expiresAt = now + ttlMs;
+    const sql = this.ctx.storage.sql;
+    sql.exec("INSERT OR REPLACE INTO active_calls (call_key, agent_id, claimed_at, expires_at) VALUES (?, ?, ?, ?)", callKey, agentId, now, expiresAt);
+    const hour = hourOf(now);
+    sql.exec("INSERT INTO window_counts (agent_id, hour, count) VALUES (?, ?, 1) ON CONFLICT (agent_id, hour) DO UPDATE SET count = count + 1", agentId, hour);
+    sql.exec("INSERT INTO totals (agent_id, picks) VALUES (?, 1) ON CONFLICT (agent_id) DO UPDATE SET picks = picks + 1", agentId);
+    this.#activeByCall.set(callKey, { agentId, expiresAt });
+    this.#activeByAgent.set(agentId, (this.#activeByAgent.get(agentId) ?? 0) + 1);
+    let buckets = this.#windows.get(agentId);
+    if (!buckets) this.#windows.set(agentId, (buckets = new Map()));
+    buckets.set(hour, (buckets.get(hour) ?? 0) + 1);
+  }
+
+  #release(callKey: string): boolean {
+    const claim = this.#activeByCall.get(callKey);
+    if (!claim) return false;
+    this.ctx.storage.sql.exec("DELETE FROM active_calls WHERE call_key = ?", callKey);
+    this.#activeByCall.delete(callKey);
+    const remaining = (this.#activeByAgent.get(claim.agentId) ?? 1) - 1;
+    if (remaining > 0) this.#activeByAgent.set(claim.agentId, remaining);
+    else this.#activeByAgent.delete(claim.agentId);
+    return true;
+  }
+
+  #expireClaims(now: number): void {
+    for (const [callKey, claim] of this.#activeByCall) if (claim.expiresAt <= now) this.#release(callKey);
+  }
+
+  #recordOutcome(agentId: string, result: "success" | "failure", now: number): HealthChange | null {
+    const { health, changed } = recordOutcome(this.#health.get(agentId) ?? HEALTHY, result, now);
+    this.#health.set(agentId, health);
+    const sql = this.ctx.storage.sql;
+    sql.exec(
+      "INSERT OR REPLACE INTO health (agent_id, consecutive_failures, unhealthy_until) VALUES (?, ?, ?)",
+      agentId,
+      health.consecutiveFailures,
+      health.unhealthyUntil,
+    );
+    const column = result === "success" ? "successes" : "failures";
+    sql.exec(`INSERT INTO totals (agent_id, ${column}) VALUES (?, 1) ON CONFLICT (agent_id) DO UPDATE SET ${column} = ${column} + 1`, agentId);
+    return changed ? { agentId, healthy: changed === "became_healthy" } : null;
+  }
+
+  #stickyAgent(caller: string, now: number): string | null {
+    const row = this.ctx.storage.sql
+      .exec<{ agent_id: string; expires_at: number }>("SELECT agent_id, expires_at FROM sticky WHERE caller = ?", caller)
+      .toArray()[0];
+    return row && row.expires_at > now ? row.agent_id : null;
+  }
+
+  #saveRotation(rotation: RotationState): void {
+    this.#rotation = rotation;
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO rotation (id, state) VALUES (1, ?)", JSON.stringify(rotation));
+  }
+
+  async #armAlarm(): Promise<void> {
+    let next = Infinity;
+    for (const claim of this.#activeByCall.values()) next = Math.min(next, claim.expiresAt);
+    if (next === Infinity) return;
+    if (this.#alarmAt === undefined) this.#alarmAt = await this.ctx.storage.getAlarm();
+    if (this.#alarmAt === null || this.#alarmAt > next) {
+      await this.ctx.storage.setAlarm(next);
+      this.#alarmAt = next;
+    }
+  }
+
+  #load(): void {
+    const sql = this.ctx.storage.sql;
+    const rotation = sql.exec<{ state: string }>("SELECT state FROM rotation WHERE id = 1").toArray()[0];
+    if (rotation) this.#rotation = JSON.parse(rotation.state) as RotationState;
+    for (const row of sql.exec<{ call_key: string; agent_id: string; expires_at: number }>("SELECT call_key, agent_id, expires_at FROM active_calls")) {
+      this.#activeByCall.set(row.call_key, { agentId: row.agent_id, expiresAt: row.expires_at });
+      this.#activeByAgent.set(row.agent_id, (this.#activeByAgent.get(row.agent_id) ?? 0) + 1);
+    }
+    for (const row of sql.exec<{ agent_id: string; hour: number; count: number }>("SELECT agent_id, hour, count FROM window_counts")) {
+      let buckets = this.#windows.get(row.agent_id);
+      if (!buckets) this.#windows.set(row.agent_id, (buckets = new Map()));
+      buckets.set(row.hour, row.count);
+    }
+    for (const row of sql.exec<{ agent_id: string; consecutive_failures: number; unhealthy_until: number }>("SELECT * FROM health")) {
+      this.#health.set(row.agent_id, { consecutiveFailures: row.consecutive_failures, unhealthyUntil: row.unhealthy_until });
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The life of one call as a pure transition table. CallSession applies every webhook, dial
+ * callback and session update through `transition`; a refused event is a duplicate or a late
+ * arrival, and is recorded and ignored rather than treated as an error.
+ */
+
+export type CallState = "initiated" | "routing" | "ringing" | "connected" | "completed" | "failed" | "timeout";
+export type CallEvent = "route" | "dial" | "ring" | "answer" | "dial_failed" | "hangup" | "fail" | "time_out";
+
+export const CALL_STATES: readonly CallState[] = ["initiated", "routing", "ringing", "connected", "completed", "failed", "timeout"];
+export const CALL_EVENTS: readonly CallEvent[] = ["route", "dial", "ring", "answer", "dial_failed", "hangup", "fail", "time_out"];
+
+export const TERMINAL: ReadonlySet<CallState> = new Set<CallState>(["completed", "failed", "timeout"]);
+
+export function isTerminal(s: CallState): boolean {
+  return TERMINAL.has(s);
+}
+
+type NonTerminal = "initiated" | "routing" | "ringing" | "connected";
+
+/**
+ * Missing entries are refused. Choices the table makes:
+ * - `time_out` ends any live call: the CallSession alarm fires only when nothing else did.
+ * - `hangup` before an answer (initiated, routing, ringing) is the caller giving up: completed.
+ * - `fail` after `answer` gives `completed`, not `failed`: the call was delivered to an agent and
+ *   talked; a session that ends in an error afterwards is still a call that was answered, and
+ *   counting it as failed would feed agent health with failures the agent did not cause.
+ * - `ring` while ringing and `answer` while connected are idempotent, since Cloudonix reports the
+ *   same status several times.
+ * - `dial_failed` while ringing goes back to routing: the next candidate is dialled.
+ */
+const TABLE: Record<NonTerminal, Partial<Record<CallEvent, CallState>>> = {
+  initiated: { route: "routing", hangup: "completed", fail: "failed", time_out: "timeout" },
+  routing: { dial: "ringing", hangup: "completed", fail: "failed", time_out: "timeout" },
+  ringing: {
+    ring: "ringing",
+    answer: "connected",
+    dial_failed: "routing",
+    hangup: "completed",
+    fail: "failed",
+    time_out: "timeout",
+  },
+  connected: { answer: "connected", hangup: "completed", fail: "completed", time_out: "timeout" },
+};
+
+export function transition(
+  state: CallState,
+  event: CallEvent,
+): { ok: true; next: CallState } | { ok: false; reason: string } {
+  if (state === "completed" || state === "failed" || state === "timeout") {
+    return { ok: false, reason: `call is ${state}; "${event}" is ignored` };
+  }
+  const next = TABLE[state][event];
+  if (next === undefined) return { ok: false, reason: `call is ${state}; "${event}" is not allowed` };
+  return { ok: true, next };
+}
+
+/**
+ * Cloudonix session statuses (session-update webhook, REFERENCE §2) as call events. They describe
+ * the whole session, not one dial attempt, so a terminal status ends the call:
+ * - new, processing: the session exists, nothing to apply → null
+ * - ringing → ring
+ * - connected, answer, answered → answer
+ * - completed, external (handed off outside Cloudonix) → hangup
+ * - busy, noanswer/no-answer, cancel/canceled/cancelled, nocredit, congestion, error, failed → fail
+ *   (after an answer the table turns `fail` into completed)
+ * - anything else → null: an unknown status must not move a call.
+ */
+const SESSION_STATUS: Record<string, CallEvent | null> = {
+  new: null,
+  processing: null,
+  ringing: "ring",
+  connected: "answer",
+  answer: "answer",
+  answered: "answer",
+  completed: "hangup",
+  external: "hangup",
+  busy: "fail",
+  noanswer: "fail",
+  "no-answer": "fail",
+  cancel: "fail",
+  canceled: "fail",
+  cancelled: "fail",
+  nocredit: "fail",
+  congestion: "fail",
+  error: "fail",
+  failed: "fail",
+};
+
+export function mapSessionStatus(status: string): CallEvent | null {
+  const key = status.trim().toLowerCase();
+  return Object.hasOwn(SESSION_STATUS, key) ? (SESSION_STATUS[key] ?? null) : null;
+}
+
+export type DialOutcome = "answered" | "failed" | "in_progress";
+
+/**
+ * A Dial `action` callback's DialCallStatus (else CallStatus), REFERENCE §1.2:
+ * - completed, answered: the agent answered and the leg ended normally → answered
+ * - queued, ringing, in-progress: the leg is still alive → in_progress
+ * - busy, no-answer, failed, canceled, unknown → failed (opbx also treats unknown as a failed
+ *   attempt); so is any unrecognised or missing value, because failing over is safer than
+ *   leaving the caller in silence.
+ */
+const DIAL_STATUS: Record<string, DialOutcome> = {
+  completed: "answered",
+  answered: "answered",
+  queued: "in_progress",
+  ringing: "in_progress",
+  "in-progress": "in_progress",
+  busy: "failed",
+  "no-answer": "failed",
+  noanswer: "failed",
+  failed: "failed",
+  canceled: "failed",
+  cancelled: "failed",
+  unknown: "failed",
+};
+
+export function mapDialStatus(status: string): DialOutcome {
+  const key = status.trim().toLowerCase();
+  return Object.hasOwn(DIAL_STATUS, key) ? (DIAL_STATUS[key] ?? "failed") : "failed";
+}

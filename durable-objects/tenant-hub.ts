@@ -1,0 +1,322 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../workers/env";
+import { CLOSE, ClientMessage, PING, PONG, REALTIME_PROTOCOL, type EventMessage, type HelloMessage, type ServerMessage } from "../workers/protocol/realtime";
+import type { HubEvent, LiveCallSummary } from "./hub-events";
+import { migrateSql } from "./lib/sql-migrations";
+import { closeQuietly, isUpgrade, viewerOf } from "./lib/viewer-identity";
+import { liveSummaryOf, registryAction, resumePlan, socketVerdict, type SocketState } from "./logic/hub-logic";
+
+const SCHEMA = [
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+  "CREATE TABLE events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, body TEXT NOT NULL)",
+  "CREATE TABLE live_calls (call_id TEXT PRIMARY KEY, at INTEGER NOT NULL, started_at INTEGER NOT NULL, checked_at INTEGER NOT NULL, body TEXT NOT NULL)",
+  "CREATE TABLE ended_calls (call_id TEXT PRIMARY KEY, at INTEGER NOT NULL)",
+  "CREATE TABLE used_tickets (nonce TEXT PRIMARY KEY, exp INTEGER NOT NULL)",
+] as const;
+
+/** Events kept for replay to clients that reconnect. */
+const RING = 2_000;
+const MAX_REPLAY = 1_000;
+export const HEARTBEAT_MS = 30_000;
+const IDLE_MS = 90_000;
+export const MAX_IN_FLIGHT = 500;
+const ACK_EVERY = 100;
+const MAX_SOCKETS = 500;
+const SNAPSHOT_PART = 200;
+const TOMBSTONE_MS = 3_600_000;
+/** A live call with no news for this long is checked against its CallSession. */
+const STALE_CALL_MS = 10 * 60_000;
+const EVENT_TYPE = /^[a-z][a-z_]*\.[a-z_.]+$/;
+
+interface Attachment extends SocketState {
+  userId: string;
+  role: string;
+  sessionId: string;
+}
+
+/**
+ * One per tenant (named by the tenant id): numbers every event the tenant's calls and
+ * configuration publish, keeps the registry of live calls, and fans events out to the
+ * tenant's dashboards over hibernating WebSockets. Sockets of one tenant only ever reach this
+ * object, so nothing of another tenant can reach them.
+ */
+export class TenantHub extends DurableObject<Env> {
+  #seq = 0;
+  #epoch = "";
+  #attachments = new Map<WebSocket, Attachment>();
+  /** Changes each time the object is constructed (after eviction or hibernation). */
+  readonly #instance = crypto.randomUUID();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    void ctx.blockConcurrencyWhile(async () => {
+      migrateSql(ctx.storage.sql, SCHEMA);
+      const meta = new Map(ctx.storage.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
+      this.#seq = Number(meta.get("seq") ?? 0);
+      this.#epoch = meta.get("epoch") ?? crypto.randomUUID().slice(0, 8);
+      if (!meta.has("epoch")) ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('epoch', ?)", this.#epoch);
+    });
+  }
+
+  /** Numbers, records and fans out events; updates the live-call registry from call.* events. */
+  async publish(events: HubEvent[]): Promise<{ seq: number }> {
+    if (!Array.isArray(events)) return { seq: this.#seq };
+    const sql = this.ctx.storage.sql;
+    const bodies: string[] = [];
+    for (const event of events.slice(0, 200)) {
+      if (!event || typeof event.type !== "string" || !EVENT_TYPE.test(event.type) || typeof event.data !== "object" || event.data === null) {
+        console.warn(`hub: dropped a malformed event ${JSON.stringify(event)?.slice(0, 200)}`);
+        continue;
+      }
+      const at = Number.isFinite(event.at) ? event.at : Date.now();
+      const message: EventMessage = { type: event.type, seq: ++this.#seq, at, data: event.data };
+      const body = JSON.stringify(message);
+      sql.exec("INSERT INTO events (seq, at, body) VALUES (?, ?, ?)", message.seq, at, body);
+      this.#register(event, at);
+      bodies.push(body);
+    }
+    if (!bodies.length) return { seq: this.#seq };
+    sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', ?)", String(this.#seq));
+    sql.exec("DELETE FROM events WHERE seq <= ?", this.#seq - RING);
+    this.#fanOut(bodies);
+    await this.#armAlarm();
+    return { seq: this.#seq };
+  }
+
+  /** The live calls, oldest first, as of `seq`. */
+  async liveCalls(): Promise<{ epoch: string; seq: number; calls: LiveCallSummary[] }> {
+    return { epoch: this.#epoch, seq: this.#seq, calls: this.#liveCalls() };
+  }
+
+  async hasLiveCall(callId: string): Promise<boolean> {
+    return this.ctx.storage.sql.exec("SELECT 1 FROM live_calls WHERE call_id = ?", callId).toArray().length > 0;
+  }
+
+  /** Marks a realtime ticket used; false when it already was (tickets are single-use). */
+  async consumeTicket(nonce: string, expiresAt: number): Promise<boolean> {
+    return this.ctx.storage.sql.exec("INSERT OR IGNORE INTO used_tickets (nonce, exp) VALUES (?, ?)", nonce, expiresAt).rowsWritten > 0;
+  }
+
+  /** Liveness probe used by tests and health tooling. */
+  async ping(): Promise<{ ok: true; name: string | undefined; instance: string; seq: number; sockets: number }> {
+    return { ok: true, name: this.ctx.id.name, instance: this.#instance, seq: this.#seq, sockets: this.ctx.getWebSockets().length };
+  }
+
+  /** The WebSocket upgrade forwarded by GET /api/realtime once the Worker has authenticated the user. */
+  async fetch(request: Request): Promise<Response> {
+    if (!isUpgrade(request)) return new Response("Expected a WebSocket upgrade", { status: 426 });
+    const viewer = viewerOf(request);
+    if (!viewer) return new Response("Missing viewer identity", { status: 400 });
+    if (this.ctx.id.name !== undefined && viewer.tenantId !== this.ctx.id.name) return new Response("Wrong tenant", { status: 403 });
+    const now = Date.now();
+    if (this.ctx.getWebSockets().length >= MAX_SOCKETS) return new Response("Too many live connections for this tenant", { status: 503 });
+
+    const url = new URL(request.url);
+    const since = url.searchParams.has("since") ? Number(url.searchParams.get("since")) : null;
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, ["dashboard"]);
+    const attachment: Attachment = {
+      userId: viewer.userId,
+      role: viewer.role,
+      sessionId: viewer.sessionId,
+      sessionExpiresAt: viewer.sessionExpiresAt,
+      connectedAt: now,
+      lastSeen: now,
+      acked: since !== null && Number.isInteger(since) && since >= 0 && since <= this.#seq ? since : this.#seq,
+    };
+    this.#save(server, attachment);
+    const hello: HelloMessage = { type: "hello", protocol: REALTIME_PROTOCOL, epoch: this.#epoch, seq: this.#seq, heartbeatSec: HEARTBEAT_MS / 1000, ackEvery: ACK_EVERY, maxInFlight: MAX_IN_FLIGHT };
+    server.send(JSON.stringify(hello));
+    if (since !== null && Number.isInteger(since) && since >= 0) this.#catchUp(server, since, url.searchParams.get("epoch") ?? undefined);
+    else this.#sendSnapshot(server);
+    await this.#armAlarm();
+    const headers = viewer.protocol ? { "Sec-WebSocket-Protocol": viewer.protocol } : undefined;
+    return new Response(null, { status: 101, webSocket: client, headers });
+  }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (typeof message !== "string" || message.length > 4_096) return this.#reject(ws, "messages are small JSON text frames");
+    let parsed;
+    try {
+      parsed = ClientMessage.safeParse(JSON.parse(message));
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success) return this.#reject(ws, 'expected {"type":"ping"}, {"type":"ack","seq":n} or {"type":"resume","since":n}');
+    const state = this.#state(ws);
+    state.lastSeen = Date.now();
+    const msg = parsed.data;
+    if (msg.type === "ping") ws.send(PONG);
+    else if (msg.type === "ack") state.acked = Math.max(state.acked, Math.min(msg.seq, this.#seq));
+    else this.#catchUp(ws, msg.since, msg.epoch);
+    this.#save(ws, state);
+  }
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.#attachments.delete(ws);
+    closeQuietly(ws, code, reason);
+  }
+
+  async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    this.#attachments.delete(ws);
+    console.warn(`hub ${this.ctx.id.name}: socket error: ${(error as Error)?.message ?? String(error)}`);
+  }
+
+  /** Heartbeats, dropping dead, slow or expired sockets, housekeeping and live-call checks. */
+  async alarm(): Promise<void> {
+    const now = Date.now();
+    const heartbeat = JSON.stringify({ type: "heartbeat", seq: this.#seq, at: now } satisfies ServerMessage);
+    for (const ws of this.ctx.getWebSockets()) {
+      const state = this.#state(ws);
+      const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+      if (pinged > state.lastSeen) state.lastSeen = pinged;
+      const verdict = socketVerdict(state, this.#seq, now, { maxInFlight: MAX_IN_FLIGHT, idleMs: IDLE_MS });
+      if (verdict.keep) this.#send(ws, heartbeat);
+      else this.#close(ws, verdict.code, verdict.reason);
+    }
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM used_tickets WHERE exp < ?", now);
+    sql.exec("DELETE FROM ended_calls WHERE at < ?", now - TOMBSTONE_MS);
+    await this.#reconcileStaleCalls(now);
+    await this.#armAlarm(true);
+  }
+
+  #register(event: HubEvent, at: number): void {
+    const summary = liveSummaryOf(event);
+    if (!summary) return;
+    const sql = this.ctx.storage.sql;
+    const current = sql.exec<{ at: number }>("SELECT at FROM live_calls WHERE call_id = ?", summary.callId).toArray()[0] ?? null;
+    const tombstoned = sql.exec("SELECT 1 FROM ended_calls WHERE call_id = ?", summary.callId).toArray().length > 0;
+    const action = registryAction(summary, event.type, current, tombstoned, at);
+    if (action === "end") {
+      sql.exec("DELETE FROM live_calls WHERE call_id = ?", summary.callId);
+      sql.exec("INSERT OR REPLACE INTO ended_calls (call_id, at) VALUES (?, ?)", summary.callId, Date.now());
+    } else if (action === "upsert") {
+      sql.exec(
+        "INSERT OR REPLACE INTO live_calls (call_id, at, started_at, checked_at, body) VALUES (?, ?, ?, ?, ?)",
+        summary.callId,
+        at,
+        summary.startedAt,
+        Date.now(),
+        JSON.stringify(summary),
+      );
+    }
+  }
+
+  #liveCalls(): LiveCallSummary[] {
+    return this.ctx.storage.sql
+      .exec<{ body: string }>("SELECT body FROM live_calls ORDER BY started_at, call_id")
+      .toArray()
+      .map((row) => JSON.parse(row.body) as LiveCallSummary);
+  }
+
+  #sendSnapshot(ws: WebSocket): void {
+    const calls = this.#liveCalls();
+    const parts = Math.max(1, Math.ceil(calls.length / SNAPSHOT_PART));
+    for (let part = 0; part < parts; part++) {
+      const slice = calls.slice(part * SNAPSHOT_PART, (part + 1) * SNAPSHOT_PART);
+      this.#send(ws, JSON.stringify({ type: "snapshot", epoch: this.#epoch, seq: this.#seq, calls: slice, part: part + 1, parts } satisfies ServerMessage));
+    }
+  }
+
+  /** Replays what a client missed after `since`, or tells it to resync and sends a snapshot. */
+  #catchUp(ws: WebSocket, since: number, epoch: string | undefined): void {
+    const oldest = this.ctx.storage.sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM events").one().seq;
+    const plan = resumePlan(since, epoch, { seq: this.#seq, epoch: this.#epoch, oldestBuffered: oldest }, MAX_REPLAY);
+    const state = this.#state(ws);
+    if (plan.kind === "replay") {
+      for (const row of this.ctx.storage.sql.exec<{ body: string }>("SELECT body FROM events WHERE seq > ? ORDER BY seq", plan.after)) this.#send(ws, row.body);
+    } else if (plan.kind === "resync") {
+      this.#send(ws, JSON.stringify({ type: "resync", seq: this.#seq, reason: plan.reason } satisfies ServerMessage));
+      this.#sendSnapshot(ws);
+    }
+    state.acked = Math.max(plan.kind === "replay" ? plan.after : this.#seq, 0);
+    this.#save(ws, state);
+  }
+
+  #fanOut(bodies: string[]): void {
+    const now = Date.now();
+    for (const ws of this.ctx.getWebSockets()) {
+      const verdict = socketVerdict(this.#state(ws), this.#seq, now, { maxInFlight: MAX_IN_FLIGHT, idleMs: Number.POSITIVE_INFINITY });
+      if (!verdict.keep) {
+        this.#close(ws, verdict.code, verdict.reason);
+        continue;
+      }
+      for (const body of bodies) if (!this.#send(ws, body)) break;
+    }
+  }
+
+  /** Calls whose end never reached the hub (a lost publish) are checked with their CallSession. */
+  async #reconcileStaleCalls(now: number): Promise<void> {
+    const tenantId = this.ctx.id.name;
+    if (!tenantId) return;
+    const stale = this.ctx.storage.sql
+      .exec<{ call_id: string; body: string }>("SELECT call_id, body FROM live_calls WHERE checked_at < ? ORDER BY checked_at LIMIT 20", now - STALE_CALL_MS)
+      .toArray();
+    for (const row of stale) {
+      let ended = false;
+      try {
+        const snapshot = (await this.env.CALL_SESSION.getByName(`${tenantId}:${row.call_id}`).snapshot()) as { state: string } | null;
+        ended = !snapshot || ["completed", "failed", "timeout"].includes(snapshot.state);
+      } catch (err) {
+        console.warn(`hub: could not check call ${row.call_id}: ${(err as Error).message}`);
+        continue;
+      }
+      if (!ended) {
+        this.ctx.storage.sql.exec("UPDATE live_calls SET checked_at = ? WHERE call_id = ?", now, row.call_id);
+        continue;
+      }
+      const summary = JSON.parse(row.body) as LiveCallSummary;
+      await this.publish([{ type: "call.ended", at: now, data: { ...summary, state: summary.state, endedAt: now, event: "call.ended", detail: { reason: "reconciled" } } }]);
+    }
+  }
+
+  async #armAlarm(fromAlarm = false): Promise<void> {
+    const sockets = this.ctx.getWebSockets().length > 0;
+    const calls = this.ctx.storage.sql.exec("SELECT 1 FROM live_calls LIMIT 1").toArray().length > 0;
+    const due = sockets ? Date.now() + HEARTBEAT_MS : calls ? Date.now() + STALE_CALL_MS : null;
+    if (due === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (fromAlarm || current === null || current > due) await this.ctx.storage.setAlarm(due);
+  }
+
+  #state(ws: WebSocket): Attachment {
+    let state = this.#attachments.get(ws);
+    if (!state) {
+      // After hibernation the map is empty: the socket's attachment survived with it.
+      state = ws.deserializeAttachment() as Attachment;
+      this.#attachments.set(ws, state);
+    }
+    return state;
+  }
+
+  #save(ws: WebSocket, state: Attachment): void {
+    this.#attachments.set(ws, state);
+    ws.serializeAttachment(state);
+  }
+
+  #send(ws: WebSocket, body: string): boolean {
+    try {
+      ws.send(body);
+      return true;
+    } catch {
+      this.#close(ws, 1011, "send failed");
+      return false;
+    }
+  }
+
+  #close(ws: WebSocket, code: number, reason: string): void {
+    this.#attachments.delete(ws);
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  #reject(ws: WebSocket, message: string): void {
+    this.#send(ws, JSON.stringify({ type: "error", code: "INVALID_MESSAGE", message } satisfies ServerMessage));
+    this.#close(ws, CLOSE.invalid, "invalid message");
+  }
+}

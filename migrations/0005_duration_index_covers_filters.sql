@@ -1,0 +1,2 @@
+DROP INDEX `call_records_tenant_duration_idx` ON `call_records`;--> statement-breakpoint
+CREATE INDEX `call_records_tenant_duration_idx` ON `call_records` (`tenant_id`,`duration_sec`,`id`,`started_at`,`answered_at`,`direction`,`group_id`,`agent_id`);

@@ -1,0 +1,9 @@
+# Local service settings shared by the scripts (and mirrored in wrangler.toml's localConnectionString).
+DB_NAME=${DB_NAME:-cxlb}
+DB_TEST_NAME=${DB_TEST_NAME:-cxlb_test}
+DB_USER=${DB_USER:-cxlb}
+DB_PASSWORD=${DB_PASSWORD:-cxlb-local-pw}
+REDIS_PORT=${REDIS_PORT:-6379}
+UPSTASH_URL=${UPSTASH_URL:-http://127.0.0.1:8079}
+UPSTASH_TOKEN=${UPSTASH_TOKEN:-local-upstash-token}
+export DB_NAME DB_TEST_NAME DB_USER DB_PASSWORD REDIS_PORT UPSTASH_URL UPSTASH_TOKEN

@@ -1,0 +1,12 @@
+import type { Env as WorkerEnv } from "../workers/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      TEST_DATABASE_URL: string;
+    }
+    interface GlobalProps {
+      mainModule: typeof import("../workers/index");
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, it } from "vitest";
+
+const run = promisify(execFile);
+const outdir = mkdtempSync(join(tmpdir(), "cxlb-dry-run-"));
+
+describe("wrangler deploy --dry-run", () => {
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("bundles the Worker with every binding and exports the Durable Object classes", async ({ expect }) => {
+    const { stdout } = await run("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
+      maxBuffer: 10 * 1024 * 1024,
+    });
+    expect(stdout).toContain("--dry-run: exiting now.");
+    for (const binding of ["GROUP_BALANCER", "CALL_SESSION", "TENANT_HUB", "HYPERDRIVE", "CALL_EVENTS", "EXPORTS"]) {
+      expect(stdout).toContain(binding);
+    }
+    const bundle = readdirSync(outdir).find((name) => name.endsWith(".js"));
+    expect(bundle).toBeTruthy();
+    const code = readFileSync(join(outdir, bundle!), "utf8");
+    for (const cls of ["GroupBalancer", "CallSession", "TenantHub"]) {
+      expect(code).toMatch(new RegExp(`export\\s*\\{[^}]*\\b${cls}\\b`));
+    }
+  });
+});

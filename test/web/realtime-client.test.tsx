@@ -1,0 +1,82 @@
+import { describe, expect, it, vi } from "vitest";
+import { RealtimeClient } from "../../web/src/realtime/client";
+
+class FakeSocket {
+  static last: FakeSocket | null = null;
+  readyState = 1;
+  sent: string[] = [];
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: ((e: { code: number }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.last = this;
+  }
+  send(text: string) {
+    this.sent.push(text);
+  }
+  close() {}
+  receive(message: object) {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+}
+
+async function connected() {
+  const client = new RealtimeClient({ authorize: async () => ({ url: "ws://x/api/realtime?ticket=t" }), WebSocketImpl: FakeSocket as unknown as typeof WebSocket, minDelayMs: 10, maxDelayMs: 40 });
+  const events: number[] = [];
+  const states: string[] = [];
+  let snapshot: unknown[] = [];
+  client.subscribe({ onEvent: (e) => events.push(e.seq), onState: (s) => states.push(s), onSnapshot: (calls) => (snapshot = calls) });
+  client.start();
+  await vi.waitFor(() => expect(FakeSocket.last).not.toBeNull());
+  const ws = FakeSocket.last!;
+  ws.receive({ type: "hello", protocol: "cxlb.v1", epoch: "e1", seq: 5, heartbeatSec: 30, ackEvery: 2, maxInFlight: 100 });
+  ws.receive({ type: "snapshot", epoch: "e1", seq: 5, calls: [{ callId: "c1" }], part: 1, parts: 1 });
+  return { client, ws, events, states, snapshot: () => snapshot };
+}
+
+describe("realtime client", () => {
+  it("applies the snapshot and events in sequence, acking as asked", async () => {
+    const { ws, events, states, snapshot } = await connected();
+    expect(states).toContain("open");
+    expect(snapshot()).toEqual([{ callId: "c1" }]);
+    ws.receive({ type: "call.started", seq: 6, at: 1, data: {} });
+    ws.receive({ type: "call.ended", seq: 7, at: 2, data: {} });
+    ws.receive({ type: "call.ended", seq: 7, at: 2, data: {} });
+    expect(events).toEqual([6, 7]);
+    expect(ws.sent).toContain(JSON.stringify({ type: "ack", seq: 7 }));
+  });
+
+  it("asks for missed events when it sees a gap, and applies the replay", async () => {
+    FakeSocket.last = null;
+    const { ws, events } = await connected();
+    ws.receive({ type: "call.started", seq: 9, at: 1, data: {} });
+    expect(events).toEqual([]);
+    expect(ws.sent).toContain(JSON.stringify({ type: "resume", since: 5, epoch: "e1" }));
+    ws.receive({ type: "call.started", seq: 6, at: 1, data: {} });
+    ws.receive({ type: "call.updated", seq: 7, at: 1, data: {} });
+    expect(events).toEqual([6, 7]);
+  });
+
+  it("resumes after a heartbeat shows it fell behind", async () => {
+    FakeSocket.last = null;
+    const { ws } = await connected();
+    ws.receive({ type: "heartbeat", seq: 8, at: 1 });
+    expect(ws.sent).toContain(JSON.stringify({ type: "resume", since: 5, epoch: "e1" }));
+  });
+
+  it("reconnects with backoff and resumes from the last sequence", async () => {
+    FakeSocket.last = null;
+    const { ws, states } = await connected();
+    ws.onclose?.({ code: 1006 });
+    expect(states.at(-1)).toBe("reconnecting");
+    await vi.waitFor(() => expect(FakeSocket.last).not.toBe(ws), { timeout: 1000 });
+    expect(FakeSocket.last!.url).toContain("since=5");
+    expect(FakeSocket.last!.url).toContain("epoch=e1");
+  });
+
+  it("stays offline when the server says the session ended", async () => {
+    FakeSocket.last = null;
+    const { ws, states } = await connected();
+    ws.onclose?.({ code: 4001 });
+    expect(states.at(-1)).toBe("offline");
+  });
+});

@@ -1,0 +1,48 @@
+import { env, exports } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, it } from "vitest";
+import type { CallSession } from "../../durable-objects/call-session";
+import { createRoutingFixture, voiceBody, webhookInit } from "./helpers/routing-fixture";
+
+const VOICE = "https://router.test/api/webhooks/voice-application";
+
+describe("CallSession", () => {
+  it("ends a call that goes silent by alarm, and frees the agent's slot", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1, capacity: 1 });
+    const body = voiceBody(f);
+    await exports.default.fetch(VOICE, webhookInit(f, body));
+    const stub = env.CALL_SESSION.getByName(`${f.tenantId}:${body.Session}`) as DurableObjectStub<CallSession>;
+    expect((await stub.snapshot())?.state).toBe("ringing");
+    // Age the call past its ringing deadline, as if Cloudonix never called back.
+    await runInDurableObject(stub, (_instance, state) => {
+      const row = state.storage.sql.exec<{ data: string }>("SELECT data FROM call WHERE id = 1").one();
+      const data = JSON.parse(row.data);
+      data.lastActivityAt -= 60 * 60 * 1000;
+      state.storage.sql.exec("UPDATE call SET data = ? WHERE id = 1", JSON.stringify(data));
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const after = await stub.snapshot();
+    expect(after?.state).toBe("timeout");
+    expect(after?.record.endReason).toBe("timeout");
+    expect(after?.slot).toBeNull();
+    expect((await env.GROUP_BALANCER.getByName(f.groupId).stats())[0]).toMatchObject({ active: 0 });
+  });
+
+  it("refuses invalid transitions without failing the request, and logs them in the trace", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1 });
+    const body = voiceBody(f);
+    await exports.default.fetch(VOICE, webhookInit(f, body));
+    const stub = env.CALL_SESSION.getByName(`${f.tenantId}:${body.Session}`) as DurableObjectStub<CallSession>;
+    await stub.sessionUpdate({ status: "completed" });
+    const late = await stub.sessionUpdate({ status: "connected" });
+    expect(late).toEqual({ known: true, state: "completed", applied: false });
+    const snap = await stub.snapshot();
+    expect(snap?.trace.refused).toContain('call is completed; "answer" is ignored');
+  });
+
+  it("answers an unknown call as unknown, without creating state", async ({ expect }) => {
+    const stub = env.CALL_SESSION.getByName(`nobody:${crypto.randomUUID()}`) as DurableObjectStub<CallSession>;
+    expect(await stub.sessionUpdate({ status: "ringing" })).toEqual({ known: false, state: null, applied: false });
+    expect(await stub.snapshot()).toBeNull();
+  });
+});

@@ -1,0 +1,95 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { and, eq } from "drizzle-orm";
+import { describe, it } from "vitest";
+import worker from "../../workers/index";
+import { callEvents, callRecords, deadLetters } from "../../workers/db/schema";
+import type { CallEventMessage } from "../../workers/queue/messages";
+import type { Env } from "../../workers/env";
+import { envWith } from "./helpers/app";
+import { withDb } from "./helpers/db";
+import { createRoutingFixture } from "./helpers/routing-fixture";
+
+function callEvent(tenantId: string, callId: string, seq: number, status: string): CallEventMessage {
+  return {
+    kind: "call_event",
+    tenantId,
+    callId,
+    seq,
+    type: seq === 1 ? "call.started" : "call.updated",
+    at: 1_760_000_000_000 + seq,
+    data: { seq },
+    record: {
+      recordId: `cal_${callId.slice(0, 20)}`,
+      direction: "inbound",
+      fromNumber: "14155550100",
+      toNumber: "18005550199",
+      callerName: null,
+      status,
+      disposition: null,
+      endReason: null,
+      ruleId: null,
+      groupId: null,
+      agentId: null,
+      trunkId: null,
+      attempts: [],
+      decision: { seq },
+      startedAt: 1_760_000_000_000,
+      answeredAt: null,
+      endedAt: status === "completed" ? 1_760_000_060_000 : null,
+      durationSec: null,
+      billableSec: null,
+    },
+  };
+}
+
+async function deliver(queue: string, bodies: unknown[], useEnv: Env = env) {
+  const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `${queue}-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, useEnv);
+  return getQueueResult(batch, ctx);
+}
+
+const rowsOf = (tenantId: string, callId: string) =>
+  withDb(async (db) => ({
+    record: (await db.select().from(callRecords).where(and(eq(callRecords.tenantId, tenantId), eq(callRecords.callId, callId))))[0],
+    events: await db.select().from(callEvents).where(and(eq(callEvents.tenantId, tenantId), eq(callEvents.callId, callId))),
+  }));
+
+describe("the call-events queue consumer", () => {
+  it("stores events once and keeps the newest record state, whatever the delivery order", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 0 });
+    const callId = crypto.randomUUID().replace(/-/g, "");
+    const result = await deliver("call-events", [callEvent(f.tenantId, callId, 3, "completed"), callEvent(f.tenantId, callId, 1, "routing")]);
+    expect(result.explicitAcks).toHaveLength(2);
+    // Redelivered, and an older event arriving late.
+    await deliver("call-events", [callEvent(f.tenantId, callId, 1, "routing"), callEvent(f.tenantId, callId, 2, "ringing")]);
+    const { record, events } = await rowsOf(f.tenantId, callId);
+    expect(record).toMatchObject({ status: "completed", lastSeq: 3, decision: { seq: 3 } });
+    expect(events.map((e) => e.seq).sort()).toEqual([1, 2, 3]);
+  });
+
+  it("retries the whole batch when MySQL is unreachable", async ({ expect }) => {
+    const broken = envWith({ HYPERDRIVE: { host: "127.0.0.1", port: 1, user: "x", password: "x", database: "x", connectionString: "" } });
+    const result = await deliver("call-events", [callEvent("t", "c", 1, "routing")], broken);
+    expect(result.retryBatch.retry).toBe(true);
+  });
+
+  it("retries messages it does not understand, so they end in the dead-letter queue", async ({ expect }) => {
+    const result = await deliver("call-events", [{ kind: "mystery" }]);
+    expect(result.retryMessages).toHaveLength(1);
+  });
+
+  it("parks dead-lettered messages in MySQL, once", async ({ expect }) => {
+    const marker = crypto.randomUUID();
+    const batch = createMessageBatch("call-events-dlq", [{ id: `dlq-${marker}`, timestamp: new Date(), attempts: 6, body: { kind: "mystery", marker } }]);
+    for (let i = 0; i < 2; i++) {
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env);
+      await getQueueResult(batch, ctx);
+    }
+    const rows = await withDb((db) => db.select().from(deadLetters).where(eq(deadLetters.messageId, `dlq-${marker}`)));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ queue: "call-events-dlq", attempts: 6, body: { kind: "mystery", marker } });
+  });
+});

@@ -1,0 +1,97 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import react from "@vitejs/plugin-react";
+
+const abs = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+const db = {
+  user: process.env.DB_USER ?? "cxlb",
+  password: process.env.DB_PASSWORD ?? "cxlb-local-pw",
+  name: process.env.DB_TEST_NAME ?? "cxlb_test",
+};
+export const TEST_DATABASE_URL = `mysql://${db.user}:${db.password}@127.0.0.1:3306/${db.name}`;
+
+/** Bindings for tests: the test database, fixed test secrets, the local Upstash bridge. */
+const testBindings = {
+  ENVIRONMENT: "test",
+  ENCRYPTION_KEY: "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=",
+  TOKEN_SIGNING_KEY: "test-only-token-signing-key-0123456789abcdef",
+  UPSTASH_REDIS_REST_URL: process.env.UPSTASH_URL ?? "http://127.0.0.1:8079",
+  UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_TOKEN ?? "local-upstash-token",
+  TEST_DATABASE_URL,
+};
+
+export default defineConfig({
+  // mysql2's dual CJS/ESM dependencies resolve to the wrong build inside the Workers pool
+  // (toolchain-feasibility §4); point them at their CommonJS entry points.
+  resolve: {
+    alias: {
+      "lru.min": abs("./node_modules/lru.min/lib/index.js"),
+      "sql-escaper": abs("./node_modules/sql-escaper/lib/index.js"),
+      long: abs("./node_modules/long/umd/index.js"),
+      "node:process": abs("./test/shims/process.cjs"),
+    },
+  },
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["test/unit/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          environment: "node",
+          include: ["test/integration/**/*.test.ts"],
+          env: { TEST_DATABASE_URL },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            main: "./workers/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: testBindings,
+              hyperdrives: { HYPERDRIVE: TEST_DATABASE_URL },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // The SPA's components (web/) in a simulated DOM.
+        plugins: [react()],
+        test: {
+          name: "web",
+          environment: "happy-dom",
+          include: ["test/web/**/*.test.tsx"],
+          setupFiles: ["test/web/setup.tsx"],
+        },
+      },
+      {
+        // The built SPA in Debian's headless Chromium against `wrangler dev` (test/e2e/stack.ts).
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/e2e/global-setup.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

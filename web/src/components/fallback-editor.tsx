@@ -1,0 +1,61 @@
+import { Group, Select, Stack, TextInput } from "@mantine/core";
+import { TargetSelect } from "./target-select";
+
+export type Fallback =
+  | { type: "agent" | "group"; id: string }
+  | { type: "hangup" }
+  | { type: "reject"; reason?: "rejected" | "busy" | "congestion" | "failed" }
+  | { type: "announcement"; text: string; voice?: string; language?: string }
+  | null;
+
+const KINDS = [
+  { value: "none", label: "None (tenant default)" },
+  { value: "target", label: "Another agent or group" },
+  { value: "hangup", label: "Hang up" },
+  { value: "reject", label: "Reject" },
+  { value: "announcement", label: "Play an announcement" },
+];
+
+/** Where a call goes when its target cannot take it. */
+export function FallbackEditor({ value, onChange, error, disabled, noneLabel }: { value: Fallback; onChange(value: Fallback): void; error?: string; disabled?: boolean; noneLabel?: string }) {
+  const kind = !value ? "none" : value.type === "agent" || value.type === "group" ? "target" : value.type;
+  const kinds = noneLabel ? KINDS.map((k) => (k.value === "none" ? { ...k, label: noneLabel } : k)) : KINDS;
+  return (
+    <Stack gap="xs">
+      <Group grow align="flex-start">
+        <Select
+          label="Fallback"
+          description="When the target cannot take the call"
+          data={kinds}
+          value={kind}
+          disabled={disabled}
+          allowDeselect={false}
+          onChange={(next) => {
+            if (next === "none") onChange(null);
+            else if (next === "target") onChange({ type: "group", id: "" });
+            else if (next === "hangup") onChange({ type: "hangup" });
+            else if (next === "reject") onChange({ type: "reject", reason: "rejected" });
+            else if (next === "announcement") onChange({ type: "announcement", text: "" });
+          }}
+          error={kind === "none" ? error : undefined}
+        />
+        {value && (value.type === "agent" || value.type === "group") && (
+          <TargetSelect label="Fallback target" value={value.id ? value : null} onChange={(t) => onChange(t ?? { type: "group", id: "" })} error={error} disabled={disabled} />
+        )}
+        {value?.type === "reject" && (
+          <Select
+            label="Reject as"
+            data={["rejected", "busy", "congestion", "failed"]}
+            value={value.reason ?? "rejected"}
+            allowDeselect={false}
+            disabled={disabled}
+            onChange={(reason) => onChange({ type: "reject", reason: (reason ?? "rejected") as "rejected" })}
+          />
+        )}
+      </Group>
+      {value?.type === "announcement" && (
+        <TextInput label="Announcement text" value={value.text} onChange={(e) => onChange({ ...value, text: e.currentTarget.value })} error={error} disabled={disabled} />
+      )}
+    </Stack>
+  );
+}

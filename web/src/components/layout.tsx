@@ -1,0 +1,115 @@
+import { Suspense, useEffect } from "react";
+import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
+import { AppShell, Badge, Burger, Group, Menu, NavLink, Text, Title, UnstyledButton } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import {
+  IconAdjustments,
+  IconArrowsSplit,
+  IconChevronDown,
+  IconDashboard,
+  IconHistory,
+  IconListDetails,
+  IconLogout,
+  IconPhoneIncoming,
+  IconPhoneOutgoing,
+  IconRobot,
+  IconServer,
+  IconUsers,
+  IconUsersGroup,
+} from "@tabler/icons-react";
+import { logout } from "../api/auth";
+import { useSession } from "../api/session";
+import { RealtimeProvider } from "../realtime/provider";
+import * as R from "../routes";
+import { ConnectionIndicator } from "./connection-indicator";
+import { SessionWatch } from "./session-watch";
+
+const NAV = [
+  { to: R.ROUTE_DASHBOARD, label: "Dashboard", icon: IconDashboard, end: true },
+  { to: R.ROUTE_VOICE_AGENTS, label: "Voice agents", icon: IconRobot },
+  { to: R.ROUTE_AGENT_GROUPS, label: "Agent groups", icon: IconUsersGroup },
+  { to: R.ROUTE_INBOUND_RULES, label: "Inbound rules", icon: IconPhoneIncoming, end: true },
+  { to: R.ROUTE_ROUTING_TESTER, label: "Routing tester", icon: IconArrowsSplit },
+  { to: R.ROUTE_OUTBOUND_RULES, label: "Outbound rules", icon: IconPhoneOutgoing },
+  { to: R.ROUTE_TRUNKS, label: "Trunks", icon: IconServer },
+  { to: R.ROUTE_CALL_RECORDS, label: "Call records", icon: IconListDetails },
+  { to: R.ROUTE_SETTINGS, label: "Settings", icon: IconAdjustments, end: true },
+  { to: R.ROUTE_USERS, label: "Users", icon: IconUsers },
+  { to: R.ROUTE_AUDIT_LOG, label: "Audit log", icon: IconHistory },
+];
+
+export function Layout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const current = useSession();
+  const location = useLocation();
+  useEffect(close, [location.pathname, close]);
+
+  return (
+    <RealtimeProvider>
+      <SessionWatch />
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="lg">
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
+              <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+              <Title order={2} size="h4">
+                Agent Router
+              </Title>
+              <Text size="sm" c="dimmed" visibleFrom="sm">
+                {current?.tenant.name}
+              </Text>
+            </Group>
+            <Group gap="md" wrap="nowrap">
+              <ConnectionIndicator />
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <UnstyledButton>
+                    <Group gap={6} wrap="nowrap">
+                      <Text size="sm" fw={500}>
+                        {current?.user.name || current?.user.email}
+                      </Text>
+                      <Badge variant="light" color={current?.user.role === "admin" ? "indigo" : "gray"}>
+                        {current?.user.role === "admin" ? "admin" : "read-only"}
+                      </Badge>
+                      <span className="visually-hidden">account menu</span>
+                      <IconChevronDown size={14} aria-hidden />
+                    </Group>
+                  </UnstyledButton>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Label>{current?.user.email}</Menu.Label>
+                  <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void logout()}>
+                    Sign out
+                  </Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs" aria-label="Main navigation">
+          <nav aria-label="Screens">
+            {NAV.map(({ to, label, icon: Icon, end }) => (
+              <NavLink
+                key={to}
+                component={RouterNavLink}
+                to={to}
+                end={end}
+                label={label}
+                leftSection={<Icon size={18} aria-hidden />}
+                active={end ? location.pathname === to : location.pathname.startsWith(to)}
+              />
+            ))}
+          </nav>
+        </AppShell.Navbar>
+        <AppShell.Main id="main" tabIndex={-1}>
+          <Suspense>
+            <Outlet />
+          </Suspense>
+        </AppShell.Main>
+      </AppShell>
+    </RealtimeProvider>
+  );
+}

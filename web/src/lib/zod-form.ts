@@ -1,0 +1,47 @@
+import type { z } from "zod";
+import { ApiError } from "../api/errors";
+
+type Errors = Record<string, string>;
+
+/**
+ * A Mantine form validator from one of the API's zod schemas, so a form refuses exactly what
+ * the API would. `toBody` turns form values into the request body (e.g. "" → undefined);
+ * issues are reported on the body's paths, which forms keep equal to their field paths.
+ */
+export function zodValidate<V, S extends z.ZodType>(schema: S, toBody: (values: V) => unknown = (v) => v) {
+  return (values: V): Errors => {
+    const result = schema.safeParse(toBody(values));
+    if (result.success) return {};
+    const errors: Errors = {};
+    for (const issue of result.error.issues) {
+      const path = issue.path.join(".");
+      errors[path || "root"] ??= issue.message;
+    }
+    return errors;
+  };
+}
+
+/** The body a schema produces from form values, or null when they are not valid. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> | null {
+  const result = schema.safeParse(body);
+  return result.success ? result.data : null;
+}
+
+/**
+ * Puts a failed save's field problems next to the fields; returns the message for anything
+ * that belongs to no field (shown in the form's alert).
+ */
+export function applyServerErrors(err: unknown, setErrors: (errors: Errors) => void, fields: string[]): string | null {
+  if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);
+  const byField = err.fieldErrors();
+  const known = Object.fromEntries(Object.entries(byField).filter(([path]) => fields.includes(path)));
+  if (Object.keys(known).length > 0) setErrors(known);
+  return Object.keys(known).length === Object.keys(byField).length && Object.keys(known).length > 0 ? null : err.message;
+}
+
+/** "" and whitespace become undefined; other text is trimmed. */
+export const optionalText = (value: string) => (value.trim() === "" ? undefined : value.trim());
+/** A number input's value: "" becomes undefined. */
+export const optionalNumber = (value: number | string): number | undefined => (value === "" || value === undefined ? undefined : Number(value));
+/** A number input's value where empty means "none": "" becomes null. */
+export const nullableNumber = (value: number | string): number | null => (value === "" || value === undefined ? null : Number(value));

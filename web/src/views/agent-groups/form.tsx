@@ -1,0 +1,181 @@
+import { useMemo, useState } from "react";
+import { useNavigate } from "react-router";
+import { Alert, Button, Group, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { CreateGroupBody, ReplaceMembersBody } from "../../../../workers/schemas/agent-groups";
+import type { CreateGroupInput, Group as GroupDto, MembersInput, UpdateGroupInput } from "../../api/agent-groups";
+import { useSummary } from "../../api/analytics";
+import { useCanWrite } from "../../api/session";
+import { useAgents } from "../../api/voice-agents";
+import { useLiveCounts } from "../../components/live-stats";
+import { applyServerErrors, nullableNumber, optionalNumber, zodValidate } from "../../lib/zod-form";
+import { ROUTE_AGENT_GROUPS } from "../../routes";
+import { MembersEditor, type MemberRow, type MemberShare } from "./members";
+
+export interface GroupFormValues {
+  name: string;
+  description: string;
+  strategy: "round_robin" | "priority" | "load_balanced";
+  rollingWindowHours: number | string;
+  maxAttempts: number | string;
+  stickyTtlSeconds: number | string;
+  enabled: boolean;
+  members: MemberRow[];
+}
+
+const STRATEGIES = [
+  { value: "round_robin", label: "Round robin", help: "Rotates through the members; weights give some a larger share (smooth weighted round robin)." },
+  { value: "priority", label: "Priority", help: "Tries members in order (lower priority first); equal priorities rotate. Failover goes down the list." },
+  { value: "load_balanced", label: "Load balanced", help: "Sends each call to the member with the fewest calls in the rolling window; weights divide the count." },
+] as const;
+
+const FIELDS = ["name", "description", "strategy", "rollingWindowHours", "maxAttempts", "stickyTtlSeconds"];
+
+export function membersBody(members: MemberRow[]): NonNullable<CreateGroupInput["members"]> {
+  return members.map((m) => ({
+    agentId: m.agentId,
+    priority: optionalNumber(m.priority) ?? 0,
+    weight: nullableNumber(m.weight),
+    capacity: nullableNumber(m.capacity),
+  }));
+}
+
+export function groupBody(values: GroupFormValues): CreateGroupInput {
+  return {
+    name: values.name,
+    description: values.description,
+    strategy: values.strategy,
+    rollingWindowHours: optionalNumber(values.rollingWindowHours),
+    maxAttempts: optionalNumber(values.maxAttempts),
+    stickyTtlSeconds: nullableNumber(values.stickyTtlSeconds),
+    enabled: values.enabled,
+    members: membersBody(values.members),
+  };
+}
+
+function initialValues(group?: GroupDto): GroupFormValues {
+  return {
+    name: group?.name ?? "",
+    description: group?.description ?? "",
+    strategy: group?.strategy ?? "round_robin",
+    rollingWindowHours: group?.rollingWindowHours ?? 24,
+    maxAttempts: group?.maxAttempts ?? 3,
+    stickyTtlSeconds: group?.stickyTtlSeconds ?? "",
+    enabled: group?.enabled ?? true,
+    members: (group?.members ?? []).map((m) => ({ agentId: m.agentId, priority: m.priority, weight: m.weight ?? "", capacity: m.capacity ?? "" })),
+  };
+}
+
+interface Props {
+  group?: GroupDto;
+  onCreate?(body: CreateGroupInput): Promise<unknown>;
+  onUpdate?(settings: UpdateGroupInput, members: MembersInput | null): Promise<unknown>;
+}
+
+/** A group's strategy and settings, and its ordered members with their live share. */
+export function GroupForm({ group, onCreate, onUpdate }: Props) {
+  const navigate = useNavigate();
+  const canWrite = useCanWrite();
+  const agents = useAgents({});
+  const live = useLiveCounts();
+  const since = useMemo(() => new Date(Date.now() - 86_400_000).toISOString(), []);
+  const summary = useSummary({ groupId: group?.id, since }, { refetchInterval: 30_000 });
+  const [error, setError] = useState<string | null>(null);
+  const initial = useMemo(() => initialValues(group), [group]);
+  const form = useForm<GroupFormValues>({ initialValues: initial, validate: zodValidate(CreateGroupBody, groupBody), validateInputOnBlur: true });
+
+  const shares = useMemo(() => {
+    const out = new Map<string, MemberShare>();
+    const mine = summary.data?.groups.find((g) => g.groupId === group?.id);
+    for (const a of mine?.distribution.agents ?? []) out.set(a.agentId, { share: a.share, targetShare: a.targetShare });
+    return out;
+  }, [summary.data, group?.id]);
+
+  const submit = form.onSubmit(async (values) => {
+    setError(null);
+    try {
+      if (!group) {
+        await onCreate!(groupBody(values));
+      } else {
+        const { members, ...settings } = groupBody(values);
+        const membersChanged = JSON.stringify(members) !== JSON.stringify(membersBody(initial.members));
+        await onUpdate!({ ...settings, version: group.version }, membersChanged ? { members: members ?? [] } : null);
+      }
+      void navigate(ROUTE_AGENT_GROUPS);
+    } catch (err) {
+      setError(applyServerErrors(err, form.setErrors, FIELDS));
+    }
+  });
+
+  const strategy = STRATEGIES.find((s) => s.value === form.values.strategy)!;
+  const memberErrors = Object.fromEntries(Object.entries(form.errors).filter(([k]) => k.startsWith("members")).map(([k, v]) => [k, String(v)]));
+  // ReplaceMembersBody is what the members endpoint validates; checking it here too keeps the messages identical.
+  const membersProblem = ReplaceMembersBody.safeParse({ members: membersBody(form.values.members) }).error?.issues[0]?.message;
+
+  return (
+    <form onSubmit={submit} noValidate aria-label={group ? `Edit ${group.name}` : "New agent group"}>
+      <Stack maw={1000}>
+        {error && (
+          <Alert color="red" title="Not saved" role="alert">
+            {error}
+          </Alert>
+        )}
+        <Paper withBorder p="lg">
+          <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
+            <Stack>
+              <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                <TextInput label="Name" required {...form.getInputProps("name")} />
+                <Switch mt={30} label="Enabled: routes calls" {...form.getInputProps("enabled", { type: "checkbox" })} />
+              </SimpleGrid>
+              <Textarea label="Description" autosize minRows={1} {...form.getInputProps("description")} />
+              <div>
+                <Text size="sm" fw={500} mb={4} id="strategy-label">
+                  Strategy
+                </Text>
+                <SegmentedControl aria-labelledby="strategy-label" data={STRATEGIES.map(({ value, label }) => ({ value, label }))} disabled={!canWrite} {...form.getInputProps("strategy")} />
+                <Text size="sm" c="dimmed" mt={4}>
+                  {strategy.help}
+                </Text>
+              </div>
+              <SimpleGrid cols={{ base: 1, sm: 3 }}>
+                {form.values.strategy === "load_balanced" && (
+                  <NumberInput label="Rolling window (hours)" description="Calls counted over this window (1–168)" min={1} max={168} allowDecimal={false} {...form.getInputProps("rollingWindowHours")} />
+                )}
+                <NumberInput label="Max attempts per call" description="Agents tried before the rule's fallback (1–10)" min={1} max={10} allowDecimal={false} {...form.getInputProps("maxAttempts")} />
+                <NumberInput label="Sticky callers (seconds)" description="Same agent for a returning caller; empty: off" min={1} allowDecimal={false} {...form.getInputProps("stickyTtlSeconds")} />
+              </SimpleGrid>
+            </Stack>
+          </fieldset>
+        </Paper>
+        <Title order={2} size="h4">
+          Members
+        </Title>
+        <MembersEditor
+          members={form.values.members}
+          onChange={(members) => form.setFieldValue("members", members)}
+          agents={agents.data?.items ?? []}
+          strategy={form.values.strategy}
+          liveCalls={live.byAgent}
+          shares={shares}
+          readOnly={!canWrite}
+          errors={memberErrors}
+        />
+        {membersProblem && (
+          <Text size="sm" c="red.8" role="alert">
+            {membersProblem}
+          </Text>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => void navigate(ROUTE_AGENT_GROUPS)}>
+            {canWrite ? "Cancel" : "Back"}
+          </Button>
+          {canWrite && (
+            <Button type="submit" loading={form.submitting}>
+              {group ? "Save changes" : "Create group"}
+            </Button>
+          )}
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,152 @@
+import { useMemo, useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { Anchor, Button, Group, MultiSelect, Paper, Select, Table, Text, TextInput } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { useGroups } from "../../api/agent-groups";
+import { useRecords, type RecordFilters } from "../../api/call-records";
+import { useAgents } from "../../api/voice-agents";
+import { PageHeader, QueryState } from "../../components/page";
+import { dateTime, duration } from "../../lib/format";
+import { itemPath, ROUTE_CALL_RECORDS } from "../../routes";
+import { ExportButton } from "./export";
+import { CallStatus } from "./status";
+
+const RANGES = [
+  { value: "1h", label: "Last hour", ms: 3_600_000 },
+  { value: "24h", label: "Last 24 hours", ms: 86_400_000 },
+  { value: "7d", label: "Last 7 days", ms: 7 * 86_400_000 },
+  { value: "30d", label: "Last 30 days", ms: 30 * 86_400_000 },
+  { value: "all", label: "All time", ms: 0 },
+];
+const STATUSES = ["initiated", "routing", "ringing", "connected", "completed", "failed", "timeout"];
+const PAGE = 50;
+
+export default function CallRecords() {
+  const [params, setParams] = useSearchParams();
+  const range = params.get("range") ?? "7d";
+  const [callerText, setCallerText] = useState(params.get("caller") ?? "");
+  const [calleeText, setCalleeText] = useState(params.get("callee") ?? "");
+  const [caller] = useDebouncedValue(callerText.trim(), 300);
+  const [callee] = useDebouncedValue(calleeText.trim(), 300);
+  const [cursors, setCursors] = useState<string[]>([]);
+  const agents = useAgents({});
+  const groups = useGroups();
+
+  const set = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+    setCursors([]);
+  };
+
+  // The range's start is fixed when the filters change, so that paging stays on one result set.
+  const since = useMemo(() => {
+    const ms = RANGES.find((r) => r.value === range)?.ms ?? 0;
+    return ms ? new Date(Date.now() - ms).toISOString() : undefined;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [range, params.toString()]);
+
+  const filters: RecordFilters = {
+    since,
+    status: params.get("status") ?? undefined,
+    direction: params.get("direction") ?? undefined,
+    agentId: params.get("agentId") ?? undefined,
+    groupId: params.get("groupId") ?? undefined,
+    caller: caller || undefined,
+    callee: callee || undefined,
+  };
+  const records = useRecords({ ...filters, limit: PAGE, cursor: cursors.at(-1) });
+  const agentName = (id: string | null) => (id ? (agents.data?.items.find((a) => a.id === id)?.name ?? id) : "—");
+
+  return (
+    <>
+      <PageHeader title="Call records" description="Every call: its route, attempts and outcome" actions={<ExportButton filters={filters} />} />
+      <Paper withBorder p="md" mb="md">
+        <Group align="flex-end" wrap="wrap">
+          <Select label="When" data={RANGES.map(({ value, label }) => ({ value, label }))} value={range} onChange={(v) => set("range", v)} allowDeselect={false} w={160} />
+          <MultiSelect label="Status" placeholder="Any" data={STATUSES} value={params.get("status")?.split(",").filter(Boolean) ?? []} onChange={(v) => set("status", v.join(","))} w={220} clearable />
+          <Select
+            label="Direction"
+            placeholder="Both"
+            clearable
+            data={[
+              { value: "inbound", label: "Inbound" },
+              { value: "outbound", label: "Outbound" },
+            ]}
+            value={params.get("direction")}
+            onChange={(v) => set("direction", v)}
+            w={130}
+          />
+          <Select label="Agent" placeholder="Any" clearable searchable data={(agents.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))} value={params.get("agentId")} onChange={(v) => set("agentId", v)} w={180} />
+          <Select label="Group" placeholder="Any" clearable searchable data={(groups.data?.items ?? []).map((g) => ({ value: g.id, label: g.name }))} value={params.get("groupId")} onChange={(v) => set("groupId", v)} w={180} />
+          <TextInput label="Caller" placeholder="+1415…" value={callerText} onChange={(e) => (setCallerText(e.currentTarget.value), setCursors([]))} w={140} />
+          <TextInput label="Called number" placeholder="+1800…" value={calleeText} onChange={(e) => (setCalleeText(e.currentTarget.value), setCursors([]))} w={140} />
+        </Group>
+      </Paper>
+      <QueryState isLoading={records.isLoading} error={records.error} retry={() => void records.refetch()} />
+      {records.data && (
+        <Paper withBorder>
+          <Table.ScrollContainer minWidth={900}>
+            <Table striped highlightOnHover aria-label="Call records" data-testid="call-records">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Started</Table.Th>
+                  <Table.Th>Direction</Table.Th>
+                  <Table.Th>From</Table.Th>
+                  <Table.Th>To</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Agent</Table.Th>
+                  <Table.Th>Attempts</Table.Th>
+                  <Table.Th>Duration</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {records.data.items.length === 0 && (
+                  <Table.Tr>
+                    <Table.Td colSpan={8}>
+                      <Text c="dimmed" ta="center" py="lg">
+                        No calls match these filters.
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+                {records.data.items.map((r) => (
+                  <Table.Tr key={r.id}>
+                    <Table.Td>
+                      <Anchor component={Link} to={itemPath(ROUTE_CALL_RECORDS, r.id)}>
+                        {dateTime(r.startedAt)}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>{r.direction}</Table.Td>
+                    <Table.Td className="mono">{r.from}</Table.Td>
+                    <Table.Td className="mono">{r.to}</Table.Td>
+                    <Table.Td>
+                      <CallStatus status={r.status} />
+                    </Table.Td>
+                    <Table.Td>{agentName(r.agentId)}</Table.Td>
+                    <Table.Td>{r.attemptCount}</Table.Td>
+                    <Table.Td>{duration(r.durationSec)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      )}
+      <Group justify="space-between" mt="sm">
+        <Text size="sm" c="dimmed">
+          Page {cursors.length + 1}
+        </Text>
+        <Group>
+          <Button variant="default" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            Previous page
+          </Button>
+          <Button variant="default" disabled={!records.data?.nextCursor} onClick={() => setCursors((c) => [...c, records.data!.nextCursor!])}>
+            Next page
+          </Button>
+        </Group>
+      </Group>
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import { Group, Paper, SimpleGrid, Text, ThemeIcon } from "@mantine/core";
+import { IconArrowDownRight, IconArrowUpRight, IconMinus } from "@tabler/icons-react";
+import type { Summary } from "../../api/analytics";
+import { duration, percent } from "../../lib/format";
+
+interface Kpi {
+  label: string;
+  value: string;
+  /** Relative change against the previous period; null when there is nothing to compare. */
+  change: number | null;
+  /** For durations a rise is not "good" or "bad": show it neutrally. */
+  neutral?: boolean;
+  hint: string;
+}
+
+function change(now: number | null | undefined, before: number | null | undefined): number | null {
+  if (now == null || before == null || before === 0) return null;
+  return (now - before) / before;
+}
+
+export function kpisOf(today: Summary | undefined, yesterday: Summary | undefined, activeCalls: number): Kpi[] {
+  const t = today?.totals;
+  const y = yesterday?.totals;
+  return [
+    { label: "Calls today", value: t ? String(t.calls + t.inProgress) : "—", change: change(t && t.calls + t.inProgress, y && y.calls + y.inProgress), hint: "vs. the same time yesterday" },
+    { label: "Success rate", value: percent(t?.successRate), change: change(t?.successRate, y?.successRate), hint: "answered / ended calls" },
+    { label: "Active calls", value: String(activeCalls), change: null, hint: "live, updated as calls start and end" },
+    { label: "Average duration", value: duration(t?.avgDurationSec), change: change(t?.avgDurationSec, y?.avgDurationSec), neutral: true, hint: "talk time of answered calls" },
+  ];
+}
+
+export function Kpis({ kpis }: { kpis: Kpi[] }) {
+  return (
+    <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
+      {kpis.map((kpi) => {
+        const up = kpi.change !== null && kpi.change > 0;
+        const down = kpi.change !== null && kpi.change < 0;
+        const color = kpi.neutral || kpi.change === null || kpi.change === 0 ? "gray" : up ? "teal" : "red";
+        const Icon = up ? IconArrowUpRight : down ? IconArrowDownRight : IconMinus;
+        return (
+          <Paper withBorder p="md" key={kpi.label} role="group" aria-label={kpi.label}>
+            <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
+              {kpi.label}
+            </Text>
+            <Group justify="space-between" align="flex-end" mt={4}>
+              <Text fz={28} fw={700} data-testid={`kpi-${kpi.label.toLowerCase().replace(/\s+/g, "-")}`}>
+                {kpi.value}
+              </Text>
+              {kpi.change !== null && (
+                <Group gap={2} c={`${color}.9`}>
+                  <ThemeIcon variant="light" color={color} size="sm" aria-hidden>
+                    <Icon size={14} />
+                  </ThemeIcon>
+                  <Text size="sm" fw={600}>
+                    {kpi.change > 0 ? "+" : ""}
+                    {(kpi.change * 100).toFixed(0)}%
+                  </Text>
+                </Group>
+              )}
+            </Group>
+            <Text size="xs" c="dimmed" mt={4}>
+              {kpi.hint}
+            </Text>
+          </Paper>
+        );
+      })}
+    </SimpleGrid>
+  );
+}

@@ -1,0 +1,74 @@
+import { useEffect, useState } from "react";
+import { Badge, Group, Paper, ScrollArea, Table, Text, Title } from "@mantine/core";
+import { useGroups } from "../../api/agent-groups";
+import { useAgents } from "../../api/voice-agents";
+import { useRealtime } from "../../realtime/provider";
+import { duration } from "../../lib/format";
+
+/** Calls in progress, from the realtime registry: rows appear, change and leave without a refresh. */
+export function LiveCallsPanel() {
+  const { calls, recent, state } = useRealtime();
+  const agents = useAgents({});
+  const groups = useGroups();
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const list = [...calls.values()].sort((a, b) => b.startedAt - a.startedAt);
+  const agentName = (id: string | null) => (id ? (agents.data?.items.find((a) => a.id === id)?.name ?? id) : "—");
+  const groupName = (id: string | null) => (id ? (groups.data?.items.find((g) => g.id === id)?.name ?? id) : "—");
+  return (
+    <Paper withBorder p="md">
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h4">
+          Live calls
+        </Title>
+        <Badge variant="light" color={state === "open" ? "teal" : "gray"} data-testid="live-count">
+          {list.length} live
+        </Badge>
+      </Group>
+      <ScrollArea.Autosize mah={360} viewportProps={{ tabIndex: 0 }}>
+        <Table aria-label="Live calls" aria-live="polite" data-testid="live-calls">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>From</Table.Th>
+              <Table.Th>To</Table.Th>
+              <Table.Th>State</Table.Th>
+              <Table.Th>Agent</Table.Th>
+              <Table.Th>Group</Table.Th>
+              <Table.Th>Attempt</Table.Th>
+              <Table.Th>Elapsed</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={7}>
+                  <Text size="sm" c="dimmed" ta="center" py="md">
+                    No calls in progress.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+            {list.map((call) => (
+              <Table.Tr key={call.callId} className={recent.has(call.callId) ? "row-live" : undefined} data-testid="live-call">
+                <Table.Td className="mono">{call.from}</Table.Td>
+                <Table.Td className="mono">{call.to}</Table.Td>
+                <Table.Td>
+                  <Badge variant="light" color={call.state === "connected" ? "teal" : "indigo"}>
+                    {call.state}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{agentName(call.agentId)}</Table.Td>
+                <Table.Td>{groupName(call.groupId)}</Table.Td>
+                <Table.Td>{call.attempt}</Table.Td>
+                <Table.Td>{duration((now - call.startedAt) / 1000)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea.Autosize>
+    </Paper>
+  );
+}

@@ -1,0 +1,140 @@
+import { useMemo, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { Alert, Anchor, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { CreateInboundBody, PatternInput } from "../../../../workers/schemas/inbound-rules";
+import { ApiError } from "../../api/errors";
+import { useInboundRules, type CreateInboundInput, type InboundRule } from "../../api/inbound-rules";
+import { useCanWrite } from "../../api/session";
+import { FallbackEditor, type Fallback } from "../../components/fallback-editor";
+import { TargetSelect, type TargetValue } from "../../components/target-select";
+import { applyServerErrors, optionalNumber, optionalText, zodValidate } from "../../lib/zod-form";
+import { itemPath, ROUTE_INBOUND_RULES } from "../../routes";
+import { conflictOf, describeConflict } from "./match-order";
+
+export interface InboundFormValues {
+  name: string;
+  pattern: string;
+  target: TargetValue;
+  priority: number | string;
+  enabled: boolean;
+  fallback: Fallback;
+}
+
+const FIELDS = ["name", "pattern", "target", "target.id", "priority", "fallback", "fallback.id", "fallback.text"];
+
+export function inboundBody(values: InboundFormValues): CreateInboundInput {
+  return {
+    name: optionalText(values.name),
+    pattern: values.pattern,
+    target: values.target as CreateInboundInput["target"],
+    priority: optionalNumber(values.priority),
+    enabled: values.enabled,
+    fallback: values.fallback as CreateInboundInput["fallback"],
+  };
+}
+
+interface Props {
+  rule?: InboundRule;
+  onSubmit(body: CreateInboundInput & { version?: number }): Promise<unknown>;
+}
+
+/** An inbound rule: the pattern is checked as you type, with the API's own parser and conflict check. */
+export function InboundForm({ rule, onSubmit }: Props) {
+  const navigate = useNavigate();
+  const canWrite = useCanWrite();
+  const rules = useInboundRules();
+  const [error, setError] = useState<{ message: string; ruleId?: string } | null>(null);
+  const form = useForm<InboundFormValues>({
+    initialValues: {
+      name: rule?.name ?? "",
+      pattern: rule?.displayPattern ?? "",
+      target: rule?.target ?? null,
+      priority: rule?.priority ?? 100,
+      enabled: rule?.enabled ?? true,
+      fallback: (rule?.fallback as Fallback) ?? null,
+    },
+    validate: zodValidate(CreateInboundBody, inboundBody),
+    validateInputOnChange: ["pattern"],
+    validateInputOnBlur: true,
+  });
+
+  const parsed = PatternInput.safeParse(form.values.pattern);
+  const conflict = useMemo(() => {
+    if (!parsed.success || !rules.data) return null;
+    return conflictOf({ id: rule?.id ?? "(new)", name: form.values.name, pattern: parsed.data.pattern, matchType: parsed.data.matchType, enabled: form.values.enabled }, rules.data);
+  }, [parsed.success, parsed.data, rules.data, rule?.id, form.values.name, form.values.enabled]);
+
+  const submit = form.onSubmit(async (values) => {
+    setError(null);
+    try {
+      await onSubmit({ ...inboundBody(values), ...(rule ? { version: rule.version } : {}) });
+      void navigate(ROUTE_INBOUND_RULES);
+    } catch (err) {
+      const other = err instanceof ApiError ? (err.details as { conflictingRule?: { id: string } } | undefined)?.conflictingRule?.id : undefined;
+      const message = applyServerErrors(err, form.setErrors, FIELDS);
+      if (message) setError({ message, ruleId: other });
+    }
+  });
+
+  const patternHelp = parsed.success
+    ? parsed.data.pattern === "*"
+      ? "Matches every call (the catch-all)."
+      : parsed.data.matchType === "exact"
+        ? `Matches exactly +${parsed.data.digits}.`
+        : `Matches every number starting with +${parsed.data.digits}.`
+    : "+15551234567 for one number, +1555* for a prefix, * for every call";
+
+  return (
+    <Paper withBorder p="lg" maw={820}>
+      <form onSubmit={submit} noValidate aria-label={rule ? `Edit rule ${rule.displayPattern}` : "New inbound rule"}>
+        <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
+          <Stack>
+            {error && (
+              <Alert color="red" title="Not saved" role="alert">
+                <Text size="sm">{error.message}</Text>
+                {error.ruleId && (
+                  <Anchor component={Link} to={itemPath(ROUTE_INBOUND_RULES, error.ruleId)} size="sm">
+                    Open the conflicting rule
+                  </Anchor>
+                )}
+              </Alert>
+            )}
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput label="Called number pattern" required placeholder="+1555*" description={patternHelp} className="mono" {...form.getInputProps("pattern")} />
+              <TextInput label="Name" description="Optional, for people" {...form.getInputProps("name")} />
+            </SimpleGrid>
+            {conflict && (
+              <Alert color={conflict.kind === "shadowed" && !form.values.enabled ? "gray" : "orange"} title="Conflict" role="status" data-testid="rule-conflict">
+                {describeConflict(conflict)}
+              </Alert>
+            )}
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TargetSelect
+                label="Send calls to"
+                required
+                placeholder="An agent group or a voice agent"
+                value={form.values.target}
+                onChange={(target) => form.setFieldValue("target", target)}
+                error={form.errors.target ?? form.errors["target.id"]}
+              />
+              <NumberInput label="Priority" description="Lower wins among otherwise equal rules (0–10000)" min={0} max={10000} allowDecimal={false} {...form.getInputProps("priority")} />
+            </SimpleGrid>
+            <FallbackEditor value={form.values.fallback} onChange={(f) => form.setFieldValue("fallback", f)} error={(form.errors.fallback ?? form.errors["fallback.id"] ?? form.errors["fallback.text"]) as string | undefined} disabled={!canWrite} />
+            <Switch label="Enabled" {...form.getInputProps("enabled", { type: "checkbox" })} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => void navigate(ROUTE_INBOUND_RULES)}>
+                {canWrite ? "Cancel" : "Back"}
+              </Button>
+              {canWrite && (
+                <Button type="submit" loading={form.submitting}>
+                  {rule ? "Save changes" : "Create rule"}
+                </Button>
+              )}
+            </Group>
+          </Stack>
+        </fieldset>
+      </form>
+    </Paper>
+  );
+}

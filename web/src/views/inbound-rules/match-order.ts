@@ -1,0 +1,44 @@
+import { findInboundConflict, type Conflict, type InboundRuleRef } from "../../../../workers/domain/rule-conflicts";
+import type { InboundRule } from "../../api/inbound-rules";
+
+/** Rules in the order routing considers them: exact, then longer prefixes, then priority. */
+export function inMatchOrder(rules: InboundRule[]): InboundRule[] {
+  const digits = (r: InboundRule) => (r.pattern === "*" ? -1 : r.pattern.replace("*", "").length);
+  return [...rules].sort(
+    (a, b) =>
+      Number(b.matchType === "exact") - Number(a.matchType === "exact") ||
+      digits(b) - digits(a) ||
+      a.priority - b.priority ||
+      a.pattern.localeCompare(b.pattern),
+  );
+}
+
+const ref = (r: Pick<InboundRule, "id" | "name" | "pattern" | "matchType" | "enabled">): InboundRuleRef => ({ id: r.id, name: r.name, pattern: r.pattern, matchType: r.matchType, enabled: r.enabled });
+
+/** The save-time conflict check (the API's own code), run in the browser as you type. */
+export function conflictOf(candidate: InboundRuleRef, rules: InboundRule[]): Conflict<InboundRuleRef> | null {
+  return findInboundConflict(candidate, rules.filter((r) => r.id !== candidate.id).map(ref));
+}
+
+/** Enabled rules that could never match a call as the configuration stands. */
+export function shadowedRules(rules: InboundRule[]): Map<string, Conflict<InboundRuleRef>> {
+  const out = new Map<string, Conflict<InboundRuleRef>>();
+  for (const rule of rules) {
+    if (!rule.enabled || rule.matchType !== "prefix") continue;
+    const conflict = conflictOf(ref(rule), rules);
+    if (conflict?.kind === "shadowed") out.set(rule.id, conflict);
+  }
+  return out;
+}
+
+export const display = (pattern: string) => (pattern === "*" ? "*" : `+${pattern}`);
+
+export function describeConflict(conflict: Conflict<InboundRuleRef>): string {
+  const other = `${conflict.rule.name || display(conflict.rule.pattern)} (${display(conflict.rule.pattern)})`;
+  if (conflict.kind === "duplicate") return `The pattern is already used by rule ${other}.`;
+  if (conflict.kind === "shadowed") {
+    const covered = (conflict.coveredBy ?? []).slice(0, 4).map((r) => display(r.pattern)).join(", ");
+    return `This rule could never match a call: more specific rules take every number it matches (${covered}${(conflict.coveredBy?.length ?? 0) > 4 ? ", …" : ""}).`;
+  }
+  return `With this rule, rule ${other} could never match a call.`;
+}

@@ -1,0 +1,103 @@
+import { useState } from "react";
+import { useNavigate } from "react-router";
+import { Alert, Button, Group, MultiSelect, NumberInput, Paper, SimpleGrid, Stack, Switch, TagsInput, TextInput } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { CreateOutboundBody } from "../../../../workers/schemas/trunks";
+import { useTrunks, type CreateOutboundInput, type OutboundRule } from "../../api/trunks";
+import { useCanWrite } from "../../api/session";
+import { applyServerErrors, optionalNumber, optionalText, zodValidate } from "../../lib/zod-form";
+import { ROUTE_OUTBOUND_RULES } from "../../routes";
+
+interface Values {
+  name: string;
+  destinationPrefix: string;
+  callerPatterns: string[];
+  trunkIds: string[];
+  priority: number | string;
+  enabled: boolean;
+}
+
+const body = (v: Values): CreateOutboundInput => ({
+  name: optionalText(v.name),
+  destinationPrefix: v.destinationPrefix,
+  callerPatterns: v.callerPatterns,
+  trunkIds: v.trunkIds,
+  priority: optionalNumber(v.priority),
+  enabled: v.enabled,
+});
+
+export function OutboundForm({ rule, onSubmit }: { rule?: OutboundRule; onSubmit(body: CreateOutboundInput & { version?: number }): Promise<unknown> }) {
+  const navigate = useNavigate();
+  const canWrite = useCanWrite();
+  const trunks = useTrunks();
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm<Values>({
+    initialValues: {
+      name: rule?.name ?? "",
+      destinationPrefix: rule ? (rule.destinationPrefix ? `+${rule.destinationPrefix}` : "") : "",
+      callerPatterns: (rule?.callerPatterns ?? []).map((p) => (p === "*" ? p : `+${p}`)),
+      trunkIds: rule?.trunkIds ?? [],
+      priority: rule?.priority ?? 100,
+      enabled: rule?.enabled ?? true,
+    },
+    validate: zodValidate(CreateOutboundBody, body),
+    validateInputOnChange: ["destinationPrefix", "callerPatterns"],
+  });
+  const submit = form.onSubmit(async (values) => {
+    setError(null);
+    try {
+      await onSubmit({ ...body(values), ...(rule ? { version: rule.version } : {}) });
+      void navigate(ROUTE_OUTBOUND_RULES);
+    } catch (err) {
+      setError(applyServerErrors(err, form.setErrors, ["name", "destinationPrefix", "callerPatterns", "trunkIds", "priority"]));
+    }
+  });
+  const callerErrors = Object.entries(form.errors).filter(([k]) => k.startsWith("callerPatterns")).map(([, v]) => v);
+  return (
+    <Paper withBorder p="lg" maw={760}>
+      <form onSubmit={submit} noValidate aria-label={rule ? "Edit outbound rule" : "New outbound rule"}>
+        <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
+          <Stack>
+            {error && (
+              <Alert color="red" title="Not saved" role="alert">
+                {error}
+              </Alert>
+            )}
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput label="Destination prefix" placeholder="+44" description="Destinations starting with this; empty: every destination. The longest prefix wins." className="mono" {...form.getInputProps("destinationPrefix")} />
+              <TextInput label="Name" {...form.getInputProps("name")} />
+            </SimpleGrid>
+            <TagsInput
+              label="Callers"
+              description="Caller patterns this rule applies to (+1555*, +14155550100); empty: every caller. Press Enter after each."
+              {...form.getInputProps("callerPatterns")}
+              error={callerErrors[0]}
+            />
+            <MultiSelect
+              label="Trunks, in dialling order"
+              description="The first is tried first; the rest on failure"
+              required
+              data={(trunks.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }))}
+              searchable
+              {...form.getInputProps("trunkIds")}
+            />
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <NumberInput label="Priority" description="Lower wins among rules with the same prefix" min={0} max={10000} allowDecimal={false} {...form.getInputProps("priority")} />
+              <Switch mt={30} label="Enabled" {...form.getInputProps("enabled", { type: "checkbox" })} />
+            </SimpleGrid>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => void navigate(ROUTE_OUTBOUND_RULES)}>
+                {canWrite ? "Cancel" : "Back"}
+              </Button>
+              {canWrite && (
+                <Button type="submit" loading={form.submitting}>
+                  {rule ? "Save changes" : "Create rule"}
+                </Button>
+              )}
+            </Group>
+          </Stack>
+        </fieldset>
+      </form>
+    </Paper>
+  );
+}

@@ -1,0 +1,83 @@
+import { useState } from "react";
+import { Button, Code, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { useAuditLog, type AuditEntry } from "../../api/tenant";
+import { PageHeader, QueryState } from "../../components/page";
+
+const ENTITIES = ["voice_agent", "agent_group", "inbound_rule", "outbound_rule", "trunk", "tenant", "user"];
+
+function changedFields(entry: AuditEntry): string {
+  const before = (entry.before ?? {}) as Record<string, unknown>;
+  const after = (entry.after ?? {}) as Record<string, unknown>;
+  if (!entry.before) return "created";
+  if (!entry.after) return "deleted";
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !["version", "updatedAt"].includes(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  return keys.length ? keys.join(", ") : "—";
+}
+
+export default function AuditLog() {
+  const [entityType, setEntityType] = useState<string | null>(null);
+  const [actorText, setActorText] = useState("");
+  const [actor] = useDebouncedValue(actorText.trim(), 300);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = cursors.at(-1) ?? null;
+  const log = useAuditLog({ entityType: entityType ?? undefined, actor: actor || undefined, cursor });
+  const reset = () => setCursors([null]);
+  return (
+    <>
+      <PageHeader title="Audit log" description="Who changed what, and when (newest first)" />
+      <Group mb="md" align="flex-end">
+        <Select label="Entity" placeholder="Any" clearable data={ENTITIES} value={entityType} onChange={(v) => (setEntityType(v), reset())} w={200} />
+        <TextInput label="Actor" placeholder="Email or user id" value={actorText} onChange={(e) => (setActorText(e.currentTarget.value), reset())} w={240} />
+      </Group>
+      <QueryState isLoading={log.isLoading} error={log.error} retry={() => void log.refetch()} />
+      {log.data && (
+        <Paper withBorder>
+          <Table.ScrollContainer minWidth={800}>
+            <Table striped aria-label="Audit log">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>When</Table.Th>
+                  <Table.Th>Who</Table.Th>
+                  <Table.Th>Action</Table.Th>
+                  <Table.Th>Entity</Table.Th>
+                  <Table.Th>Changed</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {log.data.items.length === 0 && (
+                  <Table.Tr>
+                    <Table.Td colSpan={5}>
+                      <Text c="dimmed" ta="center" py="lg">
+                        Nothing recorded for these filters.
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+                {log.data.items.map((entry) => (
+                  <Table.Tr key={entry.id}>
+                    <Table.Td>{new Date(entry.at).toLocaleString()}</Table.Td>
+                    <Table.Td>{entry.actor.email ?? entry.actor.userId ?? "system"}</Table.Td>
+                    <Table.Td>
+                      <Code>{entry.action}</Code>
+                    </Table.Td>
+                    <Table.Td className="mono">{entry.entityId ?? entry.entityType}</Table.Td>
+                    <Table.Td>{changedFields(entry)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      )}
+      <Group justify="flex-end" mt="sm">
+        <Button variant="default" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          Newer
+        </Button>
+        <Button variant="default" disabled={!log.data?.nextCursor} onClick={() => setCursors((c) => [...c, log.data!.nextCursor])}>
+          Older
+        </Button>
+      </Group>
+    </>
+  );
+}

@@ -1,0 +1,240 @@
+import { useState } from "react";
+import { Alert, Button, Code, CopyButton, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, TagsInput, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { IconCheck, IconCopy, IconKey } from "@tabler/icons-react";
+import { UpdateTenantBody } from "../../../../workers/schemas/tenant";
+import { messageOf } from "../../api/errors";
+import { useCanWrite } from "../../api/session";
+import { useRotateRequestKey, useTenant, useUpdateTenant, type Tenant, type UpdateTenantInput } from "../../api/tenant";
+import { confirmAction } from "../../components/confirm";
+import { FallbackEditor, type Fallback } from "../../components/fallback-editor";
+import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
+import { applyServerErrors, optionalNumber, optionalText, zodValidate } from "../../lib/zod-form";
+
+function CopyField({ label, value }: { label: string; value: string }) {
+  return (
+    <Stack gap={2}>
+      <Text size="sm" fw={500}>
+        {label}
+      </Text>
+      <Group gap="xs" wrap="nowrap">
+        <Code block style={{ flex: 1, whiteSpace: "pre-wrap", wordBreak: "break-all" }}>
+          {value}
+        </Code>
+        <CopyButton value={value}>
+          {({ copied, copy }) => (
+            <Tooltip label={copied ? "Copied" : "Copy"}>
+              <Button variant="light" size="xs" onClick={copy} leftSection={copied ? <IconCheck size={14} aria-hidden /> : <IconCopy size={14} aria-hidden />} aria-label={`Copy ${label}`}>
+                {copied ? "Copied" : "Copy"}
+              </Button>
+            </Tooltip>
+          )}
+        </CopyButton>
+      </Group>
+    </Stack>
+  );
+}
+
+/** The exact URLs to paste into Cloudonix, on the origin the API answers on. */
+function Webhooks({ tenant }: { tenant: Tenant }) {
+  const base = tenant.webhookUrl.replace(/\/api\/webhooks\/voice-application$/, "");
+  return (
+    <Paper withBorder p="lg">
+      <Title order={2} size="h4" mb="xs">
+        Cloudonix webhooks
+      </Title>
+      <Text size="sm" c="dimmed" mb="md">
+        In the Cloudonix console, set the domain's voice application URL, and its session-update and CDR callbacks, to these:
+      </Text>
+      <Stack>
+        <CopyField label="Voice application URL (GET or POST)" value={tenant.webhookUrl} />
+        <CopyField label="Session update callback" value={`${base}/api/webhooks/session-update`} />
+        <CopyField label="CDR callback" value={`${base}/api/webhooks/cdr`} />
+      </Stack>
+    </Paper>
+  );
+}
+
+function RequestKey({ tenant }: { tenant: Tenant }) {
+  const canWrite = useCanWrite();
+  const rotate = useRotateRequestKey();
+  const [shown, setShown] = useState<string | null>(null);
+  const doRotate = () =>
+    confirmAction({
+      title: "Rotate the request key?",
+      body: "The current key stops working at once: Cloudonix calls fail until you paste the new key into the domain's settings.",
+      confirm: "Rotate key",
+      onConfirm: () => rotate.mutate(undefined, { onSuccess: (result) => setShown(result.requestKey) }),
+    });
+  return (
+    <Paper withBorder p="lg">
+      <Title order={2} size="h4" mb="xs">
+        Webhook request key
+      </Title>
+      <Text size="sm" c="dimmed" mb="md">
+        Cloudonix sends it as <Code>Authorization: Bearer …</Code> on every webhook. Only its hash is stored: a new key is shown once.
+      </Text>
+      <Group justify="space-between">
+        <Text size="sm">
+          {tenant.requestKey ? (
+            <>
+              Current key ends in <Code>…{tenant.requestKey.hint}</Code>
+              {tenant.requestKey.rotatedAt && `, set ${new Date(tenant.requestKey.rotatedAt).toLocaleString()}`}
+            </>
+          ) : (
+            "No key yet: webhooks are refused until you generate one."
+          )}
+        </Text>
+        {canWrite && (
+          <Button leftSection={<IconKey size={16} aria-hidden />} variant="light" color="red" onClick={doRotate} loading={rotate.isPending}>
+            {tenant.requestKey ? "Rotate key" : "Generate key"}
+          </Button>
+        )}
+      </Group>
+      {rotate.error && (
+        <Alert color="red" mt="sm" role="alert">
+          {messageOf(rotate.error)}
+        </Alert>
+      )}
+      <Modal opened={shown !== null} onClose={() => setShown(null)} title="Your new request key" size="lg" closeOnClickOutside={false}>
+        <Stack>
+          <Alert color="yellow" role="note">
+            Copy it now: it is never shown again. Paste it as the request authorization key of the Cloudonix domain.
+          </Alert>
+          {shown && <CopyField label="Request key" value={shown} />}
+          <Group justify="flex-end">
+            <Button onClick={() => setShown(null)}>I have copied it</Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Paper>
+  );
+}
+
+interface Values {
+  name: string;
+  timezone: string;
+  cloudonixDomain: string;
+  cloudonixApiKey: string;
+  retentionDays: number | string;
+  outboundCallerPatterns: string[];
+  defaultFallback: Fallback;
+}
+
+const ZONES: string[] = (() => {
+  try {
+    return (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf("timeZone");
+  } catch {
+    return ["UTC"];
+  }
+})();
+
+function body(values: Values, tenant: Tenant): UpdateTenantInput {
+  return {
+    name: values.name,
+    timezone: values.timezone,
+    cloudonixDomain: optionalText(values.cloudonixDomain) ?? null,
+    ...(values.cloudonixApiKey ? { cloudonixApiKey: values.cloudonixApiKey } : {}),
+    retentionDays: optionalNumber(values.retentionDays),
+    outboundCallerPatterns: values.outboundCallerPatterns,
+    defaultFallback: values.defaultFallback as UpdateTenantInput["defaultFallback"],
+    version: tenant.version,
+  };
+}
+
+function TenantForm({ tenant }: { tenant: Tenant }) {
+  const canWrite = useCanWrite();
+  const update = useUpdateTenant();
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm<Values>({
+    initialValues: {
+      name: tenant.name,
+      timezone: tenant.timezone,
+      cloudonixDomain: tenant.cloudonixDomain ?? "",
+      cloudonixApiKey: "",
+      retentionDays: tenant.retentionDays,
+      outboundCallerPatterns: tenant.outboundCallerPatterns.map((p) => (p === "*" ? p : `+${p}`)),
+      defaultFallback: (tenant.defaultFallback as Fallback) ?? null,
+    },
+    validate: zodValidate(UpdateTenantBody, (v: Values) => body(v, tenant)),
+    validateInputOnBlur: true,
+  });
+  const submit = form.onSubmit(async (values) => {
+    setError(null);
+    try {
+      await update.mutateAsync(body(values, tenant));
+    } catch (err) {
+      setError(applyServerErrors(err, form.setErrors, ["name", "timezone", "cloudonixDomain", "cloudonixApiKey", "retentionDays"]));
+    }
+  });
+  return (
+    <Paper withBorder p="lg">
+      <form onSubmit={submit} noValidate aria-label="Tenant settings">
+        <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
+          <Stack>
+            <Title order={2} size="h4">
+              Tenant
+            </Title>
+            {error && (
+              <Alert color="red" title="Not saved" role="alert">
+                {error}
+              </Alert>
+            )}
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput label="Tenant name" required {...form.getInputProps("name")} />
+              <Select label="Time zone" description="Dashboards and reports count days in it" searchable data={[...new Set([tenant.timezone, "UTC", ...ZONES])]} allowDeselect={false} {...form.getInputProps("timezone")} />
+              <TextInput label="Cloudonix domain" placeholder="acme.cloudonix.net" description="Webhooks are matched to this tenant by it" {...form.getInputProps("cloudonixDomain")} />
+              <TextInput
+                label="Cloudonix API key"
+                type="password"
+                autoComplete="off"
+                description={tenant.hasCloudonixApiKey ? "A key is stored (never shown); type a new one to replace it" : "Stored encrypted, never shown"}
+                placeholder={tenant.hasCloudonixApiKey ? "•••••••• (unchanged)" : undefined}
+                {...form.getInputProps("cloudonixApiKey")}
+              />
+              <NumberInput label="Keep call records for (days)" min={1} max={3650} allowDecimal={false} {...form.getInputProps("retentionDays")} />
+            </SimpleGrid>
+            <TagsInput
+              label="Outbound caller patterns"
+              description="Calls from these callers are routed as outbound (+1555*, +14155550100). Press Enter after each."
+              {...form.getInputProps("outboundCallerPatterns")}
+              error={Object.entries(form.errors).find(([k]) => k.startsWith("outboundCallerPatterns"))?.[1]}
+            />
+            <FallbackEditor
+              value={form.values.defaultFallback}
+              onChange={(f) => form.setFieldValue("defaultFallback", f)}
+              noneLabel="Hang up (no default)"
+              disabled={!canWrite}
+              error={(form.errors.defaultFallback ?? form.errors["defaultFallback.id"]) as string | undefined}
+            />
+            {canWrite && (
+              <Group justify="flex-end">
+                <Button type="submit" loading={form.submitting}>
+                  Save settings
+                </Button>
+              </Group>
+            )}
+          </Stack>
+        </fieldset>
+      </form>
+    </Paper>
+  );
+}
+
+export default function Settings() {
+  const tenant = useTenant();
+  return (
+    <>
+      <PageHeader title="Settings" description="Tenant settings, the Cloudonix connection and the webhook key" />
+      <ReadOnlyNotice />
+      <QueryState isLoading={tenant.isLoading} error={tenant.error} retry={() => void tenant.refetch()} />
+      {tenant.data && (
+        <Stack maw={960}>
+          <TenantForm key={tenant.data.version} tenant={tenant.data} />
+          <Webhooks tenant={tenant.data} />
+          <RequestKey tenant={tenant.data} />
+        </Stack>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import type { AppEnv } from "./app-env";
+import { onError, onNotFound } from "./lib/error-handler";
+import { requestId } from "./middleware/request-id";
+import { services } from "./middleware/services";
+import { api } from "./routes/api";
+import { benchBaseline } from "./routes/bench-baseline";
+import { health } from "./routes/health";
+import { webhooks } from "./routes/webhooks";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use("*", requestId);
+  app.use("*", services);
+  app.onError(onError);
+  app.notFound(onNotFound);
+  app.route("/api/health", health);
+  app.route("/", api);
+  app.route("/api/webhooks", webhooks);
+  app.route("/__bench", benchBaseline);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,508 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  datetime,
+  index,
+  int,
+  json,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  varchar,
+} from "drizzle-orm/mysql-core";
+
+/*
+ * Conventions: string ids minted by the application (prefix + random, see lib/ids.ts) so a
+ * row's id is known before the insert and never reveals how many rows a tenant has; every
+ * row carries tenant_id; datetimes are UTC with millisecond precision. MariaDB 10.11 and
+ * MySQL 8 both accept everything here (no serial(), json checked by MariaDB as longtext).
+ */
+
+const id = (name = "id") => varchar(name, { length: 32 });
+const tenantRef = () =>
+  varchar("tenant_id", { length: 32 })
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" });
+const createdAt = () => datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`);
+const updatedAt = () => datetime("updated_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`);
+const version = () => int("version").notNull().default(1);
+
+export const STRATEGIES = ["round_robin", "priority", "load_balanced"] as const;
+export const ROLES = ["admin", "user"] as const;
+export const DIRECTIONS = ["inbound", "outbound"] as const;
+
+/** A fallback target: another agent or group, or a clean end of the call. */
+export type FallbackTarget =
+  | { type: "agent"; id: string }
+  | { type: "group"; id: string }
+  | { type: "hangup" }
+  | { type: "reject"; reason?: "rejected" | "busy" | "congestion" | "failed" }
+  | { type: "announcement"; text: string; voice?: string; language?: string };
+
+export const tenants = mysqlTable(
+  "tenants",
+  {
+    id: id().primaryKey(),
+    name: varchar("name", { length: 200 }).notNull(),
+    timezone: varchar("timezone", { length: 64 }).notNull().default("UTC"),
+    cloudonixDomain: varchar("cloudonix_domain", { length: 253 }),
+    cloudonixApiKeyEnc: text("cloudonix_api_key_enc"),
+    requestKeyHash: varchar("request_key_hash", { length: 128 }),
+    requestKeyHint: varchar("request_key_hint", { length: 16 }),
+    requestKeyRotatedAt: datetime("request_key_rotated_at", { mode: "date", fsp: 3 }),
+    /** The key before the last rotation stays valid until this time, so Cloudonix can catch up. */
+    previousRequestKeyHash: varchar("previous_request_key_hash", { length: 128 }),
+    previousRequestKeyExpiresAt: datetime("previous_request_key_expires_at", { mode: "date", fsp: 3 }),
+    defaultFallback: json("default_fallback").$type<FallbackTarget | null>(),
+    outboundCallerPatterns: json("outbound_caller_patterns").$type<string[]>().notNull().default([]),
+    retentionDays: int("retention_days").notNull().default(90),
+    configVersion: bigint("config_version", { mode: "number", unsigned: true }).notNull().default(1),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("tenants_cloudonix_domain_uq").on(t.cloudonixDomain)],
+);
+
+export const users = mysqlTable(
+  "users",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    email: varchar("email", { length: 320 }).notNull(),
+    name: varchar("name", { length: 200 }).notNull().default(""),
+    passwordHash: varchar("password_hash", { length: 255 }).notNull(),
+    role: mysqlEnum("role", ROLES).notNull().default("user"),
+    disabled: boolean("disabled").notNull().default(false),
+    lastLoginAt: datetime("last_login_at", { mode: "date", fsp: 3 }),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("users_email_uq").on(t.email), index("users_tenant_idx").on(t.tenantId)],
+);
+
+/** One row per issued access token, so logout (or disabling a user) revokes it at once. */
+export const authSessions = mysqlTable(
+  "auth_sessions",
+  {
+    id: varchar("id", { length: 64 }).primaryKey(),
+    userId: varchar("user_id", { length: 32 })
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
+    createdAt: createdAt(),
+    expiresAt: datetime("expires_at", { mode: "date", fsp: 3 }).notNull(),
+    revokedAt: datetime("revoked_at", { mode: "date", fsp: 3 }),
+    ip: varchar("ip", { length: 64 }),
+    userAgent: varchar("user_agent", { length: 300 }),
+  },
+  (t) => [index("auth_sessions_user_idx").on(t.userId), index("auth_sessions_expires_idx").on(t.expiresAt)],
+);
+
+export const voiceAgents = mysqlTable(
+  "voice_agents",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    name: varchar("name", { length: 200 }).notNull(),
+    provider: varchar("provider", { length: 40 }).notNull(),
+    serviceValue: varchar("service_value", { length: 512 }).notNull(),
+    username: varchar("username", { length: 255 }),
+    passwordEnc: text("password_enc"),
+    enabled: boolean("enabled").notNull().default(true),
+    maxConcurrentCalls: int("max_concurrent_calls"),
+    weight: int("weight").notNull().default(1),
+    tags: json("tags").$type<string[]>().notNull().default([]),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("voice_agents_tenant_name_uq").on(t.tenantId, t.name),
+    index("voice_agents_tenant_provider_idx").on(t.tenantId, t.provider),
+    index("voice_agents_tenant_created_idx").on(t.tenantId, t.createdAt),
+  ],
+);
+
+export const agentGroups = mysqlTable(
+  "agent_groups",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    name: varchar("name", { length: 200 }).notNull(),
+    description: varchar("description", { length: 1000 }).notNull().default(""),
+    strategy: mysqlEnum("strategy", STRATEGIES).notNull().default("round_robin"),
+    rollingWindowHours: int("rolling_window_hours").notNull().default(24),
+    maxAttempts: int("max_attempts").notNull().default(3),
+    stickyTtlSeconds: int("sticky_ttl_seconds"),
+    enabled: boolean("enabled").notNull().default(true),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("agent_groups_tenant_name_uq").on(t.tenantId, t.name)],
+);
+
+export const agentGroupMembers = mysqlTable(
+  "agent_group_members",
+  {
+    groupId: varchar("group_id", { length: 32 })
+      .notNull()
+      .references(() => agentGroups.id, { onDelete: "cascade" }),
+    agentId: varchar("agent_id", { length: 32 })
+      .notNull()
+      .references(() => voiceAgents.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
+    position: int("position").notNull(),
+    priority: int("priority").notNull().default(0),
+    weight: int("weight"),
+    maxConcurrentCalls: int("max_concurrent_calls"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.agentId] }),
+    index("agent_group_members_agent_idx").on(t.agentId),
+    index("agent_group_members_tenant_idx").on(t.tenantId),
+  ],
+);
+
+export const inboundRoutingRules = mysqlTable(
+  "inbound_routing_rules",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    name: varchar("name", { length: 200 }).notNull().default(""),
+    /** Normalised: digits only, with a trailing * for prefixes ("1555*"). */
+    pattern: varchar("pattern", { length: 40 }).notNull(),
+    matchType: mysqlEnum("match_type", ["exact", "prefix"]).notNull(),
+    priority: int("priority").notNull().default(100),
+    enabled: boolean("enabled").notNull().default(true),
+    targetType: mysqlEnum("target_type", ["agent", "group"]).notNull(),
+    targetId: varchar("target_id", { length: 32 }).notNull(),
+    fallback: json("fallback").$type<FallbackTarget | null>(),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("inbound_rules_tenant_pattern_uq").on(t.tenantId, t.pattern),
+    index("inbound_rules_tenant_target_idx").on(t.tenantId, t.targetId),
+  ],
+);
+
+export const trunks = mysqlTable(
+  "trunks",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    /** The trunk's name in Cloudonix, emitted as <Dial trunks="…">. */
+    name: varchar("name", { length: 120 }).notNull(),
+    description: varchar("description", { length: 1000 }).notNull().default(""),
+    callerIdOverride: varchar("caller_id_override", { length: 32 }),
+    enabled: boolean("enabled").notNull().default(true),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("trunks_tenant_name_uq").on(t.tenantId, t.name)],
+);
+
+export const outboundRoutingRules = mysqlTable(
+  "outbound_routing_rules",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    name: varchar("name", { length: 200 }).notNull().default(""),
+    /** Caller-ID patterns this rule accepts (exact or prefix*); empty = any caller. */
+    callerPatterns: json("caller_patterns").$type<string[]>().notNull().default([]),
+    /** Digits only; "" matches every destination. */
+    destinationPrefix: varchar("destination_prefix", { length: 32 }).notNull().default(""),
+    /** Ordered: the first is dialled first, the rest are failover. */
+    trunkIds: json("trunk_ids").$type<string[]>().notNull(),
+    priority: int("priority").notNull().default(100),
+    enabled: boolean("enabled").notNull().default(true),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("outbound_rules_tenant_prefix_idx").on(t.tenantId, t.destinationPrefix)],
+);
+
+export const callRecords = mysqlTable(
+  "call_records",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    /** Cloudonix Session token, else CallSid. */
+    callId: varchar("call_id", { length: 128 }).notNull(),
+    direction: mysqlEnum("direction", DIRECTIONS).notNull(),
+    fromNumber: varchar("from_number", { length: 64 }).notNull().default(""),
+    toNumber: varchar("to_number", { length: 64 }).notNull().default(""),
+    callerName: varchar("caller_name", { length: 200 }),
+    status: varchar("status", { length: 20 }).notNull(),
+    disposition: varchar("disposition", { length: 20 }),
+    endReason: varchar("end_reason", { length: 64 }),
+    ruleId: varchar("rule_id", { length: 32 }),
+    groupId: varchar("group_id", { length: 32 }),
+    agentId: varchar("agent_id", { length: 32 }),
+    trunkId: varchar("trunk_id", { length: 32 }),
+    attemptCount: int("attempt_count").notNull().default(0),
+    attempts: json("attempts").$type<unknown[]>().notNull().default([]),
+    decision: json("decision").$type<unknown>(),
+    startedAt: datetime("started_at", { mode: "date", fsp: 3 }).notNull(),
+    answeredAt: datetime("answered_at", { mode: "date", fsp: 3 }),
+    endedAt: datetime("ended_at", { mode: "date", fsp: 3 }),
+    durationSec: int("duration_sec"),
+    billableSec: int("billable_sec"),
+    /** Highest event sequence applied; older events never overwrite newer state. */
+    lastSeq: int("last_seq").notNull().default(0),
+    /**
+     * What this call currently contributes to call_rollups (analytics/rollup-math.ts), null
+     * while it is not counted. A change of the record moves the rollups by the difference, so
+     * redelivered, out-of-order or late (CDR) events never count a call twice.
+     */
+    rollupSig: text("rollup_sig"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("call_records_tenant_call_uq").on(t.tenantId, t.callId),
+    index("call_records_tenant_started_idx").on(t.tenantId, t.startedAt, t.id),
+    index("call_records_tenant_status_idx").on(t.tenantId, t.status, t.startedAt),
+    index("call_records_tenant_agent_idx").on(t.tenantId, t.agentId, t.startedAt),
+    index("call_records_tenant_group_idx").on(t.tenantId, t.groupId, t.startedAt),
+    index("call_records_tenant_rule_idx").on(t.tenantId, t.ruleId, t.startedAt),
+    // Caller / callee prefix search.
+    index("call_records_tenant_from_idx").on(t.tenantId, t.fromNumber, t.startedAt),
+    index("call_records_tenant_to_idx").on(t.tenantId, t.toNumber, t.startedAt),
+    // The exact median (the rows of one duration bin, whatever the summary's filters) and the
+    // list sorted by duration, both from the index alone: (duration, id) is the list's order;
+    // the later columns are filtered inside the index.
+    index("call_records_tenant_duration_idx").on(t.tenantId, t.durationSec, t.id, t.startedAt, t.answeredAt, t.direction, t.groupId, t.agentId),
+  ],
+);
+
+/**
+ * Per tenant, 15-minute UTC slot (every time zone's hours and days are made of whole slots),
+ * direction, group and agent: what the analytics summary sums instead of scanning records.
+ * Call measures count each ended call once under its final group/agent; attempt measures count
+ * each dial under the group/agent dialled. h0…h19 count answered calls by duration bin
+ * (analytics/duration-bins.ts), from which the median is found exactly. '' = none.
+ */
+export const callRollups = mysqlTable(
+  "call_rollups",
+  {
+    tenantId: tenantRef(),
+    slotStart: datetime("slot_start", { mode: "date" }).notNull(),
+    direction: mysqlEnum("direction", DIRECTIONS).notNull(),
+    groupId: varchar("group_id", { length: 32 }).notNull().default(""),
+    agentId: varchar("agent_id", { length: 32 }).notNull().default(""),
+    calls: int("calls").notNull().default(0),
+    answered: int("answered").notNull().default(0),
+    failed: int("failed").notNull().default(0),
+    timedOut: int("timed_out").notNull().default(0),
+    abandoned: int("abandoned").notNull().default(0),
+    durationSum: bigint("duration_sum", { mode: "number" }).notNull().default(0),
+    durationCount: int("duration_count").notNull().default(0),
+    attempts: int("attempts").notNull().default(0),
+    firstAttempts: int("first_attempts").notNull().default(0),
+    attemptsAnswered: int("attempts_answered").notNull().default(0),
+    attemptsFailed: int("attempts_failed").notNull().default(0),
+    h0: int("h0").notNull().default(0),
+    h1: int("h1").notNull().default(0),
+    h2: int("h2").notNull().default(0),
+    h3: int("h3").notNull().default(0),
+    h4: int("h4").notNull().default(0),
+    h5: int("h5").notNull().default(0),
+    h6: int("h6").notNull().default(0),
+    h7: int("h7").notNull().default(0),
+    h8: int("h8").notNull().default(0),
+    h9: int("h9").notNull().default(0),
+    h10: int("h10").notNull().default(0),
+    h11: int("h11").notNull().default(0),
+    h12: int("h12").notNull().default(0),
+    h13: int("h13").notNull().default(0),
+    h14: int("h14").notNull().default(0),
+    h15: int("h15").notNull().default(0),
+    h16: int("h16").notNull().default(0),
+    h17: int("h17").notNull().default(0),
+    h18: int("h18").notNull().default(0),
+    h19: int("h19").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.slotStart, t.direction, t.groupId, t.agentId] }),
+    // A summary filtered to one group or agent reads only its rows.
+    index("call_rollups_group_idx").on(t.tenantId, t.groupId, t.slotStart),
+    index("call_rollups_agent_idx").on(t.tenantId, t.agentId, t.slotStart),
+  ],
+);
+
+const rollupMeasures = () => ({
+  calls: int("calls").notNull().default(0),
+  answered: int("answered").notNull().default(0),
+  failed: int("failed").notNull().default(0),
+  timedOut: int("timed_out").notNull().default(0),
+  abandoned: int("abandoned").notNull().default(0),
+  durationSum: bigint("duration_sum", { mode: "number" }).notNull().default(0),
+  durationCount: int("duration_count").notNull().default(0),
+});
+
+/**
+ * call_rollups summed per UTC day: a month's per-agent and per-group figures read ~30 rows
+ * per agent instead of ~2,900. Whole UTC days of a range come from here, the rest from
+ * call_rollups (analytics/slots.ts splitDays).
+ */
+export const callRollupsDaily = mysqlTable(
+  "call_rollups_daily",
+  {
+    tenantId: tenantRef(),
+    dayStart: datetime("day_start", { mode: "date" }).notNull(),
+    direction: mysqlEnum("direction", DIRECTIONS).notNull(),
+    groupId: varchar("group_id", { length: 32 }).notNull().default(""),
+    agentId: varchar("agent_id", { length: 32 }).notNull().default(""),
+    ...rollupMeasures(),
+    attempts: int("attempts").notNull().default(0),
+    firstAttempts: int("first_attempts").notNull().default(0),
+    attemptsAnswered: int("attempts_answered").notNull().default(0),
+    attemptsFailed: int("attempts_failed").notNull().default(0),
+    h0: int("h0").notNull().default(0),
+    h1: int("h1").notNull().default(0),
+    h2: int("h2").notNull().default(0),
+    h3: int("h3").notNull().default(0),
+    h4: int("h4").notNull().default(0),
+    h5: int("h5").notNull().default(0),
+    h6: int("h6").notNull().default(0),
+    h7: int("h7").notNull().default(0),
+    h8: int("h8").notNull().default(0),
+    h9: int("h9").notNull().default(0),
+    h10: int("h10").notNull().default(0),
+    h11: int("h11").notNull().default(0),
+    h12: int("h12").notNull().default(0),
+    h13: int("h13").notNull().default(0),
+    h14: int("h14").notNull().default(0),
+    h15: int("h15").notNull().default(0),
+    h16: int("h16").notNull().default(0),
+    h17: int("h17").notNull().default(0),
+    h18: int("h18").notNull().default(0),
+    h19: int("h19").notNull().default(0),
+  },
+  // Named: the generated name would pass MySQL's 64-character limit.
+  (t) => [primaryKey({ name: "call_rollups_daily_pk", columns: [t.tenantId, t.dayStart, t.direction, t.groupId, t.agentId] })],
+);
+
+/** Call measures per 15-minute slot and direction only: the narrow table the summary's series reads. */
+export const callRollupSeries = mysqlTable(
+  "call_rollup_series",
+  {
+    tenantId: tenantRef(),
+    slotStart: datetime("slot_start", { mode: "date" }).notNull(),
+    direction: mysqlEnum("direction", DIRECTIONS).notNull(),
+    ...rollupMeasures(),
+  },
+  (t) => [primaryKey({ name: "call_rollup_series_pk", columns: [t.tenantId, t.slotStart, t.direction] })],
+);
+
+export const callEvents = mysqlTable(
+  "call_events",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    tenantId: tenantRef(),
+    callId: varchar("call_id", { length: 128 }).notNull(),
+    seq: int("seq").notNull(),
+    type: varchar("type", { length: 40 }).notNull(),
+    at: datetime("at", { mode: "date", fsp: 3 }).notNull(),
+    data: json("data").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [uniqueIndex("call_events_tenant_call_seq_uq").on(t.tenantId, t.callId, t.seq)],
+);
+
+export const webhookEvents = mysqlTable(
+  "webhook_events",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    /** Minted by the Worker per delivery, so a redelivered queue message is stored once. */
+    deliveryId: varchar("delivery_id", { length: 64 }).notNull(),
+    tenantId: varchar("tenant_id", { length: 32 }),
+    kind: varchar("kind", { length: 32 }).notNull(),
+    callId: varchar("call_id", { length: 128 }),
+    method: varchar("method", { length: 8 }).notNull(),
+    statusCode: int("status_code").notNull(),
+    outcome: varchar("outcome", { length: 40 }).notNull(),
+    error: varchar("error", { length: 500 }),
+    durationMs: int("duration_ms").notNull().default(0),
+    receivedAt: datetime("received_at", { mode: "date", fsp: 3 }).notNull(),
+    payload: json("payload").$type<unknown>(),
+  },
+  (t) => [
+    uniqueIndex("webhook_events_delivery_uq").on(t.deliveryId),
+    index("webhook_events_tenant_received_idx").on(t.tenantId, t.receivedAt),
+    index("webhook_events_call_idx").on(t.callId),
+  ],
+);
+
+export const auditLog = mysqlTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    tenantId: tenantRef(),
+    actorUserId: varchar("actor_user_id", { length: 32 }),
+    actorEmail: varchar("actor_email", { length: 320 }),
+    action: varchar("action", { length: 64 }).notNull(),
+    entityType: varchar("entity_type", { length: 40 }).notNull(),
+    entityId: varchar("entity_id", { length: 64 }),
+    before: json("before").$type<unknown>(),
+    after: json("after").$type<unknown>(),
+    ip: varchar("ip", { length: 64 }),
+    at: datetime("at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+  },
+  (t) => [
+    index("audit_log_tenant_at_idx").on(t.tenantId, t.at),
+    index("audit_log_tenant_entity_idx").on(t.tenantId, t.entityType, t.entityId),
+  ],
+);
+
+export const exportsTable = mysqlTable(
+  "exports",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    requestedBy: varchar("requested_by", { length: 32 }),
+    format: mysqlEnum("format", ["csv", "json"]).notNull(),
+    filters: json("filters").$type<Record<string, unknown>>().notNull(),
+    fields: json("fields").$type<string[]>().notNull(),
+    status: mysqlEnum("status", ["queued", "running", "done", "failed", "expired"]).notNull().default("queued"),
+    rowCount: int("row_count").notNull().default(0),
+    totalRows: int("total_rows"),
+    objectKey: varchar("object_key", { length: 200 }),
+    sizeBytes: bigint("size_bytes", { mode: "number", unsigned: true }),
+    error: varchar("error", { length: 500 }),
+    createdAt: createdAt(),
+    completedAt: datetime("completed_at", { mode: "date", fsp: 3 }),
+    expiresAt: datetime("expires_at", { mode: "date", fsp: 3 }),
+    /** Resumable progress of a running job: the R2 multipart upload, its parts and the keyset position after them. */
+    uploadId: varchar("upload_id", { length: 1024 }),
+    parts: json("parts").$type<{ partNumber: number; etag: string }[]>().notNull().default([]),
+    cursor: text("cursor"),
+    attempts: int("attempts").notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("exports_tenant_created_idx").on(t.tenantId, t.createdAt), index("exports_status_expires_idx").on(t.status, t.expiresAt)],
+);
+
+/** Queue messages that exhausted their retries: parked, never dropped. */
+export const deadLetters = mysqlTable(
+  "dead_letters",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    queue: varchar("queue", { length: 64 }).notNull(),
+    messageId: varchar("message_id", { length: 128 }).notNull(),
+    body: json("body").$type<unknown>().notNull(),
+    attempts: int("attempts").notNull().default(0),
+    receivedAt: datetime("received_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    replayedAt: datetime("replayed_at", { mode: "date", fsp: 3 }),
+  },
+  (t) => [uniqueIndex("dead_letters_message_uq").on(t.queue, t.messageId)],
+);

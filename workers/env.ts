@@ -1,0 +1,111 @@
+import { z } from "zod";
+import type { GroupBalancer } from "../durable-objects/group-balancer";
+import type { CallSession } from "../durable-objects/call-session";
+import type { TenantHub } from "../durable-objects/tenant-hub";
+
+/** Bindings and secrets as wrangler.toml and `.dev.vars` declare them. */
+export interface Env {
+  ENVIRONMENT: string;
+  CALL_TIMEOUT_SECONDS: string;
+  ENCRYPTION_KEY: string;
+  TOKEN_SIGNING_KEY: string;
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  HYPERDRIVE: Hyperdrive;
+  GROUP_BALANCER: DurableObjectNamespace<GroupBalancer>;
+  CALL_SESSION: DurableObjectNamespace<CallSession>;
+  TENANT_HUB: DurableObjectNamespace<TenantHub>;
+  CALL_EVENTS: Queue;
+  EXPORTS: R2Bucket;
+}
+
+const hasMethods = (...names: string[]) =>
+  z.custom<object>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      names.every((name) => typeof (value as Record<string, unknown>)[name] === "function"),
+    { message: `binding missing (expected an object with ${names.join(", ")})` },
+  );
+
+const base64Key32 = z.string().refine(
+  (value) => {
+    try {
+      return atob(value).length === 32;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be 32 random bytes, base64-encoded (openssl rand -base64 32)" },
+);
+
+const EnvSchema = z
+  .object({
+    ENVIRONMENT: z.enum(["development", "test", "production"], {
+      message: 'must be "development", "test" or "production"',
+    }),
+    CALL_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400),
+    ENCRYPTION_KEY: base64Key32,
+    TOKEN_SIGNING_KEY: z.string().min(32, "must be at least 32 characters"),
+    UPSTASH_REDIS_REST_URL: z.url({ message: "must be an http(s) URL" }).optional(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+    HYPERDRIVE: z.object(
+      { host: z.string().min(1), port: z.number(), user: z.string(), database: z.string().min(1) },
+      { message: "binding missing (a Hyperdrive binding to MySQL)" },
+    ),
+    GROUP_BALANCER: hasMethods("idFromName", "get"),
+    CALL_SESSION: hasMethods("idFromName", "get"),
+    TENANT_HUB: hasMethods("idFromName", "get"),
+    CALL_EVENTS: hasMethods("send", "sendBatch"),
+    EXPORTS: hasMethods("put", "get"),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.UPSTASH_REDIS_REST_URL ? "UPSTASH_REDIS_REST_TOKEN" : "UPSTASH_REDIS_REST_URL"],
+        message: "set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, or neither",
+      });
+    }
+  });
+
+export interface AppConfig {
+  environment: "development" | "test" | "production";
+  callTimeoutSeconds: number;
+  upstash: { url: string; token: string } | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid Worker configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const validated = new WeakMap<object, AppConfig>();
+
+/**
+ * Checks every binding and secret once per env object (once per isolate in production) and
+ * throws one ConfigError naming each missing or malformed item.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const cached = validated.get(env);
+  if (cached) return cached;
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`),
+    );
+  }
+  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = result.data;
+  const config: AppConfig = {
+    environment: result.data.ENVIRONMENT,
+    callTimeoutSeconds: result.data.CALL_TIMEOUT_SECONDS,
+    upstash: url && token ? { url, token } : null,
+  };
+  if (!config.upstash) {
+    console.warn("Upstash Redis is not configured: routing snapshots come from MySQL, rate limits are kept in memory.");
+  }
+  validated.set(env, config);
+  return config;
+}

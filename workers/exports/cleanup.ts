@@ -1,0 +1,31 @@
+import type { Db } from "../db/client";
+import { exportsToClean, updateExport } from "../db/repos/exports";
+import type { Env } from "../env";
+import { failExport } from "./jobs";
+
+/** Jobs not heard from for this long are given up (their queue message is long gone). */
+const ABANDONED_MS = 30 * 60_000;
+
+/**
+ * Expires finished exports (their file is deleted) and fails jobs abandoned mid-way (their
+ * multipart upload is aborted). Bounded per run; called from the cron trigger.
+ */
+export async function cleanExports(env: Env, db: Db, now = Date.now()): Promise<{ expired: number; abandoned: number }> {
+  let expired = 0;
+  let abandoned = 0;
+  for (let round = 0; round < 20; round++) {
+    const jobs = await exportsToClean(db, new Date(now), new Date(now - ABANDONED_MS), 100);
+    for (const job of jobs) {
+      if (job.status === "done") {
+        if (job.objectKey) await env.EXPORTS.delete(job.objectKey);
+        await updateExport(db, job.id, { status: "expired", updatedAt: new Date(now) });
+        expired++;
+      } else {
+        await failExport(env, db, job, "the export stopped making progress and was given up");
+        abandoned++;
+      }
+    }
+    if (jobs.length < 100) break;
+  }
+  return { expired, abandoned };
+}

@@ -1,0 +1,123 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+
+/**
+ * Fixed-window failure counters (login throttling). Upstash when configured, so every
+ * isolate sees the same counts; otherwise, or when Upstash fails, a per-isolate map, so
+ * throttling never switches off.
+ */
+export interface WindowCount {
+  count: number;
+  /** Milliseconds until the window closes (0 when nothing is counted). */
+  resetInMs: number;
+}
+
+export interface FailureCounter {
+  /** Current counts, without counting anything. */
+  peek(keys: string[]): Promise<WindowCount[]>;
+  /** Counts one more failure under each key; the window starts at the first failure. */
+  hit(keys: string[], windowMs: number): Promise<WindowCount[]>;
+  reset(keys: string[]): Promise<void>;
+}
+
+const HIT_SCRIPT = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then redis.call('PEXPIRE', key, ARGV[1]); ttl = tonumber(ARGV[1]) end
+  out[#out + 1] = n
+  out[#out + 1] = ttl
+end
+return out`;
+
+const PEEK_SCRIPT = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[#out + 1] = tonumber(redis.call('GET', key) or '0')
+  out[#out + 1] = math.max(redis.call('PTTL', key), 0)
+end
+return out`;
+
+function pairs(flat: unknown): WindowCount[] {
+  const values = (flat as unknown[]).map(Number);
+  const out: WindowCount[] = [];
+  for (let i = 0; i < values.length; i += 2) out.push({ count: values[i]!, resetInMs: values[i + 1]! });
+  return out;
+}
+
+export class MemoryFailureCounter implements FailureCounter {
+  readonly #windows = new Map<string, { count: number; resetAt: number }>();
+
+  async peek(keys: string[]): Promise<WindowCount[]> {
+    const now = Date.now();
+    return keys.map((key) => {
+      const window = this.#windows.get(key);
+      return window && window.resetAt > now ? { count: window.count, resetInMs: window.resetAt - now } : { count: 0, resetInMs: 0 };
+    });
+  }
+
+  async hit(keys: string[], windowMs: number): Promise<WindowCount[]> {
+    const now = Date.now();
+    if (this.#windows.size > 10_000) this.#prune(now);
+    return keys.map((key) => {
+      let window = this.#windows.get(key);
+      if (!window || window.resetAt <= now) this.#windows.set(key, (window = { count: 0, resetAt: now + windowMs }));
+      window.count += 1;
+      return { count: window.count, resetInMs: window.resetAt - now };
+    });
+  }
+
+  async reset(keys: string[]): Promise<void> {
+    for (const key of keys) this.#windows.delete(key);
+  }
+
+  #prune(now: number): void {
+    for (const [key, window] of this.#windows) if (window.resetAt <= now) this.#windows.delete(key);
+  }
+}
+
+/** After Upstash fails, the memory counter takes over for this long before Upstash is tried again. */
+const REDIS_RETRY_AFTER_MS = 10_000;
+/** Per Upstash URL, so one bad configuration does not switch off another. */
+const redisDownUntil = new Map<string, number>();
+
+export class RedisFailureCounter implements FailureCounter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly fallback: FailureCounter,
+    private readonly breakerKey = "default",
+  ) {}
+
+  peek(keys: string[]): Promise<WindowCount[]> {
+    return this.#attempt(async () => pairs(await this.redis.eval(PEEK_SCRIPT, keys, [])), () => this.fallback.peek(keys));
+  }
+
+  hit(keys: string[], windowMs: number): Promise<WindowCount[]> {
+    return this.#attempt(async () => pairs(await this.redis.eval(HIT_SCRIPT, keys, [String(windowMs)])), () => this.fallback.hit(keys, windowMs));
+  }
+
+  async reset(keys: string[]): Promise<void> {
+    await Promise.all([this.#attempt(async () => void (await this.redis.del(...keys)), async () => {}), this.fallback.reset(keys)]);
+  }
+
+  /** Upstash first; while it is failing (and for a short while after), the memory counter. */
+  async #attempt<T>(viaRedis: () => Promise<T>, viaMemory: () => Promise<T>): Promise<T> {
+    if (Date.now() < (redisDownUntil.get(this.breakerKey) ?? 0)) return viaMemory();
+    try {
+      return await viaRedis();
+    } catch (err) {
+      redisDownUntil.set(this.breakerKey, Date.now() + REDIS_RETRY_AFTER_MS);
+      console.warn(`rate limit: Upstash unavailable, counting in memory for ${REDIS_RETRY_AFTER_MS / 1000} s (${(err as Error).message})`);
+      return viaMemory();
+    }
+  }
+}
+
+/** Shared by every request of the isolate, so in-memory counts persist between requests. */
+const memory = new MemoryFailureCounter();
+
+/** `upstashUrl` names the Upstash instance for the circuit breaker. */
+export function failureCounter(redis: Redis | null, upstashUrl = "default"): FailureCounter {
+  return redis ? new RedisFailureCounter(redis, memory, upstashUrl) : memory;
+}

@@ -1,0 +1,13 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Reuses a caller's X-Request-Id when it is safe to echo, else mints one. */
+export const requestId = createMiddleware<AppEnv>(async (c, next) => {
+  const incoming = c.req.header("x-request-id");
+  const id = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
+  c.set("requestId", id);
+  c.header("X-Request-Id", id);
+  await next();
+});

@@ -1,0 +1,40 @@
+import type { Env } from "../env";
+import type { ConfigChange } from "../routing/config-changed";
+
+/*
+ * Configuration changes as live events, so every open dashboard refreshes what changed:
+ *   voice_agent toggled/bulk  → agent.status_changed     voice_agent otherwise → agent.updated
+ *   inbound_rule/outbound_rule → routing_rule.updated    agent_group → agent_group.updated
+ *   trunk → trunk.updated        tenant → tenant.updated  user → user.updated
+ * data: { entity, action, ids } (ids of what changed; the client refetches them).
+ */
+
+export function configEventType(change: Pick<ConfigChange, "entity" | "action">): string {
+  switch (change.entity) {
+    case "voice_agent":
+      return change.action === "toggled" || change.action === "bulk" ? "agent.status_changed" : "agent.updated";
+    case "inbound_rule":
+    case "outbound_rule":
+      return "routing_rule.updated";
+    case "agent_group":
+      return "agent_group.updated";
+    case "trunk":
+      return "trunk.updated";
+    case "tenant":
+      return "tenant.updated";
+    case "user":
+      return "user.updated";
+  }
+}
+
+/** Best effort: a dashboard that misses it resyncs; the configuration write never fails for it. */
+export async function publishConfigChange(env: Pick<Env, "TENANT_HUB">, tenantId: string, change: ConfigChange): Promise<void> {
+  try {
+    const kind = change.entity === "inbound_rule" ? { kind: "inbound" } : change.entity === "outbound_rule" ? { kind: "outbound" } : {};
+    await env.TENANT_HUB.getByName(tenantId).publish([
+      { type: configEventType(change), at: Date.now(), data: { entity: change.entity, action: change.action, ids: change.ids.slice(0, 100), ...kind } },
+    ]);
+  } catch (err) {
+    console.warn(`realtime: could not publish the ${change.entity} change of ${tenantId}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,95 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { computeSummary } from "../analytics/run-summary";
+import { isTimeZone, localBuckets } from "../analytics/time-zone";
+import { tenantTimezone } from "../db/repos/analytics";
+import { requireAuth } from "../middleware/auth";
+import { apiDocs } from "../openapi/registry";
+import { AppError } from "../lib/errors";
+import { readQuery } from "../lib/validation";
+import { SummaryQuery, SummarySchema } from "../schemas/analytics";
+
+const DAY = 86_400_000;
+const MAX_RANGE_MS = 400 * DAY;
+const MAX_BUCKETS = 1_000;
+
+const LiveCallSchema = z.object({
+  callId: z.string(),
+  recordId: z.string(),
+  state: z.string(),
+  direction: z.enum(["inbound", "outbound"]),
+  from: z.string(),
+  to: z.string(),
+  ruleId: z.string().nullable(),
+  groupId: z.string().nullable(),
+  agentId: z.string().nullable(),
+  trunkId: z.string().nullable(),
+  attempt: z.number().int(),
+  startedAt: z.string(),
+  answeredAt: z.string().nullable(),
+});
+const LiveCallsSchema = z.object({
+  seq: z.number().int().meta({ description: "The hub's sequence number this list is current as of (events after it are newer)" }),
+  epoch: z.string(),
+  count: z.number().int(),
+  calls: z.array(LiveCallSchema),
+});
+
+const docs = apiDocs("/api/analytics", "Analytics");
+docs.get("/summary", "Totals, series in the tenant's time zone, per-agent and per-group figures with each group's share against its strategy", {
+  query: SummaryQuery,
+  response: SummarySchema,
+  description: "Computed from rollups kept by the queue consumer (15-minute slots) plus the raw records at the range's edges, so it equals a scan of the records but does not scan them.",
+});
+docs.get("/live-calls", "Calls in progress, from the tenant's live-call registry", { response: LiveCallsSchema });
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const analytics = new Hono<AppEnv>()
+  .use(requireAuth)
+  .get("/summary", async (c) => {
+    const query = readQuery(c, SummaryQuery);
+    const { tenantId } = c.get("auth");
+    const until = query.until?.getTime() ?? Date.now();
+    const since = query.since?.getTime() ?? until - DAY;
+    if (until - since > MAX_RANGE_MS) throw new AppError(400, "RANGE_TOO_LONG", "The range may span at most 400 days");
+    const interval = query.interval ?? (until - since <= 2 * DAY ? "hour" : "day");
+    const db = await c.get("services").db();
+    const timezone = query.timezone ?? (await tenantTimezone(db, tenantId));
+    if (!isTimeZone(timezone)) throw new AppError(400, "VALIDATION_FAILED", `Unknown time zone "${timezone}"; use an IANA name such as Europe/Paris`, [{ path: "timezone", message: "unknown time zone" }]);
+    if (localBuckets(since, until, interval, timezone).length > MAX_BUCKETS) {
+      throw new AppError(400, "TOO_MANY_BUCKETS", `That is more than ${MAX_BUCKETS} ${interval}s; use interval=day or a shorter range`);
+    }
+    const summary = await computeSummary(db, tenantId, {
+      since,
+      until,
+      interval,
+      timezone,
+      dimensions: { direction: query.direction, groupId: query.groupId, agentId: query.agentId },
+    });
+    return c.json(summary);
+  })
+  .get("/live-calls", async (c) => {
+    const live = await c.env.TENANT_HUB.getByName(c.get("auth").tenantId).liveCalls();
+    return c.json({
+      seq: live.seq,
+      epoch: live.epoch,
+      count: live.calls.length,
+      calls: live.calls.map((call) => ({
+        callId: call.callId,
+        recordId: call.recordId,
+        state: call.state,
+        direction: call.direction,
+        from: call.from,
+        to: call.to,
+        ruleId: call.ruleId,
+        groupId: call.groupId,
+        agentId: call.agentId,
+        trunkId: call.trunkId,
+        attempt: call.attempt,
+        startedAt: iso(call.startedAt)!,
+        answeredAt: iso(call.answeredAt),
+      })),
+    });
+  });

@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { agentGroups } from "./agent-groups";
+import { analytics } from "./analytics";
+import { auditLog } from "./audit-log";
+import { auth } from "./auth";
+import { callRecords } from "./call-records";
+import { exportsRoutes } from "./exports";
+import { inboundRules } from "./inbound-rules";
+import { openapi } from "./openapi";
+import { outboundRules } from "./outbound-rules";
+import { providers } from "./providers";
+import { realtime } from "./realtime";
+import { routing } from "./routing";
+import { tenant } from "./tenant";
+import { trunks } from "./trunks";
+import { users } from "./users";
+import { voiceAgents } from "./voice-agents";
+
+/**
+ * The admin API, chained so that its type describes every route: the SPA builds a typed
+ * client from it with `hc<AppType>(baseUrl)`. Mounted at "/" by createApp().
+ */
+export const api = new Hono<AppEnv>()
+  .route("/api/auth", auth)
+  .route("/api/users", users)
+  .route("/api/tenant", tenant)
+  .route("/api/providers", providers)
+  .route("/api/voice-agents", voiceAgents)
+  .route("/api/agent-groups", agentGroups)
+  .route("/api/inbound-rules", inboundRules)
+  .route("/api/trunks", trunks)
+  .route("/api/outbound-rules", outboundRules)
+  .route("/api/audit-log", auditLog)
+  .route("/api/routing", routing)
+  .route("/api/call-records", callRecords)
+  .route("/api/exports", exportsRoutes)
+  .route("/api/analytics", analytics)
+  .route("/api/realtime", realtime)
+  .route("/api/openapi.json", openapi);
+
+export type AppType = typeof api;

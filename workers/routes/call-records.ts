@@ -1,0 +1,93 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { CursorError, decodeCursor, encodeCursor } from "../analytics/records-cursor";
+import { eventsOfCall, findRecord, namesFor, positionOf, readRecords, type ListedRecord } from "../db/repos/call-records";
+import { requireAuth } from "../middleware/auth";
+import { apiDocs } from "../openapi/registry";
+import { AppError, notFound } from "../lib/errors";
+import { readJson, readQuery } from "../lib/validation";
+import { isoOrNull } from "../schemas/common";
+import { CallRecordDetailSchema, CallRecordPage, ListRecordsQuery, RecordIdParams, type CallRecordDto } from "../schemas/call-records";
+import { CreateExportBody, ExportSchema } from "../schemas/exports";
+import { createExport } from "../exports/jobs";
+
+const docs = apiDocs("/api/call-records", "Call records");
+docs.get("/", "List call records (filters, sort, cursor pages)", { query: ListRecordsQuery, response: CallRecordPage });
+docs.post("/export", "Export the filtered records as CSV or JSON (a background job; poll GET /api/exports/{id})", {
+  body: CreateExportBody,
+  response: ExportSchema,
+  status: 202,
+  errors: [429],
+  description: "Any signed-in user may export: it reads what the list already shows. At most 1,000,000 rows per export.",
+});
+docs.get("/:id", "A call record with its attempts, routing trace and event timeline", { params: RecordIdParams, response: CallRecordDetailSchema });
+
+export function toRecordDto(row: ListedRecord): CallRecordDto {
+  return {
+    id: row.id,
+    callId: row.callId,
+    direction: row.direction,
+    from: row.fromNumber,
+    to: row.toNumber,
+    callerName: row.callerName,
+    status: row.status,
+    disposition: row.disposition,
+    endReason: row.endReason,
+    ruleId: row.ruleId,
+    groupId: row.groupId,
+    agentId: row.agentId,
+    trunkId: row.trunkId,
+    attemptCount: row.attemptCount,
+    startedAt: row.startedAt.toISOString(),
+    answeredAt: isoOrNull(row.answeredAt),
+    endedAt: isoOrNull(row.endedAt),
+    durationSec: row.durationSec,
+    billableSec: row.billableSec,
+  };
+}
+
+const named = (id: string | null, name: string | null) => (id ? { id, name } : null);
+
+export const callRecords = new Hono<AppEnv>()
+  .use(requireAuth)
+  .get("/", async (c) => {
+    const { sort, order, limit, cursor, ...filters } = readQuery(c, ListRecordsQuery);
+    let after = null;
+    if (cursor) {
+      try {
+        after = decodeCursor(cursor, sort, order, filters);
+      } catch (err) {
+        if (!(err instanceof CursorError)) throw err;
+        throw new AppError(400, "INVALID_CURSOR", `The cursor ${err.message}; request the first page again without a cursor`);
+      }
+    }
+    const db = await c.get("services").db();
+    const rows = await readRecords(db, c.get("auth").tenantId, { filters, sort, order, after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeCursor(sort, order, filters, positionOf(sort, last)) : null;
+    return c.json({ items: page.map(toRecordDto), nextCursor });
+  })
+  .post("/export", async (c) => {
+    const input = await readJson(c, CreateExportBody);
+    const job = await createExport(c, input);
+    c.header("Location", `/api/exports/${job.id}`);
+    return c.json(job, 202);
+  })
+  .get("/:id", async (c) => {
+    const { tenantId } = c.get("auth");
+    const db = await c.get("services").db();
+    const row = await findRecord(db, tenantId, c.req.param("id"));
+    if (!row) throw notFound("Call record");
+    const [events, names] = await Promise.all([eventsOfCall(db, tenantId, row.callId), namesFor(db, tenantId, row)]);
+    return c.json({
+      ...toRecordDto(row),
+      rule: named(row.ruleId, names.rule),
+      group: named(row.groupId, names.group),
+      agent: named(row.agentId, names.agent),
+      trunk: named(row.trunkId, names.trunk),
+      attempts: (row.attempts ?? []) as Record<string, unknown>[],
+      routing: row.decision ?? null,
+      events: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), data: e.data })),
+    });
+  });

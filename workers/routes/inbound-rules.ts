@@ -1,0 +1,165 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { deleteInbound, findInbound, inboundConflictScope, insertInbound, listInbound, updateInbound, type InboundRow, type NewInboundRow } from "../db/repos/inbound-rules";
+import { assertFallbackExists, assertTargetExists } from "../db/repos/references";
+import type { Executor } from "../db/executor";
+import { findInboundConflict, type Conflict, type InboundRuleRef } from "../domain/rule-conflicts";
+import { adminWrites, requireAuth } from "../middleware/auth";
+import { apiDocs } from "../openapi/registry";
+import { commitChange } from "../lib/change";
+import { assertVersion, etag, expectedVersion } from "../lib/concurrency";
+import { uniqueOr409 } from "../lib/db-conflicts";
+import { AppError, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { readJson, readQuery } from "../lib/validation";
+import { IdParams } from "../schemas/common";
+import { CreateInboundBody, InboundRulePage, InboundRuleSchema, ListInboundQuery, UpdateInboundBody, displayPattern, type InboundRuleDto } from "../schemas/inbound-rules";
+
+const docs = apiDocs("/api/inbound-rules", "Inbound rules");
+const CONFLICTS = "Duplicate patterns and rules that could never match a call are refused with 409 RULE_CONFLICT naming the other rule.";
+docs.get("/", "List inbound rules", { query: ListInboundQuery, response: InboundRulePage });
+docs.post("/", "Create an inbound rule", { auth: "admin", body: CreateInboundBody, response: InboundRuleSchema, status: 201, errors: [404, 409], description: CONFLICTS });
+docs.get("/:id", "Get an inbound rule", { params: IdParams, response: InboundRuleSchema });
+docs.put("/:id", "Change an inbound rule (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateInboundBody, response: InboundRuleSchema, errors: [409], description: CONFLICTS });
+docs.delete("/:id", "Delete an inbound rule", { auth: "admin", params: IdParams, errors: [409] });
+
+export function toInboundDto(row: InboundRow): InboundRuleDto {
+  return {
+    id: row.id,
+    name: row.name,
+    pattern: row.pattern,
+    displayPattern: displayPattern(row.pattern),
+    matchType: row.matchType,
+    priority: row.priority,
+    enabled: row.enabled,
+    target: { type: row.targetType, id: row.targetId },
+    fallback: row.fallback ?? null,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+const label = (rule: InboundRuleRef) => `"${rule.name || displayPattern(rule.pattern)}" (${displayPattern(rule.pattern)}, ${rule.id})`;
+
+function conflictError(candidate: InboundRuleRef, conflict: Conflict<InboundRuleRef>): AppError {
+  const shown = displayPattern(candidate.pattern);
+  const message =
+    conflict.kind === "duplicate"
+      ? `The pattern ${shown} is already used by rule ${label(conflict.rule)}; change that rule instead, or use another pattern`
+      : conflict.kind === "shadowed"
+        ? `This rule could never match a call: every number matching ${shown} is taken by more specific rules (${conflict.coveredBy!.slice(0, 5).map(label).join(", ")}${conflict.coveredBy!.length > 5 ? ", …" : ""}). Remove or disable one of them, or save this rule disabled`
+        : `With this rule, rule ${label(conflict.rule)} could never match a call: more specific rules would take every number it matches. Disable or change that rule first`;
+  const ref = (rule: InboundRuleRef) => ({ id: rule.id, name: rule.name, pattern: rule.pattern });
+  return new AppError(409, "RULE_CONFLICT", message, {
+    reason: conflict.kind,
+    conflictingRule: ref(conflict.rule),
+    ...(conflict.coveredBy ? { coveredBy: conflict.coveredBy.map(ref) } : {}),
+  });
+}
+
+/**
+ * Refuses duplicates and rules that could never win. Two concurrent saves could, together,
+ * complete a cover that neither sees alone; duplicates are still impossible (unique index).
+ */
+async function assertNoConflict(tx: Executor, tenantId: string, candidate: InboundRuleRef): Promise<void> {
+  const digits = candidate.pattern.endsWith("*") ? candidate.pattern.slice(0, -1) : candidate.pattern;
+  const others = await inboundConflictScope(tx, tenantId, digits, candidate.id);
+  const conflict = findInboundConflict(candidate, others);
+  if (conflict) throw conflictError(candidate, conflict);
+}
+
+const duplicatePattern = (pattern: string) => `The pattern ${displayPattern(pattern)} is already used by another rule of this tenant`;
+
+export const inboundRules = new Hono<AppEnv>()
+  .use(requireAuth, adminWrites)
+  .get("/", async (c) => {
+    const { sort, order, limit, cursor, ...filters } = readQuery(c, ListInboundQuery);
+    const db = await c.get("services").db();
+    const page = await listInbound(db, c.get("auth").tenantId, filters, { sort, order, limit, cursor, filters });
+    return c.json({ items: page.rows.map(toInboundDto), nextCursor: page.nextCursor });
+  })
+  .post("/", async (c) => {
+    const input = await readJson(c, CreateInboundBody);
+    const { tenantId } = c.get("auth");
+    const row: NewInboundRow = {
+      id: newId("irl"),
+      tenantId,
+      name: input.name ?? "",
+      pattern: input.pattern.pattern,
+      matchType: input.pattern.matchType,
+      priority: input.priority ?? 100,
+      enabled: input.enabled ?? true,
+      targetType: input.target.type,
+      targetId: input.target.id,
+      fallback: input.fallback ?? null,
+    };
+    const rule = await commitChange(c, { entity: "inbound_rule", action: "created" }, async (tx, audit) => {
+      await assertTargetExists(tx, tenantId, input.target, "target.id");
+      await assertFallbackExists(tx, tenantId, input.fallback, "fallback.id");
+      await assertNoConflict(tx, tenantId, { id: row.id!, name: row.name!, pattern: row.pattern, matchType: row.matchType, enabled: row.enabled! });
+      await uniqueOr409(() => insertInbound(tx, row), "inbound_rules_tenant_pattern_uq", duplicatePattern(row.pattern), { reason: "duplicate" });
+      const created = (await findInbound(tx, tenantId, row.id!))!;
+      audit.record(created.id, null, toInboundDto(created));
+      return created;
+    });
+    c.header("ETag", etag(rule.version));
+    c.header("Location", `/api/inbound-rules/${rule.id}`);
+    return c.json(toInboundDto(rule), 201);
+  })
+  .get("/:id", async (c) => {
+    const rule = await findInbound(await c.get("services").db(), c.get("auth").tenantId, c.req.param("id"));
+    if (!rule) throw notFound("Inbound rule");
+    c.header("ETag", etag(rule.version));
+    return c.json(toInboundDto(rule));
+  })
+  .put("/:id", async (c) => {
+    const input = await readJson(c, UpdateInboundBody);
+    const expected = expectedVersion(c, input.version);
+    const { tenantId } = c.get("auth");
+    const id = c.req.param("id");
+    const rule = await commitChange(c, { entity: "inbound_rule", action: "updated" }, async (tx, audit) => {
+      if (input.target) await assertTargetExists(tx, tenantId, input.target, "target.id");
+      if (input.fallback) await assertFallbackExists(tx, tenantId, input.fallback, "fallback.id");
+      const current = await findInbound(tx, tenantId, id, { forUpdate: true });
+      if (!current) throw notFound("Inbound rule");
+      assertVersion("inbound rule", expected, current.version);
+      const changes: Partial<NewInboundRow> = {};
+      if (input.name !== undefined) changes.name = input.name;
+      if (input.pattern !== undefined) {
+        changes.pattern = input.pattern.pattern;
+        changes.matchType = input.pattern.matchType;
+      }
+      if (input.priority !== undefined) changes.priority = input.priority;
+      if (input.enabled !== undefined) changes.enabled = input.enabled;
+      if (input.target !== undefined) {
+        changes.targetType = input.target.type;
+        changes.targetId = input.target.id;
+      }
+      if (input.fallback !== undefined) changes.fallback = input.fallback;
+      if (Object.keys(changes).length === 0) return current;
+      const next = { ...current, ...changes } as InboundRow;
+      if (next.pattern !== current.pattern || (next.enabled && !current.enabled)) {
+        await assertNoConflict(tx, tenantId, { id, name: next.name, pattern: next.pattern, matchType: next.matchType, enabled: next.enabled });
+      }
+      await uniqueOr409(() => updateInbound(tx, tenantId, id, changes, current.version), "inbound_rules_tenant_pattern_uq", duplicatePattern(next.pattern), { reason: "duplicate" });
+      const updated = (await findInbound(tx, tenantId, id))!;
+      audit.record(id, toInboundDto(current), toInboundDto(updated));
+      return updated;
+    });
+    c.header("ETag", etag(rule.version));
+    return c.json(toInboundDto(rule));
+  })
+  .delete("/:id", async (c) => {
+    const expected = expectedVersion(c);
+    const { tenantId } = c.get("auth");
+    const id = c.req.param("id");
+    await commitChange(c, { entity: "inbound_rule", action: "deleted" }, async (tx, audit) => {
+      const current = await findInbound(tx, tenantId, id, { forUpdate: true });
+      if (!current) throw notFound("Inbound rule");
+      assertVersion("inbound rule", expected, current.version);
+      await deleteInbound(tx, tenantId, id);
+      audit.record(id, toInboundDto(current), null);
+    });
+    return c.body(null, 204);
+  });

@@ -1,0 +1,147 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { deleteOutbound, findOutbound, insertOutbound, listOutbound, lockTrunks, outboundWithPrefix, updateOutbound, type NewOutboundRow, type OutboundRow } from "../db/repos/trunks";
+import type { Executor } from "../db/executor";
+import { findOutboundConflict, type OutboundRuleRef } from "../domain/rule-conflicts";
+import { adminWrites, requireAuth } from "../middleware/auth";
+import { apiDocs } from "../openapi/registry";
+import { commitChange } from "../lib/change";
+import { assertVersion, etag, expectedVersion } from "../lib/concurrency";
+import { AppError, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { readJson, readQuery } from "../lib/validation";
+import { IdParams } from "../schemas/common";
+import { CreateOutboundBody, ListOutboundQuery, OutboundRulePage, OutboundRuleSchema, UpdateOutboundBody, type OutboundRuleDto } from "../schemas/trunks";
+
+const docs = apiDocs("/api/outbound-rules", "Outbound rules");
+const CONFLICTS = "A rule with the same prefix and callers as another, or one that an earlier rule for the same prefix makes unreachable, is refused with 409 RULE_CONFLICT.";
+docs.get("/", "List outbound rules", { query: ListOutboundQuery, response: OutboundRulePage });
+docs.post("/", "Create an outbound rule", { auth: "admin", body: CreateOutboundBody, response: OutboundRuleSchema, status: 201, errors: [404, 409], description: CONFLICTS });
+docs.get("/:id", "Get an outbound rule", { params: IdParams, response: OutboundRuleSchema });
+docs.put("/:id", "Change an outbound rule (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateOutboundBody, response: OutboundRuleSchema, errors: [409], description: CONFLICTS });
+docs.delete("/:id", "Delete an outbound rule", { auth: "admin", params: IdParams, errors: [409] });
+
+function toOutboundDto(row: OutboundRow): OutboundRuleDto {
+  return {
+    id: row.id,
+    name: row.name,
+    callerPatterns: row.callerPatterns,
+    destinationPrefix: row.destinationPrefix,
+    trunkIds: row.trunkIds,
+    priority: row.priority,
+    enabled: row.enabled,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function assertTrunksExist(tx: Executor, tenantId: string, ids: string[]): Promise<void> {
+  const found = new Set((await lockTrunks(tx, tenantId, ids)).map((trunk) => trunk.id));
+  const absent = ids.filter((id) => !found.has(id));
+  if (absent.length > 0) {
+    throw new AppError(404, "NOT_FOUND", `Trunk${absent.length > 1 ? "s" : ""} ${absent.join(", ")} not found in this tenant (trunkIds)`, { field: "trunkIds", missing: absent });
+  }
+}
+
+const ref = (row: OutboundRow): OutboundRuleRef => ({
+  id: row.id,
+  name: row.name,
+  destinationPrefix: row.destinationPrefix,
+  callerPatterns: row.callerPatterns,
+  priority: row.priority,
+  enabled: row.enabled,
+});
+
+const label = (rule: OutboundRuleRef) => `"${rule.name || `+${rule.destinationPrefix}*`}" (${rule.id})`;
+
+async function assertNoConflict(tx: Executor, tenantId: string, candidate: OutboundRuleRef): Promise<void> {
+  const others = (await outboundWithPrefix(tx, tenantId, candidate.destinationPrefix)).filter((row) => row.id !== candidate.id).map(ref);
+  const conflict = findOutboundConflict(candidate, others);
+  if (!conflict) return;
+  const prefix = candidate.destinationPrefix ? `+${candidate.destinationPrefix}` : "every destination";
+  const message =
+    conflict.kind === "duplicate"
+      ? `Rule ${label(conflict.rule)} already routes ${prefix} for the same callers; change that rule instead`
+      : conflict.kind === "shadowed"
+        ? `This rule could never be used: rule ${label(conflict.rule)} routes ${prefix} for every caller this rule accepts and ranks first (priority ${conflict.rule.priority}). Give this rule a lower priority number or narrow the other rule`
+        : `With this rule, rule ${label(conflict.rule)} could never be used: this rule would route ${prefix} first for every caller it accepts. Give this rule a higher priority number or narrow its callers`;
+  throw new AppError(409, "RULE_CONFLICT", message, { reason: conflict.kind, conflictingRule: { id: conflict.rule.id, name: conflict.rule.name, destinationPrefix: conflict.rule.destinationPrefix } });
+}
+
+export const outboundRules = new Hono<AppEnv>()
+  .use(requireAuth, adminWrites)
+  .get("/", async (c) => {
+    const { sort, order, limit, cursor, ...filters } = readQuery(c, ListOutboundQuery);
+    const page = await listOutbound(await c.get("services").db(), c.get("auth").tenantId, filters, { sort, order, limit, cursor, filters });
+    return c.json({ items: page.rows.map(toOutboundDto), nextCursor: page.nextCursor });
+  })
+  .post("/", async (c) => {
+    const input = await readJson(c, CreateOutboundBody);
+    const { tenantId } = c.get("auth");
+    const row: NewOutboundRow = {
+      id: newId("orl"),
+      tenantId,
+      name: input.name ?? "",
+      callerPatterns: input.callerPatterns ?? [],
+      destinationPrefix: input.destinationPrefix,
+      trunkIds: input.trunkIds,
+      priority: input.priority ?? 100,
+      enabled: input.enabled ?? true,
+    };
+    const rule = await commitChange(c, { entity: "outbound_rule", action: "created" }, async (tx, audit) => {
+      await assertTrunksExist(tx, tenantId, input.trunkIds);
+      await assertNoConflict(tx, tenantId, { id: row.id!, name: row.name!, destinationPrefix: row.destinationPrefix!, callerPatterns: row.callerPatterns!, priority: row.priority!, enabled: row.enabled! });
+      await insertOutbound(tx, row);
+      const created = (await findOutbound(tx, tenantId, row.id!))!;
+      audit.record(created.id, null, toOutboundDto(created));
+      return created;
+    });
+    c.header("ETag", etag(rule.version));
+    c.header("Location", `/api/outbound-rules/${rule.id}`);
+    return c.json(toOutboundDto(rule), 201);
+  })
+  .get("/:id", async (c) => {
+    const rule = await findOutbound(await c.get("services").db(), c.get("auth").tenantId, c.req.param("id"));
+    if (!rule) throw notFound("Outbound rule");
+    c.header("ETag", etag(rule.version));
+    return c.json(toOutboundDto(rule));
+  })
+  .put("/:id", async (c) => {
+    const input = await readJson(c, UpdateOutboundBody);
+    const expected = expectedVersion(c, input.version);
+    const { tenantId } = c.get("auth");
+    const id = c.req.param("id");
+    const rule = await commitChange(c, { entity: "outbound_rule", action: "updated" }, async (tx, audit) => {
+      if (input.trunkIds) await assertTrunksExist(tx, tenantId, input.trunkIds);
+      const current = await findOutbound(tx, tenantId, id, { forUpdate: true });
+      if (!current) throw notFound("Outbound rule");
+      assertVersion("outbound rule", expected, current.version);
+      const { version: _version, ...rest } = input;
+      const changes = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as Partial<NewOutboundRow>;
+      if (Object.keys(changes).length === 0) return current;
+      const next = { ...current, ...changes } as OutboundRow;
+      if (changes.destinationPrefix !== undefined || changes.callerPatterns !== undefined || changes.priority !== undefined || changes.enabled === true) {
+        await assertNoConflict(tx, tenantId, ref(next));
+      }
+      await updateOutbound(tx, tenantId, id, changes);
+      const updated = (await findOutbound(tx, tenantId, id))!;
+      audit.record(id, toOutboundDto(current), toOutboundDto(updated));
+      return updated;
+    });
+    c.header("ETag", etag(rule.version));
+    return c.json(toOutboundDto(rule));
+  })
+  .delete("/:id", async (c) => {
+    const expected = expectedVersion(c);
+    const { tenantId } = c.get("auth");
+    const id = c.req.param("id");
+    await commitChange(c, { entity: "outbound_rule", action: "deleted" }, async (tx, audit) => {
+      const current = await findOutbound(tx, tenantId, id, { forUpdate: true });
+      if (!current) throw notFound("Outbound rule");
+      assertVersion("outbound rule", expected, current.version);
+      await deleteOutbound(tx, tenantId, id);
+      audit.record(id, toOutboundDto(current), null);
+    });
+    return c.body(null, 204);
+  });

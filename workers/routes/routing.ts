@@ -1,0 +1,110 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { agentDialCxml, dialResultUrl, endCxml, trunkDialCxml } from "../../durable-objects/logic/call-cxml";
+import { AppError } from "../lib/errors";
+import { readJson } from "../lib/validation";
+import { requireAuth } from "../middleware/auth";
+import { apiDocs } from "../openapi/registry";
+import { planRoute, type DecisionTrace, type RouteStage } from "../routing/decide";
+import { packedAgent } from "../routing/packed-group";
+import { buildSnapshot } from "../routing/snapshot-builder";
+
+const ExplainBody = z.object({
+  from: z.string().max(128).default("").meta({ description: "Caller number or subscriber id, with or without +" }),
+  to: z.string().min(1, "is required: the number being called").max(128),
+  direction: z
+    .enum(["auto", "inbound", "outbound", "subscriber", "outbound-api"])
+    .default("auto")
+    .meta({ description: "auto: decide as for a real call (caller-ID patterns); inbound/outbound force it; subscriber and outbound-api are Cloudonix's own values" }),
+  time: z.iso.datetime({ offset: true }).optional().meta({ description: "When the call happens (defaults to now); echoed in the trace" }),
+});
+
+const StageResult = z.object({
+  label: z.string(),
+  kind: z.enum(["group", "trunks", "end"]),
+  reached: z.boolean(),
+  chosen: z.string().nullable(),
+  candidates: z.array(z.string()),
+  skipped: z.array(z.object({ agentId: z.string(), reason: z.string() })),
+  eligibleCount: z.number().nullable(),
+});
+
+const ExplainResponse = z.object({
+  decision: z.object({
+    action: z.enum(["dial_agent", "dial_trunk", "hangup", "reject", "announcement"]),
+    agent: z.object({ id: z.string(), name: z.string(), provider: z.string(), serviceValue: z.string() }).nullable(),
+    trunk: z.object({ id: z.string(), name: z.string() }).nullable(),
+    cxml: z.string().meta({ description: "The CXML a real call would get (credentials omitted)" }),
+  }),
+  trace: z.looseObject({ direction: z.string(), rulesTried: z.array(z.unknown()), stages: z.array(StageResult) }),
+});
+
+apiDocs("/api/routing", "Routing").post("/explain", "Explain the routing decision for a hypothetical call, changing no counter", {
+  body: ExplainBody,
+  response: ExplainResponse,
+});
+
+type StageOutcome = z.infer<typeof StageResult>;
+
+export const routing = new Hono<AppEnv>().use(requireAuth).post("/explain", async (c) => {
+  const body = await readJson(c, ExplainBody);
+  const auth = c.get("auth");
+  // Explain reads the committed configuration itself, not a cached snapshot.
+  const snapshot = await buildSnapshot(await c.get("services").db(), auth.tenantId);
+  if (!snapshot) throw new AppError(404, "NOT_FOUND", "Tenant not found");
+  const cloudonixDirection = body.direction === "auto" ? undefined : body.direction === "outbound" ? "outbound" : body.direction;
+  if (body.direction === "inbound") snapshot.outboundCallerPatterns = [];
+  const plan = planRoute(snapshot, { from: body.from, to: body.to, cloudonixDirection });
+
+  const stages: StageOutcome[] = [];
+  let decision: z.infer<typeof ExplainResponse>["decision"] | null = null;
+  const baseUrl = new URL(c.req.url).origin;
+  for (const stage of plan.stages) {
+    if (decision) {
+      stages.push(notReached(stage));
+      continue;
+    }
+    const outcome = await explainStage(c.env, stage);
+    stages.push(outcome);
+    decision = decisionFor(stage, outcome, baseUrl);
+  }
+  const trace: DecisionTrace & { stages: StageOutcome[]; at: string } = { ...plan.trace, stages, at: body.time ?? new Date().toISOString() };
+  return c.json({ decision: decision!, trace });
+});
+
+async function explainStage(env: AppEnv["Bindings"], stage: RouteStage): Promise<StageOutcome> {
+  const base = { label: stage.label, kind: stage.kind, reached: true, skipped: [], eligibleCount: null };
+  if (stage.kind === "end") return { ...base, chosen: null, candidates: [] };
+  if (stage.kind === "trunks") {
+    const [first, ...rest] = stage.trunks;
+    return { ...base, chosen: first?.id ?? null, candidates: rest.map((t) => t.id) };
+  }
+  // A dry-run pick: the balancer computes the decision from its live counters and keeps nothing.
+  const pick = await env.GROUP_BALANCER.getByName(stage.balancer).pick({ callKey: `explain:${crypto.randomUUID()}`, group: stage.group, dryRun: true });
+  return { ...base, chosen: pick.chosen, candidates: pick.candidates, skipped: pick.skipped, eligibleCount: pick.eligibleCount };
+}
+
+function decisionFor(stage: RouteStage, outcome: StageOutcome, baseUrl: string): z.infer<typeof ExplainResponse>["decision"] | null {
+  const actionUrl = dialResultUrl(baseUrl, 1);
+  if (stage.kind === "end") {
+    return { action: stage.action.type === "announcement" ? "announcement" : stage.action.type, agent: null, trunk: null, cxml: endCxml(stage.action) };
+  }
+  if (!outcome.chosen) return null;
+  if (stage.kind === "trunks") {
+    const trunk = stage.trunks.find((t) => t.id === outcome.chosen)!;
+    return { action: "dial_trunk", agent: null, trunk: { id: trunk.id, name: trunk.name }, cxml: trunkDialCxml(trunk.name, stage.destination, trunk.callerIdOverride, actionUrl) };
+  }
+  const agent = packedAgent(stage.group.members, outcome.chosen);
+  if (!agent) return null;
+  return {
+    action: "dial_agent",
+    agent: { id: agent.id, name: agent.name, provider: agent.provider, serviceValue: agent.serviceValue },
+    trunk: null,
+    cxml: agentDialCxml(agent, undefined, actionUrl),
+  };
+}
+
+function notReached(stage: RouteStage): StageOutcome {
+  return { label: stage.label, kind: stage.kind, reached: false, chosen: null, candidates: [], skipped: [], eligibleCount: null };
+}

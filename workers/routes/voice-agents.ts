@@ -1,0 +1,203 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { assertUnused } from "../db/repos/references";
+import { deleteAgents, findAgent, findAgents, groupsOfAgents, insertAgent, listAgents, setAgentsEnabled, updateAgent } from "../db/repos/voice-agents";
+import { normaliseServiceValue } from "../domain/providers";
+import { adminWrites, requireAuth } from "../middleware/auth";
+import { apiDocs } from "../openapi/registry";
+import { agentLiveStatus } from "../routing/live-status";
+import { commitChange } from "../lib/change";
+import { assertVersion, etag, expectedVersion } from "../lib/concurrency";
+import { uniqueOr409 } from "../lib/db-conflicts";
+import { AppError, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { encryptSecret } from "../lib/secrets";
+import { readOptionalJson } from "../lib/optional-json";
+import { readJson, readQuery } from "../lib/validation";
+import { IdParams } from "../schemas/common";
+import {
+  AgentPage,
+  AgentSchema,
+  AgentStatusSchema,
+  BulkAgentsBody,
+  BulkResult,
+  CreateAgentBody,
+  ListAgentsQuery,
+  ToggleAgentBody,
+  UpdateAgentBody,
+  toAgentDto,
+  type UpdateAgentInput,
+} from "../schemas/voice-agents";
+import { canonicalProviderId } from "../domain/providers";
+import type { AgentRow, NewAgentRow } from "../db/repos/voice-agents";
+
+const docs = apiDocs("/api/voice-agents", "Voice agents");
+docs.get("/", "List voice agents (filter, search, sort, cursor pages)", { query: ListAgentsQuery, response: AgentPage });
+docs.post("/", "Create a voice agent", { auth: "admin", body: CreateAgentBody, response: AgentSchema, status: 201, errors: [409] });
+docs.post("/bulk", "Enable, disable or delete up to 100 agents, all or nothing", { auth: "admin", body: BulkAgentsBody, response: BulkResult, errors: [404, 409] });
+docs.get("/:id", "Get a voice agent", { params: IdParams, response: AgentSchema });
+docs.put("/:id", "Update a voice agent (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateAgentBody, response: AgentSchema, errors: [409] });
+docs.patch("/:id/toggle", "Enable or disable a voice agent (no body: flip it)", { auth: "admin", params: IdParams, body: ToggleAgentBody.optional(), response: AgentSchema, errors: [409] });
+docs.delete("/:id", "Delete a voice agent (refused while a rule or the tenant default uses it)", { auth: "admin", params: IdParams, errors: [409] });
+docs.get("/:id/status", "Enabled state, groups and live figures of an agent", { params: IdParams, response: AgentStatusSchema });
+
+const ENTITY = "voice agent";
+const NAME_INDEX = "voice_agents_tenant_name_uq";
+const nameTaken = (name: string) => `A voice agent named "${name}" already exists in this tenant; choose another name`;
+
+/** Column changes for an update; provider and service value are checked together. */
+async function agentChanges(input: UpdateAgentInput, current: AgentRow, encryptionKey: string): Promise<Partial<NewAgentRow>> {
+  const changes: Partial<NewAgentRow> = {};
+  if (input.name !== undefined) changes.name = input.name;
+  if (input.provider !== undefined || input.serviceValue !== undefined) {
+    const provider = input.provider ?? current.provider;
+    const checked = normaliseServiceValue(provider, input.serviceValue ?? current.serviceValue);
+    if (!checked.ok) {
+      throw new AppError(400, "VALIDATION_FAILED", `The request body is not valid (serviceValue: ${checked.error})`, [{ path: "serviceValue", message: checked.error }]);
+    }
+    changes.provider = provider;
+    changes.serviceValue = checked.value;
+  }
+  if (input.username !== undefined) changes.username = input.username;
+  if (input.password !== undefined) changes.passwordEnc = input.password === null ? null : await encryptSecret(input.password, encryptionKey);
+  if (input.enabled !== undefined) changes.enabled = input.enabled;
+  if (input.maxConcurrentCalls !== undefined) changes.maxConcurrentCalls = input.maxConcurrentCalls;
+  if (input.weight !== undefined) changes.weight = input.weight;
+  if (input.tags !== undefined) changes.tags = input.tags;
+  return changes;
+}
+
+export const voiceAgents = new Hono<AppEnv>()
+  .use(requireAuth, adminWrites)
+  .get("/", async (c) => {
+    const { sort, order, limit, cursor, ...filters } = readQuery(c, ListAgentsQuery);
+    if (filters.provider !== undefined) {
+      const provider = canonicalProviderId(filters.provider);
+      if (!provider) throw new AppError(400, "VALIDATION_FAILED", `Unknown provider "${filters.provider}"; GET /api/providers lists the valid ids`);
+      filters.provider = provider;
+    }
+    const db = await c.get("services").db();
+    const page = await listAgents(db, c.get("auth").tenantId, filters, { sort, order, limit, cursor, filters });
+    return c.json({ items: page.rows.map(toAgentDto), nextCursor: page.nextCursor });
+  })
+  .post("/", async (c) => {
+    const input = await readJson(c, CreateAgentBody);
+    const { tenantId } = c.get("auth");
+    const row: NewAgentRow = {
+      id: newId("agt"),
+      tenantId,
+      name: input.name,
+      provider: input.provider,
+      serviceValue: input.serviceValue,
+      username: input.username ?? null,
+      passwordEnc: input.password ? await encryptSecret(input.password, c.env.ENCRYPTION_KEY) : null,
+      enabled: input.enabled ?? true,
+      maxConcurrentCalls: input.maxConcurrentCalls ?? null,
+      weight: input.weight ?? 1,
+      tags: input.tags ?? [],
+    };
+    const agent = await commitChange(c, { entity: "voice_agent", action: "created" }, async (tx, audit) => {
+      await uniqueOr409(() => insertAgent(tx, row), NAME_INDEX, nameTaken(input.name), { field: "name" });
+      const created = (await findAgent(tx, tenantId, row.id!))!;
+      audit.record(created.id, null, toAgentDto(created));
+      return created;
+    });
+    c.header("ETag", etag(agent.version));
+    c.header("Location", `/api/voice-agents/${agent.id}`);
+    return c.json(toAgentDto(agent), 201);
+  })
+  .post("/bulk", async (c) => {
+    const { action, ids } = await readJson(c, BulkAgentsBody);
+    const { tenantId } = c.get("auth");
+    const changed = await commitChange(c, { entity: "voice_agent", action: "bulk" }, async (tx, audit) => {
+      const rows = await findAgents(tx, tenantId, ids, { forUpdate: true });
+      const found = new Set(rows.map((row) => row.id));
+      const absent = ids.filter((id) => !found.has(id));
+      if (absent.length > 0) {
+        throw new AppError(404, "NOT_FOUND", `Voice agent${absent.length > 1 ? "s" : ""} ${absent.join(", ")} not found in this tenant; nothing was changed`, { missing: absent });
+      }
+      if (action === "delete") {
+        await assertUnused(tx, tenantId, "agent", ids);
+        await deleteAgents(tx, tenantId, ids);
+        for (const row of rows) audit.record(row.id, toAgentDto(row), null, "voice_agent.deleted");
+        return rows.length;
+      }
+      const enabled = action === "enable";
+      const toChange = rows.filter((row) => row.enabled !== enabled);
+      await setAgentsEnabled(tx, tenantId, toChange.map((row) => row.id), enabled);
+      for (const row of toChange) {
+        audit.record(row.id, toAgentDto(row), toAgentDto({ ...row, enabled, version: row.version + 1 }), enabled ? "voice_agent.enabled" : "voice_agent.disabled");
+      }
+      return toChange.length;
+    });
+    return c.json({ action, ids, changed });
+  })
+  .get("/:id", async (c) => {
+    const db = await c.get("services").db();
+    const agent = await findAgent(db, c.get("auth").tenantId, c.req.param("id"));
+    if (!agent) throw notFound("Voice agent");
+    c.header("ETag", etag(agent.version));
+    return c.json(toAgentDto(agent));
+  })
+  .put("/:id", async (c) => {
+    const input = await readJson(c, UpdateAgentBody);
+    const expected = expectedVersion(c, input.version);
+    const { tenantId } = c.get("auth");
+    const id = c.req.param("id");
+    const agent = await commitChange(c, { entity: "voice_agent", action: "updated" }, async (tx, audit) => {
+      const current = await findAgent(tx, tenantId, id, { forUpdate: true });
+      if (!current) throw notFound("Voice agent");
+      assertVersion(ENTITY, expected, current.version);
+      const changes = await agentChanges(input, current, c.env.ENCRYPTION_KEY);
+      if (Object.keys(changes).length === 0) return current;
+      await uniqueOr409(() => updateAgent(tx, tenantId, id, changes), NAME_INDEX, nameTaken(input.name ?? ""), { field: "name" });
+      const updated = (await findAgent(tx, tenantId, id))!;
+      audit.record(id, toAgentDto(current), toAgentDto(updated));
+      return updated;
+    });
+    c.header("ETag", etag(agent.version));
+    return c.json(toAgentDto(agent));
+  })
+  .patch("/:id/toggle", async (c) => {
+    const input = await readOptionalJson(c, ToggleAgentBody);
+    const expected = expectedVersion(c, input.version);
+    const { tenantId } = c.get("auth");
+    const id = c.req.param("id");
+    const agent = await commitChange(c, { entity: "voice_agent", action: "toggled" }, async (tx, audit) => {
+      const current = await findAgent(tx, tenantId, id, { forUpdate: true });
+      if (!current) throw notFound("Voice agent");
+      assertVersion(ENTITY, expected, current.version);
+      const enabled = input.enabled ?? !current.enabled;
+      if (enabled === current.enabled) return current;
+      await updateAgent(tx, tenantId, id, { enabled });
+      const updated = (await findAgent(tx, tenantId, id))!;
+      audit.record(id, toAgentDto(current), toAgentDto(updated), enabled ? "voice_agent.enabled" : "voice_agent.disabled");
+      return updated;
+    });
+    c.header("ETag", etag(agent.version));
+    return c.json(toAgentDto(agent));
+  })
+  .delete("/:id", async (c) => {
+    const expected = expectedVersion(c);
+    const { tenantId } = c.get("auth");
+    const id = c.req.param("id");
+    await commitChange(c, { entity: "voice_agent", action: "deleted" }, async (tx, audit) => {
+      const current = await findAgent(tx, tenantId, id, { forUpdate: true });
+      if (!current) throw notFound("Voice agent");
+      assertVersion(ENTITY, expected, current.version);
+      await assertUnused(tx, tenantId, "agent", [id]);
+      await deleteAgents(tx, tenantId, [id]);
+      audit.record(id, toAgentDto(current), null);
+    });
+    return c.body(null, 204);
+  })
+  .get("/:id/status", async (c) => {
+    const { tenantId } = c.get("auth");
+    const id = c.req.param("id");
+    const db = await c.get("services").db();
+    const agent = await findAgent(db, tenantId, id);
+    if (!agent) throw notFound("Voice agent");
+    const groups = (await groupsOfAgents(db, tenantId, [id])).get(id) ?? [];
+    const live = await agentLiveStatus(c.get("services"), tenantId, id, groups);
+    return c.json({ agentId: id, enabled: agent.enabled, groups, live });
+  });

@@ -1,0 +1,184 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { apiDocs } from "../openapi/registry";
+import type { AppEnv } from "../app-env";
+import { AppError } from "../lib/errors";
+import type { CallFacts, LifecycleResult } from "../../durable-objects/call-session";
+import { planRoute } from "../routing/decide";
+import type { RoutingSnapshot } from "../routing/snapshot-types";
+import { callKeyOf, parseVoiceParams, readWebhookParams, VoiceParamsSchema, WebhookError, type VoiceParams } from "../webhooks/params";
+import { cdrStatus, CdrSchema, parseLifecycle, SessionUpdateSchema } from "../webhooks/lifecycle-params";
+import { cxml, recordDelivery, refusal } from "../webhooks/respond";
+import { authenticateWebhook, webhookDomain } from "../webhooks/tenant-auth";
+
+interface Authenticated<P> {
+  params: P;
+  snapshot: RoutingSnapshot;
+  callKey: string;
+}
+
+interface WebhookSpec<P> {
+  name: string;
+  parse(raw: Record<string, unknown>): P;
+  callKey(params: P): string;
+  domain(params: P, headers: Headers): string | null;
+  /** Session updates and CDRs may come without Authorization (REFERENCE §2). */
+  keyOptional?: boolean;
+  /** Session updates and CDRs are not CXML exchanges: they answer (and refuse) in JSON. */
+  json?: boolean;
+}
+
+/**
+ * Runs one Cloudonix webhook: parse, authenticate, then `answer`; every outcome, refusals
+ * included, is recorded as a delivery, and the voice webhooks always answer with CXML.
+ */
+async function handleWebhook<P>(
+  c: Context<AppEnv>,
+  spec: WebhookSpec<P>,
+  answer: (request: Authenticated<P>) => Promise<{ body: string; outcome: string }>,
+): Promise<Response> {
+  const startedAt = Date.now();
+  let raw: Record<string, unknown> | null = null;
+  let tenantId: string | null = null;
+  let callId: string | null = null;
+  const waitUntil = (promise: Promise<unknown>) => {
+    try {
+      c.executionCtx.waitUntil(promise);
+    } catch {
+      // No execution context in app.request() tests.
+    }
+  };
+  try {
+    raw = await readWebhookParams(c.req.raw);
+    const params = spec.parse(raw);
+    callId = spec.callKey(params);
+    const authorization = c.req.header("authorization");
+    const snapshot = await authenticateWebhook(c.get("services"), spec.domain(params, c.req.raw.headers), authorization, waitUntil, spec.keyOptional);
+    tenantId = snapshot.tenantId;
+    const result = await answer({ params, snapshot, callKey: callId });
+    recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, payload: raw });
+    return spec.json ? c.body(result.body, 200, { "Content-Type": "application/json" }) : cxml(c, result.body);
+  } catch (err) {
+    if (!(err instanceof WebhookError)) throw err;
+    recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: err.status, outcome: err.code, error: err.message, startedAt, payload: raw });
+    if (spec.json) throw new AppError(err.status, err.code, err.message);
+    return refusal(c, err);
+  }
+}
+
+const voiceSpec = (name: string): WebhookSpec<VoiceParams> => ({
+  name,
+  parse: parseVoiceParams,
+  callKey: callKeyOf,
+  domain: (params, headers) => webhookDomain(params, headers),
+});
+
+function callFacts(c: Context<AppEnv>, { params, snapshot, callKey }: Authenticated<VoiceParams>): CallFacts {
+  return {
+    tenantId: snapshot.tenantId,
+    callKey,
+    callSid: params.CallSid ?? null,
+    session: params.Session ?? null,
+    from: params.From,
+    to: params.To,
+    callerName: params.CallerName ?? null,
+    baseUrl: new URL(c.req.url).origin,
+  };
+}
+
+// Call ids are unique per Cloudonix domain, not globally: the object name carries the tenant so
+// one tenant's requests can never reach another tenant's call.
+const callSessionName = (tenantId: string, callKey: string) => `${tenantId}:${callKey}`;
+
+const planFor = ({ params, snapshot }: Authenticated<VoiceParams>) =>
+  planRoute(snapshot, { from: params.From, to: params.To, cloudonixDirection: params.Direction });
+
+const voiceApplication = async (c: Context<AppEnv>) =>
+  handleWebhook(c, voiceSpec("voice-application"), async (request) => {
+    const session = c.env.CALL_SESSION.getByName(callSessionName(request.snapshot.tenantId, request.callKey));
+    const answer = await session.route(callFacts(c, request), planFor(request));
+    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `routed:${answer.state}` };
+  });
+
+const dialResult = async (c: Context<AppEnv>) =>
+  handleWebhook(c, voiceSpec("dial-result"), async (request) => {
+    const attempt = Number(c.req.query("attempt"));
+    if (!Number.isInteger(attempt) || attempt < 1) {
+      throw new WebhookError(400, "INVALID_PARAMETERS", "attempt: the action URL must carry ?attempt=<n>");
+    }
+    const status = request.params.DialCallStatus ?? request.params.CallStatus ?? "unknown";
+    const session = c.env.CALL_SESSION.getByName(callSessionName(request.snapshot.tenantId, request.callKey));
+    const answer = await session.dialResult(attempt, status, planFor(request));
+    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `dial:${status.toLowerCase()}:${answer.state}` };
+  });
+
+/** Lifecycle webhooks answer JSON; an update for a call this tenant does not have is a 404. */
+function lifecycleAnswer(result: LifecycleResult, kind: string): { body: string; outcome: string } {
+  if (!result.known) throw new WebhookError(404, "UNKNOWN_CALL", `This tenant has no call with that ${kind === "cdr" ? "session token or call_id" : "token"}`);
+  return { body: JSON.stringify({ ok: true, state: result.state, applied: result.applied }), outcome: result.applied ? `${kind}:${result.state}` : `${kind}:ignored` };
+}
+
+const sessionUpdate = async (c: Context<AppEnv>) =>
+  handleWebhook(
+    c,
+    {
+      name: "session-update",
+      parse: (raw) => parseLifecycle(SessionUpdateSchema, raw, "session update"),
+      callKey: (update) => update.token,
+      domain: (update, headers) => update.domain ?? headers.get("x-cx-domain"),
+      keyOptional: true,
+      json: true,
+    },
+    async ({ params, snapshot, callKey }) => {
+      const session = c.env.CALL_SESSION.getByName(callSessionName(snapshot.tenantId, callKey));
+      const result = await session.sessionUpdate({
+        status: params.status,
+        answeredAt: params.callAnswerTime ?? params.answerTime,
+        endedAt: params.callEndTime ?? params.endTime,
+      });
+      return lifecycleAnswer(result, "session");
+    },
+  );
+
+const cdr = async (c: Context<AppEnv>) =>
+  handleWebhook(
+    c,
+    {
+      name: "cdr",
+      parse: (raw) => parseLifecycle(CdrSchema, raw, "CDR"),
+      callKey: (record) => (record.session?.token ?? record.call_id)!,
+      domain: (record, headers) => record.domain ?? record.owner?.domain?.name ?? headers.get("x-cx-domain"),
+      keyOptional: true,
+      json: true,
+    },
+    async ({ params, snapshot, callKey }) => {
+      const session = c.env.CALL_SESSION.getByName(callSessionName(snapshot.tenantId, callKey));
+      const result = await session.cdr({
+        disposition: params.disposition,
+        status: cdrStatus(params.disposition),
+        durationSec: params.duration,
+        billableSec: params.billsec,
+        answeredAt: params.session?.callAnswerTime,
+        endedAt: params.session?.callEndTime ?? params.timestamp,
+      });
+      return lifecycleAnswer(result, "cdr");
+    },
+  );
+
+const docs = apiDocs("/api/webhooks", "Cloudonix webhooks", { auth: "webhook" });
+const cxmlReply = { response: z.string(), responseType: "application/xml", errors: [413, 503] };
+docs.post("/voice-application", "Route a call: Cloudonix's voice-application request (JSON body; GET with a query string also works)", { body: VoiceParamsSchema, ...cxmlReply });
+docs.get("/voice-application", "Route a call (parameters in the query string)", { query: VoiceParamsSchema, ...cxmlReply });
+docs.post("/voice-application/dial-result", "A Dial attempt ended: fail over or finish (the Dial action URL, ?attempt=n)", { body: VoiceParamsSchema, ...cxmlReply });
+docs.get("/voice-application/dial-result", "A Dial attempt ended (parameters in the query string, with ?attempt=n)", { query: VoiceParamsSchema, ...cxmlReply });
+const lifecycleReply = z.object({ ok: z.literal(true), state: z.string().nullable(), applied: z.boolean() });
+docs.post("/session-update", "A Cloudonix session update (Authorization optional; unknown calls answer 404)", { body: SessionUpdateSchema, response: lifecycleReply });
+docs.post("/cdr", "A Cloudonix CDR for a finished call (Authorization optional; unknown calls answer 404)", { body: CdrSchema, response: lifecycleReply });
+
+export const webhooks = new Hono<AppEnv>()
+  .get("/voice-application", voiceApplication)
+  .post("/voice-application", voiceApplication)
+  .get("/voice-application/dial-result", dialResult)
+  .post("/voice-application/dial-result", dialResult)
+  .post("/session-update", sessionUpdate)
+  .post("/cdr", cdr);

@@ -1,0 +1,227 @@
+import type { BalancerGroup } from "../../durable-objects/group-balancer";
+import type { FallbackTarget } from "../db/schema";
+import { buildInboundIndex, buildOutboundIndex, matchInbound, matchOutbound, type InboundIndex, type OutboundIndex, type RuleTrace } from "../domain/matching";
+import { matchesPattern, normalizeNumber, parsePattern } from "../domain/numbers";
+import { packMembers, type PlanAgent } from "./packed-group";
+import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup } from "./snapshot-types";
+
+/*
+ * Turns a call and a tenant snapshot into a route plan: the ordered stages the CallSession will
+ * try (the matched target, the rule's fallback, the clean end). Pure, so explain and real calls
+ * share it, and only what the call needs travels to the Durable Objects.
+ */
+
+export type EndAction = Extract<FallbackTarget, { type: "hangup" | "reject" | "announcement" }>;
+export type { PlanAgent } from "./packed-group";
+
+/** A group stage; its members (and their dial details) are packed, see packed-group.ts. */
+export type GroupStage = { kind: "group"; label: string; groupId: string | null; balancer: string; group: BalancerGroup };
+
+export type RouteStage =
+  | GroupStage
+  | { kind: "trunks"; label: string; ruleId: string; destination: string; trunks: { id: string; name: string; callerIdOverride: string | null }[] }
+  | { kind: "end"; label: string; action: EndAction };
+
+export interface DecisionTrace {
+  snapshotVersion: number;
+  direction: "inbound" | "outbound";
+  directionReason: string;
+  caller: string;
+  called: string;
+  rulesTried: RuleTrace[];
+  rule: { id: string; name: string; pattern: string } | null;
+  usedDefaultFallback: boolean;
+  notes: string[];
+}
+
+export interface RoutePlan {
+  direction: "inbound" | "outbound";
+  ruleId: string | null;
+  stages: RouteStage[];
+  trace: DecisionTrace;
+}
+
+export interface CallFacts {
+  from: string;
+  to: string;
+  /** Cloudonix's Direction parameter (inbound, subscriber, outbound-api, …). */
+  cloudonixDirection?: string;
+}
+
+interface Compiled {
+  inbound: InboundIndex;
+  outbound: OutboundIndex;
+  callerPatterns: string[];
+  /** Group stages by target ("group:<id>", "agent:<id>"), built on first use. */
+  stages: Map<string, Omit<GroupStage, "label">>;
+}
+
+// Indexes are built once per snapshot object, which lives for the isolate's cache lifetime.
+const compiled = new WeakMap<RoutingSnapshot, Compiled>();
+
+function compile(snapshot: RoutingSnapshot): Compiled {
+  let entry = compiled.get(snapshot);
+  if (!entry) {
+    entry = {
+      inbound: buildInboundIndex(snapshot.inboundRules),
+      outbound: buildOutboundIndex(snapshot.outboundRules),
+      callerPatterns: snapshot.outboundCallerPatterns.flatMap((p) => {
+        const parsed = parsePattern(p);
+        return parsed.ok ? [parsed.pattern] : [];
+      }),
+      stages: new Map(),
+    };
+    compiled.set(snapshot, entry);
+  }
+  return entry;
+}
+
+const OUTBOUND_DIRECTIONS = new Set(["subscriber", "outbound-api", "outbound"]);
+
+export function classifyDirection(snapshot: RoutingSnapshot, facts: CallFacts): { direction: "inbound" | "outbound"; reason: string } {
+  const cxDirection = facts.cloudonixDirection?.toLowerCase();
+  if (cxDirection && OUTBOUND_DIRECTIONS.has(cxDirection)) return { direction: "outbound", reason: `Direction=${cxDirection}` };
+  const caller = normalizeNumber(facts.from);
+  const pattern = compile(snapshot).callerPatterns.find((p) => matchesPattern(caller, p));
+  if (pattern) return { direction: "outbound", reason: `caller matches outbound caller-ID pattern ${pattern}` };
+  return { direction: "inbound", reason: cxDirection ? `Direction=${cxDirection}` : "no Direction; caller is not an outbound caller ID" };
+}
+
+export function planRoute(snapshot: RoutingSnapshot, facts: CallFacts): RoutePlan {
+  const { direction, reason } = classifyDirection(snapshot, facts);
+  const trace: DecisionTrace = {
+    snapshotVersion: snapshot.version,
+    direction,
+    directionReason: reason,
+    caller: normalizeNumber(facts.from),
+    called: normalizeNumber(facts.to),
+    rulesTried: [],
+    rule: null,
+    usedDefaultFallback: false,
+    notes: [],
+  };
+  return direction === "outbound" ? planOutbound(snapshot, trace) : planInbound(snapshot, trace);
+}
+
+function planInbound(snapshot: RoutingSnapshot, trace: DecisionTrace): RoutePlan {
+  const { rule, tried } = matchInbound(compile(snapshot).inbound, trace.called);
+  trace.rulesTried = tried;
+  const stages: RouteStage[] = [];
+  if (rule) {
+    trace.rule = { id: rule.id, name: rule.name, pattern: rule.pattern };
+    pushTarget(snapshot, stages, { type: rule.targetType, id: rule.targetId }, `rule ${rule.name || rule.pattern}`, trace);
+    if (rule.fallback) pushTarget(snapshot, stages, rule.fallback, "rule fallback", trace);
+  } else {
+    trace.notes.push(`no inbound rule matches ${trace.called || "(empty number)"}`);
+    if (snapshot.defaultFallback) {
+      trace.usedDefaultFallback = true;
+      pushTarget(snapshot, stages, snapshot.defaultFallback, "tenant default", trace);
+    }
+  }
+  if (stages.at(-1)?.kind !== "end") stages.push({ kind: "end", label: "clean hang-up", action: { type: "hangup" } });
+  return { direction: "inbound", ruleId: rule?.id ?? null, stages, trace };
+}
+
+function planOutbound(snapshot: RoutingSnapshot, trace: DecisionTrace): RoutePlan {
+  const { rule, tried } = matchOutbound(compile(snapshot).outbound, trace.caller, trace.called);
+  trace.rulesTried = tried;
+  if (!rule) {
+    trace.notes.push(`no outbound rule routes ${trace.called || "(empty number)"} for caller ${trace.caller || "(none)"}`);
+    // Rejecting (rather than answering and hanging up) means nothing is billed.
+    return { direction: "outbound", ruleId: null, stages: [{ kind: "end", label: "no outbound route", action: { type: "reject", reason: "rejected" } }], trace };
+  }
+  trace.rule = { id: rule.id, name: rule.name, pattern: rule.destinationPrefix ? `${rule.destinationPrefix}*` : "*" };
+  const trunks = rule.trunkIds.flatMap((id) => {
+    const trunk = snapshot.trunks[id];
+    if (!trunk) trace.notes.push(`trunk ${id} no longer exists`);
+    else if (!trunk.enabled) trace.notes.push(`trunk ${trunk.name} is disabled`);
+    return trunk?.enabled ? [{ id: trunk.id, name: trunk.name, callerIdOverride: trunk.callerIdOverride }] : [];
+  });
+  const stages: RouteStage[] = [];
+  if (trunks.length) stages.push({ kind: "trunks", label: `rule ${rule.name || rule.id}`, ruleId: rule.id, destination: trace.called, trunks });
+  stages.push(trunks.length ? { kind: "end", label: "all trunks failed", action: { type: "hangup" } } : { kind: "end", label: "no enabled trunk", action: { type: "reject", reason: "congestion" } });
+  return { direction: "outbound", ruleId: rule.id, stages, trace };
+}
+
+function planAgent(agent: SnapshotAgent): PlanAgent {
+  return { id: agent.id, name: agent.name, provider: agent.provider, serviceValue: agent.serviceValue, username: agent.username, passwordEnc: agent.passwordEnc };
+}
+
+const packKey = (snapshot: RoutingSnapshot, target: string) => `${snapshot.tenantId}:${snapshot.version}:${target}`;
+
+/** A directly targeted agent is a group of one, so capacity and health apply to it too. */
+function agentStage(snapshot: RoutingSnapshot, agent: SnapshotAgent): Omit<GroupStage, "label"> {
+  const member = { agentId: agent.id, position: 0, priority: 0, weight: Math.max(1, agent.weight), capacity: agent.maxConcurrentCalls, enabled: agent.enabled };
+  return {
+    kind: "group",
+    groupId: null,
+    balancer: `agent:${agent.id}`,
+    group: {
+      id: `agent:${agent.id}`,
+      strategy: "round_robin",
+      rollingWindowHours: 24,
+      maxAttempts: 1,
+      stickyTtlSeconds: null,
+      members: packMembers(packKey(snapshot, `agent:${agent.id}`), [member], [planAgent(agent)]),
+    },
+  };
+}
+
+function groupStage(snapshot: RoutingSnapshot, group: SnapshotGroup): Omit<GroupStage, "label"> {
+  const agents: PlanAgent[] = [];
+  const members = group.members.flatMap((m) => {
+    const agent = snapshot.agents[m.agentId];
+    if (!agent) return [];
+    agents.push(planAgent(agent));
+    return [{ agentId: m.agentId, position: m.position, priority: m.priority, weight: m.weight, capacity: m.capacity, enabled: agent.enabled }];
+  });
+  return {
+    kind: "group",
+    groupId: group.id,
+    balancer: group.id,
+    group: {
+      id: group.id,
+      strategy: group.strategy,
+      rollingWindowHours: group.rollingWindowHours,
+      maxAttempts: group.maxAttempts,
+      stickyTtlSeconds: group.stickyTtlSeconds,
+      members: packMembers(packKey(snapshot, `group:${group.id}`), members, agents),
+    },
+  };
+}
+
+function cachedStage(snapshot: RoutingSnapshot, key: string, build: () => Omit<GroupStage, "label">): Omit<GroupStage, "label"> {
+  const stages = compile(snapshot).stages;
+  let stage = stages.get(key);
+  if (!stage) stages.set(key, (stage = build()));
+  return stage;
+}
+
+function pushTarget(snapshot: RoutingSnapshot, stages: RouteStage[], target: FallbackTarget, label: string, trace: DecisionTrace): void {
+  switch (target.type) {
+    case "agent": {
+      const agent = snapshot.agents[target.id];
+      if (!agent) {
+        trace.notes.push(`${label}: agent ${target.id} no longer exists`);
+        return;
+      }
+      stages.push({ ...cachedStage(snapshot, `agent:${agent.id}`, () => agentStage(snapshot, agent)), label: `${label}: agent ${agent.name}` });
+      return;
+    }
+    case "group": {
+      const group = snapshot.groups[target.id];
+      if (!group) {
+        trace.notes.push(`${label}: group ${target.id} no longer exists`);
+        return;
+      }
+      if (!group.enabled) {
+        trace.notes.push(`${label}: group ${group.name} is disabled`);
+        return;
+      }
+      stages.push({ ...cachedStage(snapshot, `group:${group.id}`, () => groupStage(snapshot, group)), label: `${label}: group ${group.name}` });
+      return;
+    }
+    default:
+      stages.push({ kind: "end", label, action: target });
+  }
+}

@@ -1,0 +1,67 @@
+import type { PickMember } from "../../durable-objects/logic/strategies";
+
+/**
+ * A group's members as they travel to the Durable Objects with every call: two strings and a
+ * typed array instead of thousands of small objects, because RPC structured-clones its
+ * arguments and a 1,000-agent group would otherwise cost more to copy than to route.
+ * Built once per snapshot; `key` lets the balancer reuse its unpacked copy.
+ */
+export interface PackedMembers {
+  /** Changes whenever the members or their settings change. */
+  key: string;
+  /** Agent ids, "\n"-separated, in member order. */
+  ids: string;
+  /** Per member: position, priority, weight, capacity (-1 = none), enabled (1/0). */
+  numbers: Float64Array;
+  /** Per member, "\n"-separated: the agent's dial details as JSON (PlanAgent). */
+  details: string;
+}
+
+export interface PlanAgent {
+  id: string;
+  name: string;
+  provider: string;
+  serviceValue: string;
+  username: string | null;
+  passwordEnc: string | null;
+}
+
+const FIELDS = 5;
+
+export function packMembers(key: string, members: readonly PickMember[], agents: readonly PlanAgent[]): PackedMembers {
+  const numbers = new Float64Array(members.length * FIELDS);
+  members.forEach((m, i) => {
+    numbers.set([m.position, m.priority, m.weight, m.capacity ?? -1, m.enabled ? 1 : 0], i * FIELDS);
+  });
+  return {
+    key,
+    ids: members.map((m) => m.agentId).join("\n"),
+    numbers,
+    // JSON.stringify never emits a raw newline, so one agent per line is safe.
+    details: agents.map((a) => JSON.stringify(a)).join("\n"),
+  };
+}
+
+export function unpackMembers(packed: PackedMembers): PickMember[] {
+  if (!packed.ids) return [];
+  return packed.ids.split("\n").map((agentId, i) => {
+    const o = i * FIELDS;
+    const capacity = packed.numbers[o + 3]!;
+    return {
+      agentId,
+      position: packed.numbers[o]!,
+      priority: packed.numbers[o + 1]!,
+      weight: packed.numbers[o + 2]!,
+      capacity: capacity < 0 ? null : capacity,
+      enabled: packed.numbers[o + 4] === 1,
+    };
+  });
+}
+
+/** The dial details of one member, without unpacking the others. */
+export function packedAgent(packed: PackedMembers, agentId: string): PlanAgent | null {
+  const index = packed.ids.split("\n").indexOf(agentId);
+  if (index < 0) return null;
+  const line = packed.details.split("\n")[index];
+  return line ? (JSON.parse(line) as PlanAgent) : null;
+}

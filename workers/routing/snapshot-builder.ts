@@ -1,0 +1,110 @@
+import { asc, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import {
+  agentGroupMembers,
+  agentGroups,
+  inboundRoutingRules,
+  outboundRoutingRules,
+  tenants,
+  trunks,
+  voiceAgents,
+} from "../db/schema";
+import type { RoutingSnapshot, SnapshotGroup } from "./snapshot-types";
+
+/** Compiles a tenant's routing configuration from MySQL; null when the tenant does not exist. */
+export async function buildSnapshot(db: Db, tenantId: string): Promise<RoutingSnapshot | null> {
+  const [tenant] = await db.select().from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+  if (!tenant) return null;
+  const [agentRows, groupRows, memberRows, trunkRows, inboundRows, outboundRows] = await Promise.all([
+    db.select().from(voiceAgents).where(eq(voiceAgents.tenantId, tenantId)),
+    db.select().from(agentGroups).where(eq(agentGroups.tenantId, tenantId)),
+    db.select().from(agentGroupMembers).where(eq(agentGroupMembers.tenantId, tenantId)).orderBy(asc(agentGroupMembers.position)),
+    db.select().from(trunks).where(eq(trunks.tenantId, tenantId)),
+    db.select().from(inboundRoutingRules).where(eq(inboundRoutingRules.tenantId, tenantId)),
+    db.select().from(outboundRoutingRules).where(eq(outboundRoutingRules.tenantId, tenantId)),
+  ]);
+
+  const agents: RoutingSnapshot["agents"] = {};
+  for (const a of agentRows) {
+    agents[a.id] = {
+      id: a.id,
+      name: a.name,
+      provider: a.provider === "11labs" ? "elevenlabs" : a.provider,
+      serviceValue: a.serviceValue,
+      username: a.username,
+      passwordEnc: a.passwordEnc,
+      enabled: a.enabled,
+      maxConcurrentCalls: a.maxConcurrentCalls,
+      weight: a.weight,
+    };
+  }
+
+  const groups: Record<string, SnapshotGroup> = {};
+  for (const g of groupRows) {
+    groups[g.id] = {
+      id: g.id,
+      name: g.name,
+      strategy: g.strategy,
+      rollingWindowHours: g.rollingWindowHours,
+      maxAttempts: g.maxAttempts,
+      stickyTtlSeconds: g.stickyTtlSeconds,
+      enabled: g.enabled,
+      members: [],
+    };
+  }
+  for (const m of memberRows) {
+    const agent = agents[m.agentId];
+    const group = groups[m.groupId];
+    if (!agent || !group) continue;
+    group.members.push({
+      agentId: m.agentId,
+      position: m.position,
+      priority: m.priority,
+      weight: m.weight ?? agent.weight,
+      capacity: m.maxConcurrentCalls ?? agent.maxConcurrentCalls,
+    });
+  }
+
+  return {
+    tenantId,
+    version: tenant.configVersion,
+    builtAt: Date.now(),
+    domain: tenant.cloudonixDomain?.toLowerCase() ?? null,
+    requestKeyHash: tenant.requestKeyHash,
+    previousRequestKeyHash: tenant.previousRequestKeyHash,
+    previousRequestKeyExpiresAt: tenant.previousRequestKeyExpiresAt?.getTime() ?? null,
+    timezone: tenant.timezone,
+    defaultFallback: tenant.defaultFallback ?? null,
+    outboundCallerPatterns: tenant.outboundCallerPatterns ?? [],
+    agents,
+    groups,
+    trunks: Object.fromEntries(
+      trunkRows.map((t) => [t.id, { id: t.id, name: t.name, callerIdOverride: t.callerIdOverride, enabled: t.enabled }]),
+    ),
+    inboundRules: inboundRows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      pattern: r.pattern,
+      matchType: r.matchType,
+      priority: r.priority,
+      enabled: r.enabled,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      fallback: r.fallback ?? null,
+    })),
+    outboundRules: outboundRows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      callerPatterns: r.callerPatterns ?? [],
+      destinationPrefix: r.destinationPrefix,
+      trunkIds: r.trunkIds,
+      priority: r.priority,
+      enabled: r.enabled,
+    })),
+  };
+}
+
+export async function findTenantIdByDomain(db: Db, domain: string): Promise<string | null> {
+  const [row] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.cloudonixDomain, domain)).limit(1);
+  return row?.id ?? null;
+}

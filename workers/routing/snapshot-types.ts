@@ -1,0 +1,93 @@
+import type { FallbackTarget } from "../db/schema";
+
+/**
+ * A tenant's routing configuration compiled for the hot path: everything a decision needs,
+ * nothing it does not. Built from MySQL after each committed change, cached in Upstash and
+ * in isolate memory, identified by the tenant's config version.
+ */
+export interface RoutingSnapshot {
+  tenantId: string;
+  version: number;
+  builtAt: number;
+  /** Lower-cased Cloudonix domain; null when the tenant has none yet. */
+  domain: string | null;
+  /** Hash of the webhook request key (lib/secrets.ts); null until one is generated. */
+  requestKeyHash: string | null;
+  /** The key before the last rotation, accepted until `previousRequestKeyExpiresAt` (epoch ms). */
+  previousRequestKeyHash: string | null;
+  previousRequestKeyExpiresAt: number | null;
+  timezone: string;
+  defaultFallback: FallbackTarget | null;
+  /** Callers matching one of these (exact or prefix*) are outbound callers. */
+  outboundCallerPatterns: string[];
+  agents: Record<string, SnapshotAgent>;
+  groups: Record<string, SnapshotGroup>;
+  trunks: Record<string, SnapshotTrunk>;
+  inboundRules: SnapshotInboundRule[];
+  outboundRules: SnapshotOutboundRule[];
+}
+
+export interface SnapshotAgent {
+  id: string;
+  name: string;
+  /** Canonical Cloudonix provider id ("elevenlabs", never "11labs"). */
+  provider: string;
+  serviceValue: string;
+  username: string | null;
+  /** Still encrypted; decrypted only when CXML is rendered. */
+  passwordEnc: string | null;
+  enabled: boolean;
+  maxConcurrentCalls: number | null;
+  weight: number;
+}
+
+export interface SnapshotMember {
+  agentId: string;
+  position: number;
+  priority: number;
+  /** Member override, else the agent's weight. */
+  weight: number;
+  /** Member override, else the agent's max concurrent calls; null = unlimited. */
+  capacity: number | null;
+}
+
+export interface SnapshotGroup {
+  id: string;
+  name: string;
+  strategy: "round_robin" | "priority" | "load_balanced";
+  rollingWindowHours: number;
+  maxAttempts: number;
+  stickyTtlSeconds: number | null;
+  enabled: boolean;
+  members: SnapshotMember[];
+}
+
+export interface SnapshotTrunk {
+  id: string;
+  name: string;
+  callerIdOverride: string | null;
+  enabled: boolean;
+}
+
+export interface SnapshotInboundRule {
+  id: string;
+  name: string;
+  /** Normalised: digits, plus a trailing * for prefixes. */
+  pattern: string;
+  matchType: "exact" | "prefix";
+  priority: number;
+  enabled: boolean;
+  targetType: "agent" | "group";
+  targetId: string;
+  fallback: FallbackTarget | null;
+}
+
+export interface SnapshotOutboundRule {
+  id: string;
+  name: string;
+  callerPatterns: string[];
+  destinationPrefix: string;
+  trunkIds: string[];
+  priority: number;
+  enabled: boolean;
+}

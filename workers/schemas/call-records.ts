@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { CursorSchema, LimitSchema } from "../lib/pagination";
+import { BooleanQuery, Page, Timestamp } from "./common";
+
+export const CALL_STATUSES = ["initiated", "routing", "ringing", "connected", "completed", "failed", "timeout"] as const;
+export const RECORD_SORTS = ["startedAt", "durationSec"] as const;
+
+export const Instant = z.iso
+  .datetime({ offset: true, message: "must be an ISO 8601 date-time such as 2026-03-01T00:00:00Z" })
+  .transform((text) => new Date(text));
+
+const StatusList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value, ctx) => {
+    const list = (Array.isArray(value) ? value : value.split(",")).map((s) => s.trim()).filter(Boolean);
+    const bad = list.filter((s) => !(CALL_STATUSES as readonly string[]).includes(s));
+    if (bad.length) {
+      ctx.addIssue({ code: "custom", message: `unknown status ${bad.map((s) => JSON.stringify(s)).join(", ")}; use ${CALL_STATUSES.join(", ")}` });
+      return z.NEVER;
+    }
+    return [...new Set(list)].sort();
+  })
+  .meta({ description: `Comma-separated call states: ${CALL_STATUSES.join(", ")}` });
+
+const Ref = z.string().min(1).max(64);
+const NumberSearch = z.string().trim().min(1, "must not be empty").max(64);
+const Match = z.enum(["prefix", "contains", "exact"], { message: 'must be "prefix", "contains" or "exact"' });
+
+/** Filters shared by the list, its export and (in part) the analytics summary. */
+export const recordFilterFields = {
+  since: Instant.optional().meta({ description: "Calls started at or after this instant (inclusive)" }),
+  until: Instant.optional().meta({ description: "Calls started before this instant (exclusive)" }),
+  status: StatusList.optional(),
+  direction: z.enum(["inbound", "outbound"], { message: 'must be "inbound" or "outbound"' }).optional(),
+  answered: BooleanQuery.optional().meta({ description: "Only calls an agent answered (true) or not (false)" }),
+  agentId: Ref.optional().meta({ description: "The agent that took (or last tried) the call" }),
+  groupId: Ref.optional(),
+  ruleId: Ref.optional().meta({ description: "The inbound or outbound rule that matched" }),
+  trunkId: Ref.optional(),
+  caller: NumberSearch.optional().meta({ description: "The caller's number (From); with or without +" }),
+  callerMatch: Match.default("prefix"),
+  callee: NumberSearch.optional().meta({ description: "The dialled number (To); with or without +" }),
+  calleeMatch: Match.default("prefix"),
+};
+
+const checkRange = <T extends { since?: Date | undefined; until?: Date | undefined }>(value: T, ctx: z.RefinementCtx) => {
+  if (value.since && value.until && value.since >= value.until) {
+    ctx.addIssue({ code: "custom", path: ["until"], message: "must be after since" });
+  }
+};
+
+export const RecordFilters = z.strictObject(recordFilterFields).superRefine(checkRange);
+export type RecordFilterInput = z.output<typeof RecordFilters>;
+
+export const ListRecordsQuery = z
+  .object({
+    ...recordFilterFields,
+    sort: z.enum(RECORD_SORTS, { message: `must be one of ${RECORD_SORTS.join(", ")}` }).default("startedAt"),
+    order: z.enum(["asc", "desc"], { message: 'must be "asc" or "desc"' }).default("desc"),
+    limit: LimitSchema(200),
+    cursor: CursorSchema,
+  })
+  .superRefine(checkRange);
+
+export const RecordIdParams = z.object({ id: z.string().min(1).max(64).meta({ description: "The call record's id (cal_…)" }) });
+
+export const CallRecordSchema = z.object({
+  id: z.string(),
+  callId: z.string().meta({ description: "Cloudonix's Session token (else CallSid)" }),
+  direction: z.enum(["inbound", "outbound"]),
+  from: z.string(),
+  to: z.string(),
+  callerName: z.string().nullable(),
+  status: z.string(),
+  disposition: z.string().nullable(),
+  endReason: z.string().nullable(),
+  ruleId: z.string().nullable(),
+  groupId: z.string().nullable(),
+  agentId: z.string().nullable(),
+  trunkId: z.string().nullable(),
+  attemptCount: z.number().int(),
+  startedAt: Timestamp,
+  answeredAt: Timestamp.nullable(),
+  endedAt: Timestamp.nullable(),
+  durationSec: z.number().int().nullable().meta({ description: "Talk time of an answered call (0 for unanswered calls, null while live)" }),
+  billableSec: z.number().int().nullable(),
+});
+export type CallRecordDto = z.infer<typeof CallRecordSchema>;
+
+export const CallRecordPage = Page(CallRecordSchema);
+
+const Named = z.object({ id: z.string(), name: z.string().nullable().meta({ description: "null when it has since been deleted" }) }).nullable();
+
+export const CallRecordDetailSchema = CallRecordSchema.extend({
+  rule: Named,
+  group: Named,
+  agent: Named,
+  trunk: Named,
+  attempts: z.array(z.record(z.string(), z.unknown())).meta({ description: "Every dial, in order: target, stage, times, outcome, dial status" }),
+  routing: z.unknown().meta({ description: "The routing trace: rule tried, candidates, why each was skipped, picks and refusals" }),
+  events: z
+    .array(z.object({ seq: z.number().int(), type: z.string(), at: Timestamp, data: z.record(z.string(), z.unknown()) }))
+    .meta({ description: "The call's event timeline, in order" }),
+});

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { parsePattern } from "../domain/numbers";
+import { BooleanQuery, FallbackSchema, Page, SearchQuery, Timestamp, VersionField, pageQuery } from "./common";
+
+export const PatternInput = z
+  .string()
+  .max(64, "must be at most 64 characters")
+  .transform((value, ctx) => {
+    const parsed = parsePattern(value);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: `${parsed.error}. Use +15551234567 for one number or +1555* for every number starting with +1555` });
+      return z.NEVER;
+    }
+    return { pattern: parsed.pattern, matchType: parsed.matchType, digits: parsed.digits };
+  })
+  .meta({ description: 'The called number: "+15551234567" (exactly this number), "+1555*" (every number starting with it) or "*" (every call). Spaces, dashes and brackets are ignored.' });
+
+export const TargetSchema = z
+  .discriminatedUnion("type", [z.strictObject({ type: z.literal("agent"), id: z.string().min(1).max(64) }), z.strictObject({ type: z.literal("group"), id: z.string().min(1).max(64) })], {
+    message: 'type must be "agent" or "group"',
+  })
+  .meta({ description: "The voice agent or agent group that takes the calls" });
+
+const Priority = z.number().int().min(0, "must be 0 to 10000").max(10_000, "must be 0 to 10000").meta({ description: "Lower wins among rules that are otherwise equal (default 100)" });
+const RuleName = z.string().trim().max(200, "must be at most 200 characters");
+
+export const CreateInboundBody = z.strictObject({
+  name: RuleName.optional(),
+  pattern: PatternInput,
+  target: TargetSchema,
+  priority: Priority.optional(),
+  enabled: z.boolean().optional(),
+  fallback: FallbackSchema.nullable().optional().meta({ description: "Where the call goes when the target cannot take it; null = a clean hang-up" }),
+});
+
+export const UpdateInboundBody = z
+  .strictObject({
+    name: RuleName.optional(),
+    pattern: PatternInput.optional(),
+    target: TargetSchema.optional(),
+    priority: Priority.optional(),
+    enabled: z.boolean().optional(),
+    fallback: FallbackSchema.nullable().optional(),
+    version: VersionField,
+  })
+  .meta({ description: "Only the fields sent change" });
+
+export const InboundRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  pattern: z.string().meta({ description: 'Normalised: digits, with a trailing * for prefixes ("1555*")' }),
+  displayPattern: z.string().meta({ description: 'As people write it: "+1555*"' }),
+  matchType: z.enum(["exact", "prefix"]),
+  priority: z.number().int(),
+  enabled: z.boolean(),
+  target: TargetSchema,
+  fallback: FallbackSchema.nullable(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type InboundRuleDto = z.output<typeof InboundRuleSchema>;
+export const InboundRulePage = Page(InboundRuleSchema);
+
+export const INBOUND_SORTS = ["pattern", "priority", "name", "createdAt", "updatedAt"] as const;
+export const ListInboundQuery = z.strictObject({
+  q: SearchQuery.meta({ description: "Matches the name or the pattern's digits" }),
+  enabled: BooleanQuery.optional(),
+  matchType: z.enum(["exact", "prefix"], { message: 'must be "exact" or "prefix"' }).optional(),
+  targetType: z.enum(["agent", "group"], { message: 'must be "agent" or "group"' }).optional(),
+  targetId: z.string().max(64).optional(),
+  ...pageQuery(INBOUND_SORTS, "pattern", 500),
+});
+
+/** "1555*" → "+1555*"; the catch-all stays "*". */
+export const displayPattern = (pattern: string) => (pattern === "*" ? "*" : `+${pattern}`);

@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { parsePattern } from "../domain/numbers";
+import { FallbackSchema, Timestamp, VersionField } from "./common";
+
+/** An IANA time zone the runtime knows, in its canonical spelling ("europe/london" → "Europe/London"). */
+export const TimeZone = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .transform((value, ctx) => {
+    try {
+      return new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
+    } catch {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not an IANA time zone; use a name like Europe/London or America/New_York` });
+      return z.NEVER;
+    }
+  })
+  .meta({ description: "IANA time zone name, e.g. Europe/London" });
+
+const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+
+export const CloudonixDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(HOSTNAME, "must be a domain name like acme.cloudonix.net")
+  .meta({ description: "The tenant's Cloudonix domain; webhook calls are matched to the tenant by it" });
+
+/** Normalised number patterns ("+1555*" → "1555*"), each error naming its position. */
+export const PatternList = (max: number) =>
+  z
+    .array(z.string().max(64))
+    .max(max, `at most ${max} patterns`)
+    .transform((patterns, ctx) => {
+      const out: string[] = [];
+      patterns.forEach((raw, index) => {
+        const parsed = parsePattern(raw);
+        if (!parsed.ok) ctx.addIssue({ code: "custom", path: [index], message: parsed.error });
+        else if (!out.includes(parsed.pattern)) out.push(parsed.pattern);
+      });
+      return out;
+    })
+    .meta({ description: 'Number patterns: "+15551234567" (exact) or "+1555*" (prefix); stored as digits with an optional trailing *' });
+
+export const TenantName = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
+
+export const UpdateTenantBody = z
+  .strictObject({
+    name: TenantName.optional(),
+    timezone: TimeZone.optional(),
+    cloudonixDomain: CloudonixDomain.nullable().optional(),
+    cloudonixApiKey: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._~-]{8,200}$/, "must be the API key as Cloudonix shows it (8-200 letters, digits, . _ ~ -)")
+      .nullable()
+      .optional()
+      .meta({ description: "Write-only: stored encrypted, never returned (see hasCloudonixApiKey); null removes it" }),
+    defaultFallback: FallbackSchema.nullable().optional().meta({ description: "What unmatched calls get; null = a clean hang-up" }),
+    retentionDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days").optional().meta({ description: "Call records older than this are deleted" }),
+    outboundCallerPatterns: PatternList(100).optional().meta({ description: "Callers matching any of these are treated as outbound calls" }),
+    version: VersionField,
+  })
+  .meta({ description: "Only the fields sent change" });
+export type UpdateTenantInput = z.output<typeof UpdateTenantBody>;
+
+export const TenantSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  timezone: z.string(),
+  cloudonixDomain: z.string().nullable(),
+  hasCloudonixApiKey: z.boolean(),
+  requestKey: z
+    .object({ hint: z.string().meta({ description: "The key's last 4 characters" }), rotatedAt: Timestamp.nullable() })
+    .nullable()
+    .meta({ description: "The webhook request key Cloudonix sends as Authorization: Bearer; the key itself is shown only when rotated" }),
+  webhookUrl: z.string().meta({ description: "The voice-application URL to configure in Cloudonix" }),
+  defaultFallback: FallbackSchema.nullable(),
+  retentionDays: z.number().int(),
+  outboundCallerPatterns: z.array(z.string()),
+  configVersion: z.number().int().meta({ description: "Bumped by every configuration change; routing snapshots carry it" }),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type TenantDto = z.output<typeof TenantSchema>;
+
+export const RotateRequestKeyBody = z
+  .object({
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400, "at most 7 days (604800 seconds)")
+      .default(3_600)
+      .meta({ description: "How long the previous key keeps working, so Cloudonix can be updated without dropping calls; 0 revokes it at once" }),
+  })
+  .strict();
+
+export const RequestKeyResponse = z.object({
+  requestKey: z.string().meta({ description: "Shown once: only its hash is stored. Set it as the Cloudonix domain's request authorization key." }),
+  hint: z.string(),
+  rotatedAt: Timestamp,
+  previousKeyValidUntil: Timestamp.nullable().meta({ description: "Until when the previous key is still accepted (null: it is not)" }),
+});

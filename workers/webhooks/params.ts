@@ -1,0 +1,105 @@
+import { z } from "zod";
+
+/** Cloudonix sends at most a few KiB; anything past this is refused unread. */
+export const MAX_WEBHOOK_BODY = 64 * 1024;
+
+export class WebhookError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 404 | 413 | 415 | 503,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function readLimited(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_WEBHOOK_BODY) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    // Content-Length may be absent or lie; count what actually arrives.
+    if (size > MAX_WEBHOOK_BODY) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+const tooLarge = () => new WebhookError(413, "PAYLOAD_TOO_LARGE", `Webhook bodies are limited to ${MAX_WEBHOOK_BODY / 1024} KiB`);
+
+/** Parameters from the query string and, for POST, the JSON (or form-encoded) body. */
+export async function readWebhookParams(request: Request): Promise<Record<string, unknown>> {
+  const query = Object.fromEntries(new URL(request.url).searchParams);
+  if (request.method === "GET" || request.method === "HEAD") return query;
+  const text = await readLimited(request);
+  if (!text.trim()) return query;
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  if (type.includes("application/x-www-form-urlencoded")) {
+    return { ...query, ...Object.fromEntries(new URLSearchParams(text)) };
+  }
+  if (type && !type.includes("json")) {
+    throw new WebhookError(415, "UNSUPPORTED_MEDIA_TYPE", `Content-Type ${type.split(";")[0]} is not accepted; send JSON`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new WebhookError(400, "MALFORMED_JSON", "The body is not valid JSON");
+  }
+  // Session updates sometimes arrive as a one-element array.
+  if (Array.isArray(body) && body.length === 1) body = body[0];
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new WebhookError(400, "INVALID_BODY", "The body must be a JSON object of call parameters");
+  }
+  return { ...query, ...(body as Record<string, unknown>) };
+}
+
+/** A scalar parameter: Cloudonix sends strings, some proxies numbers; anything else is refused. */
+const scalar = (max: number) =>
+  z
+    .union([z.string(), z.number().transform(String)])
+    .pipe(z.string().max(max, `must be at most ${max} characters`));
+
+export const VoiceParamsSchema = z
+  .object({
+    CallSid: scalar(256).optional(),
+    Session: scalar(128).optional(),
+    From: scalar(128).default(""),
+    To: scalar(128).default(""),
+    CallerName: scalar(256).optional(),
+    Direction: scalar(32).optional(),
+    Domain: scalar(253).optional(),
+    AccountSid: scalar(253).optional(),
+    CallStatus: scalar(32).optional(),
+    DialCallStatus: scalar(32).optional(),
+  })
+  .refine((p) => Boolean(p.Session || p.CallSid), { message: "Session or CallSid is required", path: ["Session"] });
+
+export type VoiceParams = z.output<typeof VoiceParamsSchema>;
+
+export function parseVoiceParams(raw: Record<string, unknown>): VoiceParams {
+  const result = VoiceParamsSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new WebhookError(400, "INVALID_PARAMETERS", `${issue?.path.join(".") || "parameters"}: ${issue?.message ?? "invalid"}`);
+  }
+  return result.data;
+}
+
+/** The call's key: Cloudonix's Session token, else CallSid (REFERENCE §1.2). */
+export const callKeyOf = (params: VoiceParams): string => (params.Session || params.CallSid)!;

@@ -1,0 +1,59 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { hangupCxml, rejectCxml } from "../domain/cxml";
+import { newId } from "../lib/ids";
+import type { WebhookDeliveryMessage } from "../queue/messages";
+import { WebhookError } from "./params";
+
+export function cxml(c: Context<AppEnv>, body: string, status: 200 | 400 | 401 | 404 | 413 | 415 | 503 = 200): Response {
+  return c.body(body, status, { "Content-Type": "application/xml; charset=utf-8" });
+}
+
+/**
+ * A refused webhook still answers with CXML the caller hears as a clean end: Reject (never
+ * billed) when the request is not ours to route, Hangup when it is malformed. The reason goes
+ * in headers for whoever reads the Cloudonix logs.
+ */
+export function refusal(c: Context<AppEnv>, err: WebhookError): Response {
+  c.header("X-Error-Code", err.code);
+  c.header("X-Error-Message", err.message.replace(/[^\x20-\x7e]/g, "?").slice(0, 300));
+  const body = err.status === 401 || err.status === 404 ? rejectCxml("rejected") : err.status === 503 ? rejectCxml("congestion") : hangupCxml;
+  return cxml(c, body, err.status);
+}
+
+export interface DeliveryFacts {
+  webhook: string;
+  tenantId: string | null;
+  callId: string | null;
+  statusCode: number;
+  outcome: string;
+  error?: string | null;
+  startedAt: number;
+  payload: unknown;
+}
+
+/** Every delivery is recorded in webhook_events, through the queue so the answer never waits. */
+export function recordDelivery(c: Context<AppEnv>, facts: DeliveryFacts): void {
+  const message: WebhookDeliveryMessage = {
+    kind: "webhook",
+    deliveryId: newId("whd"),
+    tenantId: facts.tenantId,
+    webhook: facts.webhook,
+    callId: facts.callId,
+    method: c.req.method,
+    statusCode: facts.statusCode,
+    outcome: facts.outcome,
+    error: facts.error ?? null,
+    durationMs: Date.now() - facts.startedAt,
+    receivedAt: facts.startedAt,
+    payload: facts.payload,
+  };
+  const sending = c.env.CALL_EVENTS.send(message, { contentType: "json" }).catch((err: Error) =>
+    console.error(`webhook_events: could not enqueue delivery ${message.deliveryId}: ${err.message}`),
+  );
+  try {
+    c.executionCtx.waitUntil(sending);
+  } catch {
+    // app.request() in tests has no execution context; the send still completes.
+  }
+}
