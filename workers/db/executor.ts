@@ -21,3 +21,27 @@ export function affectedRows(result: unknown): number {
   const header = Array.isArray(result) ? result[0] : result;
   return (header as { affectedRows?: number } | undefined)?.affectedRows ?? 0;
 }
+
+/** InnoDB's "try restarting transaction" errors: a deadlock (1213) or a lock wait timeout (1205). */
+export function isLockConflict(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const errno = (e as Error & { errno?: number }).errno;
+    if (errno === 1213 || errno === 1205) return true;
+  }
+  return false;
+}
+
+/**
+ * Runs an idempotent write again when InnoDB picks it as a deadlock victim, as MySQL's manual
+ * asks ("try restarting transaction"), with a short jittered pause so the writers drift apart.
+ */
+export async function retryOnLockConflict<T>(write: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (attempt >= attempts || !isLockConflict(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
+    }
+  }
+}

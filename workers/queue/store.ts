@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { retryOnLockConflict } from "../db/executor";
 import { callEvents, callRecords, deadLetters, webhookEvents } from "../db/schema";
 import type { CallEventMessage, WebhookDeliveryMessage } from "./messages";
 import { applyRollups } from "./rollups";
@@ -9,22 +10,31 @@ const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 /** Overwrite a column only when the incoming event is newer than what the row holds. */
 const newer = (column: string) => sql.raw(`IF(VALUES(last_seq) > last_seq, VALUES(${column}), ${column})`);
 
+const byCallThenSeq = (a: CallEventMessage, b: CallEventMessage) =>
+  a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : a.seq - b.seq;
+
 /**
  * Upserts call records (one row per call, the newest state wins whatever the delivery order)
- * and inserts their events once each (unique tenant + call + seq).
+ * and inserts their events once each (unique tenant + call + seq). Every statement is
+ * idempotent, so concurrent consumers that deadlock on overlapping batches simply run again.
  */
 export async function storeCallEvents(db: Db, messages: CallEventMessage[]): Promise<void> {
   if (!messages.length) return;
+  // One key order for every writer: fewer lock cycles between overlapping batches.
+  const sorted = [...messages].sort(byCallThenSeq);
   const newest = new Map<string, CallEventMessage>();
-  for (const m of messages) {
-    const key = `${m.tenantId}\u0000${m.callId}`;
-    const seen = newest.get(key);
-    if (!seen || seen.seq < m.seq) newest.set(key, m);
-  }
+  for (const m of sorted) newest.set(`${m.tenantId}\u0000${m.callId}`, m);
+  await retryOnLockConflict(() => upsertRecords(db, [...newest.values()]));
+  await retryOnLockConflict(() => insertEvents(db, sorted));
+  // After the upsert, from the stored (newest) records: idempotent, see queue/rollups.ts.
+  await retryOnLockConflict(() => applyRollups(db, [...newest.values()].map(({ tenantId, callId }) => ({ tenantId, callId }))));
+}
+
+async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> {
   await db
     .insert(callRecords)
     .values(
-      [...newest.values()].map(({ tenantId, callId, seq, record }) => ({
+      newest.map(({ tenantId, callId, seq, record }) => ({
         id: record.recordId,
         tenantId,
         callId,
@@ -71,12 +81,13 @@ export async function storeCallEvents(db: Db, messages: CallEventMessage[]): Pro
         lastSeq: sql.raw("GREATEST(last_seq, VALUES(last_seq))"),
       },
     });
+}
+
+async function insertEvents(db: Db, messages: CallEventMessage[]): Promise<void> {
   await db
     .insert(callEvents)
     .ignore()
     .values(messages.map((m) => ({ tenantId: m.tenantId, callId: m.callId, seq: m.seq, type: m.type, at: new Date(m.at), data: m.data })));
-  // After the upsert, from the stored (newest) records: idempotent, see queue/rollups.ts.
-  await applyRollups(db, [...newest.values()].map(({ tenantId, callId }) => ({ tenantId, callId })));
 }
 
 export async function storeWebhookDeliveries(db: Db, messages: WebhookDeliveryMessage[]): Promise<void> {
