@@ -19,6 +19,8 @@ describe("a read-only user, by keyboard alone", () => {
 
   it("signs in with the keyboard and reaches a screen through the skip link and the navigation", async () => {
     await page.goto(`${webUrl}/login`);
+    // The form renders after the route's chunk loads; a Tab pressed before that lands nowhere.
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
     await page.keyboard.press("Tab");
     await page.keyboard.type(tenant.viewer.email);
     await page.keyboard.press("Tab");
