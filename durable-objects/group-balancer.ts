@@ -152,8 +152,13 @@ export class GroupBalancer extends DurableObject<Env> {
     const now = Date.now();
     this.#expireClaims(now);
     const healthChanges: HealthChange[] = [];
-    if (request.failedAgentId) {
-      this.#release(request.callKey);
+    // A repeated failover (a CallSession request retried after this one went through) finds the
+    // failed agent's claim gone and the call already on a candidate: it answers the same again.
+    const held = this.#activeByCall.get(request.callKey);
+    if (held && held.agentId !== request.failedAgentId && request.candidates.includes(held.agentId)) {
+      return { chosen: held.agentId, skipped: [], remaining: request.candidates.slice(request.candidates.indexOf(held.agentId) + 1), healthChanges };
+    }
+    if (request.failedAgentId && this.#release(request.callKey, request.failedAgentId)) {
       const change = this.#recordOutcome(request.failedAgentId, "failure", now);
       if (change) healthChanges.push(change);
     }
@@ -179,10 +184,13 @@ export class GroupBalancer extends DurableObject<Env> {
     return this.#recordOutcome(agentId, "success", Date.now());
   }
 
-  /** The call ended: free its slot. Idempotent, so every end channel may call it. */
+  /**
+   * The call ended: free its slot. Idempotent, so every end channel (and a retried request) may
+   * call it: the outcome counts only with the release of the agent's claim, once per call.
+   */
   async release(callKey: string, outcome?: { agentId: string; result: "success" | "failure" }): Promise<{ released: boolean; healthChange: HealthChange | null }> {
-    const released = this.#release(callKey);
-    const healthChange = outcome ? this.#recordOutcome(outcome.agentId, outcome.result, Date.now()) : null;
+    const released = this.#release(callKey, outcome?.agentId);
+    const healthChange = released && outcome ? this.#recordOutcome(outcome.agentId, outcome.result, Date.now()) : null;
     return { released, healthChange };
   }
 
@@ -261,9 +269,10 @@ export class GroupBalancer extends DurableObject<Env> {
     buckets.set(hour, (buckets.get(hour) ?? 0) + 1);
   }
 
-  #release(callKey: string): boolean {
+  /** Frees the call's claim (only if it is `agentId`'s, when given); false when there was none. */
+  #release(callKey: string, agentId?: string): boolean {
     const claim = this.#activeByCall.get(callKey);
-    if (!claim) return false;
+    if (!claim || (agentId !== undefined && claim.agentId !== agentId)) return false;
     this.ctx.storage.sql.exec("DELETE FROM active_calls WHERE call_key = ?", callKey);
     this.#activeByCall.delete(callKey);
     const remaining = (this.#activeByAgent.get(claim.agentId) ?? 1) - 1;

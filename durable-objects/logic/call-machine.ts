@@ -10,9 +10,12 @@ export type CallEvent = "route" | "dial" | "ring" | "answer" | "dial_failed" | "
 export const CALL_STATES: readonly CallState[] = ["initiated", "routing", "ringing", "connected", "completed", "failed", "timeout"];
 export const CALL_EVENTS: readonly CallEvent[] = ["route", "dial", "ring", "answer", "dial_failed", "hangup", "fail", "time_out"];
 
-export const TERMINAL: ReadonlySet<CallState> = new Set<CallState>(["completed", "failed", "timeout"]);
+/** The one list of states a call never leaves; records, rollups and live views all use it. */
+export const TERMINAL_STATES = ["completed", "failed", "timeout"] as const satisfies readonly CallState[];
+export const TERMINAL: ReadonlySet<string> = new Set<string>(TERMINAL_STATES);
 
-export function isTerminal(s: CallState): boolean {
+/** Takes any string: records, snapshots and live summaries carry the state as plain text. */
+export function isTerminal(s: string): boolean {
   return TERMINAL.has(s);
 }
 
@@ -63,7 +66,8 @@ export function transition(
  * - connected, answer, answered → answer
  * - completed, external (handed off outside Cloudonix) → hangup
  * - busy, noanswer/no-answer, cancel/canceled/cancelled, nocredit, congestion, error, failed → fail
- *   (after an answer the table turns `fail` into completed)
+ *   (after an answer the table turns `fail` into completed; `failureBlamesAgent` says whether the
+ *   ringing agent is to blame)
  * - anything else → null: an unknown status must not move a call.
  */
 const SESSION_STATUS: Record<string, CallEvent | null> = {
@@ -92,22 +96,38 @@ export function mapSessionStatus(status: string): CallEvent | null {
   return Object.hasOwn(SESSION_STATUS, key) ? (SESSION_STATUS[key] ?? null) : null;
 }
 
-export type DialOutcome = "answered" | "failed" | "in_progress";
+/**
+ * Session statuses (and CDR dispositions, as statuses) that end a call for a reason on the
+ * caller's side: the caller hung up before the answer, or the account has no credit. Counting
+ * them against the ringing agent would take healthy agents out of rotation.
+ */
+const CALLER_SIDE_FAILURES: ReadonlySet<string> = new Set(["cancel", "canceled", "cancelled", "nocredit"]);
+
+/** Whether a `fail` status is the ringing agent's failure (passive health counts it). */
+export function failureBlamesAgent(status: string): boolean {
+  return !CALLER_SIDE_FAILURES.has(status.trim().toLowerCase());
+}
+
+export type DialOutcome = "answered" | "failed";
 
 /**
- * A Dial `action` callback's DialCallStatus (else CallStatus), REFERENCE §1.2:
- * - completed, answered: the agent answered and the leg ended normally → answered
- * - queued, ringing, in-progress: the leg is still alive → in_progress
+ * A Dial `action` callback's DialCallStatus (else CallStatus), REFERENCE §1.2. Cloudonix calls
+ * the action when the Dial leg has ended, so only `completed`/`answered` mean the agent took the
+ * call; everything else fails over:
+ * - completed, answered → answered
  * - busy, no-answer, failed, canceled, unknown → failed (opbx also treats unknown as a failed
- *   attempt); so is any unrecognised or missing value, because failing over is safer than
- *   leaving the caller in silence.
+ *   attempt)
+ * - queued, ringing, in-progress: a leg still alive cannot be reported by a callback that fires
+ *   when it ends, so these say as little as unknown → failed
+ * - any unrecognised or missing value → failed, because failing over is safer than leaving the
+ *   caller in silence.
  */
 const DIAL_STATUS: Record<string, DialOutcome> = {
   completed: "answered",
   answered: "answered",
-  queued: "in_progress",
-  ringing: "in_progress",
-  "in-progress": "in_progress",
+  queued: "failed",
+  ringing: "failed",
+  "in-progress": "failed",
   busy: "failed",
   "no-answer": "failed",
   noanswer: "failed",

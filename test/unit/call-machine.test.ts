@@ -3,6 +3,7 @@ import {
   CALL_EVENTS,
   CALL_STATES,
   TERMINAL,
+  failureBlamesAgent,
   isTerminal,
   mapDialStatus,
   mapSessionStatus,
@@ -115,9 +116,11 @@ describe("mapDialStatus", () => {
     ["completed", "answered"],
     ["answered", "answered"],
     ["COMPLETED", "answered"],
-    ["queued", "in_progress"],
-    ["ringing", "in_progress"],
-    ["in-progress", "in_progress"],
+    // The action fires when the leg has ended: a live-sounding status is as good as unknown.
+    ["queued", "failed"],
+    ["ringing", "failed"],
+    ["in-progress", "failed"],
+    ["In-Progress", "failed"],
     ["busy", "failed"],
     ["no-answer", "failed"],
     ["noanswer", "failed"],
@@ -130,5 +133,24 @@ describe("mapDialStatus", () => {
     ["toString", "failed"],
   ] as const)("%j → %s", ([status, outcome], { expect }) => {
     expect(mapDialStatus(status)).toBe(outcome);
+  });
+});
+
+describe("failureBlamesAgent", () => {
+  it.for([
+    ["busy", true],
+    ["noanswer", true],
+    ["no-answer", true],
+    ["congestion", true],
+    ["error", true],
+    ["failed", true],
+    ["cancel", false],
+    ["canceled", false],
+    ["Cancelled", false],
+    [" CANCEL ", false],
+    ["nocredit", false],
+    ["NOCREDIT", false],
+  ] as const)("%j → %s", ([status, blamed], { expect }) => {
+    expect(failureBlamesAgent(status)).toBe(blamed);
   });
 });

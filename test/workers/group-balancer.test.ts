@@ -22,6 +22,17 @@ function group(agentCount: number, overrides: Partial<BalancerGroup> = {}, capac
 
 const balancer = (g: BalancerGroup) => env.GROUP_BALANCER.getByName(g.id);
 
+/** Picks (round robin) until a call lands on `agentId`; the other picks are released unscored. */
+async function claimOn(g: BalancerGroup, agentId: string, prefix: string): Promise<string> {
+  for (let i = 0; i < 10; i++) {
+    const callKey = `${prefix}-${i}`;
+    const { chosen } = await balancer(g).pick({ callKey, group: g });
+    if (chosen === agentId) return callKey;
+    await balancer(g).release(callKey);
+  }
+  throw new Error(`no pick landed on ${agentId}`);
+}
+
 describe("GroupBalancer", () => {
   it("spreads 1,000 concurrent picks over a round-robin group with every agent within one call of the others", async ({ expect }) => {
     const g = group(7);
@@ -92,7 +103,10 @@ describe("GroupBalancer", () => {
     const g = group(2);
     const stub = balancer(g);
     const changes = [];
-    for (let i = 0; i < FAILURE_THRESHOLD; i++) changes.push(await stub.release(`f${i}`, { agentId: "a0", result: "failure" }));
+    for (let i = 0; i < FAILURE_THRESHOLD; i++) {
+      const callKey = await claimOn(g, "a0", `f${i}`);
+      changes.push(await stub.release(callKey, { agentId: "a0", result: "failure" }));
+    }
     expect(changes.map((c) => c.healthChange)).toEqual([null, null, { agentId: "a0", healthy: false }]);
     const picks = await Promise.all([0, 1, 2].map((i) => stub.pick({ callKey: `h${i}`, group: g })));
     expect(picks.map((p) => p.chosen)).toEqual(["a1", "a1", "a1"]);
@@ -111,6 +125,32 @@ describe("GroupBalancer", () => {
     expect(next).toMatchObject({ chosen: "a2", skipped: [{ agentId: "a1", reason: "at_capacity" }], remaining: [] });
     const stats = await stub.stats();
     expect(stats.find((s) => s.agentId === "a0")).toMatchObject({ active: 0, failures: 1 });
+  });
+
+  it("counts a call's outcome once, however often its end is reported", async ({ expect }) => {
+    const g = group(2);
+    const stub = balancer(g);
+    const callKey = await claimOn(g, "a0", "twice");
+    const first = await stub.release(callKey, { agentId: "a0", result: "failure" });
+    const again = await stub.release(callKey, { agentId: "a0", result: "failure" });
+    expect(first).toEqual({ released: true, healthChange: null });
+    expect(again).toEqual({ released: false, healthChange: null });
+    // Never claimed at all: nothing to count either.
+    expect(await stub.release("never-claimed", { agentId: "a0", result: "failure" })).toEqual({ released: false, healthChange: null });
+    expect((await stub.stats()).find((s) => s.agentId === "a0")).toMatchObject({ active: 0, failures: 1, consecutiveFailures: 1 });
+  });
+
+  it("answers a repeated failover the same, without a second failure or a second claim", async ({ expect }) => {
+    const g = group(3, {}, 1);
+    const stub = balancer(g);
+    const first = await stub.pick({ callKey: "call", group: g });
+    const request = { callKey: "call", failedAgentId: first.chosen, group: g, candidates: first.candidates };
+    const next = await stub.failover(request);
+    const repeat = await stub.failover(request);
+    expect(next).toMatchObject({ chosen: "a1", remaining: ["a2"] });
+    expect(repeat).toMatchObject({ chosen: "a1", remaining: ["a2"], healthChanges: [] });
+    const stats = await stub.stats();
+    expect(stats.map((s) => [s.agentId, s.active, s.picks, s.failures])).toEqual([["a0", 0, 1, 1], ["a1", 1, 1, 0]]);
   });
 
   it("keeps a sticky caller on the same agent while the TTL lasts", async ({ expect }) => {
