@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { RealtimeClient } from "../../web/src/realtime/client";
 
 class FakeSocket {
@@ -19,8 +19,15 @@ class FakeSocket {
   }
 }
 
-async function connected() {
-  const client = new RealtimeClient({ authorize: async () => ({ url: "ws://x/api/realtime?ticket=t" }), WebSocketImpl: FakeSocket as unknown as typeof WebSocket, minDelayMs: 10, maxDelayMs: 40 });
+// Stopped after each test, so no client's timers reach into the next one.
+const clients: RealtimeClient[] = [];
+afterEach(() => {
+  for (const client of clients.splice(0)) client.stop();
+});
+
+async function connected(options: { resumeTimeoutMs?: number } = {}) {
+  const client = new RealtimeClient({ authorize: async () => ({ url: "ws://x/api/realtime?ticket=t" }), WebSocketImpl: FakeSocket as unknown as typeof WebSocket, minDelayMs: 10, maxDelayMs: 40, ...options });
+  clients.push(client);
   const events: number[] = [];
   const states: string[] = [];
   let snapshot: unknown[] = [];
@@ -54,6 +61,39 @@ describe("realtime client", () => {
     ws.receive({ type: "call.started", seq: 6, at: 1, data: {} });
     ws.receive({ type: "call.updated", seq: 7, at: 1, data: {} });
     expect(events).toEqual([6, 7]);
+  });
+
+  it("asks again for a second gap on the same socket once the first replay caught up", async () => {
+    FakeSocket.last = null;
+    const { ws, events } = await connected();
+    const resumes = () => ws.sent.filter((m) => JSON.parse(m).type === "resume");
+    ws.receive({ type: "call.started", seq: 8, at: 1, data: {} });
+    // Live events keep coming while the replay is on its way; they are replayed too.
+    ws.receive({ type: "call.started", seq: 9, at: 1, data: {} });
+    expect(resumes()).toEqual([JSON.stringify({ type: "resume", since: 5, epoch: "e1" })]);
+    for (const seq of [6, 7, 8, 9]) ws.receive({ type: "call.updated", seq, at: 1, data: {} });
+    expect(events).toEqual([6, 7, 8, 9]);
+
+    ws.receive({ type: "call.ended", seq: 12, at: 1, data: {} });
+    expect(resumes()).toEqual([JSON.stringify({ type: "resume", since: 5, epoch: "e1" }), JSON.stringify({ type: "resume", since: 9, epoch: "e1" })]);
+    for (const seq of [10, 11, 12]) ws.receive({ type: "call.updated", seq, at: 1, data: {} });
+    expect(events).toEqual([6, 7, 8, 9, 10, 11, 12]);
+    expect(FakeSocket.last).toBe(ws);
+  });
+
+  it("reconnects from the last sequence when a resume gets no answer", async () => {
+    FakeSocket.last = null;
+    const { ws, states } = await connected({ resumeTimeoutMs: 30 });
+    ws.receive({ type: "call.started", seq: 7, at: 1, data: {} });
+    expect(ws.sent).toContain(JSON.stringify({ type: "resume", since: 5, epoch: "e1" }));
+    await vi.waitFor(() => expect(FakeSocket.last).not.toBe(ws), { timeout: 1000 });
+    expect(states).toContain("reconnecting");
+    expect(FakeSocket.last!.url).toContain("since=5");
+    // The new socket starts clean: a gap on it is asked about again.
+    const next = FakeSocket.last!;
+    next.receive({ type: "hello", protocol: "cxlb.v1", epoch: "e1", seq: 7, heartbeatSec: 30, ackEvery: 2, maxInFlight: 100 });
+    next.receive({ type: "call.started", seq: 9, at: 1, data: {} });
+    expect(next.sent).toContain(JSON.stringify({ type: "resume", since: 5, epoch: "e1" }));
   });
 
   it("resumes after a heartbeat shows it fell behind", async () => {

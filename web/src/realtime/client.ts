@@ -5,7 +5,9 @@ import type { EventMessage, HelloMessage, ServerMessage, SnapshotMessage } from 
  * One WebSocket to GET /api/realtime (protocol: workers/protocol/realtime.ts). Reconnects with
  * capped, jittered exponential backoff; tracks the tenant's event sequence and, on a gap, asks
  * the server to replay what was missed ({type:"resume"}); a `resync` brings a fresh snapshot.
- * Answers pings, acks events, and reports its state for the connection indicator.
+ * A resume that brings nothing within `resumeTimeoutMs` falls back to a reconnect (which
+ * resumes from ?since=). Answers pings, acks events, and reports its state for the
+ * connection indicator.
  */
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "offline";
@@ -26,6 +28,8 @@ export interface RealtimeOptions {
   WebSocketImpl?: typeof WebSocket;
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** How long a resume may go unanswered before the socket is replaced. */
+  resumeTimeoutMs?: number;
 }
 
 const CLOSE_SESSION_ENDED = 4001;
@@ -45,7 +49,13 @@ export class RealtimeClient {
   #unacked = 0;
   #ackEvery = 50;
   #snapshot: LiveCall[] = [];
-  #resuming = false;
+  /**
+   * While a resume is outstanding: the highest seq the server has shown us (the gap's event,
+   * or a heartbeat's seq). The replay arrives as ordinary events; once the applied seq reaches
+   * this, the client has caught up and the next gap asks again. Null when not resuming.
+   */
+  #resumeUntil: number | null = null;
+  #resumeTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: RealtimeOptions) {}
 
@@ -71,6 +81,7 @@ export class RealtimeClient {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#clearPing();
+    this.#endResume();
     const ws = this.#ws;
     this.#ws = null;
     ws?.close(1000, "client stopped");
@@ -105,6 +116,7 @@ export class RealtimeClient {
       if (this.#ws !== ws) return;
       this.#ws = null;
       this.#clearPing();
+      this.#endResume();
       if (this.#stopped) return;
       if (event.code === CLOSE_SESSION_ENDED || event.code === CLOSE_FORBIDDEN) {
         this.#setState("offline");
@@ -147,7 +159,7 @@ export class RealtimeClient {
         return this.#onSnapshot(msg as SnapshotMessage);
       case "heartbeat":
         // A heartbeat ahead of what we saw means events were lost on the way.
-        if (this.#seq !== null && msg.seq > this.#seq) this.#resume();
+        if (this.#seq !== null && msg.seq > this.#seq) this.#resume(msg.seq);
         return;
       case "resync":
         this.#snapshot = [];
@@ -165,7 +177,7 @@ export class RealtimeClient {
     this.#ackEvery = Math.max(1, hello.ackEvery);
     if (this.#epoch !== null && hello.epoch !== this.#epoch) this.#seq = null;
     this.#epoch = hello.epoch;
-    this.#resuming = false;
+    this.#endResume();
     this.#clearPing();
     const every = Math.max(5, hello.heartbeatSec) * 1000 * 0.8;
     this.#ping = setInterval(() => this.#send({ type: "ping" }), every);
@@ -179,7 +191,7 @@ export class RealtimeClient {
     if (snapshot.part < snapshot.parts) return;
     this.#seq = snapshot.seq;
     this.#epoch = snapshot.epoch;
-    this.#resuming = false;
+    this.#endResume();
     const calls = this.#snapshot;
     for (const l of this.#listeners) l.onSnapshot?.(calls);
   }
@@ -188,9 +200,10 @@ export class RealtimeClient {
     if (typeof event.seq !== "number") return;
     if (this.#seq !== null) {
       if (event.seq <= this.#seq) return; // a replayed duplicate
-      if (event.seq > this.#seq + 1) return this.#resume();
+      if (event.seq > this.#seq + 1) return this.#resume(event.seq);
     }
     this.#seq = event.seq;
+    if (this.#resumeUntil !== null && event.seq >= this.#resumeUntil) this.#endResume();
     for (const l of this.#listeners) l.onEvent?.(event);
     if (++this.#unacked >= this.#ackEvery) {
       this.#unacked = 0;
@@ -198,10 +211,35 @@ export class RealtimeClient {
     }
   }
 
-  /** Missed events: ask for them once; the server replays or resyncs with a snapshot. */
-  #resume(): void {
-    if (this.#resuming || this.#seq === null) return;
-    this.#resuming = true;
+  /**
+   * Missed events up to `seen`: ask for them once; the server replays them or resyncs with a
+   * snapshot. Gaps seen while a resume is outstanding only raise how far it must catch up.
+   */
+  #resume(seen: number): void {
+    if (this.#seq === null) return;
+    if (this.#resumeUntil !== null) {
+      this.#resumeUntil = Math.max(this.#resumeUntil, seen);
+      return;
+    }
+    this.#resumeUntil = seen;
     this.#send({ type: "resume", since: this.#seq, ...(this.#epoch ? { epoch: this.#epoch } : {}) });
+    this.#resumeTimer = setTimeout(() => this.#resumeUnanswered(), this.options.resumeTimeoutMs ?? 10_000);
+  }
+
+  #endResume(): void {
+    if (this.#resumeTimer) clearTimeout(this.#resumeTimer);
+    this.#resumeTimer = null;
+    this.#resumeUntil = null;
+  }
+
+  /** No replay and no snapshot came: replace the socket; the reconnect resumes from ?since=. */
+  #resumeUnanswered(): void {
+    this.#endResume();
+    const ws = this.#ws;
+    if (!ws || this.#stopped) return;
+    this.#ws = null;
+    this.#clearPing();
+    ws.close(1000, "resume unanswered");
+    this.#scheduleReconnect();
   }
 }
