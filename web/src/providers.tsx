@@ -1,15 +1,18 @@
 import type { ReactNode } from "react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { MantineProvider } from "@mantine/core";
 import { ModalsProvider } from "@mantine/modals";
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { session } from "./api/session";
 import { createQueryClient } from "./query-client";
 import { cssVariablesResolver, theme } from "./theme";
 
 /** Theme, toasts and the query cache: everything a screen needs around it (tests reuse it). */
 export function Providers({ children, client }: { children: ReactNode; client?: QueryClient }) {
   const [queryClient] = useState(() => client ?? createQueryClient());
+  // The cache holds the tenant's data: whoever signs in next on this tab must not see it.
+  useEffect(() => session.onEnd(() => queryClient.clear()), [queryClient]);
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <Notifications position="bottom-right" limit={4} />

@@ -8,11 +8,12 @@ export interface Session {
   tenant: { id: string; name: string };
 }
 
-/** Why the last session ended; the login page says so. */
+/** Why the last session ended; the login page says so (revoked sessions count as expired). */
 export type EndReason = "logout" | "expired";
 
 const KEY = "cxlb.session";
 const listeners = new Set<() => void>();
+const endListeners = new Set<() => void>();
 let current: Session | null = read();
 let lastEnd: EndReason | null = null;
 
@@ -30,13 +31,21 @@ function emit() {
   for (const listener of listeners) listener();
 }
 
+/** Before anyone re-renders: what the last user saw must be gone before the next one signs in. */
+function ended() {
+  for (const listener of endListeners) listener();
+}
+
 // Signing out (or in) in one tab counts in every tab.
 if (typeof window !== "undefined") {
   window.addEventListener("storage", (event) => {
     if (event.key !== KEY) return;
     const next = read();
     if (!next && current) lastEnd = "logout";
+    const previous = current;
     current = next;
+    // Signed out there, or signed in there as someone else: this tab's session ended too.
+    if (previous && (!next || next.user.id !== previous.user.id || next.tenant.id !== previous.tenant.id)) ended();
     emit();
   });
 }
@@ -56,7 +65,15 @@ export const session = {
     current = null;
     lastEnd = reason;
     localStorage.removeItem(KEY);
+    ended();
     emit();
+  },
+  /** Called whenever a session ends here: sign-out, expiry, revocation, or another tab. */
+  onEnd(listener: () => void): () => void {
+    endListeners.add(listener);
+    return () => {
+      endListeners.delete(listener);
+    };
   },
   subscribe(listener: () => void) {
     listeners.add(listener);
