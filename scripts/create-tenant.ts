@@ -1,29 +1,17 @@
 // Creates a tenant and its first admin (production and local), or the local demo tenant.
 //   tsx scripts/create-tenant.ts --name "Acme" --domain acme.cloudonix.net --email ops@acme.com --password '…'
-//   tsx scripts/create-tenant.ts --demo          (idempotent; also seeds demo agents, a group and rules)
+//   tsx scripts/create-tenant.ts --demo          (idempotent: creates or completes the demo tenant, its users and configuration)
 // DATABASE_URL=mysql://user:pass@host/db points it at production (e.g. a PlanetScale branch).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { drizzle } from "drizzle-orm/mysql2";
-import { eq } from "drizzle-orm";
 import * as schema from "../workers/db/schema";
-import { createTenantWithAdmin, findTenantByDomain } from "../workers/db/repos/tenants";
-import { seedDemoConfiguration } from "./lib/demo-config";
+import { createTenantWithAdmin } from "../workers/db/repos/tenants";
+import { DEMO, seedDemo } from "./lib/demo-seed";
 import { connect, databaseUrl } from "./lib/db";
-import { hashPassword } from "../workers/lib/passwords";
 import { isDuplicateKey } from "../workers/db/executor";
 import { CloudonixDomain, TenantName, TimeZone } from "../workers/schemas/tenant";
 import { Email, NewPassword } from "../workers/schemas/users";
-
-export const DEMO = {
-  name: "Demo Voice Co",
-  domain: "demo.cloudonix.net",
-  adminEmail: "admin@demo.local",
-  adminPassword: "demo-admin-password",
-  viewerEmail: "viewer@demo.local",
-  viewerPassword: "demo-viewer-password",
-  requestKey: "cxrk_local_demo_request_key_not_secret",
-};
 
 const { values } = parseArgs({
   options: {
@@ -46,33 +34,10 @@ const connection = await connect(databaseUrl(values.database));
 const db = drizzle(connection, { schema, mode: "default" });
 try {
   if (values.demo) {
-    let tenant = await findTenantByDomain(db, DEMO.domain);
-    if (!tenant) {
-      await createTenantWithAdmin(db, {
-        name: DEMO.name,
-        cloudonixDomain: DEMO.domain,
-        adminEmail: DEMO.adminEmail,
-        adminPassword: DEMO.adminPassword,
-        requestKey: DEMO.requestKey,
-      });
-      tenant = (await findTenantByDomain(db, DEMO.domain))!;
-      await db.insert(schema.users).values({
-        id: `usr_demo_viewer_${tenant.id.slice(-6)}`,
-        tenantId: tenant.id,
-        email: DEMO.viewerEmail,
-        name: "Demo Viewer",
-        passwordHash: await hashPassword(DEMO.viewerPassword),
-        role: "user",
-      });
-      await seedDemoConfiguration(db, tenant.id);
-      console.log(`[create-tenant] demo tenant created (${tenant.id})`);
-    } else {
-      // Keep the printed credentials true even if someone changed the password locally.
-      await db.update(schema.users).set({ passwordHash: await hashPassword(DEMO.adminPassword), disabled: false }).where(eq(schema.users.email, DEMO.adminEmail));
-      console.log(`[create-tenant] demo tenant already exists (${tenant.id})`);
-    }
+    const { tenantId, created } = await seedDemo(db);
+    console.log(`[create-tenant] demo tenant ${created ? "created" : "checked and completed"} (${tenantId}); demo passwords and request key reset`);
     mkdirSync(".local", { recursive: true });
-    writeFileSync(".local/demo.json", JSON.stringify({ tenantId: tenant.id, ...DEMO }, null, 2));
+    writeFileSync(".local/demo.json", JSON.stringify({ tenantId, ...DEMO }, null, 2));
   } else {
     const { name, domain, email, password, timezone } = values;
     if (!name || !email || !password) fail("--name, --email and --password are required (or --demo)");

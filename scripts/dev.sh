@@ -18,23 +18,40 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
-npx wrangler dev --port "$API_PORT" --ip 127.0.0.1 --log-level "${WRANGLER_LOG_LEVEL:-warn}" &
+# --var: wrangler.toml says production, and a .dev.vars made before ENVIRONMENT was added to
+# .dev.vars.example would leave it so.
+npx wrangler dev --port "$API_PORT" --ip 127.0.0.1 --log-level "${WRANGLER_LOG_LEVEL:-warn}" --var ENVIRONMENT:development &
 pids+=($!)
 API_URL="http://127.0.0.1:$API_PORT" WEB_PORT="$WEB_PORT" npx vite --config web/vite.config.ts --logLevel warn &
 pids+=($!)
 
+fail() { printf '\n[dev] %s\n' "$*" >&2; exit 1; }
+
+health="no answer"
+web_up=false
 for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$API_PORT/api/health" >/dev/null 2>&1 && curl -sf "http://127.0.0.1:$WEB_PORT/" >/dev/null 2>&1 && break
+  health=$(curl -s -m 2 "http://127.0.0.1:$API_PORT/api/health" 2>/dev/null) || health="no answer"
+  web_up=false
+  curl -sf -m 2 "http://127.0.0.1:$WEB_PORT/" >/dev/null 2>&1 && web_up=true
+  case "$health" in *'"status":"ok"'*) [ "$web_up" = true ] && break ;; esac
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || fail "wrangler dev or the SPA's dev server exited during start-up (see its output above)."
+  done
   sleep 0.5
 done
-health=$(curl -s "http://127.0.0.1:$API_PORT/api/health" || echo '{"status":"unreachable"}')
+case "$health" in
+  *'"status":"ok"'*) ;;
+  *) fail "the API on port $API_PORT is not healthy after 60 s: $health
+      MariaDB, Redis or the Upstash bridge down? Run \`npm run services\` and try again." ;;
+esac
+[ "$web_up" = true ] || fail "the SPA's dev server on port $WEB_PORT did not answer within 60 s."
 demo_key=$(node -p 'require("./.local/demo.json").requestKey')
 
 cat <<TXT
 
   Cloudonix Agent Router is running.
     Admin console   http://127.0.0.1:$WEB_PORT
-    API + webhooks  http://127.0.0.1:$API_PORT   (health: $health)
+    API + webhooks  http://127.0.0.1:$API_PORT   (health: ok)
 
   Demo logins
     admin   admin@demo.local   / demo-admin-password

@@ -18,6 +18,7 @@ apt_install() {
 missing=()
 [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 command -v redis-server >/dev/null || missing+=(redis-server)
+command -v curl >/dev/null || missing+=(curl)  # the health checks below use it
 if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 wait_for() { # wait_for <what> <command...>
@@ -26,7 +27,16 @@ wait_for() { # wait_for <what> <command...>
   log "$what did not come up"; return 1
 }
 
-mariadb_root() { mariadb -uroot "$@" 2>/dev/null || mariadb -uroot -h127.0.0.1 "$@"; }
+# SQL on stdin as root: over the socket (unix_socket auth), else over TCP. Reads stdin once, so
+# the second attempt gets the SQL too, and shows the first attempt's error when both fail.
+mariadb_root() {
+  local sql first_error
+  sql=$(cat)
+  first_error=$(mariadb -uroot "$@" <<<"$sql" 2>&1 >/dev/null) && return 0
+  mariadb -uroot -h127.0.0.1 "$@" <<<"$sql" && return 0
+  log "as root over the socket, MariaDB said: $first_error"
+  return 1
+}
 
 if ! mariadb-admin -uroot ping >/dev/null 2>&1; then
   log "starting MariaDB"
