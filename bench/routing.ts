@@ -4,6 +4,7 @@
 //   2. decision latency at 1 connection (target p50 ≤ 3 ms, p99 ≤ 10 ms)
 //   3. 10,000 rules + a 1,000-agent group vs 10 rules + 3 agents (target within 10%)
 //   4. 1,000 concurrent calls into a round-robin group (every agent within 1 call of the others)
+//   5. outbound decisions (a registered endpoint dialling out through a trunk) vs inbound ones
 //   npx tsx bench/routing.ts [--seconds 10]
 import { parseArgs } from "node:util";
 import { dialTarget, voiceBody, type Target } from "../scripts/lib/cloudonix-sim";
@@ -21,22 +22,27 @@ const worker = await startWorker({ vars: { ENVIRONMENT: "development" } });
 
 const target = (t: BenchTenant): Target => ({ baseUrl: worker.url, domain: t.domain, requestKey: t.requestKey });
 const headers = (t: BenchTenant) => ({ "content-type": "application/json", authorization: `Bearer ${t.requestKey}` });
-const routed = (label: string, t: BenchTenant, connections: number): Promise<LoadResult> =>
+const inbound = (t: BenchTenant) => ({ from: "+14155550100", to: t.dialled });
+const outbound = (t: BenchTenant) => ({ ...t.outbound, direction: "subscriber" });
+const routed = (label: string, t: BenchTenant, connections: number, call = inbound(t)): Promise<LoadResult> =>
   runLoad({
     label,
     url: `${worker.url}/api/webhooks/voice-application`,
     connections,
     seconds,
     headers: headers(t),
-    body: () => JSON.stringify(voiceBody(target(t), { from: "+14155550100", to: t.dialled })),
+    body: () => JSON.stringify(voiceBody(target(t), call)),
   });
+const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
 const staticXml = (connections: number) =>
   runLoad({ label: `static XML, ${connections} conn`, url: `${worker.url}/__bench/static-xml`, connections, seconds, headers: headers(small), body: () => JSON.stringify(voiceBody(target(small), { from: "1", to: "2" })) });
 
 try {
   // Warm every path (isolates, snapshots, objects) before measuring.
   for (const t of [small, large, seven]) {
-    for (let i = 0; i < 20; i++) await fetch(`${worker.url}/api/webhooks/voice-application`, { method: "POST", headers: headers(t), body: JSON.stringify(voiceBody(target(t), { from: "1", to: t.dialled })) });
+    for (const call of [inbound(t), outbound(t)]) {
+      for (let i = 0; i < 20; i++) await fetch(`${worker.url}/api/webhooks/voice-application`, { method: "POST", headers: headers(t), body: JSON.stringify(voiceBody(target(t), call)) });
+    }
   }
 
   console.log(`\n== 1. routed webhook vs static XML (${seconds} s each)`);
@@ -44,21 +50,23 @@ try {
   const routed50 = await routed("routed webhook (10 rules, 3 agents), 50 conn", small, 50);
   console.log(formatLoad(baseline));
   console.log(formatLoad(routed50));
-  console.log(`throughput ratio routed/static: ${(routed50.rps / baseline.rps).toFixed(2)} (target ≥ 0.60)`);
+  const ratio = routed50.rps / baseline.rps;
+  console.log(`throughput ratio routed/static: ${ratio.toFixed(2)} (target ≥ 0.60: ${verdict(ratio >= 0.6 && routed50.errors + routed50.non2xx === 0)})`);
 
   console.log("\n== 2. decision latency at 1 connection");
   const baseline1 = await staticXml(1);
   const routed1 = await routed("routed webhook, 1 conn", small, 1);
   console.log(formatLoad(baseline1));
   console.log(formatLoad(routed1));
-  console.log(`routed p50 ${routed1.p50} ms, p99 ${routed1.p99} ms (targets ≤ 3 ms, ≤ 10 ms); static p50 ${baseline1.p50} ms`);
+  console.log(`routed p50 ${routed1.p50} ms, p99 ${routed1.p99} ms (targets ≤ 3 ms, ≤ 10 ms: ${verdict(routed1.p50 <= 3 && routed1.p99 <= 10)}); static p50 ${baseline1.p50} ms, p99 ${baseline1.p99} ms`);
 
   console.log("\n== 3. configuration size");
   const smallAgain = await routed("10 rules, 3 agents, 50 conn", small, 50);
   const large50 = await routed("10,000 rules, 1,000-agent group, 50 conn", large, 50);
   const large1 = await routed("10,000 rules, 1,000-agent group, 1 conn", large, 1);
   for (const r of [smallAgain, large50, large1]) console.log(formatLoad(r));
-  console.log(`throughput large/small: ${(large50.rps / smallAgain.rps).toFixed(2)} (target ≥ 0.90); p50 at 1 conn large ${large1.p50} ms vs small ${routed1.p50} ms`);
+  const sizeRatio = large50.rps / smallAgain.rps;
+  console.log(`throughput large/small: ${sizeRatio.toFixed(2)} (target ≥ 0.90: ${verdict(sizeRatio >= 0.9)}); p50 at 1 conn large ${large1.p50} ms vs small ${routed1.p50} ms`);
 
   console.log("\n== 4. 1,000 concurrent calls into a 7-agent round-robin group");
   const results = await Promise.all(
@@ -69,7 +77,17 @@ try {
   const counts = new Map<string, number>();
   for (const r of results) if (r.target) counts.set(r.target, (counts.get(r.target) ?? 0) + 1);
   const values = [...counts.values()];
-  console.log(`errors ${results.filter((r) => r.status !== 200).length}; per agent: ${values.join(", ")}; spread ${Math.max(...values) - Math.min(...values)} (target ≤ 1)`);
+  const spread = Math.max(...values) - Math.min(...values);
+  const failed = results.filter((r) => r.status !== 200).length;
+  console.log(`errors ${failed}; per agent: ${values.join(", ")}; spread ${spread} (target ≤ 1 with no errors: ${verdict(spread <= 1 && failed === 0)})`);
+
+  console.log("\n== 5. outbound (subscriber → trunk) vs inbound (→ agent group) decisions");
+  const in50 = await routed("inbound, 10 rules, 3 agents, 50 conn", small, 50);
+  const out50 = await routed("outbound, 10 prefixes, 2 trunks, 50 conn", small, 50, outbound(small));
+  const in1 = await routed("inbound, 1 conn", small, 1);
+  const out1 = await routed("outbound, 1 conn", small, 1, outbound(small));
+  for (const r of [in50, out50, in1, out1]) console.log(formatLoad(r));
+  console.log(`throughput outbound/inbound: ${(out50.rps / in50.rps).toFixed(2)}; p50 at 1 conn outbound ${out1.p50} ms vs inbound ${in1.p50} ms`);
 } finally {
   await worker.stop();
 }

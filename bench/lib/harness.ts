@@ -36,7 +36,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /**
    * Local state (Durable Objects, R2, queues). Default: a fresh directory per run, removed at
-   * stop, so two benches never share (and corrupt) one another's SQLite files.
+   * stop, so two benches never share (and corrupt) one another's SQLite files; on tmpfs
+   * (/dev/shm) when the machine has one, see defaultStateDir().
    */
   persistTo?: string;
   /** Copy wrangler's output (warnings, errors, console.warn) to stderr; default when BENCH_WRANGLER_LOGS=1. */
@@ -48,10 +49,21 @@ export interface StartOptions {
  * once for the run (`wrangler deploy --dry-run`), not the sources: on the sources wrangler
  * reloads the Worker whenever a file in the tree changes, and a benchmark must measure one build.
  */
+/**
+ * Locally every Durable Object is a SQLite file that workerd syncs to disk on each commit, and
+ * every call creates one: on this machine's disk that costs ~40 ms a call, which production's
+ * storage does not, and it would swamp what the benchmarks measure (our code). So state goes to
+ * tmpfs unless BENCH_STATE_ON_DISK=1 asks for the disk (to see that cost).
+ */
+function defaultStateDir(port: number): string {
+  const root = process.env.BENCH_STATE_ON_DISK !== "1" && existsSync("/dev/shm") ? "/dev/shm/cxlb-bench" : ".wrangler/bench-runs";
+  return `${root}/${process.pid}-${port}`;
+}
+
 export async function startWorker(options: StartOptions = {}): Promise<Worker> {
   if (!existsSync(".dev.vars") && existsSync(".dev.vars.example")) copyFileSync(".dev.vars.example", ".dev.vars");
   const port = await freePort();
-  const persistTo = options.persistTo ?? `.wrangler/bench-runs/${process.pid}-${port}`;
+  const persistTo = options.persistTo ?? defaultStateDir(port);
   const bundleDir = `.wrangler/bench-builds/${process.pid}-${port}`;
   execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", bundleDir], {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
@@ -108,6 +120,7 @@ export async function startWorker(options: StartOptions = {}): Promise<Worker> {
   });
 
   const url = `http://127.0.0.1:${port}`;
+  console.log(`[bench] wrangler dev on ${url}, local state in ${persistTo}`);
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   let last = "no answer yet";
   for (;;) {

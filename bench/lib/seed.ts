@@ -1,5 +1,6 @@
 // Bench tenants in the dev database: N inbound rules (exact and prefix, all valid, none
-// shadowing the one the bench dials) pointing at a round-robin group of M agents.
+// shadowing the one the bench dials) pointing at a round-robin group of M agents, and two
+// trunks behind ten outbound destination prefixes for the subscriber (outbound) calls.
 import { drizzle } from "drizzle-orm/mysql2";
 import * as schema from "../../workers/db/schema";
 import { createTenantWithAdmin } from "../../workers/db/repos/tenants";
@@ -12,6 +13,8 @@ export interface BenchTenant {
   requestKey: string;
   /** A number matched by an exact rule in the middle of the rule set. */
   dialled: string;
+  /** An outbound call: a registered endpoint dialling a destination behind the "44" prefix. */
+  outbound: { from: string; to: string };
   agentNumbers: string[];
 }
 
@@ -49,8 +52,14 @@ export async function seedBenchTenant(label: string, rules: number, agents: numb
       };
     });
     for (let i = 0; i < ruleRows.length; i += 1000) await db.insert(schema.inboundRoutingRules).values(ruleRows.slice(i, i + 1000));
+    const trunkIds = [newId("trk"), newId("trk")];
+    await db.insert(schema.trunks).values(trunkIds.map((id, i) => ({ id, tenantId: tenant.tenantId, name: `carrier-${i}` })));
+    const prefixes = ["1", "33", "34", "39", "44", "49", "61", "81", "86", "91"];
+    await db.insert(schema.outboundRoutingRules).values(
+      prefixes.map((prefix, i) => ({ id: newId("orl"), tenantId: tenant.tenantId, name: `Via ${prefix}`, destinationPrefix: prefix, trunkIds: i % 2 ? trunkIds : [...trunkIds].reverse() })),
+    );
     const middle = ruleRows[Math.floor(rules / 2) - (Math.floor(rules / 2) % 2)]!;
-    return { tenantId: tenant.tenantId, domain, requestKey: tenant.requestKey, dialled: `+${middle.pattern}`, agentNumbers: agentRows.map((a) => a.serviceValue) };
+    return { tenantId: tenant.tenantId, domain, requestKey: tenant.requestKey, dialled: `+${middle.pattern}`, outbound: { from: "1004", to: "+442071234567" }, agentNumbers: agentRows.map((a) => a.serviceValue) };
   } finally {
     await connection.end();
   }
