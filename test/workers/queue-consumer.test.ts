@@ -46,7 +46,7 @@ function callEvent(tenantId: string, callId: string, seq: number, status: string
 async function deliver(queue: string, bodies: unknown[], useEnv: Env = env) {
   const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `${queue}-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts: 1, body })));
   const ctx = createExecutionContext();
-  await worker.queue(batch, useEnv);
+  await worker.queue(batch, useEnv, ctx);
   return getQueueResult(batch, ctx);
 }
 
@@ -69,10 +69,21 @@ describe("the call-events queue consumer", () => {
     expect(events.map((e) => e.seq).sort()).toEqual([1, 2, 3]);
   });
 
-  it("retries the whole batch when MySQL is unreachable", async ({ expect }) => {
+  it("retries the whole batch when MySQL is unreachable: after 5 s, or on the dead-letter queue after its configured delay", async ({ expect }) => {
     const broken = envWith({ HYPERDRIVE: { host: "127.0.0.1", port: 1, user: "x", password: "x", database: "x", connectionString: "" } });
     const result = await deliver("call-events", [callEvent("t", "c", 1, "routing")], broken);
     expect(result.retryBatch.retry).toBe(true);
+    // getQueueResult does not report delays: watch retryAll itself.
+    const retries = async (queue: string) => {
+      const calls: (QueueRetryOptions | undefined)[] = [];
+      const batch = { queue, messages: [], retryAll: (options?: QueueRetryOptions) => calls.push(options), ackAll: () => {} };
+      await worker.queue(batch as unknown as MessageBatch<unknown>, broken, createExecutionContext());
+      return calls;
+    };
+    expect(await retries("call-events")).toEqual([{ delaySeconds: 5 }]);
+    // No explicit delay: the consumer's retry_delay (300 s in wrangler.toml) applies, so the
+    // last queue's 100 retries span hours of outage instead of 100 × 5 s.
+    expect(await retries("call-events-dlq")).toEqual([undefined]);
   });
 
   it("retries messages it does not understand, so they end in the dead-letter queue", async ({ expect }) => {
@@ -85,7 +96,7 @@ describe("the call-events queue consumer", () => {
     const batch = createMessageBatch("call-events-dlq", [{ id: `dlq-${marker}`, timestamp: new Date(), attempts: 6, body: { kind: "mystery", marker } }]);
     for (let i = 0; i < 2; i++) {
       const ctx = createExecutionContext();
-      await worker.queue(batch, env);
+      await worker.queue(batch, env, ctx);
       await getQueueResult(batch, ctx);
     }
     const rows = await withDb((db) => db.select().from(deadLetters).where(eq(deadLetters.messageId, `dlq-${marker}`)));

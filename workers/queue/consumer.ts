@@ -8,6 +8,15 @@ import { EXPORT_QUEUE_NAME, isExportMessage } from "../exports/jobs";
 const DEAD_LETTER_QUEUE = "call-events-dlq";
 
 /**
+ * Failed batches come back after 5 s, except on the dead-letter queue, the last stop: it waits
+ * its configured retry_delay (wrangler.toml), so its retries outlast a MySQL outage of hours.
+ */
+function retryAll(batch: MessageBatch<unknown>): void {
+  if (batch.queue === DEAD_LETTER_QUEUE) batch.retryAll();
+  else batch.retryAll({ delaySeconds: 5 });
+}
+
+/**
  * Stores call events and webhook deliveries in MySQL, a batch at a time. Every write is
  * idempotent, so a failed batch is simply retried; after max_retries the messages move to the
  * dead-letter queue, whose consumer parks them in `dead_letters`. Nothing is dropped silently.
@@ -18,7 +27,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     handle = await connectDb(env.HYPERDRIVE);
   } catch (err) {
     console.error(`queue ${batch.queue}: MySQL unavailable, retrying ${batch.messages.length} messages: ${(err as Error).message}`);
-    batch.retryAll({ delaySeconds: 5 });
+    retryAll(batch);
     return;
   }
   try {
@@ -53,7 +62,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     }
   } catch (err) {
     console.error(`queue ${batch.queue}: batch of ${batch.messages.length} failed, retrying: ${(err as Error).message}`);
-    batch.retryAll({ delaySeconds: 5 });
+    retryAll(batch);
   } finally {
     await handle.close();
   }

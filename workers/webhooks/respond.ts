@@ -3,6 +3,7 @@ import type { AppEnv } from "../app-env";
 import { hangupCxml, rejectCxml } from "../domain/cxml";
 import { newId } from "../lib/ids";
 import type { WebhookDeliveryMessage } from "../queue/messages";
+import { sendDelivery } from "./deliveries";
 import { WebhookError } from "./params";
 
 export function cxml(c: Context<AppEnv>, body: string, status: 200 | 400 | 401 | 404 | 413 | 415 | 503 = 200): Response {
@@ -32,7 +33,7 @@ export interface DeliveryFacts {
   payload: unknown;
 }
 
-/** Every delivery is recorded in webhook_events, through the queue so the answer never waits. */
+/** Every delivery is recorded in webhook_events, after the answer so it never waits (deliveries.ts). */
 export function recordDelivery(c: Context<AppEnv>, facts: DeliveryFacts): void {
   const message: WebhookDeliveryMessage = {
     kind: "webhook",
@@ -48,9 +49,7 @@ export function recordDelivery(c: Context<AppEnv>, facts: DeliveryFacts): void {
     receivedAt: facts.startedAt,
     payload: facts.payload,
   };
-  const sending = c.env.CALL_EVENTS.send(message, { contentType: "json" }).catch((err: Error) =>
-    console.error(`webhook_events: could not enqueue delivery ${message.deliveryId}: ${err.message}`),
-  );
+  const sending = sendDelivery(c.env, message);
   try {
     c.executionCtx.waitUntil(sending);
   } catch {

@@ -1,0 +1,45 @@
+import { exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { describe, it, vi } from "vitest";
+import { webhookEvents } from "../../workers/db/schema";
+import { envWith, requestWithEnv } from "./helpers/app";
+import { eventually, withDb } from "./helpers/db";
+import { createRoutingFixture, voiceBody, webhookInit } from "./helpers/routing-fixture";
+
+const VOICE = "https://router.test/api/webhooks/voice-application";
+const refusingQueue = { send: () => Promise.reject(new Error("queue unavailable")), sendBatch: () => Promise.reject(new Error("queue unavailable")) };
+const brokenHyperdrive = { host: "127.0.0.1", port: 1, user: "x", password: "x", database: "x", connectionString: "" };
+
+describe("webhook deliveries are never dropped silently", () => {
+  it("go straight to MySQL when the queue refuses them", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1 });
+    const body = voiceBody(f);
+    const res = await requestWithEnv(envWith({ CALL_EVENTS: refusingQueue }), "/api/webhooks/voice-application", webhookInit(f, body));
+    expect(res.status).toBe(200);
+    const rows = await eventually(async () => {
+      const found = await withDb((db) => db.select().from(webhookEvents).where(eq(webhookEvents.callId, body.Session)));
+      return found.length ? found : null;
+    }, 5_000, "the delivery row");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ tenantId: f.tenantId, kind: "voice-application", statusCode: 200, payload: { Session: body.Session } });
+  });
+
+  it("are logged whole, as errors, when the queue and MySQL both fail", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1 });
+    // Cache the tenant's snapshot, so the call still routes with MySQL down.
+    expect((await exports.default.fetch(VOICE, webhookInit(f, voiceBody(f)))).status).toBe(200);
+    const errors = vi.spyOn(console, "error");
+    try {
+      const body = voiceBody(f);
+      const res = await requestWithEnv(envWith({ CALL_EVENTS: refusingQueue, HYPERDRIVE: brokenHyperdrive }), "/api/webhooks/voice-application", webhookInit(f, body));
+      expect(res.status).toBe(200);
+      const logged = await eventually(async () => errors.mock.calls.map((args) => String(args[0])).find((line) => line.includes(body.Session)), 5_000, "the error log line");
+      expect(logged).toContain("DELIVERY LOST");
+      expect(logged).toContain("queue unavailable");
+      // The whole delivery is in the line, so it can be replayed from the logs.
+      expect(JSON.parse(logged.slice(logged.indexOf("{")))).toMatchObject({ kind: "webhook", tenantId: f.tenantId, callId: body.Session });
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});
