@@ -71,7 +71,13 @@ try {
   console.log("\n== 4. 1,000 concurrent calls into a 7-agent round-robin group");
   const results = await Promise.all(
     Array.from({ length: 1000 }, () =>
-      fetch(`${worker.url}/api/webhooks/voice-application`, { method: "POST", headers: headers(seven), body: JSON.stringify(voiceBody(target(seven), { from: "1", to: seven.dialled })) }).then(async (r) => ({ status: r.status, target: dialTarget(await r.text()) })),
+      fetch(`${worker.url}/api/webhooks/voice-application`, { method: "POST", headers: headers(seven), body: JSON.stringify(voiceBody(target(seven), { from: "1", to: seven.dialled })) }).then(
+        async (r) => {
+          const text = await r.text();
+          return { status: r.status, target: dialTarget(text), error: r.status === 200 ? null : `${r.status} ${text.slice(0, 120)}` };
+        },
+        (err: Error) => ({ status: 0, target: null, error: `${err.message}: ${String((err.cause as Error | undefined)?.message ?? "")}` }),
+      ),
     ),
   );
   const counts = new Map<string, number>();
@@ -79,7 +85,8 @@ try {
   const values = [...counts.values()];
   const spread = Math.max(...values) - Math.min(...values);
   const failed = results.filter((r) => r.status !== 200).length;
-  console.log(`errors ${failed}; per agent: ${values.join(", ")}; spread ${spread} (target ≤ 1 with no errors: ${verdict(spread <= 1 && failed === 0)})`);
+  const samples = [...new Set(results.flatMap((r) => (r.error ? [r.error] : [])))].slice(0, 3);
+  console.log(`errors ${failed}${samples.length ? ` (${samples.join(" | ")})` : ""}; per agent: ${values.join(", ")}; spread ${spread} (target ≤ 1 with no errors: ${verdict(spread <= 1 && failed === 0)})`);
 
   console.log("\n== 5. outbound (subscriber → trunk) vs inbound (→ agent group) decisions");
   const in50 = await routed("inbound, 10 rules, 3 agents, 50 conn", small, 50);
