@@ -42,7 +42,7 @@ export const likeEscape = (text: string) => text.replace(/[\\%_]/g, "\\$&");
 export const iso = (date: Date) => date.toISOString();
 export const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
 
-const RejectReason = z.enum(["rejected", "busy", "congestion", "failed"]);
+export const RejectReason = z.enum(["rejected", "busy", "congestion", "failed"]);
 
 /** Where a call goes when its target cannot take it (or nothing matched, for the tenant default). */
 export const FallbackSchema = z

@@ -1,17 +1,13 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
-import type { recordFilterFields } from "../../../workers/schemas/call-records";
+import type { ListRecordsQuery, RecordFilters as RecordFiltersSchema } from "../../../workers/schemas/call-records";
 import type { CreateExportBody } from "../../../workers/schemas/exports";
 import { api, query, unwrap } from "./client";
 import { useApiMutation } from "./mutations";
 
-export type RecordFilters = { [K in keyof typeof recordFilterFields]?: string };
-export interface RecordPageParams extends RecordFilters {
-  sort?: "startedAt" | "durationSec";
-  order?: "asc" | "desc";
-  limit?: number;
-  cursor?: string;
-}
+/** The list's filters as query parameters (an export takes the same, with `answered` a boolean). */
+export type RecordFilters = z.input<typeof RecordFiltersSchema>;
+export type RecordPageParams = RecordFilters & Pick<z.input<typeof ListRecordsQuery>, "sort" | "order" | "limit" | "cursor">;
 
 export const listRecords = (params: RecordPageParams) => unwrap(api["call-records"].$get({ query: query(params) }));
 export const getRecord = (id: string) => unwrap(api["call-records"][":id"].$get({ param: { id } }));

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
+import type { ConfigChange } from "../../../workers/routing/config-changed";
 import type { UpdateTenantBody } from "../../../workers/schemas/tenant";
 import type { CreateUserBody, UpdateUserBody } from "../../../workers/schemas/users";
 import { api, query, unwrap, withJson } from "./client";
@@ -64,9 +65,16 @@ export function useDeleteUser() {
   return useApiMutation({ mutationFn: (id: string) => unwrap(api.users[":id"].$delete({ param: { id } })), invalidates: [userKeys.all, auditKeys.all], success: "User deleted" });
 }
 
+/** What the audit log records changes of: the entities the Worker reports configuration changes for. */
+export type AuditEntity = ConfigChange["entity"];
+
+/*
+ * GET /api/audit-log's query schema is private to its route (workers/routes/audit-log.ts, which
+ * this module may not import at run time), so the filters the screen uses are named here, with
+ * the entity from the Worker's own type.
+ */
 export interface AuditFilters {
-  entityType?: string;
-  action?: string;
+  entityType?: AuditEntity;
   actor?: string;
   cursor?: string | null;
 }

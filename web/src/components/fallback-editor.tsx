@@ -1,12 +1,10 @@
 import { Group, Select, Stack, TextInput } from "@mantine/core";
+import type { z } from "zod";
+import { RejectReason, type FallbackSchema } from "../../../workers/schemas/common";
 import { TargetSelect } from "./target-select";
 
-export type Fallback =
-  | { type: "agent" | "group"; id: string }
-  | { type: "hangup" }
-  | { type: "reject"; reason?: "rejected" | "busy" | "congestion" | "failed" }
-  | { type: "announcement"; text: string; voice?: string; language?: string }
-  | null;
+/** What the API accepts as a fallback; null means none (the tenant default, or a hang-up). */
+export type Fallback = z.input<typeof FallbackSchema> | null;
 
 const KINDS = [
   { value: "none", label: "None (tenant default)" },
@@ -45,11 +43,11 @@ export function FallbackEditor({ value, onChange, error, disabled, noneLabel }: 
         {value?.type === "reject" && (
           <Select
             label="Reject as"
-            data={["rejected", "busy", "congestion", "failed"]}
+            data={RejectReason.options}
             value={value.reason ?? "rejected"}
             allowDeselect={false}
             disabled={disabled}
-            onChange={(reason) => onChange({ type: "reject", reason: (reason ?? "rejected") as "rejected" })}
+            onChange={(reason) => onChange({ type: "reject", reason: RejectReason.options.find((r) => r === reason) ?? "rejected" })}
           />
         )}
       </Group>

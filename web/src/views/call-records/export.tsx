@@ -13,11 +13,9 @@ export function ExportButton({ filters }: { filters: RecordFilters }) {
   const create = useCreateExport();
   const job = useExport(jobId);
   const start = () => {
+    // The list's query has answered as "true"/"false"; the export's JSON body as a boolean.
     const { answered, ...rest } = filters;
-    create.mutate(
-      { format, filters: { ...rest, ...(answered ? { answered: answered === "true" } : {}) } as never },
-      { onSuccess: (created) => setJobId(created.id) },
-    );
+    create.mutate({ format, filters: { ...rest, ...(answered ? { answered: answered === "true" } : {}) } }, { onSuccess: (created) => setJobId(created.id) });
   };
   const close = () => {
     setOpened(false);

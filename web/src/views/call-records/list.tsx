@@ -2,6 +2,7 @@ import { useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { Anchor, Button, Group, MultiSelect, Paper, Select, Table, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
+import { CALL_STATUSES } from "../../../../workers/schemas/call-records";
 import { useGroups } from "../../api/agent-groups";
 import { useRecords, type RecordFilters } from "../../api/call-records";
 import { useAgents } from "../../api/voice-agents";
@@ -18,7 +19,10 @@ const RANGES = [
   { value: "30d", label: "Last 30 days", ms: 30 * 86_400_000 },
   { value: "all", label: "All time", ms: 0 },
 ];
-const STATUSES = ["initiated", "routing", "ringing", "connected", "completed", "failed", "timeout"];
+const DIRECTIONS = [
+  { value: "inbound", label: "Inbound" },
+  { value: "outbound", label: "Outbound" },
+] as const;
 const PAGE = 50;
 
 export default function CallRecords() {
@@ -50,7 +54,7 @@ export default function CallRecords() {
   const filters: RecordFilters = {
     since,
     status: params.get("status") ?? undefined,
-    direction: params.get("direction") ?? undefined,
+    direction: DIRECTIONS.find((d) => d.value === params.get("direction"))?.value,
     agentId: params.get("agentId") ?? undefined,
     groupId: params.get("groupId") ?? undefined,
     caller: caller || undefined,
@@ -65,15 +69,12 @@ export default function CallRecords() {
       <Paper withBorder p="md" mb="md">
         <Group align="flex-end" wrap="wrap">
           <Select label="When" data={RANGES.map(({ value, label }) => ({ value, label }))} value={range} onChange={(v) => set("range", v)} allowDeselect={false} w={160} />
-          <MultiSelect label="Status" placeholder="Any" data={STATUSES} value={params.get("status")?.split(",").filter(Boolean) ?? []} onChange={(v) => set("status", v.join(","))} w={220} clearable />
+          <MultiSelect label="Status" placeholder="Any" data={CALL_STATUSES} value={params.get("status")?.split(",").filter(Boolean) ?? []} onChange={(v) => set("status", v.join(","))} w={220} clearable />
           <Select
             label="Direction"
             placeholder="Both"
             clearable
-            data={[
-              { value: "inbound", label: "Inbound" },
-              { value: "outbound", label: "Outbound" },
-            ]}
+            data={DIRECTIONS}
             value={params.get("direction")}
             onChange={(v) => set("direction", v)}
             w={130}

@@ -30,7 +30,7 @@ export function inboundBody(values: InboundFormValues): CreateInboundInput {
     target: values.target as CreateInboundInput["target"],
     priority: optionalNumber(values.priority),
     enabled: values.enabled,
-    fallback: values.fallback as CreateInboundInput["fallback"],
+    fallback: values.fallback,
   };
 }
 
@@ -52,7 +52,7 @@ export function InboundForm({ rule, onSubmit }: Props) {
       target: rule?.target ?? null,
       priority: rule?.priority ?? 100,
       enabled: rule?.enabled ?? true,
-      fallback: (rule?.fallback as Fallback) ?? null,
+      fallback: rule?.fallback ?? null,
     },
     validate: zodValidate(CreateInboundBody, inboundBody),
     validateInputOnChange: ["pattern"],

@@ -1,10 +1,20 @@
 import { useState } from "react";
 import { Button, Code, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { useAuditLog, type AuditEntry } from "../../api/tenant";
+import { useAuditLog, type AuditEntity, type AuditEntry } from "../../api/tenant";
 import { PageHeader, QueryState } from "../../components/page";
 
-const ENTITIES = ["voice_agent", "agent_group", "inbound_rule", "outbound_rule", "trunk", "tenant", "user"];
+/** Every entity the Worker audits (the Record makes a new one a type error here). */
+const ENTITY_LABELS: Record<AuditEntity, string> = {
+  voice_agent: "Voice agents",
+  agent_group: "Agent groups",
+  inbound_rule: "Inbound rules",
+  outbound_rule: "Outbound rules",
+  trunk: "Trunks",
+  tenant: "Tenant settings",
+  user: "Users",
+};
+const ENTITIES = (Object.keys(ENTITY_LABELS) as AuditEntity[]).map((value) => ({ value, label: ENTITY_LABELS[value] }));
 
 function changedFields(entry: AuditEntry): string {
   const before = (entry.before ?? {}) as Record<string, unknown>;
@@ -16,7 +26,7 @@ function changedFields(entry: AuditEntry): string {
 }
 
 export default function AuditLog() {
-  const [entityType, setEntityType] = useState<string | null>(null);
+  const [entityType, setEntityType] = useState<AuditEntity | null>(null);
   const [actorText, setActorText] = useState("");
   const [actor] = useDebouncedValue(actorText.trim(), 300);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -27,7 +37,7 @@ export default function AuditLog() {
     <>
       <PageHeader title="Audit log" description="Who changed what, and when (newest first)" />
       <Group mb="md" align="flex-end">
-        <Select label="Entity" placeholder="Any" clearable data={ENTITIES} value={entityType} onChange={(v) => (setEntityType(v), reset())} w={200} />
+        <Select label="Entity" placeholder="Any" clearable data={ENTITIES} value={entityType} onChange={(v) => (setEntityType(ENTITIES.find((e) => e.value === v)?.value ?? null), reset())} w={200} />
         <TextInput label="Actor" placeholder="Email or user id" value={actorText} onChange={(e) => (setActorText(e.currentTarget.value), reset())} w={240} />
       </Group>
       <QueryState isLoading={log.isLoading} error={log.error} retry={() => void log.refetch()} />

@@ -137,7 +137,7 @@ function body(values: Values, tenant: Tenant): UpdateTenantInput {
     ...(values.cloudonixApiKey ? { cloudonixApiKey: values.cloudonixApiKey } : {}),
     retentionDays: optionalNumber(values.retentionDays),
     outboundCallerPatterns: values.outboundCallerPatterns,
-    defaultFallback: values.defaultFallback as UpdateTenantInput["defaultFallback"],
+    defaultFallback: values.defaultFallback,
     version: tenant.version,
   };
 }
@@ -154,7 +154,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
       cloudonixApiKey: "",
       retentionDays: tenant.retentionDays,
       outboundCallerPatterns: tenant.outboundCallerPatterns.map((p) => (p === "*" ? p : `+${p}`)),
-      defaultFallback: (tenant.defaultFallback as Fallback) ?? null,
+      defaultFallback: tenant.defaultFallback ?? null,
     },
     validate: zodValidate(UpdateTenantBody, (v: Values) => body(v, tenant)),
     validateInputOnBlur: true,
