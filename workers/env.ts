@@ -16,6 +16,7 @@ export interface Env {
   CALL_SESSION: DurableObjectNamespace<CallSession>;
   TENANT_HUB: DurableObjectNamespace<TenantHub>;
   CALL_EVENTS: Queue;
+  EXPORT_JOBS: Queue;
   EXPORTS: R2Bucket;
 }
 
@@ -57,6 +58,7 @@ const EnvSchema = z
     CALL_SESSION: hasMethods("idFromName", "get"),
     TENANT_HUB: hasMethods("idFromName", "get"),
     CALL_EVENTS: hasMethods("send", "sendBatch"),
+    EXPORT_JOBS: hasMethods("send", "sendBatch"),
     EXPORTS: hasMethods("put", "get"),
   })
   .superRefine((env, ctx) => {
@@ -82,6 +84,8 @@ export class ConfigError extends Error {
   }
 }
 
+export const UPSTASH_ABSENT = "Upstash not configured: routing snapshots from MySQL, rate limits in memory";
+
 const validated = new WeakMap<object, AppConfig>();
 
 /**
@@ -103,9 +107,7 @@ export function loadConfig(env: Env): AppConfig {
     callTimeoutSeconds: result.data.CALL_TIMEOUT_SECONDS,
     upstash: url && token ? { url, token } : null,
   };
-  if (!config.upstash) {
-    console.warn("Upstash Redis is not configured: routing snapshots come from MySQL, rate limits are kept in memory.");
-  }
+  if (!config.upstash) console.warn(UPSTASH_ABSENT);
   validated.set(env, config);
   return config;
 }

@@ -1,5 +1,5 @@
 import { createApp } from "./app";
-import type { Env } from "./env";
+import { ConfigError, loadConfig, type Env } from "./env";
 import { handleQueue } from "./queue/consumer";
 import { handleScheduled } from "./cron/scheduled";
 
@@ -9,8 +9,26 @@ export { TenantHub } from "../durable-objects/tenant-hub";
 
 const app = createApp();
 
+/**
+ * Checks the bindings and secrets before a queue batch or a cron run touches them (once per env
+ * object), so a broken deployment fails there with the same message a request gets, not with
+ * a TypeError deep in a handler. Requests are checked by the services middleware, which answers
+ * with the CONFIG_INVALID envelope.
+ */
+function withConfig<Input>(handler: (input: Input, env: Env, ctx: ExecutionContext) => Promise<void>) {
+  return async (input: Input, env: Env, ctx: ExecutionContext): Promise<void> => {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      if (err instanceof ConfigError) console.error(err.message);
+      throw err;
+    }
+    await handler(input, env, ctx);
+  };
+}
+
 export default {
   fetch: app.fetch,
-  queue: handleQueue,
-  scheduled: handleScheduled,
+  queue: withConfig(handleQueue),
+  scheduled: withConfig(handleScheduled),
 } satisfies ExportedHandler<Env>;

@@ -17,7 +17,7 @@ describe("wrangler deploy --dry-run", () => {
       maxBuffer: 10 * 1024 * 1024,
     });
     expect(stdout).toContain("--dry-run: exiting now.");
-    for (const binding of ["GROUP_BALANCER", "CALL_SESSION", "TENANT_HUB", "HYPERDRIVE", "CALL_EVENTS", "EXPORTS"]) {
+    for (const binding of ["GROUP_BALANCER", "CALL_SESSION", "TENANT_HUB", "HYPERDRIVE", "CALL_EVENTS", "EXPORT_JOBS", "EXPORTS"]) {
       expect(stdout).toContain(binding);
     }
     const bundle = readdirSync(outdir).find((name) => name.endsWith(".js"));

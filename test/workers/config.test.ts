@@ -1,5 +1,7 @@
-import { describe, it } from "vitest";
-import { ConfigError, loadConfig } from "../../workers/env";
+import { createExecutionContext, createMessageBatch, createScheduledController } from "cloudflare:test";
+import { describe, it, vi } from "vitest";
+import worker from "../../workers/index";
+import { ConfigError, UPSTASH_ABSENT, loadConfig } from "../../workers/env";
 import { envWith, requestWithEnv } from "./helpers/app";
 
 describe("Worker configuration", () => {
@@ -16,6 +18,7 @@ describe("Worker configuration", () => {
     ["HYPERDRIVE", { HYPERDRIVE: undefined }],
     ["CALL_SESSION", { CALL_SESSION: undefined }],
     ["CALL_EVENTS", { CALL_EVENTS: {} }],
+    ["EXPORT_JOBS", { EXPORT_JOBS: undefined }],
     ["EXPORTS", { EXPORTS: undefined }],
     ["ENVIRONMENT", { ENVIRONMENT: "staging" }],
     ["UPSTASH_REDIS_REST_TOKEN", { UPSTASH_REDIS_REST_TOKEN: undefined }],
@@ -39,5 +42,31 @@ describe("Worker configuration", () => {
     expect(body.error.code).toBe("CONFIG_INVALID");
     expect(body.error.message).toContain("EXPORTS");
     expect(JSON.stringify(body)).not.toContain("at ");
+  });
+
+  it("fails the queue and cron handlers before they run, with the message a request gets", async ({ expect }) => {
+    const broken = () => envWith({ EXPORT_JOBS: undefined });
+    const res = await requestWithEnv(broken(), "/api/health");
+    const message = (await res.json<any>()).error.message as string;
+    expect(message).toMatch(/^Invalid Worker configuration: EXPORT_JOBS: binding missing/);
+
+    const batch = createMessageBatch("call-events", [{ id: "cfg-1", timestamp: new Date(), attempts: 1, body: { kind: "mystery" } }]);
+    await expect(worker.queue(batch, broken(), createExecutionContext())).rejects.toThrow(message);
+    const controller = createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" });
+    await expect(worker.scheduled(controller, broken(), createExecutionContext())).rejects.toThrow(message);
+  });
+
+  it("says once per environment that Upstash is absent, and not when it is configured", async ({ expect }) => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const withoutUpstash = envWith({ UPSTASH_REDIS_REST_URL: undefined, UPSTASH_REDIS_REST_TOKEN: undefined });
+      for (let i = 0; i < 3; i++) await worker.fetch(new Request("https://router.test/api/nope"), withoutUpstash, createExecutionContext());
+      expect(warn.mock.calls.filter(([text]) => text === UPSTASH_ABSENT)).toHaveLength(1);
+
+      await worker.fetch(new Request("https://router.test/api/nope"), envWith({}), createExecutionContext());
+      expect(warn.mock.calls.filter(([text]) => text === UPSTASH_ABSENT)).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { countRecords, readRawRecords, type RecordSort } from "../db/repos/call-records";
 import { activeExportCount, claimExport, findExport, insertExport, updateExport, type ExportRow } from "../db/repos/exports";
+import { findTenant } from "../db/repos/tenants";
 import { exportsTable } from "../db/schema";
 import type { CursorPosition, SortOrder } from "../analytics/records-cursor";
 import { AppError } from "../lib/errors";
@@ -31,11 +32,6 @@ export interface ExportMessage {
   tenantId: string;
 }
 
-/**
- * The export queue (EXPORT_JOBS, one message per batch); CALL_EVENTS where a deployment has not
- * bound it yet (its consumer runs export messages too).
- */
-export const exportQueue = (env: Env): Queue => (env as Env & { EXPORT_JOBS?: Queue }).EXPORT_JOBS ?? env.CALL_EVENTS;
 export const EXPORT_QUEUE_NAME = "export-jobs";
 
 export const isExportMessage = (body: unknown): body is ExportMessage =>
@@ -78,12 +74,17 @@ function storedFilters(filters: CreateExportInput["filters"]): Record<string, un
 
 const extension = (format: ExportFormat) => (format === "csv" ? "csv" : "json");
 
-export async function toExportDto(row: ExportRow, signingKey: string): Promise<ExportDto> {
+/** Past its expiry a job is expired, whether or not the hourly cleanup has deleted its file yet. */
+export const isExpired = (row: Pick<ExportRow, "status" | "expiresAt">, now = Date.now()): boolean =>
+  row.status === "expired" || (row.status === "done" && row.expiresAt !== null && row.expiresAt.getTime() <= now);
+
+export async function toExportDto(row: ExportRow, signingKey: string, now = Date.now()): Promise<ExportDto> {
   const query = row.filters as unknown as StoredQuery;
-  const done = row.status === "done" && row.objectKey !== null;
+  const expired = isExpired(row, now);
+  const done = row.status === "done" && row.objectKey !== null && !expired;
   return {
     id: row.id,
-    status: row.status,
+    status: expired ? "expired" : row.status,
     format: row.format,
     fields: row.fields,
     filters: query.filters ?? {},
@@ -106,9 +107,9 @@ export async function createExport(c: Context<AppEnv>, input: CreateExportInput)
   const { tenantId, userId } = c.get("auth");
   const db = await c.get("services").db();
   const now = Date.now();
-  if ((await activeExportCount(db, tenantId, new Date(now - LEASE_MS))) >= MAX_ACTIVE_EXPORTS) {
-    throw new AppError(429, "TOO_MANY_EXPORTS", `At most ${MAX_ACTIVE_EXPORTS} exports run at once per tenant; wait for one to finish`, undefined, { "Retry-After": "30" });
-  }
+  const tooMany = () => new AppError(429, "TOO_MANY_EXPORTS", `At most ${MAX_ACTIVE_EXPORTS} exports run at once per tenant; wait for one to finish`, undefined, { "Retry-After": "30" });
+  // A cheap early refusal; the count that counts is the locked one below.
+  if ((await activeExportCount(db, tenantId, new Date(now - LEASE_MS))) >= MAX_ACTIVE_EXPORTS) throw tooMany();
   const total = await countRecords(db, tenantId, input.filters as Partial<RecordFilterInput>);
   if (total > MAX_EXPORT_ROWS) {
     throw new AppError(400, "EXPORT_TOO_LARGE", `The filters match ${total} records; an export holds at most ${MAX_EXPORT_ROWS}. Narrow the time range or add filters.`, { matched: total, max: MAX_EXPORT_ROWS });
@@ -127,9 +128,15 @@ export async function createExport(c: Context<AppEnv>, input: CreateExportInput)
     createdAt: new Date(now),
     updatedAt: new Date(now),
   };
-  await insertExport(db, row);
+  // The tenant's row is the lock: concurrent requests count and insert one at a time, so no
+  // two of them can both see room for the last export.
+  await db.transaction(async (tx) => {
+    if (!(await findTenant(tx, tenantId, { forUpdate: true }))) throw new AppError(404, "NOT_FOUND", "Tenant not found");
+    if ((await activeExportCount(tx, tenantId, new Date(now - LEASE_MS))) >= MAX_ACTIVE_EXPORTS) throw tooMany();
+    await insertExport(tx, row);
+  });
   try {
-    await exportQueue(c.env).send({ kind: "export", exportId: id, tenantId } satisfies ExportMessage, { contentType: "json" });
+    await c.env.EXPORT_JOBS.send({ kind: "export", exportId: id, tenantId } satisfies ExportMessage, { contentType: "json" });
   } catch (err) {
     await updateExport(db, id, { status: "failed", error: "could not be queued" });
     throw new AppError(503, "QUEUE_UNAVAILABLE", `The export could not be started (${(err as Error).message}); try again`);
@@ -251,7 +258,7 @@ async function streamExport(env: Env, db: Db, job: ExportRow, options: ExportRun
     }
     timing.format += performance.now() - t;
     if (yielded) {
-      await exportQueue(env).send({ kind: "export", exportId: job.id, tenantId: job.tenantId } satisfies ExportMessage, { contentType: "json" });
+      await env.EXPORT_JOBS.send({ kind: "export", exportId: job.id, tenantId: job.tenantId } satisfies ExportMessage, { contentType: "json" });
       // Hand the lease over to the message just sent; a slice that finished is not a failed attempt.
       await updateExport(db, job.id, { status: "queued", attempts: 0 });
       return "continued";

@@ -42,12 +42,10 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     } else {
       const calls: CallEventMessage[] = [];
       const deliveries: WebhookDeliveryMessage[] = [];
-      const exports: Message<unknown>[] = [];
       for (const message of batch.messages) {
         const body = message.body as QueueMessage;
         if (body?.kind === "call_event") calls.push(body);
         else if (body?.kind === "webhook") deliveries.push(body);
-        else if (isExportMessage(body)) exports.push(message);
         else console.error(`queue ${batch.queue}: unknown message ${message.id}; it will be dead-lettered`);
       }
       await storeCallEvents(handle.db, calls);
@@ -55,10 +53,8 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       for (const message of batch.messages) {
         const kind = (message.body as QueueMessage | null)?.kind;
         if (kind === "call_event" || kind === "webhook") message.ack();
-        else if (!isExportMessage(message.body)) message.retry();
+        else message.retry();
       }
-      // Exports last and one by one: each acks or retries on its own (exports/jobs.ts).
-      for (const message of exports) await runExportMessage(env, handle.db, message);
     }
   } catch (err) {
     console.error(`queue ${batch.queue}: batch of ${batch.messages.length} failed, retrying: ${(err as Error).message}`);
