@@ -79,7 +79,8 @@ export async function startStack(): Promise<Stack> {
   const state = ".wrangler/e2e-state";
   rmSync(state, { recursive: true, force: true });
   const env = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-  const api = start("npx", ["wrangler", "dev", "--port", String(apiPort), "--ip", "127.0.0.1", "--log-level", "warn", "--persist-to", state], env);
+  // wrangler.toml says production; a .dev.vars from before ENVIRONMENT was added would keep it.
+  const api = start("npx", ["wrangler", "dev", "--port", String(apiPort), "--ip", "127.0.0.1", "--log-level", "warn", "--persist-to", state, "--var", "ENVIRONMENT:development"], env);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const web = start("npx", ["vite", "preview", "--config", "web/vite.config.ts", "--port", String(webPort), "--strictPort"], { ...env, API_URL: apiUrl });
   const webUrl = `http://127.0.0.1:${webPort}`;

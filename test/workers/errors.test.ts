@@ -1,5 +1,22 @@
 import { exports } from "cloudflare:workers";
-import { describe, it } from "vitest";
+import { describe, it, vi } from "vitest";
+import { createApp } from "../../workers/app";
+import { envWith } from "./helpers/app";
+
+/** The real app plus one route that fails the way a bug or a driver would. */
+async function requestFailing(environment: string) {
+  const app = createApp();
+  app.get("/__test/boom", () => {
+    throw new Error("connect ECONNREFUSED secret-db.internal:3306");
+  });
+  const log = vi.spyOn(console, "error").mockImplementation(() => {});
+  try {
+    const res = await app.request("/__test/boom", { headers: { "X-Request-Id": "req-boom" } }, envWith({ ENVIRONMENT: environment }));
+    return { status: res.status, text: await res.text(), logged: log.mock.calls.flat().map(String).join(" ") };
+  } finally {
+    log.mockRestore();
+  }
+}
 
 describe("the error envelope", () => {
   it("answers unknown routes with a 404 envelope that names the route and the request id", async ({ expect }) => {
@@ -16,5 +33,24 @@ describe("the error envelope", () => {
     const body = await res.json<any>();
     expect(body.error.requestId).not.toContain("<");
     expect(res.headers.get("x-request-id")).toBe(body.error.requestId);
+  });
+
+  it.for(["test", "production"])("answers an unexpected error with 500 INTERNAL, no stack and no driver message (%s)", async (environment, { expect }) => {
+    const res = await requestFailing(environment);
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.text)).toEqual({
+      error: { code: "INTERNAL", message: "Something went wrong on our side; the request id identifies it in the logs", requestId: "req-boom" },
+    });
+    expect(res.text).not.toContain("secret-db");
+    // The log keeps what the answer leaves out.
+    expect(res.logged).toContain("secret-db.internal");
+  });
+
+  it("adds the stack for a developer running the Worker locally", async ({ expect }) => {
+    const res = await requestFailing("development");
+    expect(res.status).toBe(500);
+    const body = JSON.parse(res.text);
+    expect(body.error.code).toBe("INTERNAL");
+    expect(body.error.details.stack).toContain("secret-db.internal");
   });
 });

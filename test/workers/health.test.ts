@@ -13,17 +13,23 @@ describe("GET /api/health", () => {
     expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("answers 503 and names MySQL when its connection is refused", async ({ expect }) => {
-    const broken = envWith({
-      HYPERDRIVE: { host: "127.0.0.1", port: 1, user: "cxlb", password: "x", database: "cxlb_test", connectionString: "" },
-    });
-    const res = await requestWithEnv(broken, "/api/health");
+  const refusedMysql = { host: "127.0.0.1", port: 1, user: "cxlb", password: "x", database: "cxlb_test", connectionString: "" };
+
+  it("answers 503 and names MySQL when its connection is refused, without the driver's message", async ({ expect }) => {
+    const res = await requestWithEnv(envWith({ HYPERDRIVE: refusedMysql }), "/api/health");
     expect(res.status).toBe(503);
     const body = await res.json<any>();
     expect(body.status).toBe("degraded");
+    expect(body.checks.mysql).toMatchObject({ status: "down", error: "MySQL did not answer; the Worker's log says why" });
+    expect(body.checks.redis.status).toBe("up");
+  });
+
+  it("shows the driver's message to a developer running the Worker locally", async ({ expect }) => {
+    const res = await requestWithEnv(envWith({ HYPERDRIVE: refusedMysql, ENVIRONMENT: "development" }), "/api/health");
+    const body = await res.json<any>();
     expect(body.checks.mysql.status).toBe("down");
     expect(body.checks.mysql.error).toBeTruthy();
-    expect(body.checks.redis.status).toBe("up");
+    expect(body.checks.mysql.error).not.toMatch(/did not answer; the Worker's log/);
   });
 
   it("answers 503 and names Redis when Upstash is unreachable", async ({ expect }) => {

@@ -7,7 +7,11 @@ type CheckResult =
   | { status: "down"; latencyMs: number; error: string }
   | { status: "not_configured"; note: string };
 
-async function timed(probe: () => Promise<unknown>): Promise<CheckResult> {
+/**
+ * Driver messages name hosts, ports and users, so only a developer's own Worker shows them;
+ * elsewhere they go to the log and the answer just says what is down.
+ */
+async function timed(what: string, showErrors: boolean, probe: () => Promise<unknown>): Promise<CheckResult> {
   const started = Date.now();
   try {
     await probe();
@@ -16,19 +20,21 @@ async function timed(probe: () => Promise<unknown>): Promise<CheckResult> {
     // Drizzle wraps driver errors ("Failed query: …"); the cause says what actually broke.
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
     const message = cause instanceof Error ? cause.message : String(cause);
-    return { status: "down", latencyMs: Date.now() - started, error: message.slice(0, 200) };
+    console.warn(`health: ${what} is down: ${message}`);
+    return { status: "down", latencyMs: Date.now() - started, error: showErrors ? message.slice(0, 200) : `${what} did not answer; the Worker's log says why` };
   }
 }
 
 export const health = new Hono<AppEnv>().get("/", async (c) => {
   const services = c.get("services");
+  const showErrors = c.get("config").environment === "development";
   const [mysql, redis] = await Promise.all([
-    timed(async () => {
+    timed("MySQL", showErrors, async () => {
       const db = await services.db();
       await db.execute(sql`select 1`);
     }),
     services.redis
-      ? timed(async () => {
+      ? timed("Upstash Redis", showErrors, async () => {
           const pong = await services.redis!.ping();
           if (pong !== "PONG") throw new Error(`unexpected PING reply ${String(pong)}`);
         })
