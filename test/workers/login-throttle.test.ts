@@ -60,6 +60,34 @@ describe.for(modes)("login throttling %s", ([, makeSend]) => {
     expect((await send({ email: t.admin.email, password: t.admin.password }, randomIp())).status).toBe(200);
   });
 
+  it("counts parallel wrong passwords before checking them: at most 5 are checked, the rest get 429", async ({ expect }) => {
+    const send = makeSend();
+    const t = await createTenantFixture("thr");
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => send({ email: t.viewer.email, password: `wrong-${i}` }, randomIp())));
+    const checked = answers.filter((a) => a.status === 401);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(checked.length).toBeGreaterThan(0);
+    expect(checked.length).toBeLessThanOrEqual(LOGIN_LIMITS.account.max);
+    expect(refused).toHaveLength(answers.length - checked.length);
+    for (const answer of refused) {
+      expect(answer.body.error.code).toBe("TOO_MANY_ATTEMPTS");
+      expect(Number(answer.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    expect((await send({ email: t.viewer.email, password: t.viewer.password }, randomIp())).status).toBe(429);
+  });
+
+  it("does not count a correct password against the address", async ({ expect }) => {
+    const send = makeSend();
+    const t = await createTenantFixture("thr");
+    const ip = randomIp();
+    for (let i = 0; i < LOGIN_LIMITS.address.max - 1; i++) {
+      expect((await send({ email: `nobody-${i}-${crypto.randomUUID()}@example.test`, password: "wrong-password" }, ip)).status).toBe(401);
+    }
+    for (let i = 0; i < 3; i++) expect((await send({ email: t.admin.email, password: t.admin.password }, ip)).status).toBe(200);
+    expect((await send({ email: `nobody-${crypto.randomUUID()}@example.test`, password: "wrong-password" }, ip)).status).toBe(401);
+    expect((await send({ email: t.admin.email, password: t.admin.password }, ip)).status).toBe(429);
+  });
+
   it("clears the account's count after a successful sign-in", async ({ expect }) => {
     const send = makeSend();
     const t = await createTenantFixture("thr");

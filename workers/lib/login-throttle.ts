@@ -1,10 +1,12 @@
 import { AppError } from "./errors";
-import type { FailureCounter, WindowCount } from "./rate-limit";
+import type { AttemptCounter, WindowCount } from "./rate-limit";
 
 /**
- * Failed logins are limited per account (stops guessing one password from many addresses)
- * and per client address (stops one address trying many accounts). Successful logins clear
- * the account's count. Windows start at the first failure.
+ * Sign-ins are limited per account (stops guessing one password from many addresses) and per
+ * client address (stops one address trying many accounts). Each attempt is counted before its
+ * password is checked, so parallel requests cannot all slip through under the limit; a correct
+ * password clears the account's count and gives the address its attempt back, so only
+ * failures (and refused attempts) add up. Windows start at the first attempt.
  */
 export const LOGIN_LIMITS = {
   account: { max: 5, windowMs: 15 * 60_000 },
@@ -24,18 +26,15 @@ function tooMany(which: "account" | "address", window: WindowCount): AppError {
   return new AppError(429, "TOO_MANY_ATTEMPTS", message, { retryAfterSeconds: seconds }, { "Retry-After": String(seconds) });
 }
 
-/** Throws 429 (with Retry-After) when the account or the address is locked out. */
-export async function assertLoginAllowed(counter: FailureCounter, email: string, ip: string | null): Promise<void> {
-  const [account, address] = await counter.peek([accountKey(email), addressKey(ip)]);
-  if (account && account.count >= LOGIN_LIMITS.account.max) throw tooMany("account", account);
-  if (address && address.count >= LOGIN_LIMITS.address.max) throw tooMany("address", address);
-}
-
-export async function recordLoginFailure(counter: FailureCounter, email: string, ip: string | null): Promise<void> {
+/** Counts this attempt; throws 429 (with Retry-After) when it is over the account's or the address's limit. */
+export async function countLoginAttempt(counter: AttemptCounter, email: string, ip: string | null): Promise<void> {
   // Both limits share one window length, so one call counts both.
-  await counter.hit([accountKey(email), addressKey(ip)], LOGIN_LIMITS.account.windowMs);
+  const [account, address] = await counter.hit([accountKey(email), addressKey(ip)], LOGIN_LIMITS.account.windowMs);
+  if (account && account.count > LOGIN_LIMITS.account.max) throw tooMany("account", account);
+  if (address && address.count > LOGIN_LIMITS.address.max) throw tooMany("address", address);
 }
 
-export async function clearAccountFailures(counter: FailureCounter, email: string): Promise<void> {
-  await counter.reset([accountKey(email)]);
+/** The password was right: the account starts afresh and the address's attempt is given back. */
+export async function loginSucceeded(counter: AttemptCounter, email: string, ip: string | null): Promise<void> {
+  await Promise.all([counter.reset([accountKey(email)]), counter.release([addressKey(ip)])]);
 }

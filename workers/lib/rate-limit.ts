@@ -1,9 +1,10 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 
 /**
- * Fixed-window failure counters (login throttling). Upstash when configured, so every
+ * Fixed-window attempt counters (login throttling). Upstash when configured, so every
  * isolate sees the same counts; otherwise, or when Upstash fails, a per-isolate map, so
- * throttling never switches off.
+ * throttling never switches off. Counting is one atomic step (a Lua script, or synchronous
+ * code in the isolate), so parallel requests each get a distinct count.
  */
 export interface WindowCount {
   count: number;
@@ -11,11 +12,11 @@ export interface WindowCount {
   resetInMs: number;
 }
 
-export interface FailureCounter {
-  /** Current counts, without counting anything. */
-  peek(keys: string[]): Promise<WindowCount[]>;
-  /** Counts one more failure under each key; the window starts at the first failure. */
+export interface AttemptCounter {
+  /** Counts one more attempt under each key; the window starts at the first one. */
   hit(keys: string[], windowMs: number): Promise<WindowCount[]>;
+  /** Takes back one attempt under each key (never below zero). */
+  release(keys: string[]): Promise<void>;
   reset(keys: string[]): Promise<void>;
 }
 
@@ -31,13 +32,11 @@ for i, key in ipairs(KEYS) do
 end
 return out`;
 
-const PEEK_SCRIPT = `
-local out = {}
+const RELEASE_SCRIPT = `
 for i, key in ipairs(KEYS) do
-  out[#out + 1] = tonumber(redis.call('GET', key) or '0')
-  out[#out + 1] = math.max(redis.call('PTTL', key), 0)
+  if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
 end
-return out`;
+return 0`;
 
 function pairs(flat: unknown): WindowCount[] {
   const values = (flat as unknown[]).map(Number);
@@ -46,16 +45,8 @@ function pairs(flat: unknown): WindowCount[] {
   return out;
 }
 
-export class MemoryFailureCounter implements FailureCounter {
+export class MemoryAttemptCounter implements AttemptCounter {
   readonly #windows = new Map<string, { count: number; resetAt: number }>();
-
-  async peek(keys: string[]): Promise<WindowCount[]> {
-    const now = Date.now();
-    return keys.map((key) => {
-      const window = this.#windows.get(key);
-      return window && window.resetAt > now ? { count: window.count, resetInMs: window.resetAt - now } : { count: 0, resetInMs: 0 };
-    });
-  }
 
   async hit(keys: string[], windowMs: number): Promise<WindowCount[]> {
     const now = Date.now();
@@ -66,6 +57,14 @@ export class MemoryFailureCounter implements FailureCounter {
       window.count += 1;
       return { count: window.count, resetInMs: window.resetAt - now };
     });
+  }
+
+  async release(keys: string[]): Promise<void> {
+    const now = Date.now();
+    for (const key of keys) {
+      const window = this.#windows.get(key);
+      if (window && window.resetAt > now && window.count > 0) window.count -= 1;
+    }
   }
 
   async reset(keys: string[]): Promise<void> {
@@ -82,19 +81,19 @@ const REDIS_RETRY_AFTER_MS = 10_000;
 /** Per Upstash URL, so one bad configuration does not switch off another. */
 const redisDownUntil = new Map<string, number>();
 
-export class RedisFailureCounter implements FailureCounter {
+export class RedisAttemptCounter implements AttemptCounter {
   constructor(
     private readonly redis: Redis,
-    private readonly fallback: FailureCounter,
+    private readonly fallback: AttemptCounter,
     private readonly breakerKey = "default",
   ) {}
 
-  peek(keys: string[]): Promise<WindowCount[]> {
-    return this.#attempt(async () => pairs(await this.redis.eval(PEEK_SCRIPT, keys, [])), () => this.fallback.peek(keys));
-  }
-
   hit(keys: string[], windowMs: number): Promise<WindowCount[]> {
     return this.#attempt(async () => pairs(await this.redis.eval(HIT_SCRIPT, keys, [String(windowMs)])), () => this.fallback.hit(keys, windowMs));
+  }
+
+  release(keys: string[]): Promise<void> {
+    return this.#attempt(async () => void (await this.redis.eval(RELEASE_SCRIPT, keys, [])), () => this.fallback.release(keys));
   }
 
   async reset(keys: string[]): Promise<void> {
@@ -115,9 +114,9 @@ export class RedisFailureCounter implements FailureCounter {
 }
 
 /** Shared by every request of the isolate, so in-memory counts persist between requests. */
-const memory = new MemoryFailureCounter();
+const memory = new MemoryAttemptCounter();
 
 /** `upstashUrl` names the Upstash instance for the circuit breaker. */
-export function failureCounter(redis: Redis | null, upstashUrl = "default"): FailureCounter {
-  return redis ? new RedisFailureCounter(redis, memory, upstashUrl) : memory;
+export function attemptCounter(redis: Redis | null, upstashUrl = "default"): AttemptCounter {
+  return redis ? new RedisAttemptCounter(redis, memory, upstashUrl) : memory;
 }

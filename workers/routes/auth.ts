@@ -12,13 +12,14 @@ import { auditContext } from "../lib/change";
 import { clientIp } from "../lib/client-ip";
 import { AppError } from "../lib/errors";
 import { randomToken } from "../lib/ids";
-import { assertLoginAllowed, clearAccountFailures, recordLoginFailure } from "../lib/login-throttle";
+import { countLoginAttempt, loginSucceeded } from "../lib/login-throttle";
 import { hashPassword, verifyPassword } from "../lib/passwords";
-import { failureCounter } from "../lib/rate-limit";
+import { attemptCounter } from "../lib/rate-limit";
 import { ACCESS_TOKEN_TTL_SECONDS, SESSION_MAX_AGE_SECONDS, signAccessToken } from "../lib/tokens";
 import { readJson } from "../lib/validation";
 import { ChangePasswordBody, LoginBody, LogoutBody, MeResponse, TokenResponse } from "../schemas/users";
 import { readOptionalJson } from "../lib/optional-json";
+import { closeLiveSockets } from "../realtime/close-sockets";
 
 const docs = apiDocs("/api/auth", "Authentication");
 docs.post("/login", "Sign in with email and password", {
@@ -64,21 +65,20 @@ export const auth = new Hono<AppEnv>()
   .post("/login", async (c) => {
     const { email, password } = await readJson(c, LoginBody);
     const services = c.get("services");
-    const counter = failureCounter(services.redis, services.config.upstash?.url);
+    const counter = attemptCounter(services.redis, services.config.upstash?.url);
     const ip = clientIp(c);
-    await assertLoginAllowed(counter, email, ip);
+    await countLoginAttempt(counter, email, ip);
 
     const db = await services.db();
     const user = await findUserByEmail(db, email);
     const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await (decoyHash ??= hashPassword(randomToken())));
     const audit = user ? { tenantId: user.tenantId, actor: { userId: user.id, email: user.email }, ip } : null;
     if (!user || !ok) {
-      await recordLoginFailure(counter, email, ip);
       if (audit) await insertAudit(db, audit, [{ action: "auth.login_failed", entityType: "user", entityId: user!.id }]);
       throw invalidCredentials();
     }
+    await loginSucceeded(counter, email, ip);
     if (user.disabled) throw new AppError(401, "ACCOUNT_DISABLED", "This account is disabled; ask an admin of your tenant to enable it");
-    await clearAccountFailures(counter, email);
     const tenant = await findTenant(db, user.tenantId);
     const body = await issueToken(c, db, user, tenant?.name ?? "", Math.floor(Date.now() / 1000));
     await recordLogin(db, user.id);
@@ -92,6 +92,7 @@ export const auth = new Hono<AppEnv>()
     const auth = c.get("auth");
     if (allSessions) await revokeUserSessions(db, auth.userId);
     else await revokeSession(db, auth.sessionId);
+    closeLiveSockets(c, auth.tenantId, allSessions ? { userId: auth.userId } : { sessionId: auth.sessionId }, "signed_out");
     await insertAudit(db, auditContext(c), [{ action: "auth.logout", entityType: "user", entityId: auth.userId }]);
     return c.body(null, 204);
   })
@@ -126,6 +127,7 @@ export const auth = new Hono<AppEnv>()
     }
     await updateUser(db, auth.tenantId, auth.userId, { passwordHash: await hashPassword(newPassword) });
     await revokeUserSessions(db, auth.userId, auth.sessionId);
+    closeLiveSockets(c, auth.tenantId, { userId: auth.userId, exceptSessionId: auth.sessionId }, "revoked");
     await insertAudit(db, auditContext(c), [{ action: "user.password_changed", entityType: "user", entityId: auth.userId }]);
     return c.body(null, 204);
   });
