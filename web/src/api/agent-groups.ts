@@ -14,7 +14,6 @@ export const groupKeys = {
   all: ["agent-groups"] as const,
   list: () => ["agent-groups", "list"] as const,
   detail: (id: string) => ["agent-groups", "detail", id] as const,
-  stats: (id: string) => ["agent-groups", "stats", id] as const,
 };
 
 export const getGroup = (id: string) => unwrap(api["agent-groups"][":id"].$get({ param: { id } }));
@@ -25,16 +24,6 @@ export function useGroups() {
 
 export function useGroup(id: string | undefined) {
   return useQuery({ queryKey: groupKeys.detail(id ?? ""), queryFn: () => getGroup(id!), enabled: !!id });
-}
-
-/** Members and the balancer's live figures (refreshed every 10 s while shown). */
-export function useGroupStats(id: string | undefined) {
-  return useQuery({
-    queryKey: groupKeys.stats(id ?? ""),
-    queryFn: () => unwrap(api["agent-groups"][":id"].stats.$get({ param: { id: id! } })),
-    enabled: !!id,
-    refetchInterval: 10_000,
-  });
 }
 
 export function useCreateGroup() {

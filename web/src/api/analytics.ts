@@ -10,7 +10,3 @@ export type Summary = Awaited<ReturnType<typeof getSummary>>;
 export function useSummary(params: SummaryParams, options: { refetchInterval?: number } = {}) {
   return useQuery({ queryKey: ["analytics", "summary", params], queryFn: () => getSummary(params), placeholderData: keepPreviousData, ...options });
 }
-
-export function useLiveCalls() {
-  return useQuery({ queryKey: ["analytics", "live-calls"], queryFn: () => unwrap(api.analytics["live-calls"].$get()) });
-}

@@ -34,20 +34,6 @@ export async function unwrap<R extends JsonResponse>(pending: Promise<R>): Promi
   return (await res.json()) as Body<R>;
 }
 
-/**
- * For endpoints whose routes are not in AppType (yet): same auth, same errors; the caller
- * names the response type (from the API's zod schemas).
- */
-export async function fetchJson<T>(path: string, init?: RequestInit & { json?: unknown }): Promise<T> {
-  const { json, ...rest } = init ?? {};
-  const headers = new Headers(rest.headers);
-  if (json !== undefined) headers.set("Content-Type", "application/json");
-  const res = await authedFetch(`${origin}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
-  if (!res.ok) throw await errorFromResponse(res);
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
-}
-
 /** Query parameters as strings, without the empty ones. */
 export function query(params: object): Record<string, string> {
   const out: Record<string, string> = {};

@@ -21,12 +21,6 @@ export function zodValidate<V, S extends z.ZodType>(schema: S, toBody: (values: 
   };
 }
 
-/** The body a schema produces from form values, or null when they are not valid. */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> | null {
-  const result = schema.safeParse(body);
-  return result.success ? result.data : null;
-}
-
 /**
  * Puts a failed save's field problems next to the fields; returns the message for anything
  * that belongs to no field (shown in the form's alert).

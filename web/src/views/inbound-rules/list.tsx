@@ -1,33 +1,21 @@
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
-import { ActionIcon, Anchor, Badge, Button, Group, Paper, Switch, Table, Text, TextInput, Tooltip } from "@mantine/core";
+import { ActionIcon, Anchor, Badge, Button, Group, Paper, Table, Text, TextInput, Tooltip } from "@mantine/core";
 import { IconArrowsSplit, IconPlus, IconSearch, IconTrash } from "@tabler/icons-react";
-import { useDeleteInbound, useInboundRules, useUpdateInbound, type InboundRule } from "../../api/inbound-rules";
+import { useDeleteInbound, useInboundRules, useUpdateInbound } from "../../api/inbound-rules";
 import { useCanWrite } from "../../api/session";
 import { confirmAction } from "../../components/confirm";
+import { OptimisticSwitch } from "../../components/optimistic-switch";
 import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
 import { useTargetNames } from "../../components/target-select";
 import { itemPath, newPath, ROUTE_INBOUND_RULES, ROUTE_ROUTING_TESTER } from "../../routes";
 import { describeConflict, inMatchOrder, shadowedRules } from "./match-order";
 
-function RuleSwitch({ rule }: { rule: InboundRule }) {
-  const update = useUpdateInbound();
-  const canWrite = useCanWrite();
-  const shown = update.isPending ? !!update.variables.enabled : rule.enabled;
-  return (
-    <Switch
-      checked={shown}
-      disabled={!canWrite || update.isPending}
-      aria-label={`Rule ${rule.displayPattern} enabled`}
-      onChange={(e) => update.mutate({ ruleId: rule.id, enabled: e.currentTarget.checked, version: rule.version })}
-    />
-  );
-}
-
 export default function InboundList() {
   const canWrite = useCanWrite();
   const rules = useInboundRules();
   const remove = useDeleteInbound();
+  const update = useUpdateInbound();
   const targetName = useTargetNames();
   const [search, setSearch] = useState("");
   const ordered = useMemo(() => inMatchOrder(rules.data ?? []), [rules.data]);
@@ -116,7 +104,7 @@ export default function InboundList() {
                       </Table.Td>
                       <Table.Td>{rule.fallback ? (rule.fallback.type === "agent" || rule.fallback.type === "group" ? targetName(rule.fallback) : rule.fallback.type) : <Text c="dimmed">default</Text>}</Table.Td>
                       <Table.Td>
-                        <RuleSwitch rule={rule} />
+                        <OptimisticSwitch checked={rule.enabled} label={`Rule ${rule.displayPattern} enabled`} save={(enabled) => update.mutateAsync({ ruleId: rule.id, enabled, version: rule.version })} />
                       </Table.Td>
                       {canWrite && (
                         <Table.Td>

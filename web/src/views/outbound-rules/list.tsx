@@ -1,24 +1,19 @@
 import { Link } from "react-router";
-import { ActionIcon, Anchor, Badge, Button, Group, Paper, Switch, Table, Text } from "@mantine/core";
+import { ActionIcon, Anchor, Badge, Button, Group, Paper, Table, Text } from "@mantine/core";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useCanWrite } from "../../api/session";
-import { useDeleteOutbound, useOutboundRules, useSaveOutbound, useTrunks, type OutboundRule } from "../../api/trunks";
+import { useDeleteOutbound, useOutboundRules, useSaveOutbound, useTrunks } from "../../api/trunks";
 import { confirmAction } from "../../components/confirm";
+import { OptimisticSwitch } from "../../components/optimistic-switch";
 import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
 import { itemPath, newPath, ROUTE_OUTBOUND_RULES, ROUTE_TRUNKS } from "../../routes";
-
-function RuleSwitch({ rule }: { rule: OutboundRule }) {
-  const save = useSaveOutbound();
-  const canWrite = useCanWrite();
-  const shown = save.isPending ? !!save.variables.enabled : rule.enabled;
-  return <Switch checked={shown} disabled={!canWrite || save.isPending} aria-label={`Outbound rule ${rule.destinationPrefix || "every destination"} enabled`} onChange={(e) => save.mutate({ ruleId: rule.id, enabled: e.currentTarget.checked, version: rule.version })} />;
-}
 
 export default function OutboundList() {
   const canWrite = useCanWrite();
   const rules = useOutboundRules();
   const trunks = useTrunks();
   const remove = useDeleteOutbound();
+  const save = useSaveOutbound();
   const trunkName = (id: string) => trunks.data?.items.find((t) => t.id === id)?.name ?? id;
   const ordered = [...(rules.data?.items ?? [])].sort((a, b) => b.destinationPrefix.length - a.destinationPrefix.length || a.priority - b.priority);
   return (
@@ -90,7 +85,11 @@ export default function OutboundList() {
                     </Table.Td>
                     <Table.Td>{rule.priority}</Table.Td>
                     <Table.Td>
-                      <RuleSwitch rule={rule} />
+                      <OptimisticSwitch
+                        checked={rule.enabled}
+                        label={`Outbound rule ${rule.destinationPrefix || "every destination"} enabled`}
+                        save={(enabled) => save.mutateAsync({ ruleId: rule.id, enabled, version: rule.version })}
+                      />
                     </Table.Td>
                     {canWrite && (
                       <Table.Td>

@@ -1,13 +1,14 @@
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
-import { ActionIcon, Anchor, Badge, Button, Checkbox, Group, Paper, Progress, SegmentedControl, Select, Switch, Table, Text, TextInput, Tooltip } from "@mantine/core";
+import { ActionIcon, Anchor, Badge, Button, Checkbox, Group, Paper, Progress, SegmentedControl, Select, Table, Text, TextInput, Tooltip } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconPlus, IconSearch, IconTrash } from "@tabler/icons-react";
-import { useAgentStatus, useAgents, useBulkAgents, useDeleteAgent, useProviders, useToggleAgent, type Agent, type AgentFilters } from "../../api/voice-agents";
+import { useAgentStatus, useAgents, useBulkAgents, useDeleteAgent, useProviders, useToggleAgent, type AgentFilters } from "../../api/voice-agents";
 import { useCanWrite } from "../../api/session";
 import { healthOf, useLiveCounts } from "../../components/live-stats";
 import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
 import { confirmAction } from "../../components/confirm";
+import { OptimisticSwitch } from "../../components/optimistic-switch";
 import { itemPath, newPath, ROUTE_VOICE_AGENTS } from "../../routes";
 
 const HEALTH = { healthy: { color: "teal", label: "Healthy" }, unhealthy: { color: "red", label: "Unhealthy" }, unknown: { color: "gray", label: "No data" } } as const;
@@ -19,21 +20,6 @@ function HealthBadge({ agentId }: { agentId: string }) {
     <Badge variant="light" color={HEALTH[health].color}>
       {HEALTH[health].label}
     </Badge>
-  );
-}
-
-function EnabledSwitch({ agent }: { agent: Agent }) {
-  const toggle = useToggleAgent();
-  const canWrite = useCanWrite();
-  // Immediate feedback: the switch shows the requested state while the change is saved.
-  const shown = toggle.isPending ? toggle.variables.enabled : agent.enabled;
-  return (
-    <Switch
-      checked={shown}
-      disabled={!canWrite || toggle.isPending}
-      onChange={(event) => toggle.mutate({ id: agent.id, enabled: event.currentTarget.checked })}
-      aria-label={`${agent.name} enabled`}
-    />
   );
 }
 
@@ -51,6 +37,7 @@ export default function AgentList() {
   const live = useLiveCounts();
   const bulk = useBulkAgents();
   const remove = useDeleteAgent();
+  const toggle = useToggleAgent();
   const [selected, setSelected] = useState<Set<string>>(new Set());
 
   const items = agents.data?.items ?? [];
@@ -193,7 +180,7 @@ export default function AgentList() {
                       <Table.Td>{providerName(agent.provider)}</Table.Td>
                       <Table.Td className="mono">{agent.serviceValue}</Table.Td>
                       <Table.Td>
-                        <EnabledSwitch agent={agent} />
+                        <OptimisticSwitch checked={agent.enabled} label={`${agent.name} enabled`} save={(enabled) => toggle.mutateAsync({ id: agent.id, enabled })} />
                       </Table.Td>
                       <Table.Td>
                         <HealthBadge agentId={agent.id} />

@@ -1,0 +1,35 @@
+import { useState } from "react";
+import { Switch } from "@mantine/core";
+import { useCanWrite } from "../api/session";
+
+interface Props {
+  /** What the server holds. */
+  checked: boolean;
+  label: string;
+  /** Saves the new state; resolves once the lists that show it are fresh again. */
+  save(next: boolean): Promise<unknown>;
+}
+
+/**
+ * An on/off switch for a saved setting, with immediate feedback: it shows the requested state
+ * while the change is saved, then what the server holds (back where it was if the save failed).
+ */
+export function OptimisticSwitch({ checked, label, save }: Props) {
+  const canWrite = useCanWrite();
+  const [requested, setRequested] = useState<boolean | null>(null);
+  return (
+    <Switch
+      checked={requested ?? checked}
+      disabled={!canWrite || requested !== null}
+      aria-label={label}
+      onChange={(event) => {
+        const next = event.currentTarget.checked;
+        setRequested(next);
+        save(next)
+          // The mutation has already said why in a toast; the switch only goes back.
+          .catch(() => undefined)
+          .finally(() => setRequested(null));
+      }}
+    />
+  );
+}
