@@ -19,6 +19,10 @@ globalThis.ResizeObserver ??= class {
   disconnect() {}
 } as unknown as typeof ResizeObserver;
 
+// user-event types key by key through Mantine's inputs; on a busy machine a form test takes
+// several seconds, so the default 5 s makes them fail for the machine, not the code.
+vi.setConfig({ testTimeout: 20_000 });
+
 afterEach(() => {
   cleanup();
   localStorage.clear();
