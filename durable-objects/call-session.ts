@@ -4,14 +4,14 @@ import { decryptSecret } from "../workers/lib/secrets";
 import type { CallAttempt, CallEventMessage, CallRecordState } from "../workers/queue/messages";
 import type { RoutePlan, RouteStage } from "../workers/routing/decide";
 import { packedAgent } from "../workers/routing/packed-group";
-import { hubEventOf, newCallData, RETAIN_ENDED_MS, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
+import { claimLifetimeMs, hubEventOf, newCallData, RETAIN_ENDED_MS, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
 import { CallOutbox, OUTBOX_RETRY_MS } from "./call/outbox";
 import type { HealthChange } from "./group-balancer";
 import type { HubEvent } from "./hub-events";
 import { migrateSql } from "./lib/sql-migrations";
 import { acceptCallViewer, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
 import { agentDialCxml, dialResultUrl, endCxml, trunkDialCxml } from "./logic/call-cxml";
-import { isTerminal, mapDialStatus, mapSessionStatus, transition, type CallEvent, type CallState } from "./logic/call-machine";
+import { failureBlamesAgent, isTerminal, mapDialStatus, mapSessionStatus, transition, type CallEvent, type CallState } from "./logic/call-machine";
 
 export type { CallFacts, CdrInput, LifecycleResult, RouteAnswer, SessionUpdateInput } from "./call/model";
 
@@ -97,7 +97,7 @@ export class CallSession extends DurableObject<Env> {
     const now = Date.now();
     const call = newCallData(facts, plan, now);
     this.#apply(call, "route", "call.started", { direction: plan.direction, ruleId: plan.ruleId });
-    const cxml = await this.#advance(call, plan, 0);
+    const cxml = await this.#advanceOrFree(call, plan, 0);
     call.responses.route = cxml;
     return this.#commit(call, cxml, false);
   }
@@ -123,9 +123,9 @@ export class CallSession extends DurableObject<Env> {
     if (mapDialStatus(dialStatus) === "failed") {
       current.outcome = "failed";
       this.#apply(call, "dial_failed", "call.attempt_failed", { attempt, dialStatus, targetId: current.targetId });
-      cxml = await this.#advance(call, plan, call.stageIndex, current.kind === "agent" ? current.targetId : null);
+      cxml = await this.#advanceOrFree(call, plan, call.stageIndex, current.kind === "agent" ? current.targetId : null);
     } else {
-      // The leg was answered and has ended (or is reported alive): the agent did its job.
+      // The agent answered and the leg has ended: it did its job.
       await this.#answered(call, call.record.answeredAt ?? current.startedAt, { attempt, targetId: current.targetId });
       await this.#ended(call, "hangup", dialStatus, now);
       cxml = endCxml({ type: "hangup" });
@@ -150,10 +150,11 @@ export class CallSession extends DurableObject<Env> {
   async #cdr(cdr: CdrInput): Promise<LifecycleResult> {
     const call = this.#read();
     if (!call) return { known: false, state: null, applied: false };
-    const event = mapSessionStatus(cdr.status) ?? "fail";
+    // One CDR per finished call (REFERENCE §2): another is a redelivery and changes nothing.
+    if (call.record.disposition !== null) return { known: true, state: call.state, applied: false };
     if (!isTerminal(call.state)) {
-      if (cdr.answeredAt && event === "hangup") await this.#answered(call, cdr.answeredAt, { via: "cdr" });
-      await this.#ended(call, event === "hangup" ? "hangup" : "fail", cdr.status, cdr.endedAt);
+      if (cdr.answered) await this.#answered(call, cdr.answeredAt, { via: "cdr" });
+      await this.#ended(call, cdr.answered || mapSessionStatus(cdr.status) === "hangup" ? "hangup" : "fail", cdr.status, cdr.endedAt);
     }
     const { record } = call;
     record.disposition = cdr.disposition.toUpperCase();
@@ -189,20 +190,22 @@ export class CallSession extends DurableObject<Env> {
     const attempt = call.record.attempts.at(-1);
     const answered = call.state === "connected";
     // A session that fails while an agent is ringing is that agent's failure; a caller who hangs
-    // up before the answer is nobody's.
-    const result = answered ? "success" : event === "fail" && attempt && !attempt.outcome ? "failure" : null;
+    // up or cancels before the answer, or an account without credit, is nobody's.
+    const agentFailed = !answered && event === "fail" && failureBlamesAgent(status);
+    const result = answered ? "success" : agentFailed && attempt && !attempt.outcome ? "failure" : null;
     if (attempt && !attempt.outcome) {
-      attempt.outcome = answered ? "answered" : event === "fail" ? "failed" : "ended";
+      attempt.outcome = answered ? "answered" : agentFailed ? "failed" : "ended";
       attempt.endedAt = at ?? Date.now();
       attempt.dialStatus ??= status;
     }
     await this.#releaseSlot(call, answered ? null : result);
     call.record.endReason = answered ? "completed" : event === "fail" ? status.toLowerCase() : "caller_hangup";
-    this.#apply(call, event, "call.ended", { reason: call.record.endReason, status });
+    // Before the transition, so the call.ended event already carries Cloudonix's end time.
     if (at) {
       call.record.endedAt = at;
       if (call.record.answeredAt) call.record.durationSec = Math.max(0, Math.round((at - call.record.answeredAt) / 1000));
     }
+    this.#apply(call, event, "call.ended", { reason: call.record.endReason, status });
   }
 
   /** For tests and the records API: the call as this object knows it. */
@@ -252,6 +255,25 @@ export class CallSession extends DurableObject<Env> {
     await this.#armAlarm(call);
   }
 
+  /**
+   * #advance, except that when it fails half-way (the balancer unreachable, a password that no
+   * longer decrypts) the slot it claimed is freed: the failed request saves nothing, so nothing
+   * else would free it before the claim expires, hours later.
+   */
+  async #advanceOrFree(call: CallData, plan: RoutePlan, stageIndex: number, failedAgentId: string | null = null): Promise<string> {
+    const slotBefore = call.slot;
+    try {
+      return await this.#advance(call, plan, stageIndex, failedAgentId);
+    } catch (err) {
+      if (call.slot && call.slot !== slotBefore) {
+        await this.env.GROUP_BALANCER.getByName(call.slot.balancer)
+          .release(call.facts.callKey)
+          .catch((releaseErr: Error) => console.warn(`call ${call.facts.callKey}: could not free the slot after a failure: ${releaseErr.message}`));
+      }
+      throw err;
+    }
+  }
+
   /** Works through the plan from `stageIndex` until an attempt is dialled or the call ends. */
   async #advance(call: CallData, plan: RoutePlan, stageIndex: number, failedAgentId: string | null = null): Promise<string> {
     for (let index = stageIndex; index < plan.stages.length; index++) {
@@ -295,7 +317,7 @@ export class CallSession extends DurableObject<Env> {
   async #pickAgent(call: CallData, stage: Extract<RouteStage, { kind: "group" }>, continuing: boolean, failedAgentId: string | null): Promise<string | null> {
     const balancer = this.env.GROUP_BALANCER.getByName(stage.balancer);
     if (!continuing) {
-      const outcome = await balancer.pick({ callKey: call.facts.callKey, group: stage.group, caller: call.facts.from });
+      const outcome = await balancer.pick({ callKey: call.facts.callKey, group: stage.group, caller: call.facts.from, claimTtlMs: this.#claimLifetimeMs() });
       call.trace.picks.push({ stage: stage.label, chosen: outcome.chosen, candidates: outcome.candidates, skipped: outcome.skipped.slice(0, 50), eligibleCount: outcome.eligibleCount, sticky: outcome.sticky });
       call.candidates = outcome.candidates;
       if (outcome.chosen) call.slot = { balancer: stage.balancer, agentId: outcome.chosen };
@@ -306,7 +328,7 @@ export class CallSession extends DurableObject<Env> {
       call.trace.picks.push({ stage: stage.label, chosen: null, skipped: [], candidates: [] });
       return null;
     }
-    const result = await balancer.failover({ callKey: call.facts.callKey, failedAgentId, group: stage.group, candidates: call.candidates });
+    const result = await balancer.failover({ callKey: call.facts.callKey, failedAgentId, group: stage.group, candidates: call.candidates, claimTtlMs: this.#claimLifetimeMs() });
     if (failedAgentId) call.slot = null;
     this.#publishHealth(call, result.healthChanges);
     call.trace.picks.push({ stage: stage.label, chosen: result.chosen, skipped: result.skipped });
@@ -360,7 +382,7 @@ export class CallSession extends DurableObject<Env> {
     call.record.status = result.next;
     if (result.next === "connected") call.record.answeredAt ??= now;
     if (isTerminal(result.next)) {
-      call.record.endedAt = now;
+      call.record.endedAt ??= now;
       call.record.durationSec ??= call.record.answeredAt ? Math.round((now - call.record.answeredAt) / 1000) : 0;
     }
     this.#queueEvent(call, type, { ...data, state: result.next });
@@ -417,6 +439,10 @@ export class CallSession extends DurableObject<Env> {
 
   #silenceDeadline(call: CallData): number {
     return silenceDeadline(call, Number(this.env.CALL_TIMEOUT_SECONDS) * 1000);
+  }
+
+  #claimLifetimeMs(): number {
+    return claimLifetimeMs(Number(this.env.CALL_TIMEOUT_SECONDS) * 1000);
   }
 
   async #armAlarm(call: CallData): Promise<void> {

@@ -34,6 +34,8 @@ export interface CdrInput {
   disposition: string;
   /** The session status the disposition stands for (completed, busy, noanswer, …). */
   status: string;
+  /** Disposition ANSWER or billed seconds: the call was answered, whatever `status` says. */
+  answered: boolean;
   durationSec?: number;
   billableSec?: number;
   answeredAt?: number;
@@ -111,6 +113,17 @@ export function newCallData(facts: CallFacts, plan: RoutePlan, now: number): Cal
     responses: {},
     lastActivityAt: now,
   };
+}
+
+/**
+ * How long the balancer keeps a call's slot when nobody frees it. The CallSession frees it when
+ * the call ends, at the latest by the alarm that ends a connected call silent for the call
+ * timeout; the claim must outlast that alarm, or a long call would lose its slot while it talks.
+ */
+export const CLAIM_MARGIN_MS = 15 * 60_000;
+
+export function claimLifetimeMs(callTimeoutMs: number): number {
+  return callTimeoutMs + RINGING_SILENCE_MS + CLAIM_MARGIN_MS;
 }
 
 /** When a live call that hears nothing more is ended by the alarm. */

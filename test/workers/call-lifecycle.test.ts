@@ -1,7 +1,8 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { and, eq } from "drizzle-orm";
 import { describe, it } from "vitest";
-import { callRecords } from "../../workers/db/schema";
+import { callEvents, callRecords } from "../../workers/db/schema";
 import { eventually, withDb } from "./helpers/db";
 import { createRoutingFixture, voiceBody, webhookInit, type RoutingFixture } from "./helpers/routing-fixture";
 
@@ -17,9 +18,24 @@ async function post(fixture: RoutingFixture, path: string, body: unknown, auth =
 const session = (token: string, status: string, extra: Record<string, unknown> = {}) => ({ token, status, domain: "", ...extra });
 
 async function balancerActive(fixture: RoutingFixture): Promise<number> {
-  const { env } = await import("cloudflare:workers");
   const stats = await env.GROUP_BALANCER.getByName(fixture.groupId).stats();
   return stats.reduce((n, s) => n + s.active, 0);
+}
+
+/** Each agent's [active, successes, failures], in the fixture's agent order. */
+async function agentStats(fixture: RoutingFixture): Promise<number[][]> {
+  const stats = await env.GROUP_BALANCER.getByName(fixture.groupId).stats();
+  return fixture.agents.map((a) => {
+    const s = stats.find((x) => x.agentId === a.id);
+    return [s?.active ?? 0, s?.successes ?? 0, s?.failures ?? 0];
+  });
+}
+
+/** The CallSession's event counter: it moves with every event the call queues. */
+async function eventSeq(fixture: RoutingFixture, callId: string): Promise<number> {
+  return runInDurableObject(env.CALL_SESSION.getByName(`${fixture.tenantId}:${callId}`), (_instance, state) =>
+    JSON.parse(state.storage.sql.exec<{ data: string }>("SELECT data FROM call WHERE id = 1").one().data).seq as number,
+  );
 }
 
 async function finalRecord(fixture: RoutingFixture, callId: string, status: string) {
@@ -42,6 +58,9 @@ describe("the call lifecycle from session updates and CDRs", () => {
     }
     expect(await balancerActive(f)).toBe(1);
     const done = await post(f, "/session-update", [session(call.Session, "completed", { domain: f.domain, callEndTime: endedAt })]);
+    const ended = await finalRecord(f, call.Session, "completed");
+    // The call.ended event itself carries Cloudonix's end time, not the time it was processed.
+    expect(ended.endedAt?.getTime()).toBe(endedAt);
     expect(JSON.parse(done.text)).toEqual({ ok: true, state: "completed", applied: true });
     expect(await balancerActive(f)).toBe(0);
     const cdr = { call_id: "sip-call-id@host", domain: f.domain, disposition: "ANSWER", duration: 42, billsec: 30, session: { token: call.Session } };
@@ -82,23 +101,100 @@ describe("the call lifecycle from session updates and CDRs", () => {
     expect(row.attemptCount).toBe(1);
   });
 
-  it("frees the slot exactly once when the dial result and the session update both report the end", async ({ expect }) => {
-    const f = await createRoutingFixture({ capacity: 1, agentCount: 1 });
+  it("frees a call's slot exactly once when the session update, the CDR and the dial result all report its end", async ({ expect }) => {
+    const f = await createRoutingFixture({ capacity: 2, agentCount: 1 });
+    const first = voiceBody(f);
+    const second = voiceBody(f);
+    for (const call of [first, second]) {
+      await post(f, "/voice-application", call);
+      await post(f, "/session-update", session(call.Session, "connected", { domain: f.domain }));
+    }
+    expect(await balancerActive(f)).toBe(2);
+    // A third call finds the only agent at capacity.
+    expect((await post(f, "/voice-application", voiceBody(f))).text).toContain("<Hangup/>");
+    await Promise.all([
+      post(f, "/session-update", session(first.Session, "completed", { domain: f.domain })),
+      post(f, "/cdr", { domain: f.domain, disposition: "ANSWER", duration: 20, billsec: 15, session: { token: first.Session } }, false),
+      post(f, "/voice-application/dial-result?attempt=1", { ...first, DialCallStatus: "completed" }),
+    ]);
+    // The other call still holds its slot: freeing the first twice would show 0 here.
+    expect(await balancerActive(f)).toBe(1);
+    expect(await agentStats(f)).toEqual([[1, 2, 0]]);
+    expect((await post(f, "/voice-application", voiceBody(f))).text).toContain(f.agents[0]!.serviceValue);
+    expect((await post(f, "/voice-application", voiceBody(f))).text).toContain("<Hangup/>");
+  });
+
+  it("counts busy and no-answer against the ringing agent, never a caller's cancel or an account without credit", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 5 });
+    const ends: [string, Record<string, unknown> | null][] = [
+      ["busy", null],
+      ["noanswer", null],
+      ["cancel", null],
+      ["nocredit", null],
+      ["CANCEL", { disposition: "CANCEL", duration: 5, billsec: 0 }],
+    ];
+    const calls = [];
+    for (const [status, cdr] of ends) {
+      const call = voiceBody(f);
+      await post(f, "/voice-application", call);
+      await post(f, "/session-update", session(call.Session, "ringing", { domain: f.domain }));
+      const res = cdr
+        ? await post(f, "/cdr", { domain: f.domain, ...cdr, session: { token: call.Session } }, false)
+        : await post(f, "/session-update", session(call.Session, status, { domain: f.domain }));
+      expect(JSON.parse(res.text)).toEqual({ ok: true, state: "failed", applied: true });
+      calls.push(call);
+    }
+    // Round robin put one call on each agent, in order.
+    expect(await agentStats(f)).toEqual([[0, 0, 1], [0, 0, 1], [0, 0, 0], [0, 0, 0], [0, 0, 0]]);
+    const rows = await Promise.all(calls.map((call) => finalRecord(f, call.Session, "failed")));
+    expect(rows.map((r) => [r.agentId, r.endReason, (r.attempts as { outcome: string }[])[0]!.outcome])).toEqual([
+      [f.agents[0]!.id, "busy", "failed"],
+      [f.agents[1]!.id, "noanswer", "failed"],
+      [f.agents[2]!.id, "cancel", "ended"],
+      [f.agents[3]!.id, "nocredit", "ended"],
+      [f.agents[4]!.id, "cancel", "ended"],
+    ]);
+  });
+
+  it("ends an answered call from its CDR alone: answered billsec before the end, a success for the agent", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1, capacity: 1 });
     const call = voiceBody(f);
     await post(f, "/voice-application", call);
-    await post(f, "/session-update", session(call.Session, "connected", { domain: f.domain }));
-    // A second call finds the only agent at capacity.
-    const busy = await post(f, "/voice-application", voiceBody(f));
-    expect(busy.text).toContain("<Hangup/>");
-    await Promise.all([
-      post(f, "/voice-application/dial-result?attempt=1", { ...call, DialCallStatus: "completed" }),
-      post(f, "/session-update", session(call.Session, "completed", { domain: f.domain })),
-    ]);
-    expect(await balancerActive(f)).toBe(0);
-    const stats = await (await import("cloudflare:workers")).env.GROUP_BALANCER.getByName(f.groupId).stats();
-    expect(stats[0]).toMatchObject({ successes: 1, failures: 0, active: 0 });
-    const next = await post(f, "/voice-application", voiceBody(f));
-    expect(next.text).toContain(f.agents[0]!.serviceValue);
+    await post(f, "/session-update", session(call.Session, "ringing", { domain: f.domain }));
+    const start = Date.now() - 60_000;
+    const end = start + 42_000;
+    // No callAnswerTime, and a timestamp that is not the end: the end is callEndTime.
+    const cdr = { domain: f.domain, disposition: "ANSWER", duration: 42, billsec: 30, timestamp: start, session: { token: call.Session, callStartTime: start, callEndTime: end } };
+    const res = await post(f, "/cdr", cdr, false);
+    expect(JSON.parse(res.text)).toEqual({ ok: true, state: "completed", applied: true });
+    expect(await agentStats(f)).toEqual([[0, 1, 0]]);
+    const row = await eventually(async () => {
+      const [r] = await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, call.Session))));
+      return r?.disposition === "ANSWER" ? r : null;
+    }, 15_000, "the CDR's record");
+    expect(row).toMatchObject({ status: "completed", endReason: "completed", durationSec: 42, billableSec: 30 });
+    expect(row.answeredAt?.getTime()).toBe(end - 30_000);
+    expect(row.endedAt?.getTime()).toBe(end);
+  });
+
+  it("applies a duplicated CDR once: the second changes nothing and queues no event", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1 });
+    const call = voiceBody(f);
+    await post(f, "/voice-application", call);
+    const end = Date.now() - 1_000;
+    const cdr = { domain: f.domain, disposition: "NOANSWER", duration: 30, billsec: 0, session: { token: call.Session, callEndTime: end } };
+    expect(JSON.parse((await post(f, "/cdr", cdr, false)).text)).toEqual({ ok: true, state: "failed", applied: true });
+    const seq = await eventSeq(f, call.Session);
+    expect(JSON.parse((await post(f, "/cdr", cdr, false)).text)).toEqual({ ok: true, state: "failed", applied: false });
+    expect(await eventSeq(f, call.Session)).toBe(seq);
+    const row = await finalRecord(f, call.Session, "failed");
+    expect(row.endedAt?.getTime()).toBe(end);
+    const cdrEvents = await eventually(async () => {
+      const events = await withDb((db) => db.select().from(callEvents).where(and(eq(callEvents.tenantId, f.tenantId), eq(callEvents.callId, call.Session))));
+      return events.length === seq ? events.filter((e) => e.type === "call.cdr") : null;
+    }, 15_000, "every event of the call");
+    expect(cdrEvents).toHaveLength(1);
+    expect(await agentStats(f)).toEqual([[0, 0, 1]]);
   });
 
   it("refuses a CDR or session update for another tenant's call, and a wrong key", async ({ expect }) => {
@@ -111,6 +207,9 @@ describe("the call lifecycle from session updates and CDRs", () => {
     expect(JSON.parse(foreign.text).error.code).toBe("UNKNOWN_CALL");
     const wrongKey = await post({ ...a, requestKey: "cxrk_nope" }, "/session-update", session(call.Session, "completed", { domain: a.domain }));
     expect(wrongKey.status).toBe(401);
+    const wrongCdrKey = await post({ ...a, requestKey: "cxrk_nope" }, "/cdr", { domain: a.domain, disposition: "ANSWER", duration: 1, billsec: 1, session: { token: call.Session } });
+    expect(wrongCdrKey.status).toBe(401);
+    expect(JSON.parse(wrongCdrKey.text).error.code).toBe("UNAUTHORIZED");
     const malformed = await post(a, "/cdr", { domain: a.domain, session: { token: call.Session } }, false);
     expect(malformed.status).toBe(400);
     expect(JSON.parse(malformed.text).error.message).toContain("disposition");

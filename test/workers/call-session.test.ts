@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import type { CallSession } from "../../durable-objects/call-session";
+import { claimLifetimeMs, RINGING_SILENCE_MS } from "../../durable-objects/call/model";
 import { createRoutingFixture, voiceBody, webhookInit } from "./helpers/routing-fixture";
 
 const VOICE = "https://router.test/api/webhooks/voice-application";
@@ -26,6 +27,18 @@ describe("CallSession", () => {
     expect(after?.record.endReason).toBe("timeout");
     expect(after?.slot).toBeNull();
     expect((await env.GROUP_BALANCER.getByName(f.groupId).stats())[0]).toMatchObject({ active: 0 });
+  });
+
+  it("claims the agent's slot for longer than the call timeout, so a long call keeps it", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1, capacity: 1 });
+    await exports.default.fetch(VOICE, webhookInit(f, voiceBody(f)));
+    const lifetime = await runInDurableObject(env.GROUP_BALANCER.getByName(f.groupId), (_instance, state) => {
+      const row = state.storage.sql.exec<{ claimed_at: number; expires_at: number }>("SELECT claimed_at, expires_at FROM active_calls").one();
+      return row.expires_at - row.claimed_at;
+    });
+    const callTimeoutMs = Number(env.CALL_TIMEOUT_SECONDS) * 1000;
+    expect(lifetime).toBe(claimLifetimeMs(callTimeoutMs));
+    expect(lifetime).toBeGreaterThan(callTimeoutMs + RINGING_SILENCE_MS);
   });
 
   it("refuses invalid transitions without failing the request, and logs them in the trace", async ({ expect }) => {

@@ -1,13 +1,13 @@
 import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, it } from "vitest";
-import { inboundRoutingRules, voiceAgents } from "../../workers/db/schema";
+import { inboundRoutingRules, voiceAgents, webhookEvents } from "../../workers/db/schema";
 import { buildSnapshot } from "../../workers/routing/snapshot-builder";
 import { clearSnapshotCache, MAX_AGE_MS, publishSnapshot } from "../../workers/routing/snapshot-store";
 import { createRedis } from "../../workers/lib/redis";
 import { envWith, requestWithEnv } from "./helpers/app";
 import { markTenantChanged } from "./helpers/config";
-import { withDb } from "./helpers/db";
+import { eventually, withDb } from "./helpers/db";
 import { createRoutingFixture, voiceBody, webhookInit, type RoutingFixture } from "./helpers/routing-fixture";
 
 const VOICE = "https://router.test/api/webhooks/voice-application";
@@ -67,13 +67,25 @@ describe("routing snapshots", () => {
     expect(await res.text()).toContain(f.agents[0]!.serviceValue);
   });
 
-  it("answer 503 with a CXML reject when nothing at all is available", async ({ expect }) => {
+  it("answer 200 with a congestion Reject when nothing at all is available, and record why", async ({ expect }) => {
     const f = await createRoutingFixture({ agentCount: 1 });
     clearSnapshotCache();
     const bothDown = envWith({ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1", HYPERDRIVE: brokenHyperdrive });
-    const res = await requestWithEnv(bothDown, "/api/webhooks/voice-application", webhookInit(f, voiceBody(f)));
-    expect(res.status).toBe(503);
+    const body = voiceBody(f);
+    const res = await requestWithEnv(bothDown, "/api/webhooks/voice-application", webhookInit(f, body));
+    expect(res.status).toBe(200);
     expect(res.headers.get("x-error-code")).toBe("ROUTING_UNAVAILABLE");
     expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Reject reason="congestion"/></Response>');
+    const row = await eventually(async () => (await withDb((db) => db.select().from(webhookEvents).where(eq(webhookEvents.callId, body.Session))))[0], 15_000, "the delivery");
+    expect(row).toMatchObject({ kind: "voice-application", tenantId: null, statusCode: 200, outcome: "routing_unavailable" });
+  });
+
+  it("answer a session update 503 when nothing at all is available, so Cloudonix sends it again", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1 });
+    clearSnapshotCache();
+    const bothDown = envWith({ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1", HYPERDRIVE: brokenHyperdrive });
+    const res = await requestWithEnv(bothDown, "/api/webhooks/session-update", webhookInit(f, { token: "tok", status: "completed", domain: f.domain }));
+    expect(res.status).toBe(503);
+    expect((await res.json<{ error: { code: string } }>()).error.code).toBe("ROUTING_UNAVAILABLE");
   });
 });

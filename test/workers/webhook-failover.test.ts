@@ -70,6 +70,18 @@ describe("failover through the Dial action", () => {
     expect(record.decision).toMatchObject({ direction: "inbound", rule: { id: fixture.ruleId } });
   });
 
+  it("fails over on a non-final status, since the Dial action fires only once the leg has ended", async ({ expect }) => {
+    const fixture = await createRoutingFixture({ agentCount: 3, maxAttempts: 3 });
+    const body = voiceBody(fixture);
+    await post(fixture, VOICE, body);
+    const second = await post(fixture, dialResult(1), { ...body, DialCallStatus: "in-progress" });
+    const third = await post(fixture, dialResult(2), { ...body, CallStatus: "ringing" });
+    expect([second, third].map((r) => dialledNumber(r.xml))).toEqual([fixture.agents[1]!.serviceValue, fixture.agents[2]!.serviceValue]);
+    expect(third.xml).toContain("dial-result?attempt=3");
+    const stats = await env.GROUP_BALANCER.getByName(fixture.groupId).stats();
+    expect(fixture.agents.map((a) => stats.find((s) => s.agentId === a.id)?.failures ?? 0)).toEqual([1, 1, 0]);
+  });
+
   it("falls back to the rule's fallback agent when the group is exhausted", async ({ expect }) => {
     const fixture = await createRoutingFixture({ agentCount: 2, maxAttempts: 1 });
     // Point the rule's fallback at the second agent; the group stage allows one attempt only.

@@ -5,10 +5,12 @@ import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
 import type { CallFacts, LifecycleResult } from "../../durable-objects/call-session";
 import { planRoute } from "../routing/decide";
+import { RoutingUnavailableError } from "../routing/snapshot-store";
 import type { RoutingSnapshot } from "../routing/snapshot-types";
 import { callKeyOf, parseVoiceParams, readWebhookParams, VoiceParamsSchema, WebhookError, type VoiceParams } from "../webhooks/params";
-import { cdrStatus, CdrSchema, parseLifecycle, SessionUpdateSchema } from "../webhooks/lifecycle-params";
-import { cxml, recordDelivery, refusal } from "../webhooks/respond";
+import { cdrInput, CdrSchema, parseLifecycle, SessionUpdateSchema } from "../webhooks/lifecycle-params";
+import { congestion, cxml, recordDelivery, refusal, type DeliveryFacts } from "../webhooks/respond";
+import { retryOnce } from "../webhooks/retry";
 import { authenticateWebhook, webhookDomain } from "../webhooks/tenant-auth";
 
 interface Authenticated<P> {
@@ -29,8 +31,9 @@ interface WebhookSpec<P> {
 }
 
 /**
- * Runs one Cloudonix webhook: parse, authenticate, then `answer`; every outcome, refusals
- * included, is recorded as a delivery, and the voice webhooks always answer with CXML.
+ * Runs one Cloudonix webhook: parse, authenticate, then `answer`; every outcome, refusals and
+ * our own failures included, is recorded as a delivery, and the voice webhooks always answer
+ * with CXML.
  */
 async function handleWebhook<P>(
   c: Context<AppEnv>,
@@ -59,11 +62,35 @@ async function handleWebhook<P>(
     recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, payload: raw });
     return spec.json ? c.body(result.body, 200, { "Content-Type": "application/json" }) : cxml(c, result.body);
   } catch (err) {
-    if (!(err instanceof WebhookError)) throw err;
-    recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: err.status, outcome: err.code, error: err.message, startedAt, payload: raw });
-    if (spec.json) throw new AppError(err.status, err.code, err.message);
-    return refusal(c, err);
+    const delivery = { webhook: spec.name, tenantId, callId, startedAt, payload: raw };
+    return err instanceof WebhookError ? refuse(c, spec, err, delivery) : fail(c, spec, err, delivery);
   }
+}
+
+type Delivery = Omit<DeliveryFacts, "statusCode" | "outcome" | "error">;
+
+/** The request is not ours to answer (malformed, unauthenticated, unknown): refused, in kind. */
+function refuse(c: Context<AppEnv>, spec: WebhookSpec<unknown>, err: WebhookError, delivery: Delivery): Response {
+  recordDelivery(c, { ...delivery, statusCode: err.status, outcome: err.code, error: err.message });
+  if (spec.json) throw new AppError(err.status, err.code, err.message);
+  return refusal(c, err);
+}
+
+/**
+ * Our own failure (a Durable Object, a secret that no longer decrypts, no configuration at all).
+ * Session updates and CDRs answer 503 so that Cloudonix sends them again; were it not to, the
+ * call's alarm still ends the call. A call ringing now gains nothing from a redelivery, so the
+ * voice webhooks answer CXML that ends it cleanly.
+ */
+function fail(c: Context<AppEnv>, spec: WebhookSpec<unknown>, err: unknown, delivery: Delivery): Response {
+  const unavailable = err instanceof RoutingUnavailableError;
+  const outcome = unavailable ? "routing_unavailable" : "internal_error";
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`[${c.get("requestId")}] ${spec.name} webhook for call ${delivery.callId ?? "?"} failed (${outcome}):`, err);
+  recordDelivery(c, { ...delivery, statusCode: spec.json ? 503 : 200, outcome, error: message });
+  const code = unavailable ? "ROUTING_UNAVAILABLE" : "INTERNAL_ERROR";
+  if (spec.json) throw new AppError(503, code, unavailable ? message : "The update could not be applied; send it again");
+  return congestion(c, code);
 }
 
 const voiceSpec = (name: string): WebhookSpec<VoiceParams> => ({
@@ -88,15 +115,15 @@ function callFacts(c: Context<AppEnv>, { params, snapshot, callKey }: Authentica
 
 // Call ids are unique per Cloudonix domain, not globally: the object name carries the tenant so
 // one tenant's requests can never reach another tenant's call.
-const callSessionName = (tenantId: string, callKey: string) => `${tenantId}:${callKey}`;
+const callSession = (c: Context<AppEnv>, { snapshot, callKey }: { snapshot: RoutingSnapshot; callKey: string }) =>
+  c.env.CALL_SESSION.getByName(`${snapshot.tenantId}:${callKey}`);
 
 const planFor = ({ params, snapshot }: Authenticated<VoiceParams>) =>
   planRoute(snapshot, { from: params.From, to: params.To, cloudonixDirection: params.Direction });
 
 const voiceApplication = async (c: Context<AppEnv>) =>
   handleWebhook(c, voiceSpec("voice-application"), async (request) => {
-    const session = c.env.CALL_SESSION.getByName(callSessionName(request.snapshot.tenantId, request.callKey));
-    const answer = await session.route(callFacts(c, request), planFor(request));
+    const answer = await retryOnce(() => callSession(c, request).route(callFacts(c, request), planFor(request)));
     return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `routed:${answer.state}` };
   });
 
@@ -107,8 +134,7 @@ const dialResult = async (c: Context<AppEnv>) =>
       throw new WebhookError(400, "INVALID_PARAMETERS", "attempt: the action URL must carry ?attempt=<n>");
     }
     const status = request.params.DialCallStatus ?? request.params.CallStatus ?? "unknown";
-    const session = c.env.CALL_SESSION.getByName(callSessionName(request.snapshot.tenantId, request.callKey));
-    const answer = await session.dialResult(attempt, status, planFor(request));
+    const answer = await retryOnce(() => callSession(c, request).dialResult(attempt, status, planFor(request)));
     return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `dial:${status.toLowerCase()}:${answer.state}` };
   });
 
@@ -129,13 +155,10 @@ const sessionUpdate = async (c: Context<AppEnv>) =>
       keyOptional: true,
       json: true,
     },
-    async ({ params, snapshot, callKey }) => {
-      const session = c.env.CALL_SESSION.getByName(callSessionName(snapshot.tenantId, callKey));
-      const result = await session.sessionUpdate({
-        status: params.status,
-        answeredAt: params.callAnswerTime ?? params.answerTime,
-        endedAt: params.callEndTime ?? params.endTime,
-      });
+    async (request) => {
+      const { params } = request;
+      const update = { status: params.status, answeredAt: params.callAnswerTime ?? params.answerTime, endedAt: params.callEndTime ?? params.endTime };
+      const result = await retryOnce(() => callSession(c, request).sessionUpdate(update));
       return lifecycleAnswer(result, "session");
     },
   );
@@ -151,29 +174,23 @@ const cdr = async (c: Context<AppEnv>) =>
       keyOptional: true,
       json: true,
     },
-    async ({ params, snapshot, callKey }) => {
-      const session = c.env.CALL_SESSION.getByName(callSessionName(snapshot.tenantId, callKey));
-      const result = await session.cdr({
-        disposition: params.disposition,
-        status: cdrStatus(params.disposition),
-        durationSec: params.duration,
-        billableSec: params.billsec,
-        answeredAt: params.session?.callAnswerTime,
-        endedAt: params.session?.callEndTime ?? params.timestamp,
-      });
+    async (request) => {
+      const input = cdrInput(request.params);
+      const result = await retryOnce(() => callSession(c, request).cdr(input));
       return lifecycleAnswer(result, "cdr");
     },
   );
 
 const docs = apiDocs("/api/webhooks", "Cloudonix webhooks", { auth: "webhook" });
-const cxmlReply = { response: z.string(), responseType: "application/xml", errors: [413, 503] };
+// A voice webhook we fail to answer still gets 200 with a Reject (reason congestion).
+const cxmlReply = { response: z.string(), responseType: "application/xml", errors: [413] };
 docs.post("/voice-application", "Route a call: Cloudonix's voice-application request (JSON body; GET with a query string also works)", { body: VoiceParamsSchema, ...cxmlReply });
 docs.get("/voice-application", "Route a call (parameters in the query string)", { query: VoiceParamsSchema, ...cxmlReply });
 docs.post("/voice-application/dial-result", "A Dial attempt ended: fail over or finish (the Dial action URL, ?attempt=n)", { body: VoiceParamsSchema, ...cxmlReply });
 docs.get("/voice-application/dial-result", "A Dial attempt ended (parameters in the query string, with ?attempt=n)", { query: VoiceParamsSchema, ...cxmlReply });
 const lifecycleReply = z.object({ ok: z.literal(true), state: z.string().nullable(), applied: z.boolean() });
-docs.post("/session-update", "A Cloudonix session update (Authorization optional; unknown calls answer 404)", { body: SessionUpdateSchema, response: lifecycleReply });
-docs.post("/cdr", "A Cloudonix CDR for a finished call (Authorization optional; unknown calls answer 404)", { body: CdrSchema, response: lifecycleReply });
+docs.post("/session-update", "A Cloudonix session update (Authorization optional; unknown calls answer 404, our failures 503)", { body: SessionUpdateSchema, response: lifecycleReply, errors: [503] });
+docs.post("/cdr", "A Cloudonix CDR for a finished call (Authorization optional; unknown calls answer 404, our failures 503)", { body: CdrSchema, response: lifecycleReply, errors: [503] });
 
 export const webhooks = new Hono<AppEnv>()
   .get("/voice-application", voiceApplication)

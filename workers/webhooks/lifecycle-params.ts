@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CdrInput } from "../../durable-objects/call/model";
 import { WebhookError } from "./params";
 
 const text = (max: number) => z.union([z.string(), z.number().transform(String)]).pipe(z.string().max(max));
@@ -33,7 +34,7 @@ export const CdrSchema = z
     duration: seconds.optional(),
     billsec: seconds.optional(),
     timestamp: time.optional(),
-    session: z.object({ token: text(128).optional(), callAnswerTime: time.optional(), callEndTime: time.optional() }).partial().optional(),
+    session: z.object({ token: text(128).optional(), callStartTime: time.optional(), callAnswerTime: time.optional(), callEndTime: time.optional() }).partial().optional(),
     owner: z.object({ domain: z.object({ name: text(253).optional() }).partial().optional() }).partial().optional(),
   })
   .refine((cdr) => Boolean(cdr.session?.token || cdr.call_id), { message: "session.token or call_id is required", path: ["session", "token"] });
@@ -49,7 +50,31 @@ export function parseLifecycle<T extends z.ZodType>(schema: T, raw: unknown, wha
 }
 
 /** Maps a CDR disposition (ANSWER, BUSY, CANCEL, FAILED, CONGESTION, NOANSWER) to a session status. */
-export function cdrStatus(disposition: string): string {
+function cdrStatus(disposition: string): string {
   const d = disposition.trim().toUpperCase();
   return d === "ANSWER" || d === "ANSWERED" ? "completed" : d.toLowerCase();
+}
+
+/**
+ * What a CDR tells its call. The end is session.callEndTime, else the start plus the duration;
+ * `timestamp` comes last because whether it marks the start, the end or the record's creation is
+ * not documented (REFERENCE §2). ANSWER or a billed second means answered even without
+ * session.callAnswerTime, and then the answer came billsec before the end.
+ */
+export function cdrInput(cdr: Cdr): CdrInput {
+  const { session } = cdr;
+  const startPlusDuration = session?.callStartTime !== undefined && cdr.duration !== undefined ? session.callStartTime + cdr.duration * 1000 : undefined;
+  const endedAt = session?.callEndTime ?? startPlusDuration ?? cdr.timestamp;
+  const status = cdrStatus(cdr.disposition);
+  const answered = status === "completed" || (cdr.billsec ?? 0) > 0;
+  const derivedAnswer = answered && endedAt !== undefined ? endedAt - (cdr.billsec ?? 0) * 1000 : undefined;
+  return {
+    disposition: cdr.disposition,
+    status,
+    answered,
+    durationSec: cdr.duration,
+    billableSec: cdr.billsec,
+    answeredAt: session?.callAnswerTime ?? derivedAnswer,
+    endedAt,
+  };
 }

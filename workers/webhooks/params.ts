@@ -5,7 +5,7 @@ export const MAX_WEBHOOK_BODY = 64 * 1024;
 
 export class WebhookError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 413 | 415 | 503,
+    readonly status: 400 | 401 | 404 | 413 | 415,
     readonly code: string,
     message: string,
   ) {

@@ -6,7 +6,7 @@ import type { WebhookDeliveryMessage } from "../queue/messages";
 import { sendDelivery } from "./deliveries";
 import { WebhookError } from "./params";
 
-export function cxml(c: Context<AppEnv>, body: string, status: 200 | 400 | 401 | 404 | 413 | 415 | 503 = 200): Response {
+export function cxml(c: Context<AppEnv>, body: string, status: 200 | WebhookError["status"] = 200): Response {
   return c.body(body, status, { "Content-Type": "application/xml; charset=utf-8" });
 }
 
@@ -18,8 +18,19 @@ export function cxml(c: Context<AppEnv>, body: string, status: 200 | 400 | 401 |
 export function refusal(c: Context<AppEnv>, err: WebhookError): Response {
   c.header("X-Error-Code", err.code);
   c.header("X-Error-Message", err.message.replace(/[^\x20-\x7e]/g, "?").slice(0, 300));
-  const body = err.status === 401 || err.status === 404 ? rejectCxml("rejected") : err.status === 503 ? rejectCxml("congestion") : hangupCxml;
+  const body = err.status === 401 || err.status === 404 ? rejectCxml("rejected") : hangupCxml;
   return cxml(c, body, err.status);
+}
+
+/**
+ * A voice webhook we failed to answer (our error, not the request's) still answers 200 with
+ * CXML: a Reject with reason congestion ends the call as a 500 on the caller's side, never
+ * billed (REFERENCE §3.3). A 5xx would leave what the caller hears up to Cloudonix, and a
+ * redelivery could not help a call that is ringing now. The request id ties it to the log.
+ */
+export function congestion(c: Context<AppEnv>, code: string): Response {
+  c.header("X-Error-Code", code);
+  return cxml(c, rejectCxml("congestion"));
 }
 
 export interface DeliveryFacts {

@@ -1,6 +1,6 @@
 import { verifyRequestKey } from "../lib/secrets";
 import type { Services } from "../services";
-import { RoutingUnavailableError, snapshotForDomain } from "../routing/snapshot-store";
+import { snapshotForDomain } from "../routing/snapshot-store";
 import type { RoutingSnapshot } from "../routing/snapshot-types";
 import { WebhookError } from "./params";
 
@@ -12,6 +12,8 @@ export function webhookDomain(params: { Domain?: string; AccountSid?: string }, 
  * Finds the tenant by its Cloudonix domain and checks the request key, in constant time. With
  * `keyOptional` (session updates and CDRs, which Cloudonix may send without Authorization) a
  * missing key passes, a wrong one never does; the caller must then only touch known calls.
+ * No configuration at all (RoutingUnavailableError) is our failure, not the request's: it is
+ * left to the webhook's failure answer.
  */
 export async function authenticateWebhook(
   services: Services,
@@ -21,13 +23,7 @@ export async function authenticateWebhook(
   keyOptional = false,
 ): Promise<RoutingSnapshot> {
   if (!domain) throw new WebhookError(400, "DOMAIN_REQUIRED", "Domain (or AccountSid, or the X-CX-Domain header) is required to find the tenant");
-  let snapshot: RoutingSnapshot | null;
-  try {
-    ({ snapshot } = await snapshotForDomain(domain, { redis: services.redis, db: () => services.db(), waitUntil }));
-  } catch (err) {
-    if (err instanceof RoutingUnavailableError) throw new WebhookError(503, "ROUTING_UNAVAILABLE", err.message);
-    throw err;
-  }
+  const { snapshot } = await snapshotForDomain(domain, { redis: services.redis, db: () => services.db(), waitUntil });
   if (!snapshot) throw new WebhookError(404, "UNKNOWN_DOMAIN", `No tenant uses the Cloudonix domain ${domain.slice(0, 253)}`);
   if (keyOptional && !authorization) return snapshot;
   const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
