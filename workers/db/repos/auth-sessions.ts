@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt, ne, or } from "drizzle-orm";
-import type { Executor } from "../executor";
+import { affectedRows, type Executor } from "../executor";
 import { authSessions, tenants, users } from "../schema";
 
 export interface NewSession {
@@ -51,8 +51,12 @@ export async function revokeUserSessions(db: Executor, userId: string, keep?: st
     .where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt), keep ? ne(authSessions.id, keep) : undefined));
 }
 
-/** Housekeeping: rows of sessions that ended more than a day ago. */
-export async function deleteStaleSessions(db: Executor, now = new Date()): Promise<void> {
+/** Deletes up to `limit` sessions that ended (expired or revoked) more than a day before `now`; returns how many. */
+export async function deleteStaleSessions(db: Executor, now: Date, limit: number): Promise<number> {
   const dayAgo = new Date(now.getTime() - 86_400_000);
-  await db.delete(authSessions).where(or(lt(authSessions.expiresAt, dayAgo), lt(authSessions.revokedAt, dayAgo)));
+  const result = await db
+    .delete(authSessions)
+    .where(or(lt(authSessions.expiresAt, dayAgo), lt(authSessions.revokedAt, dayAgo)))
+    .limit(limit);
+  return affectedRows(result);
 }
