@@ -1,6 +1,5 @@
 import { describe, it } from "vitest";
 import {
-  canonicalProvider,
   escapeXml,
   hangupCxml,
   rejectCxml,
@@ -82,9 +81,14 @@ describe("renderCxml", () => {
     );
   });
 
-  it("emits the 11labs alias as elevenlabs", ({ expect }) => {
-    expect(renderCxml([{ verb: "Dial", nouns: [{ noun: "Service", provider: "11Labs", number: "+1" }] }])).toContain(
-      '<Service provider="elevenlabs">+1</Service>',
+  it.for([
+    ["11Labs", "elevenlabs"],
+    ["xAI", "x"],
+    [" Retell ", "retell"],
+    ["Not-Yet-Listed", "not-yet-listed"],
+  ] as const)("emits provider %j as Cloudonix's id %j", ([provider, expected], { expect }) => {
+    expect(renderCxml([{ verb: "Dial", nouns: [{ noun: "Service", provider, number: "+1" }] }])).toContain(
+      `<Service provider="${expected}">+1</Service>`,
     );
   });
 
@@ -215,21 +219,6 @@ describe("precomputed answers", () => {
   it("falls back to a plain Reject for a reason that slipped past the types", ({ expect }) => {
     expect(rejectCxml("toString" as RejectReason)).toBe(`${DECL}<Response><Reject/></Response>`);
     expect(rejectCxml("nope" as RejectReason)).toBe(`${DECL}<Response><Reject/></Response>`);
-  });
-});
-
-describe("canonicalProvider", () => {
-  it.for([
-    ["retell", "retell"],
-    ["Retell", "retell"],
-    [" VAPI ", "vapi"],
-    ["11labs", "elevenlabs"],
-    ["11LABS", "elevenlabs"],
-    ["elevenlabs", "elevenlabs"],
-    ["superdash.ai", "superdash.ai"],
-    ["deepvox", "deepvox"],
-  ] as const)("%j → %j", ([input, expected], { expect }) => {
-    expect(canonicalProvider(input)).toBe(expected);
   });
 });
 

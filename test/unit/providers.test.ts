@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { PROVIDERS, canonicalProviderId, normaliseServiceValue, validateServiceValue } from "../../workers/domain/providers";
+import { PROVIDERS, canonicalProviderId, cxmlProviderId, normaliseServiceValue, validateServiceValue } from "../../workers/domain/providers";
 
 describe("the provider catalog", () => {
   it("lists every Cloudonix service-provider id once, lower-case, with a name and help", ({ expect }) => {
@@ -30,6 +30,15 @@ describe("the provider catalog", () => {
     ["retell-", null],
   ] as const)("canonicalProviderId(%j) is %j", ([input, expected], { expect }) => {
     expect(canonicalProviderId(input)).toBe(expected);
+  });
+
+  it.for([
+    ["11LABS", "elevenlabs"],
+    ["xai", "x"],
+    [" Deepvox ", "deepvox"],
+    ["Brand-New", "brand-new"],
+  ] as const)("cxmlProviderId(%j) is %j: aliases resolved, unknown ids passed on lower-cased", ([input, expected], { expect }) => {
+    expect(cxmlProviderId(input)).toBe(expected);
   });
 
   it.for([

@@ -1,3 +1,5 @@
+import { cxmlProviderId } from "./providers";
+
 /**
  * A deliberately tiny CXML writer: only the verbs, nouns and attributes of REFERENCE §3 that the
  * router emits. Input is plain data, output one line of XML; every caller-controlled string
@@ -56,12 +58,6 @@ export function escapeXml(value: string): string {
     .replace(SPECIAL, (ch) => ENTITIES[ch] ?? "");
 }
 
-/** Cloudonix provider ids are lower case; `11labs` is a common alias of `elevenlabs` (REFERENCE §3.2). */
-export function canonicalProvider(id: string): string {
-  const lower = id.trim().toLowerCase();
-  return lower === "11labs" ? "elevenlabs" : lower;
-}
-
 type AttrValue = string | number | boolean | undefined;
 
 function attr(name: string, value: AttrValue): string {
@@ -84,7 +80,7 @@ function renderNoun(noun: DialNoun): string {
     case "Service":
       return element(
         "Service",
-        attr("provider", canonicalProvider(noun.provider)) + attr("username", noun.username) + attr("password", noun.password),
+        attr("provider", cxmlProviderId(noun.provider)) + attr("username", noun.username) + attr("password", noun.password),
         noun.number,
       );
     case "Number":

@@ -77,6 +77,14 @@ export function canonicalProviderId(id: string): string | null {
   return BY_ID.has(canonical) ? canonical : null;
 }
 
+/**
+ * The id to put in <Service provider="…"> for a stored or typed provider: Cloudonix's id, or,
+ * for an id this list does not know (yet), the id itself in lower case rather than a refusal.
+ */
+export function cxmlProviderId(id: string): string {
+  return canonicalProviderId(id) ?? id.trim().toLowerCase();
+}
+
 export function findProvider(id: string): Provider | null {
   const canonical = canonicalProviderId(id);
   return canonical ? BY_ID.get(canonical)! : null;

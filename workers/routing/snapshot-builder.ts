@@ -1,5 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { cxmlProviderId } from "../domain/providers";
 import {
   agentGroupMembers,
   agentGroups,
@@ -29,7 +30,7 @@ export async function buildSnapshot(db: Db, tenantId: string): Promise<RoutingSn
     agents[a.id] = {
       id: a.id,
       name: a.name,
-      provider: a.provider === "11labs" ? "elevenlabs" : a.provider,
+      provider: cxmlProviderId(a.provider),
       serviceValue: a.serviceValue,
       username: a.username,
       passwordEnc: a.passwordEnc,
@@ -102,9 +103,4 @@ export async function buildSnapshot(db: Db, tenantId: string): Promise<RoutingSn
       enabled: r.enabled,
     })),
   };
-}
-
-export async function findTenantIdByDomain(db: Db, domain: string): Promise<string | null> {
-  const [row] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.cloudonixDomain, domain)).limit(1);
-  return row?.id ?? null;
 }
