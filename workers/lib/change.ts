@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { insertAudit } from "../db/repos/audit-log";
-import type { Executor } from "../db/executor";
-import { markConfigChanged, type ConfigChange } from "../routing/config-changed";
+import { isLockConflict, type Executor } from "../db/executor";
+import { bumpConfigVersion, lockTenantConfig, markConfigChanged, type ConfigChange } from "../routing/config-changed";
 import type { AuditContext, AuditEntry } from "./audit";
 import { clientIp } from "./client-ip";
 
@@ -25,22 +25,14 @@ export function auditContext(c: Context<AppEnv>): AuditContext {
 
 const MAX_ATTEMPTS = 3;
 
-/** Deadlock (1213) or lock wait timeout (1205). */
-function isTransient(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const errno = (e as Error & { errno?: number }).errno;
-    if (errno === 1213 || errno === 1205) return true;
-  }
-  return false;
-}
-
 /**
- * Runs one configuration change: `work` and its audit entries in a single transaction, then,
- * once committed, the routing hook (markConfigChanged) so the change reaches calls within
- * seconds. The hook runs after the commit on purpose: routing must never see uncommitted
- * data. If the hook fails, the change still stands (it is committed); the failure is logged
- * and routing catches up with the next change or snapshot refresh. A transaction that loses
- * a deadlock is run again (up to 3 times), so `work` must only depend on what it reads.
+ * Runs one configuration change: `work`, its audit entries and the tenant's config version
+ * bump in a single transaction, then, once committed, the routing hook (markConfigChanged) that
+ * republishes the snapshot so the change reaches calls within seconds. The version is part of
+ * the commit, so routing can never miss a committed change; the republish runs after it,
+ * because routing must never see uncommitted data, and if it fails routing still catches up
+ * from MySQL (see markConfigChanged). A transaction that loses a deadlock is run again (up to
+ * 3 times), so `work` must only depend on what it reads.
  */
 export async function commitChange<T>(
   c: Context<AppEnv>,
@@ -56,14 +48,17 @@ export async function commitChange<T>(
     trail = new AuditTrail(change.entity, change.action);
     try {
       result = await db.transaction(async (tx) => {
+        await lockTenantConfig(tx, context.tenantId);
         const value = await work(tx, trail);
         await insertAudit(tx, context, trail.entries);
+        // A change that recorded nothing changed nothing: routing keeps its version.
+        if (trail.entries.length > 0) await bumpConfigVersion(tx, context.tenantId);
         return value;
       });
       break;
     } catch (err) {
       // InnoDB resolves a deadlock by rolling one transaction back; running it again is safe.
-      if (attempt >= MAX_ATTEMPTS || !isTransient(err)) throw err;
+      if (attempt >= MAX_ATTEMPTS || !isLockConflict(err)) throw err;
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
     }
   }

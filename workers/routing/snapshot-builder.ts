@@ -1,5 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
+import type { Executor } from "../db/executor";
 import { cxmlProviderId } from "../domain/providers";
 import {
   agentGroupMembers,
@@ -12,8 +13,16 @@ import {
 } from "../db/schema";
 import type { RoutingSnapshot, SnapshotGroup } from "./snapshot-types";
 
-/** Compiles a tenant's routing configuration from MySQL; null when the tenant does not exist. */
-export async function buildSnapshot(db: Db, tenantId: string): Promise<RoutingSnapshot | null> {
+/**
+ * Compiles a tenant's routing configuration from MySQL; null when the tenant does not exist.
+ * Read in one transaction (MySQL's default REPEATABLE READ reads every table as of the first
+ * read), so the snapshot's content is exactly the configuration of the version it carries.
+ */
+export function buildSnapshot(db: Db, tenantId: string): Promise<RoutingSnapshot | null> {
+  return db.transaction((tx) => readSnapshot(tx, tenantId));
+}
+
+async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnapshot | null> {
   const [tenant] = await db.select().from(tenants).where(eq(tenants.id, tenantId)).limit(1);
   if (!tenant) return null;
   const [agentRows, groupRows, memberRows, trunkRows, inboundRows, outboundRows] = await Promise.all([

@@ -1,40 +1,33 @@
-import { eq } from "drizzle-orm";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Db } from "../db/client";
-import { tenants } from "../db/schema";
+import { LruMap } from "../lib/lru";
 import { buildSnapshot } from "./snapshot-builder";
-import { decodeSnapshot, encodeSnapshot } from "./snapshot-codec";
+import { publishedDomain, publishSnapshot, readBlob, readPointer, releaseDomain } from "./snapshot-publish";
 import type { RoutingSnapshot } from "./snapshot-types";
+import { findTenantByDomain } from "./tenant-lookup";
 
 /*
  * Where a tenant's routing snapshot comes from, fastest first:
  *   1. isolate memory: used as is for FRESH_MS, served while revalidating in the background up
  *      to MAX_AGE_MS, so a committed change reaches every isolate within 2 s;
- *   2. Upstash: a small pointer per domain ({tenantId, version}) and an immutable blob per
- *      version, so an unchanged configuration costs one tiny GET per isolate per second;
+ *   2. Upstash: the domain's pointer ({tenantId, version}) and the tenant's blob, so an
+ *      unchanged configuration costs one tiny GET per isolate per second (snapshot-publish.ts);
  *   3. MySQL: when Upstash misses or is down;
- *   4. the last snapshot this isolate held, however old, when MySQL is down as well.
+ *   4. with MySQL down: the domain's long-lived last-known pointer in Upstash, else the last
+ *      snapshot this isolate held, however old. While serving such a stale snapshot, a domain
+ *      is retried at most every STALE_RETRY_MS, in the background.
  */
 export const FRESH_MS = 1_000;
 export const MAX_AGE_MS = 2_000;
-const POINTER_TTL_S = 60;
-const UNKNOWN_DOMAIN_TTL_S = 10;
-const BLOB_TTL_S = 3_600;
-
-const keys = {
-  pointer: (domain: string) => `cxlb:v1:dom:${domain}`,
-  blob: (tenantId: string, version: number) => `cxlb:v1:snap:${tenantId}:${version}`,
-  tenantDomain: (tenantId: string) => `cxlb:v1:tdom:${tenantId}`,
-};
-
-interface Pointer {
-  tenantId: string | null;
-  version: number;
-}
+export const STALE_RETRY_MS = 2_000;
+/** Domains come from unauthenticated requests: the isolate keeps at most this many of each kind. */
+export const CACHE_CAPACITY = 1_000;
 
 interface CacheEntry {
-  snapshot: RoutingSnapshot | null;
+  snapshot: RoutingSnapshot;
   fetchedAt: number;
+  /** Set while the snapshot is stale (MySQL down): no refresh is started before then. */
+  retryAt?: number;
   refreshing?: Promise<void>;
 }
 
@@ -58,110 +51,144 @@ export class RoutingUnavailableError extends Error {
   }
 }
 
-const cache = new Map<string, CacheEntry>();
+const known = new LruMap<string, CacheEntry>(CACHE_CAPACITY);
+// "No tenant uses this domain", and since when. Kept apart from `known` so that a flood of
+// made-up domains cannot push the real tenants out of memory.
+const unknown = new LruMap<string, number>(CACHE_CAPACITY);
+
+const clock = (deps: SnapshotDeps) => deps.now ?? Date.now();
 
 /** The tenant snapshot for a Cloudonix domain; snapshot null means no tenant has that domain. */
 export async function snapshotForDomain(domainInput: string, deps: SnapshotDeps): Promise<SnapshotLookup> {
   const domain = domainInput.trim().toLowerCase();
-  const now = deps.now ?? Date.now();
-  const entry = cache.get(domain);
+  const now = clock(deps);
+  const entry = known.get(domain);
+  if (entry?.retryAt !== undefined) {
+    if (now >= entry.retryAt) {
+      entry.retryAt = now + STALE_RETRY_MS;
+      revalidate(domain, entry, deps);
+    }
+    return { snapshot: entry.snapshot, source: "stale" };
+  }
   if (entry) {
     const age = now - entry.fetchedAt;
     if (age < FRESH_MS) return { snapshot: entry.snapshot, source: "memory" };
     if (age < MAX_AGE_MS) {
-      entry.refreshing ??= refresh(domain, deps, entry.snapshot).then(
-        () => {},
-        () => {},
-      );
-      deps.waitUntil(entry.refreshing);
+      revalidate(domain, entry, deps);
       return { snapshot: entry.snapshot, source: "memory" };
+    }
+  } else {
+    const unknownSince = unknown.get(domain);
+    if (unknownSince !== undefined && now - unknownSince < MAX_AGE_MS) return { snapshot: null, source: "memory" };
+  }
+  try {
+    const loaded = await load(domain, deps, entry?.snapshot ?? null);
+    remember(domain, loaded, now);
+    return loaded;
+  } catch (err) {
+    if (!entry) throw new RoutingUnavailableError(err);
+    console.warn(`routing: serving the last snapshot of ${domain} this isolate holds: ${(err as Error).message}`);
+    entry.retryAt = now + STALE_RETRY_MS;
+    return { snapshot: entry.snapshot, source: "stale" };
+  }
+}
+
+function revalidate(domain: string, entry: CacheEntry, deps: SnapshotDeps): void {
+  if (entry.refreshing) return;
+  entry.refreshing = load(domain, deps, entry.snapshot)
+    .then(
+      (loaded) => remember(domain, loaded, clock(deps)),
+      (err: Error) => {
+        console.warn(`routing: could not refresh ${domain}, serving its last snapshot: ${err.message}`);
+        entry.retryAt = clock(deps) + STALE_RETRY_MS;
+      },
+    )
+    .finally(() => {
+      entry.refreshing = undefined;
+    });
+  deps.waitUntil(entry.refreshing);
+}
+
+function remember(domain: string, loaded: SnapshotLookup, now: number): void {
+  if (!loaded.snapshot) {
+    known.delete(domain);
+    unknown.set(domain, now);
+    return;
+  }
+  unknown.delete(domain);
+  known.set(domain, { snapshot: loaded.snapshot, fetchedAt: now, retryAt: loaded.source === "stale" ? now + STALE_RETRY_MS : undefined });
+}
+
+const sameVersion = (snapshot: RoutingSnapshot | null, other: { tenantId: string; version: number }) =>
+  snapshot !== null && snapshot.tenantId === other.tenantId && snapshot.version === other.version;
+
+async function load(domain: string, deps: SnapshotDeps, current: RoutingSnapshot | null): Promise<SnapshotLookup> {
+  let redis = deps.redis;
+  if (redis) {
+    try {
+      const pointer = await readPointer(redis, domain, "pointer");
+      if (pointer && sameVersion(current, pointer)) return { snapshot: current, source: "redis" };
+      const snapshot = pointer ? await readBlob(redis, pointer, domain) : null;
+      if (snapshot) return { snapshot, source: "redis" };
+    } catch (err) {
+      console.warn(`routing: Upstash unavailable, reading MySQL: ${(err as Error).message}`);
+      redis = null;
     }
   }
   try {
-    const source = await refresh(domain, deps, entry?.snapshot ?? null);
-    return { snapshot: cache.get(domain)!.snapshot, source };
+    return await loadFromMysql(domain, deps, current, redis);
   } catch (err) {
-    if (entry) {
-      console.warn(`routing: serving the last snapshot of ${domain}: ${(err as Error).message}`);
-      return { snapshot: entry.snapshot, source: "stale" };
-    }
-    throw new RoutingUnavailableError(err);
+    const last = redis ? await lastKnown(redis, domain) : null;
+    if (!last) throw err;
+    // What this isolate holds may be newer than Upstash's last-known (its publish failed).
+    const newer = current?.tenantId === last.tenantId && current.version > last.version ? current : last;
+    console.warn(`routing: MySQL unavailable, serving the last-known snapshot v${newer.version} of ${domain}: ${(err as Error).message}`);
+    return { snapshot: newer, source: "stale" };
   }
 }
 
-async function refresh(domain: string, deps: SnapshotDeps, current: RoutingSnapshot | null): Promise<SnapshotSourceName> {
-  const store = (snapshot: RoutingSnapshot | null) => cache.set(domain, { snapshot, fetchedAt: deps.now ?? Date.now() });
-  if (deps.redis) {
-    try {
-      const pointer = await deps.redis.get<Pointer>(keys.pointer(domain));
-      if (pointer && (pointer.tenantId === null || (current?.tenantId === pointer.tenantId && current.version === pointer.version))) {
-        store(pointer.tenantId === null ? null : current);
-        return "redis";
-      }
-      if (pointer?.tenantId) {
-        const blob = await deps.redis.get<string>(keys.blob(pointer.tenantId, pointer.version));
-        if (blob) {
-          store(await decodeSnapshot(blob));
-          return "redis";
-        }
-      }
-    } catch (err) {
-      console.warn(`routing: Upstash unavailable, reading MySQL: ${(err as Error).message}`);
-      return refreshFromMysql(domain, deps, current, null);
-    }
+async function lastKnown(redis: Redis, domain: string): Promise<RoutingSnapshot | null> {
+  try {
+    const pointer = await readPointer(redis, domain, "lastKnown");
+    return pointer ? await readBlob(redis, pointer, domain) : null;
+  } catch {
+    return null;
   }
-  return refreshFromMysql(domain, deps, current, deps.redis);
 }
 
-async function refreshFromMysql(
-  domain: string,
-  deps: SnapshotDeps,
-  current: RoutingSnapshot | null,
-  redis: Redis | null,
-): Promise<SnapshotSourceName> {
-  const db = await deps.db();
-  const [row] = await db
-    .select({ id: tenants.id, version: tenants.configVersion })
-    .from(tenants)
-    .where(eq(tenants.cloudonixDomain, domain))
-    .limit(1);
-  let snapshot: RoutingSnapshot | null = null;
-  if (row) {
-    snapshot = current?.tenantId === row.id && current.version === row.version ? current : await buildSnapshot(db, row.id);
+async function loadFromMysql(domain: string, deps: SnapshotDeps, current: RoutingSnapshot | null, redis: Redis | null): Promise<SnapshotLookup> {
+  const row = await findTenantByDomain(domain, () => deps.db());
+  let snapshot = row && sameVersion(current, { tenantId: row.id, version: row.version }) ? current : null;
+  if (row && !snapshot) snapshot = await buildSnapshot(await deps.db(), row.id);
+  // The tenant may have changed its domain between the two reads.
+  if (snapshot?.domain !== domain) return { snapshot: null, source: "mysql" };
+  // Renews the expired pointer for every isolate (compare-and-set: never moves it back).
+  if (redis) {
+    deps.waitUntil(publishSnapshot(redis, snapshot).catch((err: Error) => console.warn(`routing: could not publish ${domain}: ${err.message}`)));
   }
-  cache.set(domain, { snapshot, fetchedAt: deps.now ?? Date.now() });
-  if (redis) deps.waitUntil(publishSnapshot(redis, domain, snapshot).catch(() => {}));
-  return "mysql";
-}
-
-/** Writes a snapshot (or an unknown-domain marker) to Upstash for every isolate to share. */
-export async function publishSnapshot(redis: Redis, domain: string, snapshot: RoutingSnapshot | null): Promise<void> {
-  if (!snapshot) {
-    await redis.set(keys.pointer(domain), { tenantId: null, version: 0 } satisfies Pointer, { ex: UNKNOWN_DOMAIN_TTL_S });
-    return;
-  }
-  const pipeline = redis.pipeline();
-  pipeline.set(keys.blob(snapshot.tenantId, snapshot.version), await encodeSnapshot(snapshot), { ex: BLOB_TTL_S });
-  pipeline.set(keys.pointer(domain), { tenantId: snapshot.tenantId, version: snapshot.version } satisfies Pointer, { ex: POINTER_TTL_S });
-  pipeline.set(keys.tenantDomain(snapshot.tenantId), domain, { ex: 86_400 });
-  await pipeline.exec();
+  return { snapshot, source: "mysql" };
 }
 
 /**
- * After a committed change: rebuild from MySQL and publish, dropping the pointer of a domain
- * the tenant no longer owns. This isolate's cache is dropped at once; others follow within 2 s.
+ * After a committed change: rebuild from MySQL and publish, and stop routing a domain the
+ * tenant no longer owns. This isolate's cache is dropped at once; others follow within 2 s.
  */
 export async function republishTenant(deps: Omit<SnapshotDeps, "waitUntil">, tenantId: string): Promise<RoutingSnapshot | null> {
   const snapshot = await buildSnapshot(await deps.db(), tenantId);
-  for (const [domain, entry] of cache) if (entry.snapshot?.tenantId === tenantId || domain === snapshot?.domain) cache.delete(domain);
+  for (const [domain, entry] of known.entries()) if (entry.snapshot.tenantId === tenantId) known.delete(domain);
+  if (snapshot?.domain) {
+    known.delete(snapshot.domain);
+    unknown.delete(snapshot.domain);
+  }
   if (!deps.redis) return snapshot;
-  const previousDomain = await deps.redis.get<string>(keys.tenantDomain(tenantId));
-  if (previousDomain && previousDomain !== snapshot?.domain) await deps.redis.del(keys.pointer(previousDomain));
-  if (snapshot?.domain) await publishSnapshot(deps.redis, snapshot.domain, snapshot);
+  const previousDomain = await publishedDomain(deps.redis, tenantId);
+  const written = snapshot ? await publishSnapshot(deps.redis, snapshot) : true;
+  if (written && previousDomain && previousDomain !== snapshot?.domain) await releaseDomain(deps.redis, previousDomain, tenantId);
   return snapshot;
 }
 
 /** Test seam: forget everything this isolate cached. */
 export function clearSnapshotCache(): void {
-  cache.clear();
+  known.clear();
+  unknown.clear();
 }
