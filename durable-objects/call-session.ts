@@ -5,11 +5,11 @@ import type { CallAttempt, CallEventMessage, CallRecordState } from "../workers/
 import type { RoutePlan, RouteStage } from "../workers/routing/decide";
 import { packedAgent } from "../workers/routing/packed-group";
 import { claimLifetimeMs, hubEventOf, newCallData, RETAIN_ENDED_MS, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
-import { CallOutbox, OUTBOX_RETRY_MS } from "./call/outbox";
+import { CallOutbox, HUB_OUTBOX_TABLE, OUTBOX_RETRY_MS, OUTBOX_TABLE } from "./call/outbox";
 import type { HealthChange } from "./group-balancer";
 import type { HubEvent } from "./hub-events";
 import { migrateSql } from "./lib/sql-migrations";
-import { acceptCallViewer, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
+import { acceptCallViewer, answerViewerPings, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
 import { agentDialCxml, dialResultUrl, endCxml, trunkDialCxml } from "./logic/call-cxml";
 import { failureBlamesAgent, isTerminal, mapDialStatus, mapSessionStatus, transition, type CallEvent, type CallState } from "./logic/call-machine";
 
@@ -17,7 +17,8 @@ export type { CallFacts, CdrInput, LifecycleResult, RouteAnswer, SessionUpdateIn
 
 const SCHEMA = [
   `CREATE TABLE call (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL)`,
-  `CREATE TABLE outbox (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)`,
+  OUTBOX_TABLE,
+  HUB_OUTBOX_TABLE,
 ] as const;
 
 
@@ -30,17 +31,18 @@ const SCHEMA = [
 export class CallSession extends DurableObject<Env> {
   #call: CallData | null | undefined;
   #queue: Promise<unknown> = Promise.resolve();
-  /** Events of the request in progress, for the tenant's live dashboards (not persisted). */
+  /** Events of the request in progress, for the call's own viewers once committed. */
   #hubEvents: HubEvent[] = [];
-  /** Events of the request in progress, serialised, written to the outbox by #save. */
-  #pendingEvents: { seq: number; body: string }[] = [];
+  /** Events of the request in progress (for the Queue, and for the tenant's hub), written to the outbox by #save. */
+  #pendingEvents: { seq: number; body: string; live: HubEvent }[] = [];
   #schemaReady = false;
 
   readonly #outbox: CallOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#outbox = new CallOutbox(ctx.storage.sql, env.CALL_EVENTS);
+    this.#outbox = new CallOutbox(ctx.storage.sql, env.CALL_EVENTS, (tenantId) => env.TENANT_HUB.getByName(tenantId));
+    answerViewerPings(ctx);
   }
 
   /**
@@ -244,7 +246,7 @@ export class CallSession extends DurableObject<Env> {
       this.#apply(call, "time_out", "call.ended", { reason: "timeout", lastState: call.state });
       call.record.endReason = "timeout";
       this.#save(call);
-      await this.#publish(call.facts.tenantId);
+      this.#showViewers();
     } else if (isTerminal(call.state) && now >= call.lastActivityAt + RETAIN_ENDED_MS && this.#outbox.size() === 0) {
       await this.ctx.storage.deleteAll();
       this.#schemaReady = false;
@@ -403,8 +405,9 @@ export class CallSession extends DurableObject<Env> {
       record: call.record,
     };
     // Kept until #save, so the events land in the same storage transaction as their state.
-    this.#pendingEvents.push({ seq: message.seq, body: JSON.stringify(message) });
-    this.#hubEvents.push(hubEventOf(call, type, data));
+    const live = hubEventOf(call, type, data);
+    this.#pendingEvents.push({ seq: message.seq, body: JSON.stringify(message), live });
+    this.#hubEvents.push(live);
   }
 
   async #commit(call: CallData, cxml: string, duplicate: boolean): Promise<RouteAnswer> {
@@ -412,22 +415,19 @@ export class CallSession extends DurableObject<Env> {
     await this.#armAlarm(call);
     // Delivery is off the answer's path; the alarm retries whatever this flush cannot send.
     this.ctx.waitUntil(this.#flushOutbox());
-    this.ctx.waitUntil(this.#publish(call.facts.tenantId));
+    this.#showViewers();
     return { cxml, state: call.state, duplicate };
   }
 
-  /** Live dashboards are best effort: a missed event shows as a sequence gap and clients resync. */
-  async #publish(tenantId: string): Promise<void> {
+  /**
+   * The call's own viewers see its events at once; the tenant's dashboards get them through
+   * the outbox, which retries until the hub has them (the hub drops resends by call and seq).
+   */
+  #showViewers(): void {
     const events = this.#hubEvents;
     this.#hubEvents = [];
-    if (!events.length) return;
-    // The call's own viewers first (same order as committed); #call holds the state just saved.
-    broadcastToViewers(this.ctx, events, this.#call?.seq ?? events.length, this.#call ? isTerminal(this.#call.state) : false);
-    try {
-      await this.env.TENANT_HUB.getByName(tenantId).publish(events);
-    } catch (err) {
-      console.warn(`call events: live publish failed: ${(err as Error).message}`);
-    }
+    // #call holds the state just saved.
+    broadcastToViewers(this.ctx, events, this.#call ? isTerminal(this.#call.state) : false);
   }
 
   async #flushOutbox(): Promise<void> {
@@ -468,7 +468,7 @@ export class CallSession extends DurableObject<Env> {
       this.#schemaReady = true;
     }
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO call (id, data) VALUES (1, ?)", JSON.stringify(call));
-    for (const event of this.#pendingEvents) this.#outbox.add(event.seq, event.body);
+    for (const event of this.#pendingEvents) this.#outbox.add(event.seq, event.body, { tenantId: call.facts.tenantId, event: event.live });
     this.#pendingEvents = [];
     this.#call = structuredClone(call);
   }

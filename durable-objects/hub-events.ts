@@ -7,6 +7,17 @@ export interface HubEvent {
   type: string;
   at: number;
   data: Record<string, unknown>;
+  /**
+   * Set by publishers that retry: the stream the event belongs to (a call's id) and its place
+   * in it. Each stream's events arrive in order, so the hub shows one once and drops a resend
+   * whose seq it has already seen.
+   */
+  key?: EventKey;
+}
+
+export interface EventKey {
+  stream: string;
+  seq: number;
 }
 
 /** The live-call fields every call.* event carries, enough to keep a live-calls registry. */

@@ -4,7 +4,21 @@ import { CLOSE, ClientMessage, PING, PONG, REALTIME_PROTOCOL, type EventMessage,
 import type { HubEvent, LiveCallSummary } from "./hub-events";
 import { migrateSql } from "./lib/sql-migrations";
 import { closeQuietly, isUpgrade, viewerOf } from "./lib/viewer-identity";
-import { liveSummaryOf, registryAction, resumePlan, socketVerdict, type SocketState } from "./logic/hub-logic";
+import { isTerminal } from "./logic/call-machine";
+import {
+  closeFor,
+  isEventKey,
+  isResend,
+  isTargeted,
+  liveSummaryOf,
+  registryAction,
+  resumePlan,
+  socketVerdict,
+  takeResume,
+  type SocketEnd,
+  type SocketState,
+  type SocketTarget,
+} from "./logic/hub-logic";
 
 const SCHEMA = [
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -12,15 +26,24 @@ const SCHEMA = [
   "CREATE TABLE live_calls (call_id TEXT PRIMARY KEY, at INTEGER NOT NULL, started_at INTEGER NOT NULL, checked_at INTEGER NOT NULL, body TEXT NOT NULL)",
   "CREATE TABLE ended_calls (call_id TEXT PRIMARY KEY, at INTEGER NOT NULL)",
   "CREATE TABLE used_tickets (nonce TEXT PRIMARY KEY, exp INTEGER NOT NULL)",
+  "CREATE TABLE streams (stream TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL)",
 ] as const;
 
-/** Events kept for replay to clients that reconnect. */
-const RING = 2_000;
-const MAX_REPLAY = 1_000;
 export const HEARTBEAT_MS = 30_000;
 const IDLE_MS = 90_000;
 export const MAX_IN_FLIGHT = 500;
 const ACK_EVERY = 100;
+/**
+ * Replayed events count as in flight until acknowledged, so a replay takes at most half the
+ * bound: the other half leaves room for live events before the client's first ack. A longer
+ * gap gets a resync and a snapshot instead.
+ */
+export const MAX_REPLAY = MAX_IN_FLIGHT / 2;
+const RESUME_LIMIT = { count: 3, windowMs: 10_000 };
+/** Events kept for replay to clients that reconnect. */
+const RING = 1_000;
+/** How long a publisher's stream position is remembered, to drop its resends (a call's life and then some). */
+const STREAM_MEMORY_MS = 24 * 3_600_000;
 const MAX_SOCKETS = 500;
 const SNAPSHOT_PART = 200;
 const TOMBSTONE_MS = 3_600_000;
@@ -59,29 +82,38 @@ export class TenantHub extends DurableObject<Env> {
     });
   }
 
-  /** Numbers, records and fans out events; updates the live-call registry from call.* events. */
+  /**
+   * Numbers, records and fans out events; updates the live-call registry from call.* events.
+   * Keyed events already seen (a publisher's retry after a lost answer) are dropped, so a
+   * publisher may resend until this call succeeds.
+   */
   async publish(events: HubEvent[]): Promise<{ seq: number }> {
     if (!Array.isArray(events)) return { seq: this.#seq };
-    const sql = this.ctx.storage.sql;
-    const bodies: string[] = [];
-    for (const event of events.slice(0, 200)) {
-      if (!event || typeof event.type !== "string" || !EVENT_TYPE.test(event.type) || typeof event.data !== "object" || event.data === null) {
-        console.warn(`hub: dropped a malformed event ${JSON.stringify(event)?.slice(0, 200)}`);
-        continue;
-      }
-      const at = Number.isFinite(event.at) ? event.at : Date.now();
-      const message: EventMessage = { type: event.type, seq: ++this.#seq, at, data: event.data };
-      const body = JSON.stringify(message);
-      sql.exec("INSERT INTO events (seq, at, body) VALUES (?, ?, ?)", message.seq, at, body);
-      this.#register(event, at);
-      bodies.push(body);
+    const before = this.#seq;
+    let bodies: string[];
+    try {
+      bodies = this.ctx.storage.transactionSync(() => this.#record(events.slice(0, 200)));
+    } catch (err) {
+      this.#seq = before;
+      throw err;
     }
     if (!bodies.length) return { seq: this.#seq };
-    sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', ?)", String(this.#seq));
-    sql.exec("DELETE FROM events WHERE seq <= ?", this.#seq - RING);
     this.#fanOut(bodies);
     await this.#armAlarm();
     return { seq: this.#seq };
+  }
+
+  /** Ends the live sockets of a session or a user (sign-out, revocation, role change); returns how many. */
+  async closeSockets(target: SocketTarget, end: SocketEnd): Promise<number> {
+    const { code, reason } = closeFor(end);
+    let closed = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      const state = this.#state(ws);
+      if (!state || !isTargeted(state, target)) continue;
+      this.#close(ws, code, reason);
+      closed++;
+    }
+    return closed;
   }
 
   /** The live calls, oldest first, as of `seq`. */
@@ -145,11 +177,19 @@ export class TenantHub extends DurableObject<Env> {
     }
     if (!parsed?.success) return this.#reject(ws, 'expected {"type":"ping"}, {"type":"ack","seq":n} or {"type":"resume","since":n}');
     const state = this.#state(ws);
-    state.lastSeen = Date.now();
+    const now = Date.now();
+    state.lastSeen = now;
     const msg = parsed.data;
     if (msg.type === "ping") ws.send(PONG);
     else if (msg.type === "ack") state.acked = Math.max(state.acked, Math.min(msg.seq, this.#seq));
-    else this.#catchUp(ws, msg.since, msg.epoch);
+    else {
+      const budget = takeResume(state, now, RESUME_LIMIT);
+      state.resumes = budget.resumes;
+      state.resumeWindowAt = budget.resumeWindowAt;
+      this.#save(ws, state);
+      if (!budget.allowed) return this.#refuse(ws, "TOO_MANY_RESUMES", `at most ${RESUME_LIMIT.count} resumes per ${RESUME_LIMIT.windowMs / 1000} s; reconnect with ?since=${state.acked}`, "too many resumes");
+      return this.#catchUp(ws, msg.since, msg.epoch);
+    }
     this.#save(ws, state);
   }
 
@@ -178,8 +218,37 @@ export class TenantHub extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     sql.exec("DELETE FROM used_tickets WHERE exp < ?", now);
     sql.exec("DELETE FROM ended_calls WHERE at < ?", now - TOMBSTONE_MS);
+    sql.exec("DELETE FROM streams WHERE at < ?", now - STREAM_MEMORY_MS);
     await this.#reconcileStaleCalls(now);
     await this.#armAlarm(true);
+  }
+
+  /** Numbers and stores the new events, inside publish's transaction; returns their bodies. */
+  #record(events: HubEvent[]): string[] {
+    const sql = this.ctx.storage.sql;
+    const bodies: string[] = [];
+    for (const event of events) {
+      if (!event || typeof event.type !== "string" || !EVENT_TYPE.test(event.type) || typeof event.data !== "object" || event.data === null) {
+        console.warn(`hub: dropped a malformed event ${JSON.stringify(event)?.slice(0, 200)}`);
+        continue;
+      }
+      if (event.key !== undefined && isEventKey(event.key)) {
+        const seen = sql.exec<{ seq: number }>("SELECT seq FROM streams WHERE stream = ?", event.key.stream).toArray()[0]?.seq ?? null;
+        if (isResend(event.key, seen)) continue;
+        sql.exec("INSERT OR REPLACE INTO streams (stream, seq, at) VALUES (?, ?, ?)", event.key.stream, event.key.seq, Date.now());
+      }
+      const at = Number.isFinite(event.at) ? event.at : Date.now();
+      const message: EventMessage = { type: event.type, seq: ++this.#seq, at, data: event.data };
+      const body = JSON.stringify(message);
+      sql.exec("INSERT INTO events (seq, at, body) VALUES (?, ?, ?)", message.seq, at, body);
+      this.#register(event, at);
+      bodies.push(body);
+    }
+    if (bodies.length) {
+      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', ?)", String(this.#seq));
+      sql.exec("DELETE FROM events WHERE seq <= ?", this.#seq - RING);
+    }
+    return bodies;
   }
 
   #register(event: HubEvent, at: number): void {
@@ -258,7 +327,7 @@ export class TenantHub extends DurableObject<Env> {
       let ended = false;
       try {
         const snapshot = (await this.env.CALL_SESSION.getByName(`${tenantId}:${row.call_id}`).snapshot()) as { state: string } | null;
-        ended = !snapshot || ["completed", "failed", "timeout"].includes(snapshot.state);
+        ended = !snapshot || isTerminal(snapshot.state);
       } catch (err) {
         console.warn(`hub: could not check call ${row.call_id}: ${(err as Error).message}`);
         continue;
@@ -316,7 +385,11 @@ export class TenantHub extends DurableObject<Env> {
   }
 
   #reject(ws: WebSocket, message: string): void {
-    this.#send(ws, JSON.stringify({ type: "error", code: "INVALID_MESSAGE", message } satisfies ServerMessage));
-    this.#close(ws, CLOSE.invalid, "invalid message");
+    this.#refuse(ws, "INVALID_MESSAGE", message, "invalid message");
+  }
+
+  #refuse(ws: WebSocket, code: string, message: string, reason: string): void {
+    this.#send(ws, JSON.stringify({ type: "error", code, message } satisfies ServerMessage));
+    this.#close(ws, CLOSE.invalid, reason);
   }
 }

@@ -133,9 +133,11 @@ export function silenceDeadline(call: CallData, connectedTimeoutMs: number): num
 
 const CALL_EVENT_TYPES: Record<string, string> = { "call.started": "call.started", "call.ended": "call.ended" };
 
+/** The live event of the call's event numbered call.seq, keyed by it so the hub shows a resend once. */
 export function hubEventOf(call: CallData, type: string, data: Record<string, unknown>): HubEvent {
   const { record } = call;
-  if (!type.startsWith("call.")) return { type, at: call.lastActivityAt, data: { ...data, callId: call.facts.callKey } };
+  const key = { stream: call.facts.callKey, seq: call.seq };
+  if (!type.startsWith("call.")) return { type, at: call.lastActivityAt, data: { ...data, callId: call.facts.callKey }, key };
   const live: LiveCallSummary = {
     callId: call.facts.callKey,
     recordId: record.recordId,
@@ -152,7 +154,7 @@ export function hubEventOf(call: CallData, type: string, data: Record<string, un
     answeredAt: record.answeredAt,
     endedAt: record.endedAt,
   };
-  return { type: CALL_EVENT_TYPES[type] ?? "call.updated", at: call.lastActivityAt, data: { ...live, event: type, detail: data } };
+  return { type: CALL_EVENT_TYPES[type] ?? "call.updated", at: call.lastActivityAt, data: { ...live, event: type, detail: data }, key };
 }
 
 export function stageKeyOf(stage: RouteStage): string {

@@ -1,5 +1,6 @@
-import { ClientMessage, PONG, type CallSnapshotMessage } from "../../workers/protocol/realtime";
+import { CLOSE, ClientMessage, PING, PONG, type CallSnapshotMessage, type ErrorMessage } from "../../workers/protocol/realtime";
 import type { HubEvent } from "../hub-events";
+import { isTerminal } from "../logic/call-machine";
 import { closeQuietly, isUpgrade, viewerOf } from "./viewer-identity";
 
 /*
@@ -9,7 +10,8 @@ import { closeQuietly, isUpgrade, viewerOf } from "./viewer-identity";
  */
 
 const TAG = "viewer";
-const TERMINAL = new Set(["completed", "failed", "timeout"]);
+/** A call is watched by a few operators at most; beyond that a client is misbehaving. */
+export const MAX_VIEWERS_PER_CALL = 20;
 
 interface ViewerAttachment {
   userId: string;
@@ -23,36 +25,50 @@ export interface CallView {
   trace: unknown;
 }
 
+/**
+ * Call from the constructor: pings of viewers that connected before an eviction are then
+ * answered without waking the object, whether or not anyone connects again.
+ */
+export function answerViewerPings(ctx: DurableObjectState): void {
+  ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+}
+
 export function acceptCallViewer(ctx: DurableObjectState, request: Request, call: CallView | null): Response {
   if (!isUpgrade(request)) return new Response("Expected a WebSocket upgrade", { status: 426 });
   const viewer = viewerOf(request);
   if (!viewer) return new Response("Missing viewer identity", { status: 400 });
   if (!call) return new Response("No such call", { status: 404 });
+  const headers = viewer.protocol ? { "Sec-WebSocket-Protocol": viewer.protocol } : undefined;
   const { 0: client, 1: server } = new WebSocketPair();
+  if (ctx.getWebSockets(TAG).length >= MAX_VIEWERS_PER_CALL) {
+    // Accepted only to say why: a browser sees a close reason, never a refused upgrade's body.
+    server.accept();
+    const message = `at most ${MAX_VIEWERS_PER_CALL} viewers may watch one call; try again later`;
+    server.send(JSON.stringify({ type: "error", code: "TOO_MANY_VIEWERS", message } satisfies ErrorMessage));
+    server.close(CLOSE.tryAgainLater, "too many viewers of this call");
+    return new Response(null, { status: 101, webSocket: client, headers });
+  }
   ctx.acceptWebSocket(server, [TAG]);
-  ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', PONG));
   server.serializeAttachment({ userId: viewer.userId, sessionExpiresAt: viewer.sessionExpiresAt } satisfies ViewerAttachment);
   const snapshot: CallSnapshotMessage = { type: "call.snapshot", seq: call.seq, call: { state: call.state, record: call.record, trace: call.trace } };
   server.send(JSON.stringify(snapshot));
-  if (TERMINAL.has(call.state)) server.close(1000, "call ended");
-  return new Response(null, { status: 101, webSocket: client, headers: viewer.protocol ? { "Sec-WebSocket-Protocol": viewer.protocol } : undefined });
+  if (isTerminal(call.state)) server.close(1000, "call ended");
+  return new Response(null, { status: 101, webSocket: client, headers });
 }
 
 /**
- * Sends a committed batch of the call's events to its viewers. `lastSeq` is the call's
- * sequence after the batch, so the events are numbered lastSeq − n + 1 … lastSeq. Viewers
- * are let go once the call has ended, or when their session has.
+ * Sends a committed batch of the call's events to its viewers, each numbered with the call's
+ * own sequence (its key). Viewers are let go once the call has ended, or when their session has.
  */
-export function broadcastToViewers(ctx: DurableObjectState, events: readonly HubEvent[], lastSeq: number, ended: boolean): void {
+export function broadcastToViewers(ctx: DurableObjectState, events: readonly HubEvent[], ended: boolean): void {
   const sockets = ctx.getWebSockets(TAG);
   if (!sockets.length || !events.length) return;
-  const first = lastSeq - events.length + 1;
-  const bodies = events.map((e, i) => JSON.stringify({ type: e.type, seq: first + i, at: e.at, data: e.data }));
+  const bodies = events.map((e) => JSON.stringify({ type: e.type, seq: e.key?.seq, at: e.at, data: e.data }));
   const now = Date.now();
   for (const ws of sockets) {
     const attachment = ws.deserializeAttachment() as ViewerAttachment | null;
     if (!attachment || attachment.sessionExpiresAt <= now) {
-      closeQuietly(ws, 4001, "session ended; sign in again");
+      closeQuietly(ws, CLOSE.sessionEnded, "session ended; sign in again");
       continue;
     }
     try {
@@ -72,7 +88,7 @@ export function onViewerMessage(ws: WebSocket, message: string | ArrayBuffer): v
     parsed = null;
   }
   if (parsed?.success && parsed.data.type === "ping") ws.send(PONG);
-  else if (!parsed?.success) closeQuietly(ws, 1008, "invalid message");
+  else if (!parsed?.success) closeQuietly(ws, CLOSE.invalid, "invalid message");
 }
 
 export function onViewerClose(ws: WebSocket, code: number, reason: string): void {

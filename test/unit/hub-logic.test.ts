@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { liveSummaryOf, registryAction, resumePlan, socketVerdict } from "../../durable-objects/logic/hub-logic";
+import { closeFor, isEventKey, isResend, isTargeted, liveSummaryOf, registryAction, resumePlan, socketVerdict, takeResume } from "../../durable-objects/logic/hub-logic";
 import type { LiveCallSummary } from "../../durable-objects/hub-events";
 
 const summary = (overrides: Partial<LiveCallSummary> = {}): LiveCallSummary => ({
@@ -65,5 +65,52 @@ describe("socket verdict", () => {
     expect(socketVerdict(state, 100, 10_000_000, limits)).toMatchObject({ keep: false, code: 4001 });
     expect(socketVerdict(state, 601, 50_000, limits)).toMatchObject({ keep: false, code: 4008, reason: expect.stringContaining("since=100") });
     expect(socketVerdict(state, 100, 91_001, limits)).toMatchObject({ keep: false, code: 4009 });
+  });
+});
+
+describe("resends", () => {
+  it("drops an event whose stream already reached its seq, and takes the next one", ({ expect }) => {
+    expect(isResend({ stream: "c1", seq: 3 }, null)).toBe(false);
+    expect(isResend({ stream: "c1", seq: 3 }, 3)).toBe(true);
+    expect(isResend({ stream: "c1", seq: 2 }, 3)).toBe(true);
+    expect(isResend({ stream: "c1", seq: 4 }, 3)).toBe(false);
+  });
+  it("recognises only well-formed keys", ({ expect }) => {
+    expect(isEventKey({ stream: "c1", seq: 1 })).toBe(true);
+    expect(isEventKey({ stream: "", seq: 1 })).toBe(false);
+    expect(isEventKey({ stream: "c1", seq: 1.5 })).toBe(false);
+    expect(isEventKey("c1:1")).toBe(false);
+  });
+});
+
+describe("resume budget", () => {
+  const limit = { count: 3, windowMs: 10_000 };
+  it("allows a few resumes per window, refuses more, and starts afresh after the window", ({ expect }) => {
+    let state: { resumes?: number; resumeWindowAt?: number } = {};
+    const verdicts: boolean[] = [];
+    for (const now of [1_000, 2_000, 3_000, 4_000]) {
+      const taken = takeResume(state, now, limit);
+      verdicts.push(taken.allowed);
+      state = taken;
+    }
+    expect(verdicts).toEqual([true, true, true, false]);
+    expect(takeResume(state, 11_000, limit)).toEqual({ allowed: true, resumes: 1, resumeWindowAt: 11_000 });
+  });
+});
+
+describe("closing sockets on sign-out and revocation", () => {
+  const socket = { userId: "u1", sessionId: "s1" };
+  it("targets one session, or every session of a user but the one spared", ({ expect }) => {
+    expect(isTargeted(socket, { sessionId: "s1" })).toBe(true);
+    expect(isTargeted(socket, { sessionId: "s2" })).toBe(false);
+    expect(isTargeted(socket, { userId: "u1" })).toBe(true);
+    expect(isTargeted(socket, { userId: "u2" })).toBe(false);
+    expect(isTargeted(socket, { userId: "u1", exceptSessionId: "s1" })).toBe(false);
+    expect(isTargeted(socket, { userId: "u1", exceptSessionId: "s9" })).toBe(true);
+  });
+  it("says whether to sign in again (4001) or just reconnect (4010)", ({ expect }) => {
+    expect(closeFor("signed_out")).toEqual({ code: 4001, reason: "signed out" });
+    expect(closeFor("revoked")).toMatchObject({ code: 4001 });
+    expect(closeFor("role_changed")).toMatchObject({ code: 4010 });
   });
 });

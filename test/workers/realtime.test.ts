@@ -11,6 +11,8 @@ const post = (f: RoutingFixture, url: string, body: unknown) => exports.default.
 const hub = (tenantId: string) => env.TENANT_HUB.getByName(tenantId);
 const event = (type: string, data: Record<string, unknown> = {}) => ({ type, at: Date.now(), data });
 const isEvent = (m: { type: string }) => m.type.includes(".");
+const session = (tenantId: string, callId: string) => env.CALL_SESSION.getByName(`${tenantId}:${callId}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("the tenant's live event stream", () => {
   it("streams a call's transitions with consecutive sequence numbers and keeps the live-call registry", async ({ expect }) => {
@@ -124,6 +126,7 @@ describe("the tenant's live event stream", () => {
     const before = await socket.next(isEvent);
     const { instance } = await hub(f.tenantId).ping();
     // workerd evicts an idle object after 10 s; hibernatable sockets stay open meanwhile.
+    // (Aborting the object from the test pool is no substitute: it drops the sockets too.)
     await new Promise((r) => setTimeout(r, 11_500));
     const after = await hub(f.tenantId).ping();
     expect(after.instance).not.toBe(instance);
@@ -199,6 +202,22 @@ describe("one call's own stream", () => {
     expect(seqs).toEqual(seqs.map((_, i) => snapshot.seq + 1 + i));
   });
 
+  it("lets at most 20 viewers watch one call and tells the next one why", async ({ expect }) => {
+    const f = await createRoutingFixture();
+    const token = await signInTo(f.tenantId);
+    const body = voiceBody(f);
+    await post(f, VOICE, body);
+    const viewers = [];
+    for (let i = 0; i < 20; i++) viewers.push(await openSocket(`/api/realtime/calls/${body.Session}`, bearer(token)));
+    await Promise.all(viewers.map((v) => v.next((m) => m.type === "call.snapshot")));
+    const extra = await openSocket(`/api/realtime/calls/${body.Session}`, bearer(token));
+    expect(await extra.next()).toMatchObject({ type: "error", code: "TOO_MANY_VIEWERS" });
+    expect(await extra.waitClosed()).toEqual({ code: 1013, reason: "too many viewers of this call" });
+    expect(viewers.every((v) => v.closed === null)).toBe(true);
+    viewers[0]!.send('{"type":"ping"}');
+    expect(await viewers[0]!.next((m) => m.type === "pong")).toEqual({ type: "pong" });
+  });
+
   it("answers 404 for a call of another tenant or one that never existed", async ({ expect }) => {
     const a = await createRoutingFixture();
     const b = await createRoutingFixture();
@@ -230,5 +249,140 @@ describe("the live-call registry", () => {
     // A late update of the ended call does not bring it back.
     await hub(f.tenantId).publish([event("call.updated", { ...ghost, state: "connected", event: "call.answered", detail: {} })]);
     expect((await hub(f.tenantId).liveCalls()).calls).toEqual([]);
+  });
+});
+
+describe("delivering call events to the hub", () => {
+  it("delivers a publish that failed once later, by the CallSession's alarm, and shows it once", async ({ expect }) => {
+    const f = await createRoutingFixture();
+    const socket = await openSocket("/api/realtime", bearer(await signInTo(f.tenantId)));
+    const hello = await socket.next((m) => m.type === "hello");
+    // A row in the way of the next sequence number makes the hub's publish fail (and roll back).
+    await runInDurableObject(hub(f.tenantId), (_instance, state) => {
+      state.storage.sql.exec("INSERT INTO events (seq, at, body) VALUES (?, 0, 'in the way')", hello.seq + 1);
+    });
+    const body = voiceBody(f);
+    await post(f, VOICE, body);
+    await sleep(500);
+    expect(socket.messages.some((m) => m.type === "call.started")).toBe(false);
+    const pending = () => runInDurableObject(session(f.tenantId, body.Session), (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM hub_outbox").one().n);
+    expect(await pending()).toBeGreaterThan(0);
+
+    await runInDurableObject(hub(f.tenantId), (_instance, state) => {
+      state.storage.sql.exec("DELETE FROM events WHERE body = 'in the way'");
+    });
+    expect(await runDurableObjectAlarm(session(f.tenantId, body.Session))).toBe(true);
+    const started = await socket.next((m) => m.type === "call.started");
+    expect(started).toMatchObject({ seq: hello.seq + 1, data: { callId: body.Session } });
+    expect(await pending()).toBe(0);
+    expect((await hub(f.tenantId).liveCalls()).calls.map((c) => c.callId)).toEqual([body.Session]);
+
+    // The same events again, as after a publish whose answer was lost: nothing new is shown.
+    const { seq } = await hub(f.tenantId).ping();
+    await hub(f.tenantId).publish([{ ...event("call.started", started.data), key: { stream: body.Session, seq: 1 } }]);
+    expect((await hub(f.tenantId).ping()).seq).toBe(seq);
+    await hub(f.tenantId).publish([event("trunk.updated", { marker: "after" })]);
+    await socket.next((m) => m.data?.marker === "after");
+    expect(socket.messages.filter((m) => m.type === "call.started")).toHaveLength(1);
+  });
+
+  it("shows a failed dial's health change and an API rule edit on an open socket", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1 });
+    const admin = await signInTo(f.tenantId, "admin");
+    const socket = await openSocket("/api/realtime", bearer(admin));
+    await socket.next((m) => m.type === "snapshot");
+    // Three failed dials in a row take the agent out.
+    for (let i = 0; i < 3; i++) {
+      const body = voiceBody(f);
+      await post(f, VOICE, body);
+      await post(f, dialResult(1), { ...body, DialCallStatus: "busy" });
+    }
+    expect(await socket.next((m) => m.type === "agent.health_changed")).toMatchObject({ data: { agentId: f.agents[0]!.id, healthy: false } });
+
+    const edited = await call(admin, "PUT", `/api/inbound-rules/${f.ruleId}`, { priority: 7 });
+    expect(edited.status).toBe(200);
+    expect(await socket.next((m) => m.type === "routing_rule.updated")).toMatchObject({ data: { entity: "inbound_rule", action: "updated", ids: [f.ruleId], kind: "inbound" } });
+  });
+
+  it("announces a bulk delete of agents as agent.deleted", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 2 });
+    const admin = await signInTo(f.tenantId, "admin");
+    const created = await call(admin, "POST", "/api/voice-agents", { name: `Spare ${crypto.randomUUID().slice(0, 6)}`, provider: "retell", serviceValue: "+12125559999" });
+    expect(created.status).toBe(201);
+    const socket = await openSocket("/api/realtime", bearer(admin));
+    await socket.next((m) => m.type === "snapshot");
+    const res = await call(admin, "POST", "/api/voice-agents/bulk", { action: "delete", ids: [created.body.id] });
+    expect(res.status).toBe(200);
+    expect(await socket.next(isEvent)).toMatchObject({ type: "agent.deleted", data: { entity: "voice_agent", action: "deleted", ids: [created.body.id] } });
+  });
+});
+
+describe("catching up within the in-flight bound", () => {
+  it("resyncs rather than replay more than half the in-flight bound, and keeps the socket open", async ({ expect }) => {
+    const f = await createRoutingFixture();
+    const token = await signInTo(f.tenantId);
+    const first = await openSocket("/api/realtime", bearer(token));
+    const hello = await first.next((m) => m.type === "hello");
+    first.close();
+    await hub(f.tenantId).publish(Array.from({ length: 200 }, (_, n) => event("trunk.updated", { n })));
+    await hub(f.tenantId).publish(Array.from({ length: 100 }, (_, n) => event("trunk.updated", { n })));
+
+    // 300 behind: more than a replay may carry (250), so a resync and a snapshot.
+    const far = await openSocket(`/api/realtime?since=${hello.seq}&epoch=${hello.epoch}`, bearer(token));
+    await far.next((m) => m.type === "hello");
+    expect(await far.next()).toMatchObject({ type: "resync", reason: "too_far_behind", seq: hello.seq + 300 });
+    // 250 behind: replayed; they count as in flight, and live events still fit before the first ack.
+    const near = await openSocket(`/api/realtime?since=${hello.seq + 50}&epoch=${hello.epoch}`, bearer(token));
+    await near.next((m) => m.seq === hello.seq + 300);
+    await hub(f.tenantId).publish(Array.from({ length: 100 }, () => event("trunk.updated")));
+    await near.next((m) => m.seq === hello.seq + 400);
+    expect(near.messages.filter(isEvent)).toHaveLength(350);
+    expect(near.closed).toBeNull();
+  });
+
+  it("cuts off a socket that keeps asking for replays", async ({ expect }) => {
+    const f = await createRoutingFixture();
+    const socket = await openSocket("/api/realtime", bearer(await signInTo(f.tenantId)));
+    const hello = await socket.next((m) => m.type === "hello");
+    await hub(f.tenantId).publish(Array.from({ length: 20 }, () => event("trunk.updated")));
+    for (let i = 0; i < 3; i++) {
+      socket.send({ type: "resume", since: hello.seq });
+      await socket.next((m) => m.seq === hello.seq + 20);
+    }
+    socket.send({ type: "resume", since: hello.seq });
+    expect(await socket.next((m) => m.type === "error")).toMatchObject({ code: "TOO_MANY_RESUMES" });
+    expect(await socket.waitClosed()).toMatchObject({ code: 1008, reason: "too many resumes" });
+  });
+});
+
+describe("ending sockets with their session", () => {
+  const me = async (token: string) => (await call(token, "GET", "/api/auth/user")).body.user.id as string;
+
+  it("closes the socket of a session that signs out, and only that one", async ({ expect }) => {
+    const f = await createRoutingFixture();
+    const leaving = await signInTo(f.tenantId);
+    const staying = await signInTo(f.tenantId);
+    const a = await openSocket("/api/realtime", bearer(leaving));
+    const b = await openSocket("/api/realtime", bearer(staying));
+    await Promise.all([a.next((m) => m.type === "snapshot"), b.next((m) => m.type === "snapshot")]);
+    expect((await call(leaving, "POST", "/api/auth/logout")).status).toBe(204);
+    expect(await a.waitClosed()).toEqual({ code: 4001, reason: "signed out" });
+    await hub(f.tenantId).publish([event("trunk.updated", { marker: "still here" })]);
+    await b.next((m) => m.data?.marker === "still here");
+    expect(b.closed).toBeNull();
+  });
+
+  it("closes a user's sockets when an admin disables them, and asks a reconnect on a role change", async ({ expect }) => {
+    const f = await createRoutingFixture();
+    const admin = await signInTo(f.tenantId, "admin");
+    const [disabled, promoted] = [await signInTo(f.tenantId), await signInTo(f.tenantId)];
+    const a = await openSocket("/api/realtime", bearer(disabled));
+    const b = await openSocket("/api/realtime", bearer(promoted));
+    await Promise.all([a.next((m) => m.type === "snapshot"), b.next((m) => m.type === "snapshot")]);
+    expect((await call(admin, "PUT", `/api/users/${await me(disabled)}`, { disabled: true })).status).toBe(200);
+    expect(await a.waitClosed()).toEqual({ code: 4001, reason: "session revoked; sign in again" });
+    expect(b.closed).toBeNull();
+    expect((await call(admin, "PUT", `/api/users/${await me(promoted)}`, { role: "admin" })).status).toBe(200);
+    expect(await b.waitClosed()).toEqual({ code: 4010, reason: "role changed; reconnect" });
   });
 });

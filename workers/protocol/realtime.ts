@@ -15,7 +15,8 @@ import type { LiveCallSummary } from "../../durable-objects/hub-events";
  *   error      {type, code, message}                     before a close for a protocol error
  * Events carry consecutive `seq` numbers per tenant. A client that sees a gap (or a heartbeat
  * whose seq is ahead of the last event it saw) sends {type:"resume", since:<last seq seen>}
- * and gets the missed events replayed, or a resync + snapshot when they are too old.
+ * and gets the missed events replayed, or a resync + snapshot when they are too old or too
+ * many (more than half of maxInFlight). A socket may resume 3 times in 10 seconds.
  *
  * Client → server:
  *   {"type":"ping"}                       answered {"type":"pong"} without waking the object;
@@ -25,8 +26,9 @@ import type { LiveCallSummary } from "../../durable-objects/hub-events";
  *                                         client cannot make the server buffer without bound
  *   {type:"resume", since, epoch?}        replay after `since` (also ?since=&epoch= on connect)
  *
- * Close codes: 4001 session ended, 4003 not allowed, 4008 too slow (reconnect with ?since=),
- * 4009 idle (no ping), 1008 invalid message, 1001 going away.
+ * Close codes: 4001 session ended (expired, signed out, or revoked: sign in again), 4008 too
+ * slow (reconnect with ?since=), 4009 idle (no ping), 4010 role changed (reconnect), 1008
+ * invalid message or too many resumes, 1013 too many viewers of one call (per-call socket).
  */
 
 export const REALTIME_PROTOCOL = "cxlb.v1";
@@ -97,9 +99,10 @@ export interface CallSnapshotMessage {
 
 export const CLOSE = {
   sessionEnded: 4001,
-  forbidden: 4003,
   tooSlow: 4008,
   idle: 4009,
+  /** The session lives on but what it may see changed: a fresh connection picks that up. */
+  reconnect: 4010,
   invalid: 1008,
-  goingAway: 1001,
+  tryAgainLater: 1013,
 } as const;

@@ -3,15 +3,17 @@ import type { ConfigChange } from "../routing/config-changed";
 
 /*
  * Configuration changes as live events, so every open dashboard refreshes what changed:
- *   voice_agent toggled/bulk  → agent.status_changed     voice_agent otherwise → agent.updated
- *   inbound_rule/outbound_rule → routing_rule.updated    agent_group → agent_group.updated
- *   trunk → trunk.updated        tenant → tenant.updated  user → user.updated
+ *   voice_agent deleted → agent.deleted       voice_agent toggled/bulk → agent.status_changed
+ *   voice_agent otherwise → agent.updated      inbound_rule/outbound_rule → routing_rule.updated
+ *   agent_group → agent_group.updated          trunk → trunk.updated
+ *   tenant → tenant.updated                    user → user.updated
  * data: { entity, action, ids } (ids of what changed; the client refetches them).
  */
 
 export function configEventType(change: Pick<ConfigChange, "entity" | "action">): string {
   switch (change.entity) {
     case "voice_agent":
+      if (change.action === "deleted") return "agent.deleted";
       return change.action === "toggled" || change.action === "bulk" ? "agent.status_changed" : "agent.updated";
     case "inbound_rule":
     case "outbound_rule":
@@ -27,14 +29,31 @@ export function configEventType(change: Pick<ConfigChange, "entity" | "action">)
   }
 }
 
-/** Best effort: a dashboard that misses it resyncs; the configuration write never fails for it. */
-export async function publishConfigChange(env: Pick<Env, "TENANT_HUB">, tenantId: string, change: ConfigChange): Promise<void> {
-  try {
-    const kind = change.entity === "inbound_rule" ? { kind: "inbound" } : change.entity === "outbound_rule" ? { kind: "outbound" } : {};
-    await env.TENANT_HUB.getByName(tenantId).publish([
-      { type: configEventType(change), at: Date.now(), data: { entity: change.entity, action: change.action, ids: change.ids.slice(0, 100), ...kind } },
-    ]);
-  } catch (err) {
-    console.warn(`realtime: could not publish the ${change.entity} change of ${tenantId}: ${(err as Error).message}`);
+/** Pauses between attempts; the write has committed, so this only delays the API's answer. */
+const RETRY_DELAYS_MS = [50, 250];
+
+/**
+ * Tries a few times, with the same key each time, so a publish whose answer was lost is shown
+ * once; the configuration write never fails for it.
+ */
+export async function publishConfigChange(env: Pick<Env, "TENANT_HUB">, tenantId: string, change: ConfigChange): Promise<boolean> {
+  const kind = change.entity === "inbound_rule" ? { kind: "inbound" } : change.entity === "outbound_rule" ? { kind: "outbound" } : {};
+  const event = {
+    type: configEventType(change),
+    at: Date.now(),
+    data: { entity: change.entity, action: change.action, ids: change.ids.slice(0, 100), ...kind },
+    key: { stream: `config:${crypto.randomUUID()}`, seq: 1 },
+  };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await env.TENANT_HUB.getByName(tenantId).publish([event]);
+      return true;
+    } catch (err) {
+      if (attempt >= RETRY_DELAYS_MS.length) {
+        console.warn(`realtime: could not publish the ${change.entity} change of ${tenantId}: ${(err as Error).message}`);
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+    }
   }
 }

@@ -43,7 +43,7 @@ docs.get("/calls/:callId", "One call's events as they happen (WebSocket), starti
 const unauthenticated = (message: string) => new AppError(401, "UNAUTHENTICATED", message);
 
 /** Authenticates a WebSocket upgrade by ticket, subprotocol or Authorization header. */
-async function viewerOf(c: Context<AppEnv>): Promise<{ identity: ViewerIdentity; tenantId: string; nonce?: { value: string; expiresAt: number } }> {
+async function authenticateUpgrade(c: Context<AppEnv>): Promise<{ identity: ViewerIdentity; tenantId: string; nonce?: { value: string; expiresAt: number } }> {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     throw new AppError(426, "UPGRADE_REQUIRED", "This is a WebSocket endpoint: connect with Upgrade: websocket");
   }
@@ -102,12 +102,12 @@ export const realtime = new Hono<AppEnv>()
     return c.json({ ticket, expiresAt: new Date(expiresAt).toISOString(), url: `/api/realtime?ticket=${ticket}` }, 201);
   })
   .get("/", async (c) => {
-    const { identity, tenantId, nonce } = await viewerOf(c);
+    const { identity, tenantId, nonce } = await authenticateUpgrade(c);
     await consume(c, tenantId, nonce);
     return upgraded(await c.env.TENANT_HUB.getByName(tenantId).fetch(forwarded(c, identity)));
   })
   .get("/calls/:callId", async (c) => {
-    const { identity, tenantId, nonce } = await viewerOf(c);
+    const { identity, tenantId, nonce } = await authenticateUpgrade(c);
     const callId = c.req.param("callId");
     if (callId.length > 128) throw notFound("Call");
     await consume(c, tenantId, nonce);

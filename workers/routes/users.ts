@@ -13,6 +13,8 @@ import { hashPassword } from "../lib/passwords";
 import { readJson, readQuery } from "../lib/validation";
 import { IdParams } from "../schemas/common";
 import { CreateUserBody, ListUsersQuery, UpdateUserBody, UserPage, UserSchema, toUserDto } from "../schemas/users";
+import { closeLiveSockets } from "../realtime/close-sockets";
+import type { SocketEnd } from "../../durable-objects/logic/hub-logic";
 
 const docs = apiDocs("/api/users", "Users");
 docs.get("/", "List the tenant's users", { query: ListUsersQuery, response: UserPage });
@@ -77,7 +79,9 @@ export const users = new Hono<AppEnv>()
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+    let socketEnd = null as SocketEnd | null;
     const user = await commitChange(c, { entity: "user", action: "updated" }, async (tx, audit) => {
+      socketEnd = null;
       const admins = input.role !== undefined || input.disabled !== undefined ? await lockActiveAdmins(tx, tenantId) : [];
       const current = await findUser(tx, tenantId, id, { forUpdate: true });
       if (!current) throw notFound("User");
@@ -91,10 +95,12 @@ export const users = new Hono<AppEnv>()
       assertAdminRemains(admins, current, (changes.role ?? current.role) === "admin" && !(changes.disabled ?? current.disabled));
       await updateUser(tx, tenantId, id, changes);
       if (changes.disabled || passwordHash) await revokeUserSessions(tx, id);
+      socketEnd = changes.disabled || passwordHash ? "revoked" : changes.role !== undefined && changes.role !== current.role ? "role_changed" : null;
       const updated = (await findUser(tx, tenantId, id))!;
       audit.record(id, toUserDto(current), { ...toUserDto(updated), ...(passwordHash ? { passwordChanged: true } : {}) });
       return updated;
     });
+    if (socketEnd) closeLiveSockets(c, tenantId, { userId: id }, socketEnd);
     c.header("ETag", etag(user.version));
     return c.json(toUserDto(user));
   })
@@ -111,5 +117,6 @@ export const users = new Hono<AppEnv>()
       await deleteUser(tx, tenantId, id);
       audit.record(id, toUserDto(current), null);
     });
+    closeLiveSockets(c, tenantId, { userId: id }, "revoked");
     return c.body(null, 204);
   });

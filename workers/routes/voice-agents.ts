@@ -109,7 +109,8 @@ export const voiceAgents = new Hono<AppEnv>()
   .post("/bulk", async (c) => {
     const { action, ids } = await readJson(c, BulkAgentsBody);
     const { tenantId } = c.get("auth");
-    const changed = await commitChange(c, { entity: "voice_agent", action: "bulk" }, async (tx, audit) => {
+    // A bulk delete is announced as a deletion (agent.deleted), not as a status change.
+    const changed = await commitChange(c, { entity: "voice_agent", action: action === "delete" ? "deleted" : "bulk" }, async (tx, audit) => {
       const rows = await findAgents(tx, tenantId, ids, { forUpdate: true });
       const found = new Set(rows.map((row) => row.id));
       const absent = ids.filter((id) => !found.has(id));
