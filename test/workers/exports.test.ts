@@ -192,6 +192,36 @@ describe("exports", () => {
     expect(await env.EXPORTS.head(`exports/${a.tenantId}/${done.id}.csv`)).toBeNull();
   });
 
+  it("stops serving an export at its expiry, before the cleanup runs, and the cleanup deletes it a week later", async ({ expect }) => {
+    const f = await createRecordsFixture();
+    await storeCalls(f.tenantId, specs(f, 3));
+    const done = await finished(f, (await f.asViewer("POST", "/api/call-records/export", {})).body.id);
+    await withDb((db) => db.update(exportsTable).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(exportsTable.id, done.id)));
+    expect((await f.asViewer("GET", `/api/exports/${done.id}`)).body).toMatchObject({ status: "expired", downloadUrl: null });
+    const gone = await download(done.downloadUrl);
+    expect([gone.status, ((await gone.json()) as { error: { code: string } }).error.code]).toEqual([410, "EXPORT_EXPIRED"]);
+    const viaBearer = await download(`/api/exports/${done.id}/download`, { authorization: `Bearer ${f.viewer.token}` });
+    expect(viaBearer.status).toBe(410);
+
+    await withDb((db) => cleanExports(env, db));
+    expect((await f.asViewer("GET", `/api/exports/${done.id}`)).body.status).toBe("expired");
+    await withDb((db) => db.update(exportsTable).set({ updatedAt: new Date(Date.now() - 8 * 86_400_000) }).where(eq(exportsTable.id, done.id)));
+    const cleaned = await withDb((db) => cleanExports(env, db));
+    expect(cleaned.deleted).toBeGreaterThanOrEqual(1);
+    expect((await f.asViewer("GET", `/api/exports/${done.id}`)).status).toBe(404);
+  });
+
+  it("lets only one of several simultaneous requests take the tenant's last export slot", async ({ expect }) => {
+    const f = await createRecordsFixture();
+    await withDb((db) =>
+      db.insert(exportsTable).values(
+        [1, 2].map((n) => ({ id: `exp_busy${n}${crypto.randomUUID().slice(0, 8)}`, tenantId: f.tenantId, format: "csv" as const, filters: {}, fields: ["id"], status: "queued" as const })),
+      ),
+    );
+    const answers = await Promise.all(Array.from({ length: 4 }, () => f.asViewer("POST", "/api/call-records/export", {})));
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 429, 429, 429]);
+  });
+
   it("checks its request: fields, filters, and how many run at once", async ({ expect }) => {
     const f = await createRecordsFixture();
     const bad = await f.asViewer("POST", "/api/call-records/export", { format: "xlsx", fields: ["secret"], filters: { status: "lost" } });

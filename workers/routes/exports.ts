@@ -3,7 +3,7 @@ import type { AppEnv } from "../app-env";
 import { findExport } from "../db/repos/exports";
 import { exportsTable } from "../db/schema";
 import { verifyDownload } from "../exports/download-token";
-import { toExportDto } from "../exports/jobs";
+import { isExpired, toExportDto } from "../exports/jobs";
 import { bearerToken, requireAuth, authenticateToken } from "../middleware/auth";
 import { apiDocs } from "../openapi/registry";
 import { AppError, notFound } from "../lib/errors";
@@ -50,7 +50,8 @@ export const exportsRoutes = new Hono<AppEnv>()
     }
     const job = await findExport(db, tenantId, id);
     if (!job) throw notFound("Export");
-    if (job.status === "expired") throw new AppError(410, "EXPORT_EXPIRED", "This export has expired and its file was deleted; start a new one");
+    // The hourly cleanup deletes the file some time after expiry; the link dies at expiry itself.
+    if (isExpired(job)) throw new AppError(410, "EXPORT_EXPIRED", "This export has expired and its file is deleted; start a new one");
     if (job.status !== "done" || !job.objectKey) throw new AppError(409, "EXPORT_NOT_READY", `The export is ${job.status}; poll GET /api/exports/${id} until it is done`);
     const ranged = c.req.header("range") !== undefined;
     let object: R2ObjectBody | null;

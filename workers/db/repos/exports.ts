@@ -62,3 +62,11 @@ export async function exportsToClean(db: Executor, now: Date, staleBefore: Date,
     )
     .limit(limit);
 }
+
+/** Deletes (a batch of) expired and failed jobs last touched before `before`; returns how many. */
+export async function deleteFinishedExports(db: Executor, before: Date, limit: number): Promise<number> {
+  const result = await db.execute(
+    sql`DELETE FROM ${exportsTable} WHERE ${exportsTable.status} IN ('expired', 'failed') AND ${exportsTable.updatedAt} < ${before} LIMIT ${limit}`,
+  );
+  return affectedRows(result);
+}
