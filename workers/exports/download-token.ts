@@ -1,3 +1,4 @@
+import { hmacKey } from "../lib/hmac-key";
 import { base64Url, fromBase64Url } from "../lib/ids";
 
 /*
@@ -8,21 +9,13 @@ import { base64Url, fromBase64Url } from "../lib/ids";
 
 export const DOWNLOAD_TTL_SECONDS = 300;
 
-const keys = new Map<string, Promise<CryptoKey>>();
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(`export-download:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    keys.set(secret, key);
-  }
-  return key;
-}
+const PURPOSE = "export-download";
 
 const message = (exportId: string, tenantId: string, exp: number) => new TextEncoder().encode(`${exportId}\n${tenantId}\n${exp}`);
 
 export async function signDownload(secret: string, exportId: string, tenantId: string, nowMs = Date.now()): Promise<string> {
   const exp = Math.floor(nowMs / 1000) + DOWNLOAD_TTL_SECONDS;
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), message(exportId, tenantId, exp));
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(PURPOSE, secret), message(exportId, tenantId, exp));
   return `${exp}.${base64Url(new Uint8Array(mac))}`;
 }
 
@@ -31,5 +24,5 @@ export async function verifyDownload(secret: string, token: string, exportId: st
   if (!match) return false;
   const exp = Number(match[1]);
   if (exp < Math.floor(nowMs / 1000)) return false;
-  return crypto.subtle.verify("HMAC", await hmacKey(secret), fromBase64Url(match[2]!), message(exportId, tenantId, exp));
+  return crypto.subtle.verify("HMAC", await hmacKey(PURPOSE, secret), fromBase64Url(match[2]!), message(exportId, tenantId, exp));
 }

@@ -1,3 +1,4 @@
+import { hmacKey } from "../lib/hmac-key";
 import { base64Url, fromBase64Url, randomToken } from "../lib/ids";
 import type { AuthContext } from "../middleware/auth";
 
@@ -21,15 +22,7 @@ export interface TicketClaims {
   x: number;
 }
 
-const keys = new Map<string, Promise<CryptoKey>>();
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(`realtime-ticket:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    keys.set(secret, key);
-  }
-  return key;
-}
+const PURPOSE = "realtime-ticket";
 
 export async function issueTicket(secret: string, auth: AuthContext, now = Date.now()): Promise<{ ticket: string; expiresAt: number }> {
   const claims: TicketClaims = {
@@ -42,7 +35,7 @@ export async function issueTicket(secret: string, auth: AuthContext, now = Date.
     x: Math.min(now + TICKET_TTL_MS, auth.sessionExpiresAt.getTime()),
   };
   const payload = base64Url(new TextEncoder().encode(JSON.stringify(claims)));
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), new TextEncoder().encode(payload));
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(PURPOSE, secret), new TextEncoder().encode(payload));
   return { ticket: `${payload}.${base64Url(new Uint8Array(mac))}`, expiresAt: claims.x };
 }
 
@@ -51,7 +44,7 @@ export async function verifyTicket(secret: string, ticket: string, now = Date.no
   const match = /^([A-Za-z0-9_-]{10,1000})\.([A-Za-z0-9_-]{43})$/.exec(ticket);
   if (!match) return null;
   const [, payload, mac] = match as unknown as [string, string, string];
-  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), fromBase64Url(mac), new TextEncoder().encode(payload));
+  const valid = await crypto.subtle.verify("HMAC", await hmacKey(PURPOSE, secret), fromBase64Url(mac), new TextEncoder().encode(payload));
   if (!valid) return null;
   try {
     const claims = JSON.parse(new TextDecoder().decode(fromBase64Url(payload))) as TicketClaims;
