@@ -65,4 +65,41 @@ describe("retention", () => {
     const [row] = await withDb((db) => db.select({ n: sql<number>`COUNT(*)` }).from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), sql`${callRecords.startedAt} < ${new Date(NOW - 7 * DAY)}`)));
     expect(Number(row!.n)).toBe(0);
   });
+
+  it("deletes a batch's events and records together or not at all", async ({ expect }) => {
+    const f = await createRecordsFixture();
+    await setRetention(f, 7);
+    await seed(f, [40, 39, 1]);
+    const before = await counts(f.tenantId);
+    // The records' delete fails inside the batch's transaction: the events' delete must not stay.
+    const failing = await withDb(async (db) => {
+      const broken = new Proxy(db, {
+        get(target, prop, receiver) {
+          if (prop !== "transaction") return Reflect.get(target, prop, receiver);
+          return (work: (tx: unknown) => Promise<unknown>) =>
+            target.transaction((tx) =>
+              work(
+                new Proxy(tx, {
+                  get(t, p, r) {
+                    if (p !== "delete") return Reflect.get(t, p, r);
+                    return (table: unknown) => {
+                      if (table === callRecords) throw new Error("records delete failed");
+                      return t.delete(table as typeof callEvents);
+                    };
+                  },
+                }),
+              ),
+            );
+        },
+      });
+      return runRetention(broken, { now: NOW, tenantIds: [f.tenantId] }).then(
+        () => null,
+        (err: Error) => err.message,
+      );
+    });
+    expect(failing).toBe("records delete failed");
+    expect(await counts(f.tenantId)).toEqual(before);
+    await withDb((db) => runRetention(db, { now: NOW, tenantIds: [f.tenantId] }));
+    expect(await counts(f.tenantId)).toMatchObject({ records: 1, events: 2 });
+  });
 });

@@ -77,10 +77,14 @@ export async function runRetention(db: Db, options: RetentionOptions = {}): Prom
           .orderBy(asc(callRecords.startedAt))
           .limit(batch);
         if (!rows.length) return 0;
-        const events = await db.delete(callEvents).where(and(eq(callEvents.tenantId, tenant.id), inArray(callEvents.callId, rows.map((r) => r.callId))));
-        result.events += affectedRows(events);
-        const records = await db.delete(callRecords).where(inArray(callRecords.id, rows.map((r) => r.id)));
-        result.records += affectedRows(records);
+        // One transaction: a failure between the two must not leave records whose events are gone.
+        const deleted = await db.transaction(async (tx) => {
+          const events = await tx.delete(callEvents).where(and(eq(callEvents.tenantId, tenant.id), inArray(callEvents.callId, rows.map((r) => r.callId))));
+          const records = await tx.delete(callRecords).where(and(eq(callRecords.tenantId, tenant.id), inArray(callRecords.id, rows.map((r) => r.id))));
+          return { events: affectedRows(events), records: affectedRows(records) };
+        });
+        result.events += deleted.events;
+        result.records += deleted.records;
         return rows.length;
       });
       for (const [table, column] of [["call_rollups", "slot_start"], ["call_rollup_series", "slot_start"], ["call_rollups_daily", "day_start"]] as const) {
