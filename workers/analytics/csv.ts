@@ -16,9 +16,5 @@ export function csvCell(value: unknown): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvRow(values: readonly unknown[]): string {
-  return `${values.map(csvCell).join(",")}\r\n`;
-}
-
 /** A UTF-8 byte-order mark: without it Excel reads UTF-8 names as Windows-1252. */
 export const CSV_BOM = "\uFEFF";

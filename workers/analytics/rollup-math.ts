@@ -1,3 +1,4 @@
+import { isTerminal } from "../../durable-objects/logic/call-machine";
 import { BIN_COUNT, binOf } from "./duration-bins";
 import { floorSlot } from "./slots";
 
@@ -8,9 +9,7 @@ import { floorSlot } from "./slots";
  * twice is therefore a no-op, whatever order or how often the queue delivers its events.
  */
 
-export const TERMINAL_STATUSES = ["completed", "failed", "timeout"] as const;
 export const LIVE_STATUSES = ["initiated", "routing", "ringing", "connected"] as const;
-export const isTerminalStatus = (status: string): boolean => (TERMINAL_STATUSES as readonly string[]).includes(status);
 
 /** Measures in call_rollups column order: call measures, attempt measures, duration bins. */
 export const MEASURES = [
@@ -87,7 +86,7 @@ function compactAttempts(attempts: unknown): [string, string, Outcome][] {
 
 /** The signature of what a record contributes; null while the call is not over (not counted). */
 export function rollupSignature(record: RollupRecord): string | null {
-  if (!isTerminalStatus(record.status)) return null;
+  if (!isTerminal(record.status)) return null;
   const sig: Sig = [
     1,
     floorSlot(ms(record.startedAt)),

@@ -16,10 +16,6 @@ export class PartWriter {
     if (pending?.length) this.#push(pending);
   }
 
-  get bufferedBytes(): number {
-    return this.#size;
-  }
-
   /** Appends text; returns the whole parts that are now ready, in order. */
   write(text: string): Uint8Array[] {
     this.#push(this.#encoder.encode(text));

@@ -2,7 +2,8 @@ import { and, eq, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Executor } from "../db/executor";
 import { callRecords, callRollupSeries, callRollups, callRollupsDaily } from "../db/schema";
-import { MEASURES, SERIES_MEASURE_COUNT, TERMINAL_STATUSES, dailyCells, mergeCells, measureColumn, rollupDelta, rollupSignature, seriesCells, type Cell } from "../analytics/rollup-math";
+import { MEASURES, SERIES_MEASURE_COUNT, dailyCells, mergeCells, measureColumn, rollupDelta, rollupSignature, seriesCells, type Cell } from "../analytics/rollup-math";
+import { TERMINAL_STATES } from "../../durable-objects/logic/call-machine";
 
 
 export interface CallRef {
@@ -42,7 +43,7 @@ export async function applyRollups(db: Db, calls: CallRef[]): Promise<number> {
       .where(
         and(
           or(...calls.map((c) => and(eq(callRecords.tenantId, c.tenantId), eq(callRecords.callId, c.callId)))),
-          or(inArray(callRecords.status, [...TERMINAL_STATUSES]), isNotNull(callRecords.rollupSig)),
+          or(inArray(callRecords.status, [...TERMINAL_STATES]), isNotNull(callRecords.rollupSig)),
         ),
       )
       .orderBy(callRecords.id)
