@@ -297,7 +297,7 @@ export class CallSession extends DurableObject<Env> {
           call.candidates = stage.trunks.slice(stage.trunks.indexOf(trunk) + 1).map((t) => t.id);
           call.record.trunkId = trunk.id;
           return this.#dial(call, stage.label, "trunk", trunk.id, trunk.name, null, undefined, (url) =>
-            trunkDialCxml(trunk.name, stage.destination, trunk.callerIdOverride, url),
+            trunkDialCxml(stage, trunk, url),
           );
         }
         continue;

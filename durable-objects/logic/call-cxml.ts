@@ -1,5 +1,5 @@
 import { hangupCxml, rejectCxml, renderCxml, type CxmlVerb } from "../../workers/domain/cxml";
-import type { EndAction, PlanAgent } from "../../workers/routing/decide";
+import type { EndAction, PlanAgent, PlanTrunk, TrunkStage } from "../../workers/routing/decide";
 
 /** Ring time before Cloudonix gives up on an agent or trunk and calls the Dial action. */
 export const DIAL_TIMEOUT_SECONDS = 30;
@@ -17,11 +17,17 @@ export function agentDialCxml(agent: PlanAgent, password: string | undefined, ac
   return renderCxml([{ verb: "Dial", attrs: { action: actionUrl, method: "POST", timeout: DIAL_TIMEOUT_SECONDS }, nouns: [noun] }]);
 }
 
-export function trunkDialCxml(trunkName: string, destination: string, callerId: string | null, actionUrl: string): string {
+/**
+ * A trunk: `<Dial trunks callerId><Number>`. The callerId is the trunk's override, else the
+ * caller's number, stated in E.164 when it is a full number: left out, Cloudonix would present
+ * it as the endpoint sent it, often without the "+" that carriers expect.
+ */
+export function trunkDialCxml(stage: Pick<TrunkStage, "destination" | "callerId">, trunk: PlanTrunk, actionUrl: string): string {
+  const { destination } = stage;
   return renderCxml([
     {
       verb: "Dial",
-      attrs: { action: actionUrl, method: "POST", timeout: DIAL_TIMEOUT_SECONDS, trunks: trunkName, callerId: callerId ?? undefined },
+      attrs: { action: actionUrl, method: "POST", timeout: DIAL_TIMEOUT_SECONDS, trunks: trunk.name, callerId: trunk.callerIdOverride ?? stage.callerId ?? undefined },
       nouns: [{ noun: "Number", number: destination.startsWith("+") || !/^\d+$/.test(destination) ? destination : `+${destination}` }],
     },
   ]);

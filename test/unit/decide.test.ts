@@ -90,9 +90,49 @@ describe("planRoute", () => {
 
   it("routes outbound through the rule's enabled trunks in order, noting the rest", ({ expect }) => {
     const plan = planRoute(snapshot(), { from: "1004", to: "+4420", cloudonixDirection: "subscriber" });
-    expect(plan.stages[0]).toMatchObject({ kind: "trunks", destination: "4420", trunks: [{ id: "tr1", name: "carrier-a" }] });
+    expect(plan.stages[0]).toEqual({ kind: "trunks", label: "rule all", ruleId: "o1", destination: "4420", callerId: "1004", trunks: [{ id: "tr1", name: "carrier-a", callerIdOverride: null }] });
     expect(plan.trace.notes).toEqual(["trunk carrier-b is disabled", "trunk missing no longer exists"]);
     expect(plan.stages[1]).toMatchObject({ kind: "end", action: { type: "hangup" } });
+  });
+
+  it.for([
+    ["1 (415) 555-0100", "+14155550100"],
+    ["+442071234567", "+442071234567"],
+    ["1004", "1004"],
+    ["02071234567", "02071234567"],
+    ["alice", "alice"],
+    ["", null],
+  ] as const)("presents caller %j to trunks as %j", ([from, callerId], { expect }) => {
+    const stage = planRoute(snapshot(), { from, to: "+4420", cloudonixDirection: "subscriber" }).stages[0];
+    expect(stage).toMatchObject({ kind: "trunks", callerId });
+  });
+
+  it("hands a call to the next matching rule when the best one has no enabled trunk", ({ expect }) => {
+    const plan = planRoute(
+      snapshot({
+        outboundRules: [
+          { id: "uk", name: "uk", callerPatterns: [], destinationPrefix: "44", trunkIds: ["tr2", "missing"], priority: 1, enabled: true },
+          { id: "o1", name: "all", callerPatterns: [], destinationPrefix: "", trunkIds: ["tr1"], priority: 100, enabled: true },
+        ],
+      }),
+      { from: "1004", to: "+4420", cloudonixDirection: "subscriber" },
+    );
+    expect(plan.ruleId).toBe("o1");
+    expect(plan.stages[0]).toMatchObject({ kind: "trunks", ruleId: "o1", trunks: [{ id: "tr1" }] });
+    expect(plan.trace.rulesTried).toEqual([
+      { ruleId: "uk", pattern: "44*", result: "no_enabled_trunk" },
+      { ruleId: "o1", pattern: "*", result: "matched" },
+    ]);
+  });
+
+  it("rejects with congestion, billing nothing, when every matching rule's trunks are disabled", ({ expect }) => {
+    const plan = planRoute(snapshot({ outboundRules: [{ id: "uk", name: "uk", callerPatterns: [], destinationPrefix: "44", trunkIds: ["tr2"], priority: 1, enabled: true }] }), {
+      from: "1004",
+      to: "+4420",
+      cloudonixDirection: "subscriber",
+    });
+    expect(plan.stages).toEqual([{ kind: "end", label: "no enabled trunk", action: { type: "reject", reason: "congestion" } }]);
+    expect(plan.trace.notes).toEqual(["no outbound rule for 4420 has an enabled trunk"]);
   });
 
   it("rejects outbound calls no rule routes", ({ expect }) => {

@@ -286,6 +286,17 @@ describe("outbound matching", () => {
     expect(tried).toEqual([{ ruleId: "broken", pattern: "1*", result: "caller_not_accepted" }]);
   });
 
+  it("skips a rule that is not usable (no trunk to dial) for the next matching one, and says so", ({ expect }) => {
+    const index = buildOutboundIndex([outbound("london", "4420"), outbound("uk", "44"), outbound("any", "")]);
+    const { rule, tried } = matchOutbound(index, "1004", "442071234567", (r) => r.id !== "london");
+    expect(rule?.id).toBe("uk");
+    expect(tried.map((t) => [t.ruleId, t.result])).toEqual([
+      ["london", "no_enabled_trunk"],
+      ["uk", "matched"],
+      ["any", "shadowed_by_longer_prefix"],
+    ]);
+  });
+
   it("returns no rule when no prefix matches", ({ expect }) => {
     const index = buildOutboundIndex([outbound("uk", "44")]);
     expect(matchOutbound(index, "1004", "15551234567")).toEqual({ rule: null, tried: [] });

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { matchesPattern, normalizeNumber, parsePattern } from "../../workers/domain/numbers";
+import { matchesPattern, normalizeNumber, parsePattern, presentedNumber } from "../../workers/domain/numbers";
 
 describe("normalizeNumber", () => {
   it.for([
@@ -35,6 +35,22 @@ describe("normalizeNumber", () => {
 
   it("does not take Arabic-Indic digits for digits", ({ expect }) => {
     expect(normalizeNumber("١٢٣")).toBe("١٢٣");
+  });
+});
+
+describe("presentedNumber", () => {
+  it.for([
+    ["14155550100", "+14155550100"],
+    [" +1 (415) 555-0100 ", "+14155550100"],
+    ["6834002", "+6834002"],
+    ["123456789012345", "+123456789012345"],
+    ["1234567890123456", "1234567890123456"],
+    ["1004", "1004"],
+    ["02071234567", "02071234567"],
+    ["Anonymous", "Anonymous"],
+    ["  ", null],
+  ] as const)("%j → %j", ([input, expected], { expect }) => {
+    expect(presentedNumber(input)).toBe(expected);
   });
 });
 

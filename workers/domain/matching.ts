@@ -16,7 +16,8 @@ export interface RuleTrace {
     | "lower_priority"
     | "shadowed_by_exact"
     | "shadowed_by_longer_prefix"
-    | "caller_not_accepted";
+    | "caller_not_accepted"
+    | "no_enabled_trunk";
 }
 
 interface Ranked {
@@ -167,14 +168,16 @@ export function buildOutboundIndex(rules: SnapshotOutboundRule[]): OutboundIndex
 }
 
 /**
- * Longest destination prefix first, then priority, then id; a rule applies only when enabled
- * and accepting the caller. Rules that lost report their own defect ("disabled",
- * "caller_not_accepted") before the fact that a better rule won.
+ * Longest destination prefix first, then priority, then id; a rule applies only when enabled,
+ * accepting the caller and `usable` (it has a trunk to dial), so a rule that cannot carry the
+ * call hands it to the next matching one. Rules that lost report their own defect ("disabled",
+ * "caller_not_accepted", "no_enabled_trunk") before the fact that a better rule won.
  */
 export function matchOutbound(
   index: OutboundIndex,
   caller: string,
   destination: string,
+  usable: (rule: SnapshotOutboundRule) => boolean = () => true,
 ): { rule: SnapshotOutboundRule | null; tried: RuleTrace[] } {
   const from = normalizeNumber(caller);
   const to = normalizeNumber(destination);
@@ -187,6 +190,7 @@ export function matchOutbound(
       let result: RuleTrace["result"];
       if (!rule.enabled) result = "disabled";
       else if (!acceptsCaller(callers, from)) result = "caller_not_accepted";
+      else if (!usable(rule)) result = "no_enabled_trunk";
       else if (winner === null) {
         winner = rule;
         wonHere = true;

@@ -22,6 +22,22 @@ export function normalizeNumber(input: string): string {
   return ALL_DIGITS.test(stripped) ? stripped : trimmed.toLowerCase();
 }
 
+// A full international number: country code and subscriber number, 7 to 15 digits (E.164).
+const FULL_NUMBER = /^[1-9][0-9]{6,14}$/;
+
+/**
+ * A caller's number as a callerId to present: E.164 with "+" when it is a full number
+ * ("1 415 555-0100" → "+14155550100"), otherwise as given (an extension "1004", a national
+ * "0201234567", a SIP user), since guessing a country code would present someone else's number.
+ * Null when there is none.
+ */
+export function presentedNumber(input: string): string | null {
+  const trimmed = input.trim();
+  if (!trimmed) return null;
+  const digits = normalizeNumber(trimmed);
+  return FULL_NUMBER.test(digits) ? `+${digits}` : trimmed;
+}
+
 export type ParsedPattern =
   | { ok: true; pattern: string; matchType: "exact" | "prefix"; digits: string }
   | { ok: false; error: string };

@@ -93,7 +93,7 @@ function decisionFor(stage: RouteStage, outcome: StageOutcome, baseUrl: string):
   if (!outcome.chosen) return null;
   if (stage.kind === "trunks") {
     const trunk = stage.trunks.find((t) => t.id === outcome.chosen)!;
-    return { action: "dial_trunk", agent: null, trunk: { id: trunk.id, name: trunk.name }, cxml: trunkDialCxml(trunk.name, stage.destination, trunk.callerIdOverride, actionUrl) };
+    return { action: "dial_trunk", agent: null, trunk: { id: trunk.id, name: trunk.name }, cxml: trunkDialCxml(stage, trunk, actionUrl) };
   }
   const agent = packedAgent(stage.group.members, outcome.chosen);
   if (!agent) return null;

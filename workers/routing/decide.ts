@@ -1,9 +1,9 @@
 import type { BalancerGroup } from "../../durable-objects/group-balancer";
 import type { FallbackTarget } from "../db/schema";
 import { buildInboundIndex, buildOutboundIndex, matchInbound, matchOutbound, type InboundIndex, type OutboundIndex, type RuleTrace } from "../domain/matching";
-import { matchesPattern, normalizeNumber, parsePattern } from "../domain/numbers";
+import { matchesPattern, normalizeNumber, parsePattern, presentedNumber } from "../domain/numbers";
 import { packMembers, type PlanAgent } from "./packed-group";
-import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup } from "./snapshot-types";
+import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup, SnapshotOutboundRule } from "./snapshot-types";
 
 /*
  * Turns a call and a tenant snapshot into a route plan: the ordered stages the CallSession will
@@ -19,8 +19,24 @@ export type GroupStage = { kind: "group"; label: string; groupId: string | null;
 
 export type RouteStage =
   | GroupStage
-  | { kind: "trunks"; label: string; ruleId: string; destination: string; trunks: { id: string; name: string; callerIdOverride: string | null }[] }
+  | TrunkStage
   | { kind: "end"; label: string; action: EndAction };
+
+export interface PlanTrunk {
+  id: string;
+  name: string;
+  callerIdOverride: string | null;
+}
+
+export interface TrunkStage {
+  kind: "trunks";
+  label: string;
+  ruleId: string;
+  destination: string;
+  /** The caller's number as presented when a trunk has no override (numbers.ts presentedNumber). */
+  callerId: string | null;
+  trunks: PlanTrunk[];
+}
 
 export interface DecisionTrace {
   snapshotVersion: number;
@@ -100,7 +116,7 @@ export function planRoute(snapshot: RoutingSnapshot, facts: CallFacts): RoutePla
     usedDefaultFallback: false,
     notes: [],
   };
-  return direction === "outbound" ? planOutbound(snapshot, trace) : planInbound(snapshot, trace);
+  return direction === "outbound" ? planOutbound(snapshot, trace, presentedNumber(facts.from)) : planInbound(snapshot, trace);
 }
 
 function planInbound(snapshot: RoutingSnapshot, trace: DecisionTrace): RoutePlan {
@@ -122,25 +138,40 @@ function planInbound(snapshot: RoutingSnapshot, trace: DecisionTrace): RoutePlan
   return { direction: "inbound", ruleId: rule?.id ?? null, stages, trace };
 }
 
-function planOutbound(snapshot: RoutingSnapshot, trace: DecisionTrace): RoutePlan {
-  const { rule, tried } = matchOutbound(compile(snapshot).outbound, trace.caller, trace.called);
+function planOutbound(snapshot: RoutingSnapshot, trace: DecisionTrace, callerId: string | null): RoutePlan {
+  const usable = (rule: SnapshotOutboundRule) => rule.trunkIds.some((id) => snapshot.trunks[id]?.enabled);
+  const { rule, tried } = matchOutbound(compile(snapshot).outbound, trace.caller, trace.called, usable);
   trace.rulesTried = tried;
   if (!rule) {
-    trace.notes.push(`no outbound rule routes ${trace.called || "(empty number)"} for caller ${trace.caller || "(none)"}`);
-    // Rejecting (rather than answering and hanging up) means nothing is billed.
-    return { direction: "outbound", ruleId: null, stages: [{ kind: "end", label: "no outbound route", action: { type: "reject", reason: "rejected" } }], trace };
+    const trunkless = tried.some((t) => t.result === "no_enabled_trunk");
+    trace.notes.push(
+      trunkless
+        ? `no outbound rule for ${trace.called || "(empty number)"} has an enabled trunk`
+        : `no outbound rule routes ${trace.called || "(empty number)"} for caller ${trace.caller || "(none)"}`,
+    );
+    // Rejecting (rather than answering and hanging up) means nothing is billed; congestion says
+    // a route exists but cannot be used right now.
+    const stage: RouteStage = trunkless
+      ? { kind: "end", label: "no enabled trunk", action: { type: "reject", reason: "congestion" } }
+      : { kind: "end", label: "no outbound route", action: { type: "reject", reason: "rejected" } };
+    return { direction: "outbound", ruleId: null, stages: [stage], trace };
   }
   trace.rule = { id: rule.id, name: rule.name, pattern: rule.destinationPrefix ? `${rule.destinationPrefix}*` : "*" };
-  const trunks = rule.trunkIds.flatMap((id) => {
+  const trunks = rule.trunkIds.flatMap((id): PlanTrunk[] => {
     const trunk = snapshot.trunks[id];
     if (!trunk) trace.notes.push(`trunk ${id} no longer exists`);
     else if (!trunk.enabled) trace.notes.push(`trunk ${trunk.name} is disabled`);
     return trunk?.enabled ? [{ id: trunk.id, name: trunk.name, callerIdOverride: trunk.callerIdOverride }] : [];
   });
-  const stages: RouteStage[] = [];
-  if (trunks.length) stages.push({ kind: "trunks", label: `rule ${rule.name || rule.id}`, ruleId: rule.id, destination: trace.called, trunks });
-  stages.push(trunks.length ? { kind: "end", label: "all trunks failed", action: { type: "hangup" } } : { kind: "end", label: "no enabled trunk", action: { type: "reject", reason: "congestion" } });
-  return { direction: "outbound", ruleId: rule.id, stages, trace };
+  return {
+    direction: "outbound",
+    ruleId: rule.id,
+    stages: [
+      { kind: "trunks", label: `rule ${rule.name || rule.id}`, ruleId: rule.id, destination: trace.called, callerId, trunks },
+      { kind: "end", label: "all trunks failed", action: { type: "hangup" } },
+    ],
+    trace,
+  };
 }
 
 function planAgent(agent: SnapshotAgent): PlanAgent {
