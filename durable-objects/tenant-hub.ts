@@ -29,16 +29,16 @@ const SCHEMA = [
   "CREATE TABLE streams (stream TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL)",
 ] as const;
 
-export const HEARTBEAT_MS = 30_000;
+const HEARTBEAT_MS = 30_000;
 const IDLE_MS = 90_000;
-export const MAX_IN_FLIGHT = 500;
+const MAX_IN_FLIGHT = 500;
 const ACK_EVERY = 100;
 /**
  * Replayed events count as in flight until acknowledged, so a replay takes at most half the
  * bound: the other half leaves room for live events before the client's first ack. A longer
  * gap gets a resync and a snapshot instead.
  */
-export const MAX_REPLAY = MAX_IN_FLIGHT / 2;
+const MAX_REPLAY = MAX_IN_FLIGHT / 2;
 const RESUME_LIMIT = { count: 3, windowMs: 10_000 };
 /** Events kept for replay to clients that reconnect. */
 const RING = 1_000;

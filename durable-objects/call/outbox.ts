@@ -4,7 +4,7 @@ import type { HubEvent } from "../hub-events";
 /** How long after a failed send the CallSession's alarm tries again. */
 export const OUTBOX_RETRY_MS = 5_000;
 /** Live news older than this is no longer worth showing; the hub's own check ends stale calls. */
-export const HUB_GIVE_UP_MS = 3_600_000;
+const HUB_GIVE_UP_MS = 3_600_000;
 
 /** The tables, created by the CallSession's schema (steps are append-only there). */
 export const OUTBOX_TABLE = "CREATE TABLE outbox (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)";

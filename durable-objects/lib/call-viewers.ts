@@ -11,7 +11,7 @@ import { closeQuietly, isUpgrade, viewerOf } from "./viewer-identity";
 
 const TAG = "viewer";
 /** A call is watched by a few operators at most; beyond that a client is misbehaving. */
-export const MAX_VIEWERS_PER_CALL = 20;
+const MAX_VIEWERS_PER_CALL = 20;
 
 interface ViewerAttachment {
   userId: string;

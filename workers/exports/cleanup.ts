@@ -6,7 +6,7 @@ import { failExport } from "./jobs";
 /** Jobs not heard from for this long are given up (their queue message is long gone). */
 const ABANDONED_MS = 30 * 60_000;
 /** Expired and failed jobs stay listed this long (GET answers "expired", a download 410), then go. */
-export const KEEP_FINISHED_MS = 7 * 86_400_000;
+const KEEP_FINISHED_MS = 7 * 86_400_000;
 
 /**
  * Expires finished exports (their file is deleted), fails jobs abandoned mid-way (their
