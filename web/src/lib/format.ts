@@ -12,3 +12,5 @@ export const dateTime = (iso: string | null | undefined) => (iso ? new Date(iso)
 export const time = (iso: string | number) => new Date(iso).toLocaleTimeString();
 export const percent = (ratio: number | null | undefined) => (ratio === null || ratio === undefined ? "—" : `${(ratio * 100).toFixed(1)}%`);
 export const bytes = (n: number | null | undefined) => (n == null ? "—" : n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
+/** A stored number pattern as people write it: "1555*" → "+1555*", "*" stays; missing → "". */
+export const patternText = (pattern: string | null | undefined) => (!pattern ? "" : pattern === "*" ? "*" : `+${pattern.replace(/^\+/, "")}`);

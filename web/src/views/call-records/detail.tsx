@@ -1,9 +1,12 @@
 import { Link, useParams } from "react-router";
-import { Anchor, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Timeline, Title } from "@mantine/core";
+import { Anchor, Badge, Paper, SimpleGrid, Stack, Table, Text, Timeline, Title } from "@mantine/core";
 import { useRecord, type CallRecordDetail } from "../../api/call-records";
+import { useAgents } from "../../api/voice-agents";
 import { PageHeader, QueryState } from "../../components/page";
-import { dateTime, duration, time } from "../../lib/format";
+import { RoutingTrace } from "../../components/routing-trace";
+import { dateTime, duration, patternText, time } from "../../lib/format";
 import { itemPath, ROUTE_AGENT_GROUPS, ROUTE_CALL_RECORDS, ROUTE_INBOUND_RULES, ROUTE_VOICE_AGENTS } from "../../routes";
+import { recordedAttempts, recordedTrace, type RecordedAttempt } from "./recorded-trace";
 import { CallStatus } from "./status";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -17,36 +20,93 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-const cell = (value: unknown) => (value === null || value === undefined ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value));
+const OUTCOME_COLORS: Record<string, string> = { answered: "teal", failed: "red", ended: "gray" };
+const at = (ms: number | undefined) => (typeof ms === "number" ? time(ms) : "—");
 
+/** Every dial of the call, in order, with who was dialled and how it went. */
 function Attempts({ attempts }: { attempts: CallRecordDetail["attempts"] }) {
-  const columns = [...new Set(attempts.flatMap((a) => Object.keys(a)))].slice(0, 8);
-  if (attempts.length === 0) return <Text size="sm" c="dimmed">No dial attempts.</Text>;
+  const agents = useAgents({});
+  const rows = recordedAttempts(attempts);
+  if (rows.length === 0) return <Text size="sm" c="dimmed">No dial attempts.</Text>;
+  const agentName = (a: RecordedAttempt) => agents.data?.items.find((agent) => agent.id === a.targetId)?.name ?? a.targetName ?? a.targetId ?? "—";
   return (
     <Table.ScrollContainer minWidth={600}>
       <Table aria-label="Attempts">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>#</Table.Th>
-            {columns.map((c) => (
-              <Table.Th key={c}>{c}</Table.Th>
-            ))}
+            <Table.Th>Dialled</Table.Th>
+            <Table.Th>Stage</Table.Th>
+            <Table.Th>Started</Table.Th>
+            <Table.Th>Ended</Table.Th>
+            <Table.Th>Outcome</Table.Th>
+            <Table.Th>Dial status</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {attempts.map((a, i) => (
-            <Table.Tr key={i}>
-              <Table.Td>{i + 1}</Table.Td>
-              {columns.map((c) => (
-                <Table.Td key={c} className="mono">
-                  {/At$/.test(c) && typeof a[c] === "string" ? time(a[c] as string) : typeof a[c] === "number" && /At$/.test(c) ? time(a[c] as number) : cell(a[c])}
-                </Table.Td>
-              ))}
+          {rows.map((a, i) => (
+            <Table.Tr key={a.n ?? i}>
+              <Table.Td>{a.n ?? i + 1}</Table.Td>
+              <Table.Td>
+                {a.kind === "trunk" ? (
+                  <>
+                    Trunk <span className="mono">{a.targetName ?? a.targetId}</span>
+                  </>
+                ) : a.targetId ? (
+                  <Anchor component={Link} to={itemPath(ROUTE_VOICE_AGENTS, a.targetId)}>
+                    {agentName(a)}
+                  </Anchor>
+                ) : (
+                  agentName(a)
+                )}
+                {a.provider && (
+                  <Text span size="xs" c="dimmed">
+                    {" "}
+                    · {a.provider}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>{a.stage ?? "—"}</Table.Td>
+              <Table.Td>{at(a.startedAt)}</Table.Td>
+              <Table.Td>{at(a.endedAt)}</Table.Td>
+              <Table.Td>
+                {a.outcome ? (
+                  <Badge variant="light" color={OUTCOME_COLORS[a.outcome] ?? "gray"}>
+                    {a.outcome}
+                  </Badge>
+                ) : (
+                  "—"
+                )}
+              </Table.Td>
+              <Table.Td className="mono">{a.dialStatus ?? "—"}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+/** The recorded decision, read like the routing tester's: direction, rule, rules tried, picks. */
+function Routing({ routing }: { routing: unknown }) {
+  const trace = recordedTrace(routing);
+  if (!trace) {
+    return (
+      <Text size="sm" c="dimmed">
+        No routing decision was recorded.
+      </Text>
+    );
+  }
+  const { summary } = trace;
+  return (
+    <Stack>
+      <Text size="sm">
+        {summary.direction ? `Routed as ${summary.direction}` : "Routed"}
+        {summary.directionReason ? ` (${summary.directionReason})` : ""}
+        {summary.rule ? ` by rule ${summary.rule.name || patternText(summary.rule.pattern)} (${patternText(summary.rule.pattern)})` : summary.usedDefaultFallback ? " with the tenant's default fallback" : ""}.
+      </Text>
+      <RoutingTrace trace={trace} />
+    </Stack>
   );
 }
 
@@ -116,20 +176,10 @@ export default function CallRecordDetailView() {
             </Paper>
           </SimpleGrid>
           <Paper withBorder p="md">
-            <Group justify="space-between" mb="sm">
-              <Title order={2} size="h4">
-                Routing trace
-              </Title>
-            </Group>
-            {r.routing ? (
-              <Code block style={{ maxHeight: 420, overflow: "auto" }} tabIndex={0} aria-label="Routing trace">
-                {JSON.stringify(r.routing, null, 2)}
-              </Code>
-            ) : (
-              <Text size="sm" c="dimmed">
-                No routing decision was recorded.
-              </Text>
-            )}
+            <Title order={2} size="h4" mb="sm">
+              Routing trace
+            </Title>
+            <Routing routing={r.routing} />
           </Paper>
         </Stack>
       )}

@@ -1,5 +1,6 @@
 import { findInboundConflict, type Conflict, type InboundRuleRef } from "../../../../workers/domain/rule-conflicts";
 import type { InboundRule } from "../../api/inbound-rules";
+import { patternText } from "../../lib/format";
 
 /** Rules in the order routing considers them: exact, then longer prefixes, then priority. */
 export function inMatchOrder(rules: InboundRule[]): InboundRule[] {
@@ -31,13 +32,11 @@ export function shadowedRules(rules: InboundRule[]): Map<string, Conflict<Inboun
   return out;
 }
 
-export const display = (pattern: string) => (pattern === "*" ? "*" : `+${pattern}`);
-
 export function describeConflict(conflict: Conflict<InboundRuleRef>): string {
-  const other = `${conflict.rule.name || display(conflict.rule.pattern)} (${display(conflict.rule.pattern)})`;
+  const other = `${conflict.rule.name || patternText(conflict.rule.pattern)} (${patternText(conflict.rule.pattern)})`;
   if (conflict.kind === "duplicate") return `The pattern is already used by rule ${other}.`;
   if (conflict.kind === "shadowed") {
-    const covered = (conflict.coveredBy ?? []).slice(0, 4).map((r) => display(r.pattern)).join(", ");
+    const covered = (conflict.coveredBy ?? []).slice(0, 4).map((r) => patternText(r.pattern)).join(", ");
     return `This rule could never match a call: more specific rules take every number it matches (${covered}${(conflict.coveredBy?.length ?? 0) > 4 ? ", …" : ""}).`;
   }
   return `With this rule, rule ${other} could never match a call.`;

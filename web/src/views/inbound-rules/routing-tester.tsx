@@ -1,10 +1,9 @@
-import { Alert, Badge, Button, Code, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Timeline, Title } from "@mantine/core";
+import { Alert, Badge, Button, Code, Group, Paper, SegmentedControl, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { IconCircleCheck, IconCircleDashed, IconCircleX } from "@tabler/icons-react";
 import { messageOf } from "../../api/errors";
 import { useExplain, type ExplainInput, type Explanation } from "../../api/routing";
-import { useAgents } from "../../api/voice-agents";
 import { PageHeader } from "../../components/page";
+import { RoutingTrace, type TraceView } from "../../components/routing-trace";
 
 const ACTIONS: Record<string, string> = {
   dial_agent: "Dial an agent",
@@ -14,20 +13,15 @@ const ACTIONS: Record<string, string> = {
   announcement: "Play an announcement",
 };
 
-interface TriedRule {
-  ruleId?: string;
-  pattern?: string;
-  result?: string;
-}
-
-const display = (pattern: string | undefined) => (!pattern ? "" : pattern === "*" ? "*" : `+${pattern.replace(/^\+/, "")}`);
+/** The explanation's trace in the shape the shared trace view reads. */
+const traceView = (trace: Explanation["trace"]): TraceView => ({
+  rulesTried: trace.rulesTried as TraceView["rulesTried"],
+  stages: trace.stages,
+  notes: Array.isArray(trace.notes) ? trace.notes.filter((n): n is string => typeof n === "string") : [],
+});
 
 function Decision({ result }: { result: Explanation }) {
   const { decision, trace } = result;
-  const agents = useAgents({});
-  const name = (id: string) => agents.data?.items.find((a) => a.id === id)?.name ?? id;
-  const stages = trace.stages;
-  const rulesTried = trace.rulesTried as TriedRule[];
   return (
     <Stack>
       <Paper withBorder p="md" data-testid="routing-decision">
@@ -53,65 +47,7 @@ function Decision({ result }: { result: Explanation }) {
           </Badge>
         </Group>
       </Paper>
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Paper withBorder p="md">
-          <Title order={3} size="h5" mb="sm">
-            Rules tried
-          </Title>
-          {rulesTried.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              No rule was consulted.
-            </Text>
-          ) : (
-            <Table aria-label="Rules tried">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Rule</Table.Th>
-                  <Table.Th>Result</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rulesTried.map((r, i) => (
-                  <Table.Tr key={r.ruleId ?? i}>
-                    <Table.Td className="mono">{display(r.pattern)}</Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={r.result === "matched" ? "teal" : "gray"}>
-                        {(r.result ?? "").replaceAll("_", " ")}
-                      </Badge>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-        </Paper>
-        <Paper withBorder p="md">
-          <Title order={3} size="h5" mb="sm">
-            Stages
-          </Title>
-          <Timeline bulletSize={22} lineWidth={2} active={stages.filter((s) => s.reached).length - 1}>
-            {stages.map((stage, i) => (
-              <Timeline.Item
-                key={i}
-                bullet={stage.chosen ? <IconCircleCheck size={14} aria-hidden /> : stage.reached ? <IconCircleX size={14} aria-hidden /> : <IconCircleDashed size={14} aria-hidden />}
-                title={`${stage.label} (${stage.kind})`}
-              >
-                <Text size="sm">{!stage.reached ? "Not reached" : stage.chosen ? `Chose ${name(stage.chosen)}` : stage.kind === "end" ? "End of the chain" : "Nothing eligible"}</Text>
-                {stage.candidates.length > 0 && (
-                  <Text size="xs" c="dimmed">
-                    Then: {stage.candidates.map(name).join(", ")}
-                  </Text>
-                )}
-                {stage.skipped.map((s) => (
-                  <Text size="xs" c="dimmed" key={s.agentId}>
-                    Skipped {name(s.agentId)}: {s.reason}
-                  </Text>
-                ))}
-              </Timeline.Item>
-            ))}
-          </Timeline>
-        </Paper>
-      </SimpleGrid>
+      <RoutingTrace trace={traceView(trace)} />
       <Paper withBorder p="md">
         <Title order={3} size="h5" mb="sm">
           CXML a real call would get

@@ -5,6 +5,7 @@ import { useForm } from "@mantine/form";
 import { CreateOutboundBody } from "../../../../workers/schemas/trunks";
 import { useTrunks, type CreateOutboundInput, type OutboundRule } from "../../api/trunks";
 import { useCanWrite } from "../../api/session";
+import { patternText } from "../../lib/format";
 import { applyServerErrors, optionalNumber, optionalText, zodValidate } from "../../lib/zod-form";
 import { ROUTE_OUTBOUND_RULES } from "../../routes";
 
@@ -35,7 +36,7 @@ export function OutboundForm({ rule, onSubmit }: { rule?: OutboundRule; onSubmit
     initialValues: {
       name: rule?.name ?? "",
       destinationPrefix: rule ? (rule.destinationPrefix ? `+${rule.destinationPrefix}` : "") : "",
-      callerPatterns: (rule?.callerPatterns ?? []).map((p) => (p === "*" ? p : `+${p}`)),
+      callerPatterns: (rule?.callerPatterns ?? []).map(patternText),
       trunkIds: rule?.trunkIds ?? [],
       priority: rule?.priority ?? 100,
       enabled: rule?.enabled ?? true,

@@ -6,6 +6,7 @@ import { useDeleteOutbound, useOutboundRules, useSaveOutbound, useTrunks } from 
 import { confirmAction } from "../../components/confirm";
 import { OptimisticSwitch } from "../../components/optimistic-switch";
 import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
+import { patternText } from "../../lib/format";
 import { itemPath, newPath, ROUTE_OUTBOUND_RULES, ROUTE_TRUNKS } from "../../routes";
 
 export default function OutboundList() {
@@ -73,7 +74,7 @@ export default function OutboundList() {
                       </Anchor>
                     </Table.Td>
                     <Table.Td>{rule.name || <Text c="dimmed">—</Text>}</Table.Td>
-                    <Table.Td className="mono">{rule.callerPatterns.length ? rule.callerPatterns.map((p) => (p === "*" ? p : `+${p}`)).join(", ") : "every caller"}</Table.Td>
+                    <Table.Td className="mono">{rule.callerPatterns.length ? rule.callerPatterns.map(patternText).join(", ") : "every caller"}</Table.Td>
                     <Table.Td>
                       <Group gap={4}>
                         {rule.trunkIds.map((id, i) => (

@@ -9,6 +9,7 @@ import { useRotateRequestKey, useTenant, useUpdateTenant, type Tenant, type Upda
 import { confirmAction } from "../../components/confirm";
 import { FallbackEditor, type Fallback } from "../../components/fallback-editor";
 import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
+import { patternText } from "../../lib/format";
 import { applyServerErrors, optionalNumber, optionalText, zodValidate } from "../../lib/zod-form";
 
 function CopyField({ label, value }: { label: string; value: string }) {
@@ -153,7 +154,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
       cloudonixDomain: tenant.cloudonixDomain ?? "",
       cloudonixApiKey: "",
       retentionDays: tenant.retentionDays,
-      outboundCallerPatterns: tenant.outboundCallerPatterns.map((p) => (p === "*" ? p : `+${p}`)),
+      outboundCallerPatterns: tenant.outboundCallerPatterns.map(patternText),
       defaultFallback: tenant.defaultFallback ?? null,
     },
     validate: zodValidate(UpdateTenantBody, (v: Values) => body(v, tenant)),

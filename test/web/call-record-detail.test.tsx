@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { screen, within } from "@testing-library/react";
+import CallRecordDetailView from "../../web/src/views/call-records/detail";
+import { agent, mockApi, page, renderAt, signIn } from "./render";
+
+const STARTED = Date.parse("2026-03-02T10:00:00Z");
+
+const RECORD = {
+  id: "cal_1",
+  callId: "sess-1",
+  direction: "inbound",
+  from: "+14155550100",
+  to: "+18005550199",
+  callerName: null,
+  status: "completed",
+  disposition: "answered",
+  endReason: "hangup",
+  ruleId: "irl_1",
+  groupId: "grp_1",
+  agentId: "agt_2",
+  trunkId: null,
+  attemptCount: 2,
+  startedAt: new Date(STARTED).toISOString(),
+  answeredAt: new Date(STARTED + 9_000).toISOString(),
+  endedAt: new Date(STARTED + 60_000).toISOString(),
+  durationSec: 51,
+  billableSec: 51,
+  rule: { id: "irl_1", name: "Toll-free" },
+  group: { id: "grp_1", name: "Support" },
+  agent: { id: "agt_2", name: "Bob" },
+  trunk: null,
+  attempts: [
+    { n: 1, stage: "Support", kind: "agent", targetId: "agt_1", targetName: "Alice", provider: "retell", groupId: "grp_1", startedAt: STARTED + 1_000, endedAt: STARTED + 5_000, outcome: "failed", dialStatus: "busy" },
+    { n: 2, stage: "Support", kind: "agent", targetId: "agt_2", targetName: "Bob (old name)", provider: "vapi", groupId: "grp_1", startedAt: STARTED + 5_000, endedAt: STARTED + 60_000, outcome: "answered", dialStatus: "completed" },
+  ],
+  routing: {
+    snapshotVersion: 7,
+    direction: "inbound",
+    directionReason: "no Direction; caller is not an outbound caller ID",
+    caller: "14155550100",
+    called: "18005550199",
+    rulesTried: [
+      { ruleId: "irl_1", pattern: "1800555*", result: "matched" },
+      { ruleId: "irl_2", pattern: "*", result: "shadowed_by_longer_prefix" },
+    ],
+    rule: { id: "irl_1", name: "Toll-free", pattern: "1800555*" },
+    usedDefaultFallback: false,
+    notes: [],
+    picks: [{ stage: "Support", chosen: "agt_1", candidates: ["agt_2"], skipped: [{ agentId: "agt_3", reason: "at_capacity" }], eligibleCount: 2 }],
+    refused: ["dial result for attempt 1 ignored (current attempt 2, state connected)"],
+  },
+  events: [],
+};
+
+function api() {
+  return mockApi({
+    "GET /api/call-records/cal_1": RECORD,
+    "GET /api/voice-agents": page([agent(), agent({ id: "agt_2", name: "Bob", provider: "vapi" }), agent({ id: "agt_3", name: "Carol" })]),
+    "GET /api/trunks": page([]),
+  });
+}
+
+describe("call record detail", () => {
+  it("lists the attempts under real headers, by agent name", async () => {
+    signIn("user");
+    api();
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    const table = await screen.findByRole("table", { name: "Attempts" });
+    const headers = within(table).getAllByRole("columnheader").map((h) => h.textContent);
+    expect(headers).toEqual(["#", "Dialled", "Stage", "Started", "Ended", "Outcome", "Dial status"]);
+    const [, first, second] = within(table).getAllByRole("row");
+    expect(within(first!).getByRole("link", { name: "Alice" })).toHaveAttribute("href", "/voice-agents/agt_1");
+    expect(within(first!).getByText("failed")).toBeInTheDocument();
+    expect(within(first!).getByText("busy")).toBeInTheDocument();
+    // Today's name of the agent, not the one stored with the attempt.
+    expect(await within(second!).findByRole("link", { name: "Bob" })).toBeInTheDocument();
+    expect(within(second!).getByText("answered")).toBeInTheDocument();
+  });
+
+  it("reads the routing trace like the routing tester does, not as JSON", async () => {
+    signIn("user");
+    api();
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    expect(await screen.findByText(/Routed as inbound \(no Direction; caller is not an outbound caller ID\) by rule Toll-free \(\+1800555\*\)/)).toBeInTheDocument();
+    const rules = screen.getByRole("table", { name: "Rules tried" });
+    expect(within(rules).getByText("+1800555*")).toBeInTheDocument();
+    expect(within(rules).getByText("shadowed by longer prefix")).toBeInTheDocument();
+    expect(await screen.findByText("Chose Alice")).toBeInTheDocument();
+    expect(screen.getByText("Then: Bob")).toBeInTheDocument();
+    expect(screen.getByText("Skipped Carol: at capacity")).toBeInTheDocument();
+    expect(screen.getByText(/dial result for attempt 1 ignored/)).toBeInTheDocument();
+    expect(screen.queryByText(/"rulesTried"/)).toBeNull();
+  });
+
+  it("says so when no decision was recorded", async () => {
+    signIn("user");
+    mockApi({ "GET /api/call-records/cal_1": { ...RECORD, routing: null, attempts: [] }, "GET /api/voice-agents": page([]), "GET /api/trunks": page([]) });
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    expect(await screen.findByText("No routing decision was recorded.")).toBeInTheDocument();
+    expect(screen.getByText("No dial attempts.")).toBeInTheDocument();
+  });
+});
