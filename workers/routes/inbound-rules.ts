@@ -59,8 +59,9 @@ function conflictError(candidate: InboundRuleRef, conflict: Conflict<InboundRule
 }
 
 /**
- * Refuses duplicates and rules that could never win. Two concurrent saves could, together,
- * complete a cover that neither sees alone; duplicates are still impossible (unique index).
+ * Refuses duplicates (also a unique index) and rules that could never win. The rules it reads
+ * stay locked until the save commits (inboundConflictScope), so concurrent saves are checked
+ * one after the other.
  */
 async function assertNoConflict(tx: Executor, tenantId: string, candidate: InboundRuleRef): Promise<void> {
   const digits = candidate.pattern.endsWith("*") ? candidate.pattern.slice(0, -1) : candidate.pattern;

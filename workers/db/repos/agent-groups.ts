@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { Executor } from "../executor";
 import { agentGroupMembers, agentGroups, voiceAgents } from "../schema";
 import { keysetQuery, pageOf, type PageRequest } from "../../lib/pagination";
@@ -131,22 +132,33 @@ export async function replaceMembers(db: Executor, tenantId: string, groupId: st
 
 export type AgentSummary = MemberView["agent"];
 
-/** Name, provider, state and limits of the tenant's agents among `ids` (absent ids are missing from the map). */
+const AgentSummaryRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  provider: z.string(),
+  // TINYINT(1) arrives as 0/1 on a raw query.
+  enabled: z.union([z.boolean(), z.number()]).transform(Boolean),
+  weight: z.number().int(),
+  maxConcurrentCalls: z.number().int().nullable(),
+});
+
+/**
+ * Name, provider, state and limits of the tenant's agents among `ids` (absent ids are missing
+ * from the map), for a member list about to be stored. The rows are share-locked until the
+ * transaction ends, so an agent deleted meanwhile either waits for the members to commit (and
+ * its delete then removes them) or is already gone here (404), never a foreign-key failure at
+ * the insert. LOCK IN SHARE MODE because MariaDB 10.11 has no FOR SHARE (MySQL 8 takes both).
+ */
 export async function agentSummaries(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, AgentSummary>> {
   const out = new Map<string, AgentSummary>();
   if (ids.length === 0) return out;
-  const rows = await db
-    .select({
-      id: voiceAgents.id,
-      name: voiceAgents.name,
-      provider: voiceAgents.provider,
-      enabled: voiceAgents.enabled,
-      weight: voiceAgents.weight,
-      maxConcurrentCalls: voiceAgents.maxConcurrentCalls,
-    })
-    .from(voiceAgents)
-    .where(and(eq(voiceAgents.tenantId, tenantId), inArray(voiceAgents.id, ids)));
-  for (const { id, ...agent } of rows) out.set(id, agent);
+  const [rows] = await db.execute(sql`
+    SELECT ${voiceAgents.id} AS id, ${voiceAgents.name} AS name, ${voiceAgents.provider} AS provider, ${voiceAgents.enabled} AS enabled,
+           ${voiceAgents.weight} AS weight, ${voiceAgents.maxConcurrentCalls} AS maxConcurrentCalls
+    FROM ${voiceAgents}
+    WHERE ${and(eq(voiceAgents.tenantId, tenantId), inArray(voiceAgents.id, ids))}
+    LOCK IN SHARE MODE`);
+  for (const { id, ...agent } of z.array(AgentSummaryRow).parse(rows)) out.set(id, agent);
   return out;
 }
 

@@ -73,7 +73,9 @@ const refColumns = {
 /**
  * The rules a conflict check of `digits` needs (see domain/rule-conflicts.ts): its prefix
  * ancestors, and every rule under the broadest enabled one. Two indexed queries, whatever
- * the number of rules; the catch-all needs only its duplicate.
+ * the number of rules; the catch-all needs only its duplicate. Both lock what they read (the
+ * rows and the index ranges between them) until the transaction ends, so two saves that
+ * would together complete a cover neither sees alone run one after the other.
  */
 export async function inboundConflictScope(db: Executor, tenantId: string, digits: string, excludeId?: string): Promise<InboundRuleRef[]> {
   const tenant = eq(inboundRoutingRules.tenantId, tenantId);
@@ -82,7 +84,8 @@ export async function inboundConflictScope(db: Executor, tenantId: string, digit
     const ancestors = await db
       .select(refColumns)
       .from(inboundRoutingRules)
-      .where(and(tenant, inArray(inboundRoutingRules.pattern, ancestorPrefixPatterns(digits))));
+      .where(and(tenant, inArray(inboundRoutingRules.pattern, ancestorPrefixPatterns(digits))))
+      .for("update");
     for (const rule of ancestors) {
       const ancestorDigits = rule.pattern.slice(0, -1);
       if (rule.enabled && rule.id !== excludeId && ancestorDigits.length < scope.length) scope = ancestorDigits;
@@ -90,7 +93,7 @@ export async function inboundConflictScope(db: Executor, tenantId: string, digit
   }
   const rows =
     digits === ""
-      ? await db.select(refColumns).from(inboundRoutingRules).where(and(tenant, eq(inboundRoutingRules.pattern, "*")))
-      : await db.select(refColumns).from(inboundRoutingRules).where(and(tenant, like(inboundRoutingRules.pattern, `${scope}%`)));
+      ? await db.select(refColumns).from(inboundRoutingRules).where(and(tenant, eq(inboundRoutingRules.pattern, "*"))).for("update")
+      : await db.select(refColumns).from(inboundRoutingRules).where(and(tenant, like(inboundRoutingRules.pattern, `${scope}%`))).for("update");
   return rows.filter((row) => row.id !== excludeId);
 }

@@ -90,9 +90,14 @@ export async function findOutbound(db: Executor, tenantId: string, id: string, o
   return row ?? null;
 }
 
-/** The tenant's outbound rules for one destination prefix (for the conflict check). */
+/**
+ * The tenant's outbound rules for one destination prefix, for the conflict check of a save
+ * about to write one. Locked until the transaction ends (the rows, and the index gap where a
+ * new one would go), so two identical rules saved at once cannot both pass: the second waits,
+ * or loses a deadlock and is retried, and then sees the first.
+ */
 export async function outboundWithPrefix(db: Executor, tenantId: string, prefix: string): Promise<OutboundRow[]> {
-  return db.select().from(outboundRoutingRules).where(and(eq(outboundRoutingRules.tenantId, tenantId), eq(outboundRoutingRules.destinationPrefix, prefix)));
+  return db.select().from(outboundRoutingRules).where(and(eq(outboundRoutingRules.tenantId, tenantId), eq(outboundRoutingRules.destinationPrefix, prefix))).for("update");
 }
 
 export async function insertOutbound(db: Executor, row: NewOutboundRow): Promise<void> {
