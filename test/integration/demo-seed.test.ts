@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { drizzle } from "drizzle-orm/mysql2";
+import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Connection } from "mysql2/promise";
@@ -16,7 +16,7 @@ const base = process.env.TEST_DATABASE_URL!.replace(/\/[^/]+$/, "");
 const adminUrl = `${base}/${process.env.DB_TEST_NAME ?? "cxlb_test"}`;
 
 let connection: Connection;
-let db: ReturnType<typeof drizzle<typeof schema>>;
+let db: MySql2Database<typeof schema>;
 
 async function demoState() {
   const [tenant] = await db.select().from(schema.tenants).where(eq(schema.tenants.cloudonixDomain, DEMO.domain));

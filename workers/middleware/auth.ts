@@ -62,12 +62,6 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** 403 unless the signed-in user is an admin of their tenant. Use after requireAuth. */
-export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("auth").role !== "admin") throw forbidden("Only an admin of this tenant may change this; your role is read-only");
-  await next();
-});
-
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** For a configuration router: every signed-in user reads, only admins write. Use after requireAuth. */

@@ -78,7 +78,6 @@ export const listColumns = {
 };
 
 export type ListedRecord = Omit<typeof callRecords.$inferSelect, "tenantId" | "attempts" | "decision" | "lastSeq" | "rollupSig" | "createdAt" | "updatedAt">;
-export type FullRecord = ListedRecord & Pick<typeof callRecords.$inferSelect, "attempts" | "decision">;
 
 export interface ChunkRequest {
   filters: Partial<RecordFilterInput>;
@@ -100,17 +99,6 @@ function chunkQuery(tenantId: string, request: ChunkRequest) {
 export async function readRecords(db: Executor, tenantId: string, request: ChunkRequest): Promise<ListedRecord[]> {
   const { where, orderBy } = chunkQuery(tenantId, request);
   return db.select(listColumns).from(callRecords).where(where).orderBy(...orderBy).limit(request.limit);
-}
-
-/** The same page with the attempts and the routing trace (for exports that ask for them). */
-export async function readFullRecords(db: Executor, tenantId: string, request: ChunkRequest): Promise<FullRecord[]> {
-  const { where, orderBy } = chunkQuery(tenantId, request);
-  return db
-    .select({ ...listColumns, attempts: callRecords.attempts, decision: callRecords.decision })
-    .from(callRecords)
-    .where(where)
-    .orderBy(...orderBy)
-    .limit(request.limit);
 }
 
 export const positionOf = (sort: RecordSort, row: { id: string; startedAt: Date; durationSec: number | null }): CursorPosition => ({
