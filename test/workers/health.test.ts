@@ -1,4 +1,4 @@
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import { envWith, requestWithEnv } from "./helpers/app";
 
@@ -54,6 +54,5 @@ describe("GET /api/health", () => {
     expect(res.status).toBe(200);
     const body = await res.json<any>();
     expect(body.checks.redis.status).toBe("not_configured");
-    expect(env.ENVIRONMENT).toBe("test");
   });
 });

@@ -69,18 +69,23 @@ export async function readWebhookParams(request: Request): Promise<Record<string
   return { ...query, ...(body as Record<string, unknown>) };
 }
 
-/** A scalar parameter: Cloudonix sends strings, some proxies numbers; anything else is refused. */
-const scalar = (max: number) =>
+/**
+ * A scalar parameter: Cloudonix sends strings, some proxies numbers; anything else is refused.
+ * `required` is the message for a missing one.
+ */
+const scalar = (max: number, required?: string) =>
   z
-    .union([z.string(), z.number().transform(String)])
+    .union([z.string(), z.number().transform(String)], required ? { error: (issue) => (issue.input === undefined ? required : undefined) } : undefined)
     .pipe(z.string().max(max, `must be at most ${max} characters`));
 
 export const VoiceParamsSchema = z
   .object({
     CallSid: scalar(256).optional(),
     Session: scalar(128).optional(),
-    From: scalar(128).default(""),
-    To: scalar(128).default(""),
+    // Cloudonix always sends both; without them a call cannot be routed, so the request is
+    // malformed. A withheld caller still has a From (empty or "anonymous"); a To must name a number.
+    From: scalar(128, "is required (the caller's number; empty if withheld)"),
+    To: scalar(128, "is required (the number that was dialled)").pipe(z.string().min(1, "must not be empty (the number that was dialled)")),
     CallerName: scalar(256).optional(),
     Direction: scalar(32).optional(),
     Domain: scalar(253).optional(),
