@@ -18,6 +18,8 @@ globalThis.ResizeObserver ??= class {
   unobserve() {}
   disconnect() {}
 } as unknown as typeof ResizeObserver;
+// Textarea autosize listens for web fonts loading.
+if (!("fonts" in document)) Object.defineProperty(document, "fonts", { value: { addEventListener: vi.fn(), removeEventListener: vi.fn() } });
 
 // user-event types key by key through Mantine's inputs; on a busy machine a form test takes
 // several seconds, so the default 5 s makes them fail for the machine, not the code.

@@ -1,4 +1,5 @@
-import { useQuery } from "@tanstack/react-query";
+import { useRef } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { CreateGroupBody, ReplaceMembersBody, UpdateGroupBody } from "../../../workers/schemas/agent-groups";
 import { api, query, unwrap, withJson } from "./client";
@@ -35,20 +36,34 @@ export function useCreateGroup() {
   });
 }
 
-export function useUpdateGroup(id: string) {
+/**
+ * A group's settings, then its members (with the version the settings produced), as one save:
+ * the group is refetched only once both are in, so the form is not rebuilt from the server
+ * between the two requests and a members error reaches it with the edits intact.
+ */
+export function useSaveGroup(id: string) {
+  const client = useQueryClient();
+  // When the members failed, the settings are saved and the group is a version ahead of the
+  // form: trying again starts from that version instead of failing on a conflict.
+  const savedVersion = useRef<number | null>(null);
   return useApiMutation({
-    mutationFn: (input: UpdateGroupInput) => unwrap(api["agent-groups"][":id"].$put(withJson({ param: { id } }, input))),
+    mutationFn: async ({ settings, members }: { settings: UpdateGroupInput; members: MembersInput | null }) => {
+      const group = await unwrap(api["agent-groups"][":id"].$put(withJson({ param: { id } }, { ...settings, version: savedVersion.current ?? settings.version })));
+      savedVersion.current = group.version;
+      if (members) {
+        try {
+          await unwrap(api["agent-groups"][":id"].members.$put(withJson({ param: { id } }, { ...members, version: group.version })));
+        } catch (err) {
+          // The list shows the saved settings; the form (from the detail) keeps the edits.
+          void client.invalidateQueries({ queryKey: groupKeys.list() });
+          throw err;
+        }
+      }
+      savedVersion.current = null;
+      return group;
+    },
     invalidates: [groupKeys.all],
     success: (group) => `Agent group "${group.name}" saved`,
-    toastErrors: false,
-  });
-}
-
-export function useReplaceMembers(id: string) {
-  return useApiMutation({
-    mutationFn: (input: MembersInput) => unwrap(api["agent-groups"][":id"].members.$put(withJson({ param: { id } }, input))),
-    invalidates: [groupKeys.all],
-    success: "Members saved",
     toastErrors: false,
   });
 }

@@ -1,27 +1,17 @@
 import { useParams } from "react-router";
 import { PageHeader, QueryState } from "../../components/page";
-import { useGroup, useReplaceMembers, useUpdateGroup } from "../../api/agent-groups";
+import { useGroup, useSaveGroup } from "../../api/agent-groups";
 import { GroupForm } from "./form";
 
 export default function GroupEdit() {
   const { id = "" } = useParams();
   const group = useGroup(id);
-  const update = useUpdateGroup(id);
-  const members = useReplaceMembers(id);
+  const save = useSaveGroup(id);
   return (
     <>
       <PageHeader title={group.data?.name ?? "Agent group"} description={group.data ? `${group.data.strategy.replace("_", " ")} · ${group.data.id}` : undefined} />
       <QueryState isLoading={group.isLoading} error={group.error} retry={() => void group.refetch()} />
-      {group.data && (
-        <GroupForm
-          key={group.data.version}
-          group={group.data}
-          onUpdate={async (settings, memberList) => {
-            const saved = await update.mutateAsync(settings);
-            if (memberList) await members.mutateAsync({ ...memberList, version: saved.version });
-          }}
-        />
-      )}
+      {group.data && <GroupForm key={group.data.version} group={group.data} onUpdate={(settings, members) => save.mutateAsync({ settings, members })} />}
     </>
   );
 }

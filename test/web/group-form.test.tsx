@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import GroupAdd from "../../web/src/views/agent-groups/add";
+import GroupEdit from "../../web/src/views/agent-groups/edit";
+import { agent, mockApi, page, renderAt, signIn } from "./render";
+
+const AGENTS = [agent(), agent({ id: "agt_2", name: "Bob", provider: "vapi", weight: 2, maxConcurrentCalls: null })];
+const SUMMARY = { range: { since: "", until: "", timezone: "UTC", interval: "hour" }, totals: {}, series: [], agents: [], groups: [] };
+
+function group(overrides: Record<string, unknown> = {}) {
+  return {
+    id: "grp_1",
+    name: "Support",
+    description: "",
+    strategy: "round_robin",
+    rollingWindowHours: 24,
+    maxAttempts: 3,
+    stickyTtlSeconds: null,
+    enabled: true,
+    memberCount: 2,
+    version: 3,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    members: [
+      { agentId: "agt_1", position: 0, priority: 0, weight: null, capacity: null, agent: { name: "Alice", provider: "retell", enabled: true, weight: 1, maxConcurrentCalls: 5 } },
+      { agentId: "agt_2", position: 1, priority: 0, weight: null, capacity: null, agent: { name: "Bob", provider: "vapi", enabled: true, weight: 2, maxConcurrentCalls: null } },
+    ],
+    ...overrides,
+  };
+}
+
+/*
+ * dnd-kit's keyboard sensor moves an item towards the neighbour whose box lies in the arrow's
+ * direction; happy-dom lays nothing out, so each member row gets a 40 px box by its position.
+ */
+const realRect = Element.prototype.getBoundingClientRect;
+beforeEach(() => {
+  Element.prototype.getBoundingClientRect = function (this: Element) {
+    const row = this.closest("[data-testid=member-row]");
+    if (!row) return realRect.call(this);
+    const top = [...row.parentElement!.children].indexOf(row) * 40;
+    return { x: 0, y: top, top, left: 0, right: 800, bottom: top + 40, width: 800, height: 40, toJSON: () => ({}) } as DOMRect;
+  };
+});
+afterEach(() => {
+  Element.prototype.getBoundingClientRect = realRect;
+});
+
+const memberNames = () => screen.getAllByTestId("member-row").map((row) => within(row).getAllByText(/^(Alice|Bob)$/)[0]!.textContent);
+
+async function addMember(user: ReturnType<typeof userEvent.setup>, name: string) {
+  await user.click(screen.getByRole("combobox", { name: "Add a member" }));
+  await user.click(await screen.findByRole("option", { name: new RegExp(`^${name}`), hidden: true }));
+}
+
+describe("agent group form", () => {
+  it("orders members by keyboard and sends each one's weight and capacity", async () => {
+    signIn("admin");
+    const calls = mockApi({
+      "GET /api/voice-agents": page(AGENTS),
+      "GET /api/analytics/summary": SUMMARY,
+      "POST /api/agent-groups": (_u: URL, init: RequestInit) => group(JSON.parse(String(init.body))),
+    });
+    const user = userEvent.setup();
+    renderAt("/agent-groups/new", "/agent-groups/new", <GroupAdd />);
+    await user.type(screen.getByRole("textbox", { name: /^Name/ }), "Support");
+    await screen.findByText("No members yet: add agents below.");
+    await addMember(user, "Alice");
+    await addMember(user, "Bob");
+    expect(memberNames()).toEqual(["Alice", "Bob"]);
+
+    // The drag handle by keyboard: focus it, space to lift, arrow up, space to drop.
+    screen.getByRole("button", { name: /Reorder Bob/ }).focus();
+    await user.keyboard(" ");
+    await user.keyboard("{ArrowUp}");
+    await user.keyboard(" ");
+    await waitFor(() => expect(memberNames()).toEqual(["Bob", "Alice"]));
+
+    // And the buttons, by keyboard too.
+    screen.getByRole("button", { name: "Move Alice up" }).focus();
+    await user.keyboard("{Enter}");
+    expect(memberNames()).toEqual(["Alice", "Bob"]);
+    expect(screen.getByRole("button", { name: "Move Alice up" })).toBeDisabled();
+
+    // The agent's own figures are the placeholders: empty means "the agent's".
+    expect(screen.getByRole("textbox", { name: "Weight of Bob" })).toHaveAttribute("placeholder", "2 (agent)");
+    expect(screen.getByRole("textbox", { name: "Capacity of Bob" })).toHaveAttribute("placeholder", "no limit");
+    await user.type(screen.getByRole("textbox", { name: "Weight of Alice" }), "3");
+    await user.type(screen.getByRole("textbox", { name: "Capacity of Bob" }), "2");
+    await user.click(screen.getByRole("button", { name: "Create group" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "POST")).toBe(true));
+    expect(calls.find((c) => c.method === "POST")!.body).toMatchObject({
+      name: "Support",
+      strategy: "round_robin",
+      members: [
+        { agentId: "agt_1", priority: 0, weight: 3, capacity: null },
+        { agentId: "agt_2", priority: 0, weight: null, capacity: 2 },
+      ],
+    });
+  });
+
+  it("shows a member's share against the strategy's target", async () => {
+    signIn("admin");
+    mockApi({
+      "GET /api/agent-groups/grp_1": group(),
+      "GET /api/voice-agents": page(AGENTS),
+      "GET /api/analytics/summary": {
+        ...SUMMARY,
+        groups: [{ groupId: "grp_1", distribution: { basis: "attempts", total: 10, agents: [{ agentId: "agt_1", name: "Alice", member: true, count: 7, share: 0.7, targetShare: 0.5, deviation: 0.2 }] } }],
+      },
+    });
+    renderAt("/agent-groups/grp_1", "/agent-groups/:id", <GroupEdit />);
+    const alice = (await screen.findAllByTestId("member-row"))[0]!;
+    expect(await within(alice).findByText("70% of calls · target 50%")).toBeInTheDocument();
+    expect(within(screen.getAllByTestId("member-row")[1]!).getByText("no calls yet")).toBeInTheDocument();
+  });
+
+  it("saves settings and members, and shows a members error with the edits still there", async () => {
+    signIn("admin");
+    let stored = group();
+    let membersAnswer: () => Response | object = () => new Response(JSON.stringify({ error: { code: "VALIDATION_FAILED", message: "Agent agt_2 is disabled and cannot take calls", requestId: "r" } }), { status: 422 });
+    const calls = mockApi({
+      "GET /api/agent-groups/grp_1": () => stored,
+      "GET /api/voice-agents": page(AGENTS),
+      "GET /api/analytics/summary": SUMMARY,
+      "PUT /api/agent-groups/grp_1": (_u: URL, init: RequestInit) => {
+        const { version: _v, ...settings } = JSON.parse(String(init.body));
+        stored = { ...stored, ...settings, version: stored.version + 1 };
+        return stored;
+      },
+      "PUT /api/agent-groups/grp_1/members": () => {
+        const answer = membersAnswer();
+        if (!(answer instanceof Response)) stored = { ...stored, version: stored.version + 1 };
+        return answer;
+      },
+    });
+    const user = userEvent.setup();
+    renderAt("/agent-groups/grp_1", "/agent-groups/:id", <GroupEdit />);
+    const name = await screen.findByRole("textbox", { name: /^Name/ });
+    await user.clear(name);
+    await user.type(name, "Support desk");
+    screen.getByRole("button", { name: "Move Bob up" }).focus();
+    await user.keyboard("{Enter}");
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+
+    expect(await screen.findByText("Agent agt_2 is disabled and cannot take calls")).toBeInTheDocument();
+    expect(screen.getByRole("textbox", { name: /^Name/ })).toHaveValue("Support desk");
+    expect(memberNames()).toEqual(["Bob", "Alice"]);
+    const puts = () => calls.filter((c) => c.method === "PUT");
+    expect(puts().map((c) => [c.path, (c.body as { version: number }).version])).toEqual([
+      ["/api/agent-groups/grp_1", 3],
+      ["/api/agent-groups/grp_1/members", 4],
+    ]);
+
+    // Trying again starts from the version the saved settings produced, not a conflict.
+    membersAnswer = () => ({ groupId: "grp_1", version: 6, members: [] });
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    expect(await screen.findByText("elsewhere")).toBeInTheDocument();
+    expect(puts().slice(2).map((c) => [c.path, (c.body as { version: number }).version])).toEqual([
+      ["/api/agent-groups/grp_1", 4],
+      ["/api/agent-groups/grp_1/members", 5],
+    ]);
+    expect((puts()[3]!.body as { members: { agentId: string }[] }).members.map((m) => m.agentId)).toEqual(["agt_2", "agt_1"]);
+  });
+
+  it("is read-only for a user: no reordering, no inputs to change", async () => {
+    signIn("user");
+    mockApi({ "GET /api/agent-groups/grp_1": group(), "GET /api/voice-agents": page(AGENTS), "GET /api/analytics/summary": SUMMARY });
+    renderAt("/agent-groups/grp_1", "/agent-groups/:id", <GroupEdit />);
+    expect(await screen.findByRole("textbox", { name: /^Name/ })).toBeDisabled();
+    expect(screen.queryByRole("button", { name: /Reorder/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Move .* up/ })).toBeNull();
+    expect(await screen.findByRole("textbox", { name: "Weight of Alice" })).toBeDisabled();
+    expect(screen.queryByRole("button", { name: "Save changes" })).toBeNull();
+  });
+});
