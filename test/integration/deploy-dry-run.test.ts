@@ -20,6 +20,8 @@ describe("wrangler deploy --dry-run", () => {
     for (const binding of ["GROUP_BALANCER", "CALL_SESSION", "TENANT_HUB", "HYPERDRIVE", "CALL_EVENTS", "EXPORT_JOBS", "EXPORTS"]) {
       expect(stdout).toContain(binding);
     }
+    // A plain `wrangler deploy` must not ship stacks in 500s or the benchmark route.
+    expect(stdout).toMatch(/env\.ENVIRONMENT \("production"\)/);
     const bundle = readdirSync(outdir).find((name) => name.endsWith(".js"));
     expect(bundle).toBeTruthy();
     const code = readFileSync(join(outdir, bundle!), "utf8");
