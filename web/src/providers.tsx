@@ -8,6 +8,9 @@ import { session } from "./api/session";
 import { createQueryClient } from "./query-client";
 import { cssVariablesResolver, theme } from "./theme";
 
+/** How long a toast stays (the failed-calls toast a little longer). */
+export const TOAST_MS = 5_000;
+
 /** Theme, toasts and the query cache: everything a screen needs around it (tests reuse it). */
 export function Providers({ children, client }: { children: ReactNode; client?: QueryClient }) {
   const [queryClient] = useState(() => client ?? createQueryClient());
@@ -15,7 +18,8 @@ export function Providers({ children, client }: { children: ReactNode; client?: 
   useEffect(() => session.onEnd(() => queryClient.clear()), [queryClient]);
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
-      <Notifications position="bottom-right" limit={4} />
+      {/* Each toast closes on its own; hovering one holds only that one, so they never pile up. */}
+      <Notifications position="bottom-right" limit={3} autoClose={TOAST_MS} pauseResetOnHover="notification" />
       <QueryClientProvider client={queryClient}>
         <ModalsProvider>{children}</ModalsProvider>
       </QueryClientProvider>

@@ -31,6 +31,7 @@ export function useCreateGroup() {
   return useApiMutation({
     mutationFn: (input: CreateGroupInput) => unwrap(api["agent-groups"].$post({ json: input })),
     invalidates: [groupKeys.all],
+    entity: "agent_group",
     success: (group) => `Agent group "${group.name}" created`,
     toastErrors: false,
   });
@@ -63,6 +64,7 @@ export function useSaveGroup(id: string) {
       return group;
     },
     invalidates: [groupKeys.all],
+    entity: "agent_group",
     success: (group) => `Agent group "${group.name}" saved`,
     toastErrors: false,
   });
@@ -72,6 +74,7 @@ export function useDeleteGroup() {
   return useApiMutation({
     mutationFn: (id: string) => unwrap(api["agent-groups"][":id"].$delete({ param: { id } })),
     invalidates: [groupKeys.all],
+    entity: "agent_group",
     success: "Agent group deleted",
   });
 }

@@ -41,6 +41,7 @@ export function useCreateInbound() {
   return useApiMutation({
     mutationFn: (input: CreateInboundInput) => unwrap(api["inbound-rules"].$post({ json: input })),
     invalidates: [inboundKeys.all],
+    entity: "inbound_rule",
     success: (rule) => `Inbound rule ${rule.displayPattern} created`,
     toastErrors: false,
   });
@@ -51,6 +52,7 @@ export function useUpdateInbound(id?: string) {
     mutationFn: ({ ruleId, ...input }: UpdateInboundInput & { ruleId?: string }) =>
       unwrap(api["inbound-rules"][":id"].$put(withJson({ param: { id: ruleId ?? id! } }, input))),
     invalidates: [inboundKeys.all],
+    entity: "inbound_rule",
     success: (rule) => `Inbound rule ${rule.displayPattern} ${rule.enabled ? "saved" : "saved (disabled)"}`,
     toastErrors: id === undefined,
   });
@@ -60,6 +62,7 @@ export function useDeleteInbound() {
   return useApiMutation({
     mutationFn: (id: string) => unwrap(api["inbound-rules"][":id"].$delete({ param: { id } })),
     invalidates: [inboundKeys.all],
+    entity: "inbound_rule",
     success: "Inbound rule deleted",
   });
 }

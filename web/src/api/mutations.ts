@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { notifications } from "@mantine/notifications";
+import { beginOwnChange, type ConfigEntity } from "../realtime/own-changes";
 import { messageOf } from "./errors";
 
 interface Options<TArgs, TResult> {
@@ -10,13 +11,22 @@ interface Options<TArgs, TResult> {
   success?: string | ((result: TResult, args: TArgs) => string);
   /** Forms show errors next to their fields instead of a toast. */
   toastErrors?: boolean;
+  /** The configuration it changes: the live event this causes then makes no second toast here. */
+  entity?: ConfigEntity;
 }
 
 /** A change to server state: invalidates what it affects and says how it went. */
-export function useApiMutation<TArgs, TResult>({ mutationFn, invalidates, success, toastErrors = true }: Options<TArgs, TResult>) {
+export function useApiMutation<TArgs, TResult>({ mutationFn, invalidates, success, toastErrors = true, entity }: Options<TArgs, TResult>) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn,
+    mutationFn: async (args: TArgs) => {
+      const settled = entity ? beginOwnChange(entity) : undefined;
+      try {
+        return await mutationFn(args);
+      } finally {
+        settled?.();
+      }
+    },
     onSuccess: async (result, args) => {
       await Promise.all(invalidates.map((queryKey) => client.invalidateQueries({ queryKey })));
       if (success) notifications.show({ color: "teal", message: typeof success === "string" ? success : success(result, args) });

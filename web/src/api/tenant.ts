@@ -27,6 +27,7 @@ export function useUpdateTenant() {
   return useApiMutation({
     mutationFn: (input: UpdateTenantInput) => unwrap(api.tenant.$put({ json: input })),
     invalidates: [tenantKeys.all, auditKeys.all],
+    entity: "tenant",
     success: "Settings saved",
     toastErrors: false,
   });
@@ -37,6 +38,7 @@ export function useRotateRequestKey() {
   return useApiMutation({
     mutationFn: () => unwrap(api.tenant["request-key"].$post()),
     invalidates: [tenantKeys.all, auditKeys.all],
+    entity: "tenant",
   });
 }
 
@@ -48,6 +50,7 @@ export function useCreateUser() {
   return useApiMutation({
     mutationFn: (input: CreateUserInput) => unwrap(api.users.$post({ json: input })),
     invalidates: [userKeys.all, auditKeys.all],
+    entity: "user",
     success: (user) => `User ${user.email} created`,
     toastErrors: false,
   });
@@ -57,12 +60,13 @@ export function useUpdateUser() {
   return useApiMutation({
     mutationFn: ({ id, ...input }: UpdateUserInput & { id: string }) => unwrap(api.users[":id"].$put(withJson({ param: { id } }, input))),
     invalidates: [userKeys.all, auditKeys.all],
+    entity: "user",
     success: (user) => `User ${user.email} saved`,
   });
 }
 
 export function useDeleteUser() {
-  return useApiMutation({ mutationFn: (id: string) => unwrap(api.users[":id"].$delete({ param: { id } })), invalidates: [userKeys.all, auditKeys.all], success: "User deleted" });
+  return useApiMutation({ mutationFn: (id: string) => unwrap(api.users[":id"].$delete({ param: { id } })), invalidates: [userKeys.all, auditKeys.all], entity: "user", success: "User deleted" });
 }
 
 /** What the audit log records changes of: the entities the Worker reports configuration changes for. */

@@ -38,6 +38,7 @@ export function useSaveTrunk(id?: string) {
     mutationFn: (input: CreateTrunkInput | UpdateTrunkInput) =>
       id ? unwrap(api.trunks[":id"].$put(withJson({ param: { id } }, input))) : unwrap(api.trunks.$post({ json: input })),
     invalidates: [trunkKeys.all],
+    entity: "trunk",
     success: (trunk) => `Trunk "${trunk.name}" saved`,
     toastErrors: false,
   });
@@ -50,14 +51,15 @@ export function useSaveOutbound(id?: string) {
       return target ? unwrap(api["outbound-rules"][":id"].$put(withJson({ param: { id: target } }, input))) : unwrap(api["outbound-rules"].$post({ json: input }));
     },
     invalidates: [outboundKeys.all],
+    entity: "outbound_rule",
     success: (rule) => `Outbound rule ${rule.destinationPrefix ? `+${rule.destinationPrefix}` : "(every destination)"} saved`,
     toastErrors: id === undefined,
   });
 }
 
 export function useDeleteTrunk() {
-  return useApiMutation({ mutationFn: (id: string) => unwrap(api.trunks[":id"].$delete({ param: { id } })), invalidates: [trunkKeys.all], success: "Trunk deleted" });
+  return useApiMutation({ mutationFn: (id: string) => unwrap(api.trunks[":id"].$delete({ param: { id } })), invalidates: [trunkKeys.all], entity: "trunk", success: "Trunk deleted" });
 }
 export function useDeleteOutbound() {
-  return useApiMutation({ mutationFn: (id: string) => unwrap(api["outbound-rules"][":id"].$delete({ param: { id } })), invalidates: [outboundKeys.all], success: "Outbound rule deleted" });
+  return useApiMutation({ mutationFn: (id: string) => unwrap(api["outbound-rules"][":id"].$delete({ param: { id } })), invalidates: [outboundKeys.all], entity: "outbound_rule", success: "Outbound rule deleted" });
 }

@@ -40,6 +40,7 @@ export function useCreateAgent() {
   return useApiMutation({
     mutationFn: (input: CreateAgentInput) => unwrap(api["voice-agents"].$post({ json: input })),
     invalidates: [agentKeys.all],
+    entity: "voice_agent",
     success: (agent) => `Voice agent "${agent.name}" created`,
     toastErrors: false,
   });
@@ -49,6 +50,7 @@ export function useUpdateAgent(id: string) {
   return useApiMutation({
     mutationFn: (input: UpdateAgentInput) => unwrap(api["voice-agents"][":id"].$put(withJson({ param: { id } }, input))),
     invalidates: [agentKeys.all],
+    entity: "voice_agent",
     success: (agent) => `Voice agent "${agent.name}" saved`,
     toastErrors: false,
   });
@@ -58,6 +60,7 @@ export function useToggleAgent() {
   return useApiMutation({
     mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) => unwrap(api["voice-agents"][":id"].toggle.$patch(withJson({ param: { id } }, { enabled }))),
     invalidates: [agentKeys.all],
+    entity: "voice_agent",
     success: (agent) => `${agent.name} ${agent.enabled ? "enabled" : "disabled"}`,
   });
 }
@@ -66,6 +69,7 @@ export function useBulkAgents() {
   return useApiMutation({
     mutationFn: (input: z.input<typeof BulkAgentsBody>) => unwrap(api["voice-agents"].bulk.$post({ json: input })),
     invalidates: [agentKeys.all],
+    entity: "voice_agent",
     success: (result) => `${result.changed} agent${result.changed === 1 ? "" : "s"} ${result.action === "delete" ? "deleted" : `${result.action}d`}`,
   });
 }
@@ -74,6 +78,7 @@ export function useDeleteAgent() {
   return useApiMutation({
     mutationFn: (id: string) => unwrap(api["voice-agents"][":id"].$delete({ param: { id } })),
     invalidates: [agentKeys.all],
+    entity: "voice_agent",
     success: "Voice agent deleted",
   });
 }

@@ -1,9 +1,8 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { notifications } from "@mantine/notifications";
 import { api, unwrap } from "../api/client";
 import { RealtimeClient, type ConnectionState, type LiveCall } from "./client";
-import { toastFor } from "./toasts";
+import { createEventToasts, mantineToasts, showOrUpdate } from "./toasts";
 
 interface RealtimeValue {
   state: ConnectionState;
@@ -49,6 +48,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     const pending = new Set<string>();
     let flush: ReturnType<typeof setTimeout> | null = null;
     let wasOpen = false;
+    const toast = createEventToasts(mantineToasts);
     // Invalidate at most twice a second however busy the tenant is.
     const invalidateSoon = (keys: string[][]) => {
       for (const key of keys) pending.add(JSON.stringify(key));
@@ -61,8 +61,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     const unsubscribe = client.subscribe({
       onState: (next) => {
         setState(next);
-        if (next === "open" && wasOpen) notifications.show({ id: "realtime", color: "teal", message: "Live updates reconnected" });
-        if (next === "reconnecting" && wasOpen) notifications.show({ id: "realtime", color: "yellow", message: "Live updates interrupted; reconnecting…" });
+        if (next === "open" && wasOpen) showOrUpdate(mantineToasts, { id: "realtime", color: "teal", message: "Live updates reconnected" });
+        if (next === "reconnecting" && wasOpen) showOrUpdate(mantineToasts, { id: "realtime", color: "yellow", message: "Live updates interrupted; reconnecting…" });
         if (next === "open") wasOpen = true;
       },
       onSnapshot: (list) => {
@@ -85,8 +85,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
             return next;
           }), 3000);
         }
-        const toast = toastFor(event);
-        if (toast) notifications.show(toast);
+        toast(event);
         invalidateSoon(staleKeys(event.type));
       },
     });
