@@ -10,10 +10,13 @@ import { createRedis } from "./lib/redis";
 export class Services {
   #db: Promise<DbHandle> | undefined;
   #redis: Redis | null | undefined;
+  readonly #background = new Set<Promise<unknown>>();
 
   constructor(
     readonly env: Env,
     readonly config: AppConfig,
+    /** Keeps the isolate alive for work that outlives the response (ctx.waitUntil). */
+    private readonly keepAlive: (promise: Promise<unknown>) => void = () => {},
   ) {}
 
   async db(): Promise<Db> {
@@ -21,8 +24,23 @@ export class Services {
     return (await this.#db).db;
   }
 
-  /** Releases what the request opened; safe to call when nothing was. */
+  /**
+   * Work that goes on after the response (a snapshot refresh, a publish). close() waits for it,
+   * so a connection it opens late is closed too instead of leaking.
+   */
+  background(promise: Promise<unknown>): void {
+    const settled = promise.then(
+      () => {},
+      () => {},
+    );
+    this.#background.add(settled);
+    void settled.then(() => this.#background.delete(settled));
+    this.keepAlive(settled);
+  }
+
+  /** Releases what the request opened, once its background work is done; safe to call when nothing was. */
   async close(): Promise<void> {
+    while (this.#background.size) await Promise.all([...this.#background]);
     const pending = this.#db;
     this.#db = undefined;
     if (pending) await pending.then((handle) => handle.close(), () => {});

@@ -71,7 +71,8 @@ export async function startWorker(options: StartOptions = {}): Promise<Worker> {
   });
   const args = ["wrangler", "dev", `${bundleDir}/index.js`, "--no-bundle", "--port", String(port), "--inspector-port", String(await freePort())];
   args.push("--ip", "127.0.0.1", "--log-level", "warn", "--persist-to", persistTo);
-  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  // Development: the static baseline route (/__bench) exists only outside production.
+  for (const [name, value] of Object.entries({ ENVIRONMENT: "development", ...options.vars })) args.push("--var", `${name}:${value}`);
   const child: ChildProcess = spawn("npx", args, {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { loadConfig } from "../env";
@@ -6,16 +7,19 @@ import { Services } from "../services";
 export const services = createMiddleware<AppEnv>(async (c, next) => {
   const config = loadConfig(c.env);
   c.set("config", config);
-  const services = new Services(c.env, config);
+  const services = new Services(c.env, config, (promise) => keepAlive(c, promise));
   c.set("services", services);
   try {
     await next();
   } finally {
-    const closing = services.close();
-    try {
-      c.executionCtx.waitUntil(closing);
-    } catch {
-      // No execution context (app.request() in tests): the close settles on its own.
-    }
+    keepAlive(c, services.close());
   }
 });
+
+function keepAlive(c: Context<AppEnv>, promise: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(promise);
+  } catch {
+    // No execution context (app.request() in tests): the promise settles on its own.
+  }
+}

@@ -44,19 +44,12 @@ async function handleWebhook<P>(
   let raw: Record<string, unknown> | null = null;
   let tenantId: string | null = null;
   let callId: string | null = null;
-  const waitUntil = (promise: Promise<unknown>) => {
-    try {
-      c.executionCtx.waitUntil(promise);
-    } catch {
-      // No execution context in app.request() tests.
-    }
-  };
   try {
     raw = await readWebhookParams(c.req.raw);
     const params = spec.parse(raw);
     callId = spec.callKey(params);
     const authorization = c.req.header("authorization");
-    const snapshot = await authenticateWebhook(c.get("services"), spec.domain(params, c.req.raw.headers), authorization, waitUntil, spec.keyOptional);
+    const snapshot = await authenticateWebhook(c.get("services"), spec.domain(params, c.req.raw.headers), authorization, spec.keyOptional);
     tenantId = snapshot.tenantId;
     const result = await answer({ params, snapshot, callKey: callId });
     recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, payload: raw });

@@ -19,11 +19,10 @@ export async function authenticateWebhook(
   services: Services,
   domain: string | null,
   authorization: string | undefined,
-  waitUntil: (promise: Promise<unknown>) => void,
   keyOptional = false,
 ): Promise<RoutingSnapshot> {
   if (!domain) throw new WebhookError(400, "DOMAIN_REQUIRED", "Domain (or AccountSid, or the X-CX-Domain header) is required to find the tenant");
-  const { snapshot } = await snapshotForDomain(domain, { redis: services.redis, db: () => services.db(), waitUntil });
+  const { snapshot } = await snapshotForDomain(domain, { redis: services.redis, db: () => services.db(), waitUntil: (promise) => services.background(promise) });
   if (!snapshot) throw new WebhookError(404, "UNKNOWN_DOMAIN", `No tenant uses the Cloudonix domain ${domain.slice(0, 253)}`);
   if (keyOptional && !authorization) return snapshot;
   const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
