@@ -1,9 +1,10 @@
 import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from "@dnd-kit/core";
 import { SortableContext, arrayMove, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { ActionIcon, Badge, Group, NumberInput, Paper, Progress, Select, Stack, Table, Text, Tooltip } from "@mantine/core";
+import { ActionIcon, Badge, Group, NumberInput, Paper, Select, Stack, Table, Text } from "@mantine/core";
 import { IconArrowDown, IconArrowUp, IconGripVertical, IconTrash } from "@tabler/icons-react";
 import type { Agent } from "../../api/voice-agents";
+import { ShareBar } from "../../components/share-bar";
 
 export interface MemberRow {
   agentId: string;
@@ -27,8 +28,6 @@ interface Props {
   readOnly: boolean;
   errors?: Record<string, string>;
 }
-
-const pct = (value: number) => `${Math.round(value * 100)}%`;
 
 function SortableMember(props: {
   member: MemberRow;
@@ -109,14 +108,7 @@ function SortableMember(props: {
       <Table.Td w={70}>{props.live}</Table.Td>
       <Table.Td w={170}>
         {props.share ? (
-          <Tooltip label={`Share ${pct(props.share.share)} of the group's calls; the strategy targets ${pct(props.share.targetShare)}`}>
-            <Stack gap={2}>
-              <Progress value={props.share.share * 100} aria-label={`${name} share ${pct(props.share.share)}`} />
-              <Text size="xs" c="dimmed">
-                {pct(props.share.share)} of calls · target {pct(props.share.targetShare)}
-              </Text>
-            </Stack>
-          </Tooltip>
+          <ShareBar name={name} share={props.share.share} targetShare={props.share.targetShare} />
         ) : (
           <Text size="xs" c="dimmed">
             no calls yet

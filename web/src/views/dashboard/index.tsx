@@ -5,29 +5,16 @@ import { useSummary } from "../../api/analytics";
 import { messageOf } from "../../api/errors";
 import { PageHeader } from "../../components/page";
 import { useRealtime } from "../../realtime/provider";
+import { AgentLoad } from "./agent-load";
 import { Kpis, kpisOf } from "./kpis";
 import { LiveCallsPanel } from "./live-calls";
+import { periodSince, todayRanges, useNow } from "./ranges";
 
 const RANGES = { "24h": 1, "7d": 7, "30d": 30 } as const;
 type Range = keyof typeof RANGES;
-
-function startOfToday(): Date {
-  const d = new Date();
-  d.setHours(0, 0, 0, 0);
-  return d;
-}
-
-/** The same ranges for today and the same part of yesterday, fixed for the life of the page. */
-function useTodayRanges() {
-  return useMemo(() => {
-    const start = startOfToday();
-    const day = 86_400_000;
-    return {
-      today: { since: start.toISOString() },
-      yesterday: { since: new Date(start.getTime() - day).toISOString(), until: new Date(Date.now() - day).toISOString() },
-    };
-  }, []);
-}
+// The group chart's series, named as its legend shows them.
+const SHARE = "Share of the group's calls";
+const TARGET = "Strategy's target";
 
 function bucketLabel(iso: string, interval: "hour" | "day") {
   const d = new Date(iso);
@@ -36,11 +23,16 @@ function bucketLabel(iso: string, interval: "hour" | "day") {
 
 export default function Dashboard() {
   const [range, setRange] = useState<Range>("24h");
-  const ranges = useTodayRanges();
-  const since = useMemo(() => new Date(Date.now() - RANGES[range] * 86_400_000).toISOString(), [range]);
+  // Every window moves with the clock: "today" rolls over at midnight and "the same time
+  // yesterday" keeps pace with now.
+  const now = useNow();
+  const ranges = useMemo(() => todayRanges(now), [now]);
+  const since = useMemo(() => periodSince(now, RANGES[range]), [now, range]);
   const today = useSummary(ranges.today, { refetchInterval: 60_000 });
   const yesterday = useSummary(ranges.yesterday);
-  const period = useSummary({ since }, { refetchInterval: 60_000 });
+  // The period's and yesterday's windows move every minute, which refetches them; today's
+  // window only moves at midnight, so it refetches on its own.
+  const period = useSummary({ since });
   const { calls } = useRealtime();
   const data = period.data;
 
@@ -53,13 +45,8 @@ export default function Dashboard() {
         { name: "Abandoned", value: data.totals.abandoned, color: "gray.6" },
       ].filter((o) => o.value > 0)
     : [];
-  const agentLoad = (data?.agents ?? [])
-    .slice()
-    .sort((a, b) => b.calls - a.calls)
-    .slice(0, 12)
-    .map((a) => ({ agent: a.name ?? a.agentId, Answered: a.answered, Failed: a.failed }));
   const groupLoad = (data?.groups ?? []).flatMap((g) =>
-    g.distribution.agents.filter((a) => a.member).map((a) => ({ member: `${g.name ?? g.groupId} · ${a.name ?? a.agentId}`, Share: Math.round(a.share * 1000) / 10, Target: Math.round(a.targetShare * 1000) / 10 })),
+    g.distribution.agents.filter((a) => a.member).map((a) => ({ member: `${g.name ?? g.groupId} · ${a.name ?? a.agentId}`, [SHARE]: Math.round(a.share * 1000) / 10, [TARGET]: Math.round(a.targetShare * 1000) / 10 })),
   );
 
   return (
@@ -106,45 +93,51 @@ export default function Dashboard() {
               ]}
             />
           </Paper>
-          <Paper withBorder p="md" role="figure" aria-label="Outcomes">
+          <Paper withBorder p="md" role="figure" aria-label="Outcomes of ended calls">
             <Title order={3} size="h5" mb="sm">
-              Outcomes
+              Outcomes of ended calls
             </Title>
             {outcomes.length ? (
-              <DonutChart data={outcomes} withLabels withTooltip h={220} mx="auto" chartLabel={`${data?.totals.calls ?? 0} calls`} />
+              <DonutChart data={outcomes} withLabels withTooltip h={220} mx="auto" chartLabel={`${data?.totals.calls ?? 0} ended`} />
             ) : (
               <Text size="sm" c="dimmed">
                 No ended calls in this period.
               </Text>
             )}
-            <Stack gap={2} mt="sm">
+            <Stack gap={2} mt="sm" data-testid="outcome-counts">
               {outcomes.map((o) => (
                 <Text size="xs" key={o.name}>
                   {o.name}: {o.value}
                 </Text>
               ))}
+              {data && data.totals.inProgress > 0 && (
+                <Text size="xs" c="dimmed">
+                  Not counted: {data.totals.inProgress} still live
+                </Text>
+              )}
             </Stack>
           </Paper>
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
-          <Paper withBorder p="md" role="figure" aria-label="Load per agent">
-            <Title order={3} size="h5" mb="sm">
-              Load per agent
-            </Title>
-            {agentLoad.length ? (
-              <BarChart h={Math.max(160, agentLoad.length * 32)} data={agentLoad} dataKey="agent" orientation="vertical" type="stacked" yAxisProps={{ width: 120 }} series={[{ name: "Answered", color: "teal.7" }, { name: "Failed", color: "red.7" }]} />
-            ) : (
-              <Text size="sm" c="dimmed">
-                No calls reached an agent in this period.
-              </Text>
-            )}
-          </Paper>
+          <AgentLoad summary={data} />
           <Paper withBorder p="md" role="figure" aria-label="Group members: share of calls against target">
             <Title order={3} size="h5" mb="sm">
               Group load against target (%)
             </Title>
             {groupLoad.length ? (
-              <BarChart h={Math.max(160, groupLoad.length * 36)} data={groupLoad} dataKey="member" orientation="vertical" yAxisProps={{ width: 180 }} series={[{ name: "Share", color: "indigo.7" }, { name: "Target", color: "gray.5" }]} />
+              <BarChart
+                h={Math.max(180, groupLoad.length * 36 + 40)}
+                data={groupLoad}
+                dataKey="member"
+                orientation="vertical"
+                withLegend
+                legendProps={{ verticalAlign: "top" }}
+                yAxisProps={{ width: 180 }}
+                series={[
+                  { name: SHARE, color: "indigo.7" },
+                  { name: TARGET, color: "gray.5" },
+                ]}
+              />
             ) : (
               <Text size="sm" c="dimmed">
                 No group traffic in this period.

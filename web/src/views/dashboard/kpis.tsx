@@ -6,11 +6,12 @@ import { duration, percent } from "../../lib/format";
 interface Kpi {
   label: string;
   value: string;
-  /** Relative change against the previous period; null when there is nothing to compare. */
+  /** Exactly what the figure counts, shown under it. */
+  counts: string;
+  /** Relative change against the same time yesterday; null when there is nothing to compare. */
   change: number | null;
   /** For durations a rise is not "good" or "bad": show it neutrally. */
   neutral?: boolean;
-  hint: string;
 }
 
 function change(now: number | null | undefined, before: number | null | undefined): number | null {
@@ -18,14 +19,22 @@ function change(now: number | null | undefined, before: number | null | undefine
   return (now - before) / before;
 }
 
+/** Calls started in the range: those that ended and those still going. */
+const started = (totals: Summary["totals"] | undefined) => (totals ? totals.calls + totals.inProgress : undefined);
+
 export function kpisOf(today: Summary | undefined, yesterday: Summary | undefined, activeCalls: number): Kpi[] {
   const t = today?.totals;
   const y = yesterday?.totals;
   return [
-    { label: "Calls today", value: t ? String(t.calls + t.inProgress) : "—", change: change(t && t.calls + t.inProgress, y && y.calls + y.inProgress), hint: "vs. the same time yesterday" },
-    { label: "Success rate", value: percent(t?.successRate), change: change(t?.successRate, y?.successRate), hint: "answered / ended calls" },
-    { label: "Active calls", value: String(activeCalls), change: null, hint: "live, updated as calls start and end" },
-    { label: "Average duration", value: duration(t?.avgDurationSec), change: change(t?.avgDurationSec, y?.avgDurationSec), neutral: true, hint: "talk time of answered calls" },
+    {
+      label: "Calls today",
+      value: t ? String(started(t)) : "—",
+      counts: t ? `started since midnight: ${t.calls} ended, ${t.inProgress} still live` : "started since midnight, live ones included",
+      change: change(started(t), started(y)),
+    },
+    { label: "Success rate", value: percent(t?.successRate), counts: "answered ÷ calls ended today", change: change(t?.successRate, y?.successRate) },
+    { label: "Active calls", value: String(activeCalls), counts: "live now, as calls start and end", change: null },
+    { label: "Average duration", value: duration(t?.avgDurationSec), counts: "talk time of calls answered today", change: change(t?.avgDurationSec, y?.avgDurationSec), neutral: true },
   ];
 }
 
@@ -53,13 +62,13 @@ export function Kpis({ kpis }: { kpis: Kpi[] }) {
                   </ThemeIcon>
                   <Text size="sm" fw={600}>
                     {kpi.change > 0 ? "+" : ""}
-                    {(kpi.change * 100).toFixed(0)}%
+                    {(kpi.change * 100).toFixed(0)}%<span className="visually-hidden"> against the same time yesterday</span>
                   </Text>
                 </Group>
               )}
             </Group>
-            <Text size="xs" c="dimmed" mt={4}>
-              {kpi.hint}
+            <Text size="xs" c="dimmed" mt={4} data-testid={`kpi-${kpi.label.toLowerCase().replace(/\s+/g, "-")}-counts`}>
+              {kpi.counts}
             </Text>
           </Paper>
         );

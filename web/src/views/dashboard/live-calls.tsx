@@ -4,6 +4,7 @@ import { useGroups } from "../../api/agent-groups";
 import { useAgents } from "../../api/voice-agents";
 import { useRealtime } from "../../realtime/provider";
 import { duration } from "../../lib/format";
+import { CallAnnouncer } from "./call-announcer";
 
 /** Calls in progress, from the realtime registry: rows appear, change and leave without a refresh. */
 export function LiveCallsPanel() {
@@ -29,7 +30,7 @@ export function LiveCallsPanel() {
         </Badge>
       </Group>
       <ScrollArea.Autosize mah={360} viewportProps={{ tabIndex: 0 }}>
-        <Table aria-label="Live calls" aria-live="polite" data-testid="live-calls">
+        <Table aria-label="Live calls" data-testid="live-calls">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>From</Table.Th>
@@ -69,6 +70,7 @@ export function LiveCallsPanel() {
           </Table.Tbody>
         </Table>
       </ScrollArea.Autosize>
+      <CallAnnouncer calls={calls} recent={recent} />
     </Paper>
   );
 }
