@@ -5,22 +5,17 @@ import type { CallAttempt, CallEventMessage, CallRecordState } from "../workers/
 import type { RoutePlan, RouteStage } from "../workers/routing/decide";
 import { packedAgent } from "../workers/routing/packed-group";
 import { claimLifetimeMs, hubEventOf, newCallData, RETAIN_ENDED_MS, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
-import { CallOutbox, HUB_OUTBOX_TABLE, OUTBOX_RETRY_MS, OUTBOX_TABLE } from "./call/outbox";
+import { CallOutbox, OUTBOX_RETRY_MS } from "./call/outbox";
 import type { HealthChange } from "./group-balancer";
 import type { HubEvent } from "./hub-events";
-import { migrateSql } from "./lib/sql-migrations";
 import { acceptCallViewer, answerViewerPings, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
 import { agentDialCxml, dialResultUrl, endCxml, trunkDialCxml } from "./logic/call-cxml";
 import { failureBlamesAgent, isTerminal, mapDialStatus, mapSessionStatus, transition, type CallEvent, type CallState } from "./logic/call-machine";
 
 export type { CallFacts, CdrInput, LifecycleResult, RouteAnswer, SessionUpdateInput } from "./call/model";
 
-const SCHEMA = [
-  `CREATE TABLE call (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL)`,
-  OUTBOX_TABLE,
-  HUB_OUTBOX_TABLE,
-] as const;
-
+/** The call's state, in the object's key-value storage beside its outbox (call/outbox.ts). */
+const CALL_KEY = "call";
 
 /**
  * One per call (named by Cloudonix's Session token, else CallSid): the call's state machine, its
@@ -34,29 +29,14 @@ export class CallSession extends DurableObject<Env> {
   /** Events of the request in progress, for the call's own viewers once committed. */
   #hubEvents: HubEvent[] = [];
   /** Events of the request in progress (for the Queue, and for the tenant's hub), written to the outbox by #save. */
-  #pendingEvents: { seq: number; body: string; live: HubEvent }[] = [];
-  #schemaReady = false;
+  #pendingEvents: { message: CallEventMessage; live: HubEvent }[] = [];
 
   readonly #outbox: CallOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#outbox = new CallOutbox(ctx.storage.sql, env.CALL_EVENTS, (tenantId) => env.TENANT_HUB.getByName(tenantId));
+    this.#outbox = new CallOutbox(ctx.storage.kv, env.CALL_EVENTS, (tenantId) => env.TENANT_HUB.getByName(tenantId));
     answerViewerPings(ctx);
-  }
-
-  /**
-   * The schema is created with the first save, in the same transaction, not in the constructor:
-   * an object asked about a call it does not have (a stray session update, a CDR for another
-   * tenant's call) then writes nothing, and a new call costs one commit instead of two.
-   */
-  #hasSchema(): boolean {
-    if (!this.#schemaReady) {
-      const found = this.ctx.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'call'").toArray().length > 0;
-      if (found) migrateSql(this.ctx.storage.sql, SCHEMA);
-      this.#schemaReady = found;
-    }
-    return this.#schemaReady;
   }
 
   /**
@@ -247,9 +227,8 @@ export class CallSession extends DurableObject<Env> {
       call.record.endReason = "timeout";
       this.#save(call);
       this.#showViewers();
-    } else if (isTerminal(call.state) && now >= call.lastActivityAt + RETAIN_ENDED_MS && this.#outbox.size() === 0) {
+    } else if (isTerminal(call.state) && now >= call.lastActivityAt + RETAIN_ENDED_MS && this.#outbox.isEmpty()) {
       await this.ctx.storage.deleteAll();
-      this.#schemaReady = false;
       this.#call = null;
       return;
     }
@@ -406,7 +385,7 @@ export class CallSession extends DurableObject<Env> {
     };
     // Kept until #save, so the events land in the same storage transaction as their state.
     const live = hubEventOf(call, type, data);
-    this.#pendingEvents.push({ seq: message.seq, body: JSON.stringify(message), live });
+    this.#pendingEvents.push({ message: structuredClone(message), live });
     this.#hubEvents.push(live);
   }
 
@@ -447,28 +426,22 @@ export class CallSession extends DurableObject<Env> {
 
   async #armAlarm(call: CallData): Promise<void> {
     const due = isTerminal(call.state) ? call.lastActivityAt + RETAIN_ENDED_MS : this.#silenceDeadline(call);
-    const outboxRetry = this.#outbox.size() > 0 ? Date.now() + OUTBOX_RETRY_MS : Infinity;
+    const outboxRetry = this.#outbox.isEmpty() ? Infinity : Date.now() + OUTBOX_RETRY_MS;
     await this.ctx.storage.setAlarm(Math.min(due, outboxRetry));
   }
 
   #read(): CallData | null {
-    if (this.#call === undefined) {
-      if (!this.#hasSchema()) return null;
-      const row = this.ctx.storage.sql.exec<{ data: string }>("SELECT data FROM call WHERE id = 1").toArray()[0];
-      this.#call = row ? (JSON.parse(row.data) as CallData) : null;
-    }
+    // Reading writes nothing: an object asked about a call it does not have (a stray session
+    // update, a CDR for another tenant's call) leaves no storage behind.
+    if (this.#call === undefined) this.#call = this.ctx.storage.kv.get<CallData>(CALL_KEY) ?? null;
     // A copy, so a request that fails half-way leaves the stored state untouched.
     return this.#call ? structuredClone(this.#call) : null;
   }
 
   /** One write of the state and its new events, which the runtime commits as one transaction. */
   #save(call: CallData): void {
-    if (!this.#schemaReady) {
-      migrateSql(this.ctx.storage.sql, SCHEMA);
-      this.#schemaReady = true;
-    }
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO call (id, data) VALUES (1, ?)", JSON.stringify(call));
-    for (const event of this.#pendingEvents) this.#outbox.add(event.seq, event.body, { tenantId: call.facts.tenantId, event: event.live });
+    this.ctx.storage.kv.put(CALL_KEY, call);
+    for (const event of this.#pendingEvents) this.#outbox.add(event.message, { tenantId: call.facts.tenantId, event: event.live });
     this.#pendingEvents = [];
     this.#call = structuredClone(call);
   }

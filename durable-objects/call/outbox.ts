@@ -5,13 +5,21 @@ import type { HubEvent } from "../hub-events";
 export const OUTBOX_RETRY_MS = 5_000;
 /** Live news older than this is no longer worth showing; the hub's own check ends stale calls. */
 const HUB_GIVE_UP_MS = 3_600_000;
+const BATCH = 100;
 
-/** The tables, created by the CallSession's schema (steps are append-only there). */
-export const OUTBOX_TABLE = "CREATE TABLE outbox (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)";
-export const HUB_OUTBOX_TABLE = "CREATE TABLE hub_outbox (seq INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL)";
+// In the object's key-value storage (no schema to create for every call): one key per event and
+// destination, numbered so that keys sort in event order.
+const QUEUE = "outbox:queue:";
+const HUB = "outbox:hub:";
+const keyOf = (prefix: string, seq: number) => prefix + String(seq).padStart(10, "0");
 
 export interface LiveHub {
   publish(events: HubEvent[]): Promise<unknown>;
+}
+
+export interface LiveEvent {
+  tenantId: string;
+  event: HubEvent;
 }
 
 /**
@@ -23,20 +31,19 @@ export interface LiveHub {
  */
 export class CallOutbox {
   constructor(
-    private readonly sql: SqlStorage,
+    private readonly kv: SyncKvStorage,
     private readonly queue: Queue,
     private readonly hubOf: (tenantId: string) => LiveHub,
   ) {}
 
-  /** `body` is the serialised CallEventMessage numbered `seq`; `live` its event for the hub, keyed by the same seq. */
-  add(seq: number, body: string, live: { tenantId: string; event: HubEvent }): void {
-    this.sql.exec("INSERT INTO outbox (seq, body) VALUES (?, ?)", seq, body);
-    this.sql.exec("INSERT INTO hub_outbox (seq, tenant_id, at, body) VALUES (?, ?, ?, ?)", seq, live.tenantId, live.event.at, JSON.stringify(live.event));
+  /** `message` for the Queue and `live` for the hub carry the same seq. */
+  add(message: CallEventMessage, live: LiveEvent): void {
+    this.kv.put(keyOf(QUEUE, message.seq), message);
+    this.kv.put(keyOf(HUB, message.seq), live);
   }
 
-  size(): number {
-    const count = (table: string) => this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
-    return count("outbox") + count("hub_outbox");
+  isEmpty(): boolean {
+    return this.#pending<unknown>(QUEUE, 1).length === 0 && this.#pending<unknown>(HUB, 1).length === 0;
   }
 
   /** Sends what is pending (a batch of each at most); false when the Queue or the hub refused it. */
@@ -45,31 +52,37 @@ export class CallOutbox {
     return queued && shown;
   }
 
+  #pending<T>(prefix: string, limit = BATCH): [string, T][] {
+    return [...this.kv.list<T>({ prefix, limit })];
+  }
+
   async #flushQueue(): Promise<boolean> {
-    const rows = this.sql.exec<{ seq: number; body: string }>("SELECT seq, body FROM outbox ORDER BY seq LIMIT 100").toArray();
-    if (!rows.length) return true;
+    const entries = this.#pending<CallEventMessage>(QUEUE);
+    if (!entries.length) return true;
     try {
-      await this.queue.sendBatch(rows.map((row) => ({ body: JSON.parse(row.body) as CallEventMessage, contentType: "json" as const })));
+      await this.queue.sendBatch(entries.map(([, body]) => ({ body, contentType: "json" as const })));
     } catch (err) {
       console.warn(`call events: queue send failed, retrying by alarm: ${(err as Error).message}`);
       return false;
     }
-    this.sql.exec("DELETE FROM outbox WHERE seq <= ?", rows.at(-1)!.seq);
+    for (const [key] of entries) this.kv.delete(key);
     return true;
   }
 
   async #flushHub(now: number): Promise<boolean> {
-    const dropped = this.sql.exec("DELETE FROM hub_outbox WHERE at < ?", now - HUB_GIVE_UP_MS).rowsWritten;
-    if (dropped) console.warn(`call events: gave up showing ${dropped} live events older than an hour`);
-    const rows = this.sql.exec<{ seq: number; tenant_id: string; body: string }>("SELECT seq, tenant_id, body FROM hub_outbox ORDER BY seq LIMIT 100").toArray();
-    if (!rows.length) return true;
+    const entries = this.#pending<LiveEvent>(HUB);
+    const stale = entries.filter(([, live]) => live.event.at < now - HUB_GIVE_UP_MS);
+    for (const [key] of stale) this.kv.delete(key);
+    if (stale.length) console.warn(`call events: gave up showing ${stale.length} live events older than an hour`);
+    const fresh = entries.filter(([, live]) => live.event.at >= now - HUB_GIVE_UP_MS);
+    if (!fresh.length) return true;
     try {
-      await this.hubOf(rows[0]!.tenant_id).publish(rows.map((row) => JSON.parse(row.body) as HubEvent));
+      await this.hubOf(fresh[0]![1].tenantId).publish(fresh.map(([, live]) => live.event));
     } catch (err) {
       console.warn(`call events: live publish failed, retrying by alarm: ${(err as Error).message}`);
       return false;
     }
-    this.sql.exec("DELETE FROM hub_outbox WHERE seq <= ?", rows.at(-1)!.seq);
+    for (const [key] of fresh) this.kv.delete(key);
     return true;
   }
 }

@@ -34,7 +34,7 @@ async function agentStats(fixture: RoutingFixture): Promise<number[][]> {
 /** The CallSession's event counter: it moves with every event the call queues. */
 async function eventSeq(fixture: RoutingFixture, callId: string): Promise<number> {
   return runInDurableObject(env.CALL_SESSION.getByName(`${fixture.tenantId}:${callId}`), (_instance, state) =>
-    JSON.parse(state.storage.sql.exec<{ data: string }>("SELECT data FROM call WHERE id = 1").one().data).seq as number,
+    state.storage.kv.get<{ seq: number }>("call")!.seq,
   );
 }
 

@@ -16,10 +16,9 @@ describe("CallSession", () => {
     expect((await stub.snapshot())?.state).toBe("ringing");
     // Age the call past its ringing deadline, as if Cloudonix never called back.
     await runInDurableObject(stub, (_instance, state) => {
-      const row = state.storage.sql.exec<{ data: string }>("SELECT data FROM call WHERE id = 1").one();
-      const data = JSON.parse(row.data);
+      const data = state.storage.kv.get<{ lastActivityAt: number }>("call")!;
       data.lastActivityAt -= 60 * 60 * 1000;
-      state.storage.sql.exec("UPDATE call SET data = ? WHERE id = 1", JSON.stringify(data));
+      state.storage.kv.put("call", data);
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const after = await stub.snapshot();
