@@ -1,6 +1,7 @@
 import "@testing-library/jest-dom/vitest";
 import { afterEach, vi } from "vitest";
 import { cleanup } from "@testing-library/react";
+import { notifications } from "@mantine/notifications";
 
 // What Mantine expects of a browser and happy-dom leaves out.
 window.matchMedia ??= ((query: string) => ({
@@ -27,6 +28,8 @@ vi.setConfig({ testTimeout: 20_000 });
 
 afterEach(() => {
   cleanup();
+  // The toast store outlives a render: the next test must not start with this one's toasts.
+  notifications.clean();
   localStorage.clear();
   vi.unstubAllGlobals();
 });

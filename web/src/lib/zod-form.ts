@@ -22,6 +22,14 @@ export function zodValidate<V, S extends z.ZodType>(schema: S, toBody: (values: 
 }
 
 /**
+ * The errors without those of a list's items ("callerPatterns.1"): they name positions, so once
+ * the list changes they are stale (re-validating the list only clears the list's own path).
+ */
+export function withoutItemErrors<E extends Record<string, unknown>>(errors: E, list: string): E {
+  return Object.fromEntries(Object.entries(errors).filter(([path]) => !path.startsWith(`${list}.`))) as E;
+}
+
+/**
  * Puts a failed save's field problems next to the fields; returns the message for anything
  * that belongs to no field (shown in the form's alert).
  */

@@ -6,7 +6,7 @@ import { CreateOutboundBody } from "../../../../workers/schemas/trunks";
 import { useTrunks, type CreateOutboundInput, type OutboundRule } from "../../api/trunks";
 import { useCanWrite } from "../../api/session";
 import { patternText } from "../../lib/format";
-import { applyServerErrors, optionalNumber, optionalText, zodValidate } from "../../lib/zod-form";
+import { applyServerErrors, optionalNumber, optionalText, withoutItemErrors, zodValidate } from "../../lib/zod-form";
 import { ROUTE_OUTBOUND_RULES } from "../../routes";
 
 interface Values {
@@ -72,6 +72,10 @@ export function OutboundForm({ rule, onSubmit }: { rule?: OutboundRule; onSubmit
               label="Callers"
               description="Caller patterns this rule applies to (+1555*, +14155550100); empty: every caller. Press Enter after each."
               {...form.getInputProps("callerPatterns")}
+              onChange={(patterns) => {
+                form.setErrors((errors) => withoutItemErrors(errors, "callerPatterns"));
+                form.setFieldValue("callerPatterns", patterns);
+              }}
               error={callerErrors[0]}
             />
             <MultiSelect

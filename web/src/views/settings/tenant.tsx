@@ -10,7 +10,7 @@ import { confirmAction } from "../../components/confirm";
 import { FallbackEditor, type Fallback } from "../../components/fallback-editor";
 import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
 import { patternText } from "../../lib/format";
-import { applyServerErrors, optionalNumber, optionalText, zodValidate } from "../../lib/zod-form";
+import { applyServerErrors, optionalNumber, optionalText, withoutItemErrors, zodValidate } from "../../lib/zod-form";
 
 function CopyField({ label, value }: { label: string; value: string }) {
   return (
@@ -199,6 +199,10 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
               label="Outbound caller patterns"
               description="Calls from these callers are routed as outbound (+1555*, +14155550100). Press Enter after each."
               {...form.getInputProps("outboundCallerPatterns")}
+              onChange={(patterns) => {
+                form.setErrors((errors) => withoutItemErrors(errors, "outboundCallerPatterns"));
+                form.setFieldValue("outboundCallerPatterns", patterns);
+              }}
               error={Object.entries(form.errors).find(([k]) => k.startsWith("outboundCallerPatterns"))?.[1]}
             />
             <FallbackEditor

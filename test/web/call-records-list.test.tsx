@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import CallRecords from "../../web/src/views/call-records/list";
+import { agent, mockApi, page, renderAt, signIn } from "./render";
+
+const record = (n: number, overrides: Record<string, unknown> = {}) => ({
+  id: `cal_${n}`,
+  callId: `s${n}`,
+  direction: "inbound",
+  from: `+1415555${String(n).padStart(4, "0")}`,
+  to: "+18005550199",
+  callerName: null,
+  status: "completed",
+  disposition: null,
+  endReason: null,
+  ruleId: null,
+  groupId: null,
+  agentId: "agt_1",
+  trunkId: null,
+  attemptCount: 1,
+  startedAt: new Date(Date.UTC(2026, 2, 1, 10, n)).toISOString(),
+  answeredAt: null,
+  endedAt: null,
+  durationSec: 42,
+  billableSec: 42,
+  ...overrides,
+});
+
+/** Two pages: the first points at the second with a cursor. */
+function api() {
+  return mockApi({
+    "GET /api/call-records": (url: URL) =>
+      url.searchParams.get("cursor") === "page2" ? { items: [record(3, { status: "failed" })], nextCursor: null } : { items: [record(1), record(2)], nextCursor: "page2" },
+    "GET /api/voice-agents": page([agent()]),
+    "GET /api/agent-groups": page([]),
+  });
+}
+
+const listCalls = (calls: { path: string }[]) => calls.filter((c) => c.path.startsWith("/api/call-records?")).map((c) => new URL(c.path, "http://x").searchParams);
+const rows = () => within(screen.getByRole("table", { name: "Call records" })).getAllByRole("row").slice(1);
+
+describe("call records", () => {
+  it("pages forward and back with the cursor, on the same filters", async () => {
+    signIn("user");
+    const calls = api();
+    const user = userEvent.setup();
+    renderAt("/call-records", "/call-records", <CallRecords />);
+    await screen.findByText("+14155550001");
+    expect(rows()).toHaveLength(2);
+    expect(within(rows()[0]!).getByText("Alice")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Previous page" })).toBeDisabled();
+
+    await user.click(screen.getByRole("button", { name: "Next page" }));
+    await screen.findByText("+14155550003");
+    expect(screen.getByText("Page 2")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Next page" })).toBeDisabled();
+    const [first, second] = [listCalls(calls)[0]!, listCalls(calls).at(-1)!];
+    expect(second.get("cursor")).toBe("page2");
+    // The period's start stays put while paging, so the cursor's result set does not shift.
+    expect(second.get("since")).toBe(first.get("since"));
+    expect(second.get("limit")).toBe("50");
+
+    await user.click(screen.getByRole("button", { name: "Previous page" }));
+    await screen.findByText("+14155550001");
+    expect(screen.getByText("Page 1")).toBeInTheDocument();
+  });
+
+  it("filters by status, direction and caller, and starts again at page one", async () => {
+    signIn("user");
+    const calls = api();
+    const user = userEvent.setup();
+    renderAt("/call-records?range=24h", "/call-records", <CallRecords />);
+    await screen.findByText("+14155550001");
+    await user.click(screen.getByRole("button", { name: "Next page" }));
+    await screen.findByText("Page 2");
+
+    await user.click(screen.getAllByLabelText("Status").find((el) => el.tagName === "INPUT")!);
+    await user.click(await screen.findByRole("option", { name: "failed", hidden: true }));
+    await user.click(await screen.findByRole("option", { name: "timeout", hidden: true }));
+    await waitFor(() => expect(listCalls(calls).at(-1)!.get("status")).toBe("failed,timeout"));
+    expect(screen.getByText("Page 1")).toBeInTheDocument();
+    expect(listCalls(calls).at(-1)!.has("cursor")).toBe(false);
+
+    await user.click(screen.getByRole("combobox", { name: "Direction" }));
+    await user.click(await screen.findByRole("option", { name: "Outbound", hidden: true }));
+    await user.type(screen.getByRole("textbox", { name: "Caller" }), "+1415555");
+    await waitFor(() => expect(listCalls(calls).at(-1)!.get("caller")).toBe("+1415555"));
+    const last = listCalls(calls).at(-1)!;
+    expect(last.get("direction")).toBe("outbound");
+    expect(last.get("status")).toBe("failed,timeout");
+    // "Last 24 hours" from the URL: the start is about a day ago.
+    expect(Date.now() - Date.parse(last.get("since")!)).toBeGreaterThan(86_000_000);
+    expect(Date.now() - Date.parse(last.get("since")!)).toBeLessThan(87_000_000);
+  });
+});

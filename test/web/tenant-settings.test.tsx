@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import Settings from "../../web/src/views/settings/tenant";
+import { mockApi, page, renderAt, signIn } from "./render";
+
+function tenant(overrides: Record<string, unknown> = {}) {
+  return {
+    id: "ten_1",
+    name: "Acme",
+    timezone: "UTC",
+    cloudonixDomain: "acme.cloudonix.net",
+    hasCloudonixApiKey: true,
+    requestKey: { hint: "abcd", rotatedAt: "2026-01-01T00:00:00.000Z" },
+    webhookUrl: "https://admin.acme.test/api/webhooks/voice-application",
+    defaultFallback: null,
+    retentionDays: 90,
+    outboundCallerPatterns: ["1555*"],
+    configVersion: 1,
+    version: 7,
+    createdAt: "",
+    updatedAt: "",
+    ...overrides,
+  };
+}
+
+const NEW_KEY = "cxrk_the-new-key-shown-only-once";
+
+function api() {
+  let current = tenant();
+  const calls = mockApi({
+    "GET /api/tenant": () => current,
+    "PUT /api/tenant": (_u: URL, init: RequestInit) => (current = { ...current, ...JSON.parse(String(init.body)), version: current.version + 1 }),
+    "POST /api/tenant/request-key": () => {
+      current = { ...current, requestKey: { hint: "once", rotatedAt: "2026-03-01T00:00:00.000Z" }, version: current.version + 1 };
+      return { requestKey: NEW_KEY, hint: "once", rotatedAt: "2026-03-01T00:00:00.000Z", previousKeyValidUntil: null };
+    },
+    "GET /api/agent-groups": page([]),
+    "GET /api/voice-agents": page([]),
+  });
+  return calls;
+}
+
+describe("tenant settings", () => {
+  it("shows a rotated request key once, after a confirmation, and never again", async () => {
+    signIn("admin");
+    const calls = api();
+    const user = userEvent.setup();
+    renderAt("/settings", "/settings", <Settings />);
+    expect(await screen.findByText("…abcd")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Rotate key" }));
+    const confirm = await screen.findByRole("dialog", { name: "Rotate the request key?" });
+    expect(calls.some((c) => c.path === "/api/tenant/request-key")).toBe(false);
+    await user.click(within(confirm).getByRole("button", { name: "Rotate key" }));
+
+    const shown = await screen.findByRole("dialog", { name: "Your new request key" });
+    expect(within(shown).getByText(NEW_KEY)).toBeInTheDocument();
+    expect(within(shown).getByText(/it is never shown again/)).toBeInTheDocument();
+    await user.click(within(shown).getByRole("button", { name: "I have copied it" }));
+    await waitFor(() => expect(screen.queryByText(NEW_KEY)).toBeNull());
+    // The screen now knows only the new key's last characters.
+    expect(await screen.findByText("…once")).toBeInTheDocument();
+    expect(document.body.textContent).not.toContain(NEW_KEY);
+  });
+
+  it("never shows the stored API key and sends one only when typed; patterns as people write them", async () => {
+    signIn("admin");
+    const calls = api();
+    const user = userEvent.setup();
+    renderAt("/settings", "/settings", <Settings />);
+    const apiKey = await screen.findByLabelText(/Cloudonix API key/);
+    expect(apiKey).toHaveValue("");
+    expect(apiKey).toHaveAttribute("placeholder", "•••••••• (unchanged)");
+    expect(screen.getByText("+1555*")).toBeInTheDocument();
+    await user.clear(screen.getByRole("textbox", { name: /Tenant name/ }));
+    await user.type(screen.getByRole("textbox", { name: /Tenant name/ }), "Acme Ltd");
+    await user.click(screen.getByRole("button", { name: "Save settings" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "PUT")).toBe(true));
+    const body = calls.find((c) => c.method === "PUT")!.body as Record<string, unknown>;
+    expect(body).toMatchObject({ name: "Acme Ltd", timezone: "UTC", cloudonixDomain: "acme.cloudonix.net", retentionDays: 90, outboundCallerPatterns: ["+1555*"], defaultFallback: null, version: 7 });
+    expect(body).not.toHaveProperty("cloudonixApiKey");
+
+    await user.type(await screen.findByLabelText(/Cloudonix API key/), "new-api-key-123");
+    await user.click(screen.getByRole("button", { name: "Save settings" }));
+    await waitFor(() => expect(calls.filter((c) => c.method === "PUT")).toHaveLength(2));
+    expect(calls.filter((c) => c.method === "PUT")[1]!.body).toMatchObject({ cloudonixApiKey: "new-api-key-123", version: 8 });
+  });
+
+  it("gives a user no way to change settings or rotate the key", async () => {
+    signIn("user");
+    api();
+    renderAt("/settings", "/settings", <Settings />);
+    expect(await screen.findByRole("textbox", { name: /Tenant name/ })).toBeDisabled();
+    expect(screen.queryByRole("button", { name: /Rotate key|Save settings/ })).toBeNull();
+    expect(screen.getByRole("button", { name: "Copy Voice application URL (GET or POST)" })).toBeInTheDocument();
+  });
+});
