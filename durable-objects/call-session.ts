@@ -218,6 +218,7 @@ export class CallSession extends DurableObject<Env> {
   async alarm(): Promise<void> {
     // Alarms are rare: re-read storage rather than trust the in-memory copy.
     this.#call = undefined;
+    this.#outbox.reset();
     const call = this.#read();
     if (!call) return;
     const now = Date.now();
@@ -229,6 +230,7 @@ export class CallSession extends DurableObject<Env> {
       this.#showViewers();
     } else if (isTerminal(call.state) && now >= call.lastActivityAt + RETAIN_ENDED_MS && this.#outbox.isEmpty()) {
       await this.ctx.storage.deleteAll();
+      this.#outbox.reset();
       this.#call = null;
       return;
     }
@@ -441,7 +443,10 @@ export class CallSession extends DurableObject<Env> {
   /** One write of the state and its new events, which the runtime commits as one transaction. */
   #save(call: CallData): void {
     this.ctx.storage.kv.put(CALL_KEY, call);
-    for (const event of this.#pendingEvents) this.#outbox.add(event.message, { tenantId: call.facts.tenantId, event: event.live });
+    this.#outbox.add(
+      this.#pendingEvents.map((event) => event.message),
+      this.#pendingEvents.map((event) => ({ tenantId: call.facts.tenantId, seq: event.message.seq, event: event.live })),
+    );
     this.#pendingEvents = [];
     this.#call = structuredClone(call);
   }
