@@ -235,7 +235,6 @@ export class CallSession extends DurableObject<Env> {
       return;
     }
     await this.#flushOutbox();
-    await this.#armAlarm(call);
   }
 
   /**
@@ -411,11 +410,14 @@ export class CallSession extends DurableObject<Env> {
     broadcastToViewers(this.ctx, events, this.#call ? isTerminal(this.#call.state) : false);
   }
 
+  /**
+   * Delivers the outbox, then sets the alarm for what is left: the silence deadline once
+   * everything went out, else a retry soon. The alarm is set in the same turn as the outbox is
+   * cleared, so both are one commit, and a delivered call is not woken again for nothing.
+   */
   async #flushOutbox(): Promise<void> {
-    if (await this.#outbox.flush()) return;
-    const alarm = await this.ctx.storage.getAlarm();
-    const retryAt = Date.now() + OUTBOX_RETRY_MS;
-    if (alarm === null || alarm > retryAt) await this.ctx.storage.setAlarm(retryAt);
+    await this.#outbox.flush();
+    if (this.#call) await this.#armAlarm(this.#call);
   }
 
   #silenceDeadline(call: CallData): number {

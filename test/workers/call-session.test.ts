@@ -3,6 +3,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import type { CallSession } from "../../durable-objects/call-session";
 import { claimLifetimeMs, RINGING_SILENCE_MS } from "../../durable-objects/call/model";
+import { eventually } from "./helpers/db";
 import { createRoutingFixture, voiceBody, webhookInit } from "./helpers/routing-fixture";
 
 const VOICE = "https://router.test/api/webhooks/voice-application";
@@ -26,6 +27,23 @@ describe("CallSession", () => {
     expect(after?.record.endReason).toBe("timeout");
     expect(after?.slot).toBeNull();
     expect((await env.GROUP_BALANCER.getByName(f.groupId).stats())[0]).toMatchObject({ active: 0 });
+  });
+
+  it("once its events are delivered, sleeps until the call's deadline instead of waking to retry", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1 });
+    const body = voiceBody(f);
+    await exports.default.fetch(VOICE, webhookInit(f, body));
+    const stub = env.CALL_SESSION.getByName(`${f.tenantId}:${body.Session}`) as DurableObjectStub<CallSession>;
+    const state = await eventually(
+      () =>
+        runInDurableObject(stub, async (_instance, s) => {
+          const pending = s.storage.kv.get("outbox");
+          return pending ? null : { alarm: await s.storage.getAlarm(), lastActivityAt: s.storage.kv.get<{ lastActivityAt: number }>("call")!.lastActivityAt };
+        }),
+      5_000,
+      "the outbox to be delivered",
+    );
+    expect(state.alarm).toBe(state.lastActivityAt + RINGING_SILENCE_MS);
   });
 
   it("claims the agent's slot for longer than the call timeout, so a long call keeps it", async ({ expect }) => {
