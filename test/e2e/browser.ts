@@ -14,9 +14,38 @@ export function launch(): Promise<Browser> {
   });
 }
 
+/** Waits until no transition or animation that ends is still running (a dialog opening, a toast leaving). */
+export async function settled(page: Page): Promise<void> {
+  // A string, not a function: this file is type-checked without the DOM library. Endless
+  // animations (a loader, a progress bar's stripes) never finish and are not waited for.
+  await page.waitForFunction(
+    `document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)`,
+    undefined,
+    { timeout: 5_000 },
+  );
+}
+
+/**
+ * Waits for the toasts to close on their own (the app closes them after a few seconds; a
+ * hovered one waits, so the mouse moves out of the way first). Failing here means toasts pile up.
+ */
+export async function toastsGone(page: Page): Promise<void> {
+  await page.mouse.move(1, 1);
+  await page.waitForFunction(`document.querySelectorAll(".mantine-Notification-root").length === 0`, undefined, { timeout: 10_000 });
+}
+
+/**
+ * A screenshot of the screen as a person sees it once it is still: no toast over the content,
+ * no dialog half-way in. An open dialog is shot as the viewport (it is fixed to it); anything
+ * else as the full page from the top (the header is fixed to the top too).
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  await toastsGone(page);
+  const dialog = (await page.getByRole("dialog").count()) > 0;
+  if (!dialog) await page.evaluate("window.scrollTo(0, 0)");
+  await settled(page);
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: !dialog });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");

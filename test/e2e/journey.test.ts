@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { expectAccessible, launch, login, screenshot } from "./browser";
+import { expectAccessible, launch, login, screenshot, settled } from "./browser";
 import { choose, navigate, startCall } from "./helpers";
 
 const webUrl = inject("webUrl");
@@ -61,16 +61,18 @@ describe("an admin's day", () => {
     await page.getByText("A password is stored").waitFor();
     expect(await page.getByLabel(/SIP password/).inputValue()).toBe("");
     expect(await page.getByLabel(/Agent phone number/).inputValue()).toBe("+12125550101");
+    await screenshot(page, "03b-agent-edit");
+    await expectAccessible(page, "voice agent edit");
     await page.getByRole("button", { name: "Cancel" }).click();
 
-    // The toggle answers at once and sticks.
+    // The toggle answers at once and sticks; a keyboard user flips it with Space.
     const bob = page.getByRole("switch", { name: "Bob enabled" });
-    await bob.click({ force: true });
+    await bob.press("Space");
     await expect.poll(() => bob.isChecked()).toBe(false);
     await expect.poll(() => bob.isEnabled()).toBe(true);
-    expect(await bob.isChecked()).toBe(false);
-    await bob.click({ force: true });
+    await bob.press("Space");
     await expect.poll(() => bob.isChecked()).toBe(true);
+    await expect.poll(() => bob.isEnabled()).toBe(true);
     await screenshot(page, "04-voice-agents");
     await expectAccessible(page, "voice agents");
   });
@@ -98,6 +100,12 @@ describe("an admin's day", () => {
     await page.getByRole("link", { name: "Support" }).waitFor();
     await screenshot(page, "06-groups");
     await expectAccessible(page, "groups");
+    await page.getByRole("link", { name: "Support" }).click();
+    await page.getByRole("form", { name: "Edit Support" }).waitFor();
+    expect(await page.getByLabel("Weight of Alice").inputValue()).toBe("3");
+    await screenshot(page, "06b-group-edit");
+    await expectAccessible(page, "group edit");
+    await page.getByRole("button", { name: "Cancel" }).click();
   });
 
   it("creates an inbound rule, with the pattern checked as it is typed", async () => {
@@ -141,6 +149,8 @@ describe("an admin's day", () => {
     await page.getByRole("link", { name: "Add trunk" }).click();
     await page.getByLabel(/Trunk name in Cloudonix/).fill("carrier-a");
     await page.getByLabel(/Caller ID override/).fill("+14155550100");
+    await screenshot(page, "10a-trunk-form");
+    await expectAccessible(page, "trunk form");
     await page.getByRole("button", { name: "Create trunk" }).click();
     await page.getByRole("link", { name: "carrier-a" }).waitFor();
     await screenshot(page, "10-trunks");
@@ -150,10 +160,22 @@ describe("an admin's day", () => {
     await page.getByLabel(/Destination prefix/).fill("+44");
     await choose(page, /Trunks, in dialling order/, "carrier-a");
     await page.keyboard.press("Escape");
+    await screenshot(page, "10b-outbound-form");
+    await expectAccessible(page, "outbound rule form");
     await page.getByRole("button", { name: "Create rule" }).click();
     await page.getByRole("link", { name: "+44…" }).waitFor();
     await screenshot(page, "11-outbound-rules");
     await expectAccessible(page, "outbound rules");
+
+    // Deleting asks first; cancelling keeps the rule.
+    await page.getByRole("button", { name: "Delete outbound rule 44" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete this outbound rule?" });
+    await confirm.waitFor();
+    await screenshot(page, "11b-delete-confirmation");
+    await expectAccessible(page, "delete confirmation");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await confirm.waitFor({ state: "detached" });
+    await page.getByRole("link", { name: "+44…" }).waitFor();
   });
 
   it("shows simulated calls live on the dashboard, then in the records", async () => {
@@ -167,7 +189,11 @@ describe("an admin's day", () => {
     await screenshot(page, "12-dashboard-live");
     for (const call of calls) await call.end();
     await expect.poll(() => page.getByTestId("live-call").count(), { timeout: 15_000 }).toBe(0);
-    await expect.poll(async () => page.getByTestId("kpi-calls-today").textContent(), { timeout: 20_000 }).toBe("3");
+    // Every call is counted, and as ended: a call whose end or record went missing would show
+    // as "2 ended", or as "1 still live".
+    await expect.poll(async () => page.getByTestId("kpi-calls-today-counts").textContent(), { timeout: 30_000 }).toBe("started since midnight: 3 ended, 0 still live");
+    expect(await page.getByTestId("kpi-calls-today").textContent()).toBe("3");
+    await expect.poll(async () => page.getByTestId("outcome-counts").textContent(), { timeout: 30_000 }).toBe("Answered: 3");
     await screenshot(page, "13-dashboard-after");
     await expectAccessible(page, "dashboard with data");
 
@@ -181,6 +207,11 @@ describe("an admin's day", () => {
     await rows.first().getByRole("link").click();
     await page.getByRole("heading", { name: "Timeline" }).waitFor();
     await page.getByRole("heading", { name: "Routing trace" }).waitFor();
+    // The trace reads like the routing tester's; attempts have real headers and agent names.
+    await page.getByRole("table", { name: "Rules tried" }).getByText("+1800555*").waitFor();
+    const attempts = page.getByRole("table", { name: "Attempts" });
+    expect(await attempts.getByRole("columnheader").allTextContents()).toEqual(["#", "Dialled", "Stage", "Started", "Ended", "Outcome", "Dial status"]);
+    expect(await attempts.locator("tbody tr").first().getByRole("link").textContent()).toMatch(/^(Alice|Bob)$/);
     await screenshot(page, "15-call-detail");
     await expectAccessible(page, "call detail");
   });
@@ -188,10 +219,14 @@ describe("an admin's day", () => {
   it("exports the records with progress and a download", async () => {
     await navigate(page, "Call records");
     await page.getByRole("button", { name: "Export" }).click();
+    await page.getByRole("dialog", { name: "Export call records" }).waitFor();
+    await settled(page);
+    await expectAccessible(page, "export dialog");
     await page.getByRole("button", { name: "Start export" }).click();
     const link = page.getByRole("link", { name: /Download CSV/ });
     await link.waitFor({ timeout: 30_000 });
     await screenshot(page, "16-export");
+    await expectAccessible(page, "export dialog, done");
     const csv = (await page.evaluate(`fetch(${JSON.stringify(await link.getAttribute("href"))}).then((r) => r.text())`)) as string;
     expect(csv.trim().split("\n").length).toBe(4);
     await page.keyboard.press("Escape");
@@ -210,11 +245,20 @@ describe("an admin's day", () => {
     await dialog.waitFor();
     expect((await dialog.locator("pre").textContent())?.length).toBeGreaterThan(20);
     await screenshot(page, "18-request-key");
+    await expectAccessible(page, "request key dialog");
     await dialog.getByRole("button", { name: "I have copied it" }).click();
+    await dialog.waitFor({ state: "detached" });
     await navigate(page, "Users");
     await page.getByText(tenant.viewer.email).waitFor();
     await screenshot(page, "19-users");
     await expectAccessible(page, "users");
+    await page.getByRole("button", { name: "Add user" }).click();
+    const addUser = page.getByRole("dialog", { name: "Add a user" });
+    await addUser.waitFor();
+    await screenshot(page, "19b-add-user");
+    await expectAccessible(page, "add user dialog");
+    await addUser.getByRole("button", { name: "Cancel" }).click();
+    await addUser.waitFor({ state: "detached" });
     await navigate(page, "Audit log");
     await page.getByText("voice_agent.created").first().waitFor();
     await screenshot(page, "20-audit-log");

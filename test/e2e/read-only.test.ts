@@ -74,5 +74,6 @@ describe("a read-only user, by keyboard alone", () => {
     await page.reload();
     await page.getByText("Your session has ended. Sign in again to continue.").waitFor({ timeout: 15_000 });
     await screenshot(page, "23-session-expired");
+    await expectAccessible(page, "session expired");
   });
 });

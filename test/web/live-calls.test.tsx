@@ -1,23 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
-import { act, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import { RealtimeProvider } from "../../web/src/realtime/provider";
 import { LiveCallsPanel } from "../../web/src/views/dashboard/live-calls";
+import { FakeSocket } from "./fake-socket";
 import { mockApi, page, renderAt, signIn } from "./render";
-
-class FakeSocket {
-  static last: FakeSocket | null = null;
-  readyState = 1;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: ((e: { code: number }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.last = this;
-  }
-  send() {}
-  close() {}
-  receive(message: object) {
-    act(() => this.onmessage?.({ data: JSON.stringify(message) }));
-  }
-}
 
 const call = (callId: string, from: string) => ({ callId, recordId: `cal_${callId}`, state: "connected", direction: "inbound", from, to: "+18005550199", ruleId: null, groupId: null, agentId: null, trunkId: null, attempt: 1, startedAt: Date.now(), answeredAt: null, endedAt: null });
 

@@ -1,23 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { RealtimeClient } from "../../web/src/realtime/client";
-
-class FakeSocket {
-  static last: FakeSocket | null = null;
-  readyState = 1;
-  sent: string[] = [];
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: ((e: { code: number }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.last = this;
-  }
-  send(text: string) {
-    this.sent.push(text);
-  }
-  close() {}
-  receive(message: object) {
-    this.onmessage?.({ data: JSON.stringify(message) });
-  }
-}
+import { FakeSocket } from "./fake-socket";
 
 // Stopped after each test, so no client's timers reach into the next one.
 const clients: RealtimeClient[] = [];

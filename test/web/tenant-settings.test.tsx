@@ -51,11 +51,14 @@ describe("tenant settings", () => {
     await user.click(screen.getByRole("button", { name: "Rotate key" }));
     const confirm = await screen.findByRole("dialog", { name: "Rotate the request key?" });
     expect(calls.some((c) => c.path === "/api/tenant/request-key")).toBe(false);
+    // Its close button has a name (axe's button-name rule).
+    expect(within(confirm).getByRole("button", { name: "Close" })).toBeInTheDocument();
     await user.click(within(confirm).getByRole("button", { name: "Rotate key" }));
 
     const shown = await screen.findByRole("dialog", { name: "Your new request key" });
     expect(within(shown).getByText(NEW_KEY)).toBeInTheDocument();
     expect(within(shown).getByText(/it is never shown again/)).toBeInTheDocument();
+    expect(within(shown).getByRole("button", { name: "Close" })).toBeInTheDocument();
     await user.click(within(shown).getByRole("button", { name: "I have copied it" }));
     await waitFor(() => expect(screen.queryByText(NEW_KEY)).toBeNull());
     // The screen now knows only the new key's last characters.

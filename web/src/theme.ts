@@ -11,6 +11,8 @@ export const theme = createTheme({
   fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
   components: {
     Notification: { defaultProps: { closeButtonProps: { "aria-label": "Dismiss" } } },
+    // Every dialog's close button (the confirmations opened through `modals` too) needs a name.
+    Modal: { defaultProps: { closeButtonProps: { "aria-label": "Close" } } },
     // Wide tables scroll sideways on small screens; a keyboard user must be able to reach and scroll them.
     TableScrollContainer: { defaultProps: { type: "native", tabIndex: 0 } },
   },

@@ -26,6 +26,12 @@ async function authorize(): Promise<{ url: string; protocols?: string[] }> {
   return { url: `${wsOrigin}/api/realtime?ticket=${encodeURIComponent(ticket)}`, protocols: [PROTOCOL] };
 }
 
+/**
+ * Call records (and the analytics built from them) are written by the queue consumer, a second
+ * or two after a call's live event: what they feed is refreshed once more when they have landed.
+ */
+const RECORDS_LAG_MS = 3_000;
+
 /** Keys of cached queries that an event makes stale. */
 function staleKeys(type: string): string[][] {
   if (type === "call.ended") return [["analytics"], ["call-records"]];
@@ -47,6 +53,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     clientRef.current = client;
     const pending = new Set<string>();
     let flush: ReturnType<typeof setTimeout> | null = null;
+    let lagging: ReturnType<typeof setTimeout> | null = null;
+    const laggingKeys = new Set<string>();
     let wasOpen = false;
     const toast = createEventToasts(mantineToasts);
     // Invalidate at most twice a second however busy the tenant is.
@@ -57,6 +65,14 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
         for (const key of pending) void queryClient.invalidateQueries({ queryKey: JSON.parse(key) as string[] });
         pending.clear();
       }, 500);
+    };
+    const invalidateWhenRecorded = (keys: string[][]) => {
+      for (const key of keys) laggingKeys.add(JSON.stringify(key));
+      lagging ??= setTimeout(() => {
+        lagging = null;
+        invalidateSoon([...laggingKeys].map((key) => JSON.parse(key) as string[]));
+        laggingKeys.clear();
+      }, RECORDS_LAG_MS);
     };
     const unsubscribe = client.subscribe({
       onState: (next) => {
@@ -86,7 +102,9 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
           }), 3000);
         }
         toast(event);
-        invalidateSoon(staleKeys(event.type));
+        const stale = staleKeys(event.type);
+        invalidateSoon(stale);
+        if (event.type.startsWith("call.")) invalidateWhenRecorded(stale);
       },
     });
     client.start();
@@ -94,6 +112,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       unsubscribe();
       client.stop();
       if (flush) clearTimeout(flush);
+      if (lagging) clearTimeout(lagging);
     };
   }, [queryClient]);
 
