@@ -51,6 +51,14 @@ const TOMBSTONE_MS = 3_600_000;
 const STALE_CALL_MS = 10 * 60_000;
 const EVENT_TYPE = /^[a-z][a-z_]*\.[a-z_.]+$/;
 
+/** A live call as a batch of events leaves it: what #record then writes, once. */
+interface RegistryEntry {
+  current: { at: number } | null;
+  tombstoned: boolean;
+  write: "end" | "upsert" | null;
+  summary: LiveCallSummary | null;
+}
+
 interface Attachment extends SocketState {
   userId: string;
   role: string;
@@ -223,26 +231,56 @@ export class TenantHub extends DurableObject<Env> {
     await this.#armAlarm(true);
   }
 
-  /** Numbers and stores the new events, inside publish's transaction; returns their bodies. */
+  /**
+   * Numbers and stores the new events, inside publish's transaction; returns their bodies.
+   * A batch is usually one call's events: its stream position and its live-call row are read
+   * once and written once per batch, not per event.
+   */
   #record(events: HubEvent[]): string[] {
     const sql = this.ctx.storage.sql;
     const bodies: string[] = [];
+    const streams = new Map<string, { seen: number | null; changed: boolean }>();
+    const calls = new Map<string, RegistryEntry>();
     for (const event of events) {
       if (!event || typeof event.type !== "string" || !EVENT_TYPE.test(event.type) || typeof event.data !== "object" || event.data === null) {
         console.warn(`hub: dropped a malformed event ${JSON.stringify(event)?.slice(0, 200)}`);
         continue;
       }
       if (event.key !== undefined && isEventKey(event.key)) {
-        const seen = sql.exec<{ seq: number }>("SELECT seq FROM streams WHERE stream = ?", event.key.stream).toArray()[0]?.seq ?? null;
-        if (isResend(event.key, seen)) continue;
-        sql.exec("INSERT OR REPLACE INTO streams (stream, seq, at) VALUES (?, ?, ?)", event.key.stream, event.key.seq, Date.now());
+        let stream = streams.get(event.key.stream);
+        if (!stream) {
+          const seen = sql.exec<{ seq: number }>("SELECT seq FROM streams WHERE stream = ?", event.key.stream).toArray()[0]?.seq ?? null;
+          streams.set(event.key.stream, (stream = { seen, changed: false }));
+        }
+        if (isResend(event.key, stream.seen)) continue;
+        stream.seen = event.key.seq;
+        stream.changed = true;
       }
       const at = Number.isFinite(event.at) ? event.at : Date.now();
       const message: EventMessage = { type: event.type, seq: ++this.#seq, at, data: event.data };
       const body = JSON.stringify(message);
       sql.exec("INSERT INTO events (seq, at, body) VALUES (?, ?, ?)", message.seq, at, body);
-      this.#register(event, at);
+      this.#register(calls, event, at);
       bodies.push(body);
+    }
+    const now = Date.now();
+    for (const [name, stream] of streams) {
+      if (stream.changed) sql.exec("INSERT OR REPLACE INTO streams (stream, seq, at) VALUES (?, ?, ?)", name, stream.seen, now);
+    }
+    for (const [callId, entry] of calls) {
+      if (entry.write === "end") {
+        sql.exec("DELETE FROM live_calls WHERE call_id = ?", callId);
+        sql.exec("INSERT OR REPLACE INTO ended_calls (call_id, at) VALUES (?, ?)", callId, now);
+      } else if (entry.write === "upsert" && entry.summary) {
+        sql.exec(
+          "INSERT OR REPLACE INTO live_calls (call_id, at, started_at, checked_at, body) VALUES (?, ?, ?, ?, ?)",
+          callId,
+          entry.current!.at,
+          entry.summary.startedAt,
+          now,
+          JSON.stringify(entry.summary),
+        );
+      }
     }
     if (bodies.length) {
       sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', ?)", String(this.#seq));
@@ -251,25 +289,26 @@ export class TenantHub extends DurableObject<Env> {
     return bodies;
   }
 
-  #register(event: HubEvent, at: number): void {
+  /** Applies a call.* event to the batch's view of the registry; #record writes the outcome. */
+  #register(calls: Map<string, RegistryEntry>, event: HubEvent, at: number): void {
     const summary = liveSummaryOf(event);
     if (!summary) return;
-    const sql = this.ctx.storage.sql;
-    const current = sql.exec<{ at: number }>("SELECT at FROM live_calls WHERE call_id = ?", summary.callId).toArray()[0] ?? null;
-    const tombstoned = sql.exec("SELECT 1 FROM ended_calls WHERE call_id = ?", summary.callId).toArray().length > 0;
-    const action = registryAction(summary, event.type, current, tombstoned, at);
+    let entry = calls.get(summary.callId);
+    if (!entry) {
+      const sql = this.ctx.storage.sql;
+      entry = {
+        current: sql.exec<{ at: number }>("SELECT at FROM live_calls WHERE call_id = ?", summary.callId).toArray()[0] ?? null,
+        tombstoned: sql.exec("SELECT 1 FROM ended_calls WHERE call_id = ?", summary.callId).toArray().length > 0,
+        write: null,
+        summary: null,
+      };
+      calls.set(summary.callId, entry);
+    }
+    const action = registryAction(summary, event.type, entry.current, entry.tombstoned, at);
     if (action === "end") {
-      sql.exec("DELETE FROM live_calls WHERE call_id = ?", summary.callId);
-      sql.exec("INSERT OR REPLACE INTO ended_calls (call_id, at) VALUES (?, ?)", summary.callId, Date.now());
+      Object.assign(entry, { current: null, tombstoned: true, write: "end", summary: null });
     } else if (action === "upsert") {
-      sql.exec(
-        "INSERT OR REPLACE INTO live_calls (call_id, at, started_at, checked_at, body) VALUES (?, ?, ?, ?, ?)",
-        summary.callId,
-        at,
-        summary.startedAt,
-        Date.now(),
-        JSON.stringify(summary),
-      );
+      Object.assign(entry, { current: { at }, write: "upsert", summary });
     }
   }
 
