@@ -186,6 +186,8 @@ describe("an admin's day", () => {
     expect(calls.every((c) => /provider="(retell|vapi)"/.test(c.xml))).toBe(true);
     await expect.poll(() => page.getByTestId("live-call").count(), { timeout: 15_000 }).toBe(3);
     expect(await page.getByTestId("kpi-active-calls").textContent()).toBe("3");
+    // Calls today counts calls in progress too.
+    await expect.poll(async () => page.getByTestId("kpi-calls-today-counts").textContent(), { timeout: 30_000 }).toBe("started since midnight: 0 ended, 3 still live");
     await screenshot(page, "12-dashboard-live");
     for (const call of calls) await call.end();
     await expect.poll(() => page.getByTestId("live-call").count(), { timeout: 15_000 }).toBe(0);

@@ -138,43 +138,41 @@ export default function CallRecordDetailView() {
               <Fact label="Trunk">{r.trunk?.name ?? "—"}</Fact>
             </SimpleGrid>
           </Paper>
-          <SimpleGrid cols={{ base: 1, lg: 2 }}>
-            <Paper withBorder p="md">
-              <Title order={2} size="h4" mb="sm">
-                Timeline
-              </Title>
-              {r.events.length === 0 ? (
-                <Text size="sm" c="dimmed">
-                  No events recorded.
-                </Text>
-              ) : (
-                <Timeline active={r.events.length - 1} bulletSize={14} lineWidth={2}>
-                  {r.events.map((e) => (
-                    <Timeline.Item key={e.seq} title={e.type}>
-                      <Text size="xs" c="dimmed">
-                        {time(e.at)}
+          <Paper withBorder p="md">
+            <Title order={2} size="h4" mb="sm">
+              Attempts
+            </Title>
+            <Attempts attempts={r.attempts} />
+          </Paper>
+          <Paper withBorder p="md">
+            <Title order={2} size="h4" mb="sm">
+              Timeline
+            </Title>
+            {r.events.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                No events recorded.
+              </Text>
+            ) : (
+              <Timeline active={r.events.length - 1} bulletSize={14} lineWidth={2}>
+                {r.events.map((e) => (
+                  <Timeline.Item key={e.seq} title={e.type}>
+                    <Text size="xs" c="dimmed">
+                      {time(e.at)}
+                    </Text>
+                    {Object.keys(e.data).length > 0 && (
+                      <Text size="xs" className="mono" lineClamp={2}>
+                        {Object.entries(e.data)
+                          .filter(([, v]) => v !== null && typeof v !== "object")
+                          .slice(0, 5)
+                          .map(([k, v]) => `${k}: ${String(v)}`)
+                          .join(" · ")}
                       </Text>
-                      {Object.keys(e.data).length > 0 && (
-                        <Text size="xs" className="mono" lineClamp={2}>
-                          {Object.entries(e.data)
-                            .filter(([, v]) => v !== null && typeof v !== "object")
-                            .slice(0, 5)
-                            .map(([k, v]) => `${k}: ${String(v)}`)
-                            .join(" · ")}
-                        </Text>
-                      )}
-                    </Timeline.Item>
-                  ))}
-                </Timeline>
-              )}
-            </Paper>
-            <Paper withBorder p="md">
-              <Title order={2} size="h4" mb="sm">
-                Attempts
-              </Title>
-              <Attempts attempts={r.attempts} />
-            </Paper>
-          </SimpleGrid>
+                    )}
+                  </Timeline.Item>
+                ))}
+              </Timeline>
+            )}
+          </Paper>
           <Paper withBorder p="md">
             <Title order={2} size="h4" mb="sm">
               Routing trace

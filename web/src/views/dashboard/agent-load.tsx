@@ -42,55 +42,57 @@ export function AgentLoad({ summary }: { summary: Summary | undefined }) {
           No calls reached an agent in this period.
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={420}>
-          <Table aria-labelledby="agent-load-title" verticalSpacing={6}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Agent</Table.Th>
-                <Table.Th ta="right">Answered</Table.Th>
-                <Table.Th ta="right">Failed</Table.Th>
-                <Table.Th w="45%">Share of group calls vs target</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((r) => (
-                <Table.Tr key={r.agentId} data-testid="agent-load-row">
-                  <Table.Td>{r.name}</Table.Td>
-                  <Table.Td ta="right">{r.answered}</Table.Td>
-                  <Table.Td ta="right">{r.failed}</Table.Td>
-                  <Table.Td>
-                    {r.shares.length === 0 ? (
-                      <Text size="xs" c="dimmed">
-                        in no group
-                      </Text>
-                    ) : (
-                      <Stack gap={6}>
-                        {r.shares.map((s) => (
-                          <ShareBar key={s.group} name={r.name} group={s.group} share={s.share} targetShare={s.targetShare} />
-                        ))}
-                      </Stack>
-                    )}
-                  </Table.Td>
+        <>
+          <Table.ScrollContainer minWidth={420}>
+            <Table aria-labelledby="agent-load-title" verticalSpacing={6}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Agent</Table.Th>
+                  <Table.Th ta="right">Answered</Table.Th>
+                  <Table.Th ta="right">Failed</Table.Th>
+                  <Table.Th w="45%">Share of group calls vs target</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((r) => (
+                  <Table.Tr key={r.agentId} data-testid="agent-load-row">
+                    <Table.Td>{r.name}</Table.Td>
+                    <Table.Td ta="right">{r.answered}</Table.Td>
+                    <Table.Td ta="right">{r.failed}</Table.Td>
+                    <Table.Td>
+                      {r.shares.length === 0 ? (
+                        <Text size="xs" c="dimmed">
+                          in no group
+                        </Text>
+                      ) : (
+                        <Stack gap={6}>
+                          {r.shares.map((s) => (
+                            <ShareBar key={s.group} name={r.name} group={s.group} share={s.share} targetShare={s.targetShare} />
+                          ))}
+                        </Stack>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <Group gap="md" mt="xs" aria-hidden>
+            <Text size="xs" c="dimmed">
+              <Text span c="indigo.7" fw={700}>
+                ▬
+              </Text>{" "}
+              share of the group's calls
+            </Text>
+            <Text size="xs" c="dimmed">
+              <Text span c="gray.5" fw={700}>
+                ▬
+              </Text>{" "}
+              strategy's target
+            </Text>
+          </Group>
+        </>
       )}
-      <Group gap="md" mt="xs" aria-hidden>
-        <Text size="xs" c="dimmed">
-          <Text span c="indigo.7" fw={700}>
-            ▬
-          </Text>{" "}
-          share of the group's calls
-        </Text>
-        <Text size="xs" c="dimmed">
-          <Text span c="gray.5" fw={700}>
-            ▬
-          </Text>{" "}
-          strategy's target
-        </Text>
-      </Group>
     </Paper>
   );
 }
