@@ -1,5 +1,7 @@
-// Routing benchmarks against `wrangler dev --log-level warn`, all in one run so the ratios
-// compare like with like on this machine:
+// Routing benchmarks against `wrangler dev --log-level warn`. Each section runs on a worker of
+// its own (fresh local state: the calls a section leaves ringing time out two minutes later,
+// and their alarms must not land in the next section's measurement), and compares like with
+// like inside that one run:
 //   1. routed webhooks vs the static XML baseline at 50 connections (target ratio ≥ 0.6)
 //   2. decision latency at 1 connection (target p50 ≤ 3 ms, p99 ≤ 10 ms)
 //   3. 10,000 rules + a 1,000-agent group vs 10 rules + 3 agents (target within 10%)
@@ -7,10 +9,10 @@
 //   5. outbound decisions (a registered endpoint dialling out through a trunk) vs inbound ones
 //   npx tsx bench/routing.ts [--seconds 10]
 import { parseArgs } from "node:util";
-import { dialTarget, voiceBody, type Target } from "../scripts/lib/cloudonix-sim";
+import { dialTarget, voiceBody, type CallSpec, type Target } from "../scripts/lib/cloudonix-sim";
 import { formatLoad, runLoad, type LoadResult } from "./lib/load";
 import { seedBenchTenant, type BenchTenant } from "./lib/seed";
-import { startWorker } from "./lib/harness";
+import { startWorker, type Worker } from "./lib/harness";
 
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "10" } } });
 const seconds = Math.max(2, Math.min(60, Number(values.seconds)));
@@ -18,60 +20,76 @@ const seconds = Math.max(2, Math.min(60, Number(values.seconds)));
 const small = await seedBenchTenant("small", 10, 3);
 const large = await seedBenchTenant("large", 10_000, 1_000);
 const seven = await seedBenchTenant("rr7", 10, 7);
-const worker = await startWorker({ vars: { ENVIRONMENT: "development" } });
 
-const target = (t: BenchTenant): Target => ({ baseUrl: worker.url, domain: t.domain, requestKey: t.requestKey });
 const headers = (t: BenchTenant) => ({ "content-type": "application/json", authorization: `Bearer ${t.requestKey}` });
-const inbound = (t: BenchTenant) => ({ from: "+14155550100", to: t.dialled });
-const outbound = (t: BenchTenant) => ({ ...t.outbound, direction: "subscriber" });
-const routed = (label: string, t: BenchTenant, connections: number, call = inbound(t)): Promise<LoadResult> =>
-  runLoad({
-    label,
-    url: `${worker.url}/api/webhooks/voice-application`,
-    connections,
-    seconds,
-    headers: headers(t),
-    body: () => JSON.stringify(voiceBody(target(t), call)),
-  });
+const inbound = (t: BenchTenant): CallSpec => ({ from: "+14155550100", to: t.dialled });
+const outbound = (t: BenchTenant): CallSpec => ({ ...t.outbound, direction: "subscriber" });
 const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
-const staticXml = (connections: number) =>
-  runLoad({ label: `static XML, ${connections} conn`, url: `${worker.url}/__bench/static-xml`, connections, seconds, headers: headers(small), body: () => JSON.stringify(voiceBody(target(small), { from: "1", to: "2" })) });
+const failures = (r: LoadResult) => r.errors + r.non2xx;
 
-try {
-  // Warm every path (isolates, snapshots, objects) before measuring.
-  for (const t of [small, large, seven]) {
-    for (const call of [inbound(t), outbound(t)]) {
-      for (let i = 0; i < 20; i++) await fetch(`${worker.url}/api/webhooks/voice-application`, { method: "POST", headers: headers(t), body: JSON.stringify(voiceBody(target(t), call)) });
-    }
+/** What a section can do against its own worker. */
+function on(worker: Worker) {
+  const target = (t: BenchTenant): Target => ({ baseUrl: worker.url, domain: t.domain, requestKey: t.requestKey });
+  const post = (t: BenchTenant, call: CallSpec) => fetch(`${worker.url}/api/webhooks/voice-application`, { method: "POST", headers: headers(t), body: JSON.stringify(voiceBody(target(t), call)) });
+  return {
+    target,
+    post,
+    routed: (label: string, t: BenchTenant, connections: number, call: CallSpec = inbound(t)): Promise<LoadResult> =>
+      runLoad({ label, url: `${worker.url}/api/webhooks/voice-application`, connections, seconds, headers: headers(t), body: () => JSON.stringify(voiceBody(target(t), call)) }),
+    staticXml: (connections: number) =>
+      runLoad({ label: `static XML, ${connections} conn`, url: `${worker.url}/__bench/static-xml`, connections, seconds, headers: headers(small), body: () => JSON.stringify(voiceBody(target(small), { from: "1", to: "2" })) }),
+    /** Isolates, snapshots and objects warm before measuring. */
+    warm: async (...calls: [BenchTenant, CallSpec][]) => {
+      for (const [t, call] of calls) for (let i = 0; i < 20; i++) await (await post(t, call)).text();
+    },
+  };
+}
+
+async function section(title: string, run: (w: ReturnType<typeof on>) => Promise<void>): Promise<void> {
+  console.log(`\n== ${title}`);
+  const worker = await startWorker();
+  try {
+    await run(on(worker));
+  } finally {
+    await worker.stop();
   }
+}
 
-  console.log(`\n== 1. routed webhook vs static XML (${seconds} s each)`);
-  const baseline = await staticXml(50);
-  const routed50 = await routed("routed webhook (10 rules, 3 agents), 50 conn", small, 50);
+await section(`1. routed webhook vs static XML (${seconds} s each)`, async (w) => {
+  await w.warm([small, inbound(small)]);
+  const baseline = await w.staticXml(50);
+  const routed = await w.routed("routed webhook (10 rules, 3 agents), 50 conn", small, 50);
   console.log(formatLoad(baseline));
-  console.log(formatLoad(routed50));
-  const ratio = routed50.rps / baseline.rps;
-  console.log(`throughput ratio routed/static: ${ratio.toFixed(2)} (target ≥ 0.60: ${verdict(ratio >= 0.6 && routed50.errors + routed50.non2xx === 0)})`);
+  console.log(formatLoad(routed));
+  const ratio = routed.rps / baseline.rps;
+  console.log(`throughput ratio routed/static: ${ratio.toFixed(2)} (target ≥ 0.60: ${verdict(ratio >= 0.6 && failures(routed) === 0)})`);
+});
 
-  console.log("\n== 2. decision latency at 1 connection");
-  const baseline1 = await staticXml(1);
-  const routed1 = await routed("routed webhook, 1 conn", small, 1);
-  console.log(formatLoad(baseline1));
-  console.log(formatLoad(routed1));
-  console.log(`routed p50 ${routed1.p50} ms, p99 ${routed1.p99} ms (targets ≤ 3 ms, ≤ 10 ms: ${verdict(routed1.p50 <= 3 && routed1.p99 <= 10)}); static p50 ${baseline1.p50} ms, p99 ${baseline1.p99} ms`);
+await section("2. decision latency at 1 connection", async (w) => {
+  await w.warm([small, inbound(small)]);
+  const baseline = await w.staticXml(1);
+  const routed = await w.routed("routed webhook, 1 conn", small, 1);
+  console.log(formatLoad(baseline));
+  console.log(formatLoad(routed));
+  console.log(`routed p50 ${routed.p50} ms, p99 ${routed.p99} ms (targets ≤ 3 ms, ≤ 10 ms: ${verdict(routed.p50 <= 3 && routed.p99 <= 10)}); static p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`);
+});
 
-  console.log("\n== 3. configuration size");
-  const smallAgain = await routed("10 rules, 3 agents, 50 conn", small, 50);
-  const large50 = await routed("10,000 rules, 1,000-agent group, 50 conn", large, 50);
-  const large1 = await routed("10,000 rules, 1,000-agent group, 1 conn", large, 1);
-  for (const r of [smallAgain, large50, large1]) console.log(formatLoad(r));
-  const sizeRatio = large50.rps / smallAgain.rps;
-  console.log(`throughput large/small: ${sizeRatio.toFixed(2)} (target ≥ 0.90: ${verdict(sizeRatio >= 0.9)}); p50 at 1 conn large ${large1.p50} ms vs small ${routed1.p50} ms`);
+await section("3. configuration size", async (w) => {
+  await w.warm([small, inbound(small)], [large, inbound(large)]);
+  const small50 = await w.routed("10 rules, 3 agents, 50 conn", small, 50);
+  const large50 = await w.routed("10,000 rules, 1,000-agent group, 50 conn", large, 50);
+  const small1 = await w.routed("10 rules, 3 agents, 1 conn", small, 1);
+  const large1 = await w.routed("10,000 rules, 1,000-agent group, 1 conn", large, 1);
+  for (const r of [small50, large50, small1, large1]) console.log(formatLoad(r));
+  const ratio = large50.rps / small50.rps;
+  console.log(`throughput large/small: ${ratio.toFixed(2)} (target ≥ 0.90: ${verdict(ratio >= 0.9 && failures(large50) === 0)}); p50 at 1 conn large ${large1.p50} ms vs small ${small1.p50} ms`);
+});
 
-  console.log("\n== 4. 1,000 concurrent calls into a 7-agent round-robin group");
+await section("4. 1,000 concurrent calls into a 7-agent round-robin group", async (w) => {
+  await w.warm([seven, inbound(seven)]);
   const results = await Promise.all(
     Array.from({ length: 1000 }, () =>
-      fetch(`${worker.url}/api/webhooks/voice-application`, { method: "POST", headers: headers(seven), body: JSON.stringify(voiceBody(target(seven), { from: "1", to: seven.dialled })) }).then(
+      w.post(seven, { from: "1", to: seven.dialled }).then(
         async (r) => {
           const text = await r.text();
           return { status: r.status, target: dialTarget(text), error: r.status === 200 ? null : `${r.status} ${text.slice(0, 120)}` };
@@ -82,19 +100,19 @@ try {
   );
   const counts = new Map<string, number>();
   for (const r of results) if (r.target) counts.set(r.target, (counts.get(r.target) ?? 0) + 1);
-  const values = [...counts.values()];
-  const spread = Math.max(...values) - Math.min(...values);
+  const perAgent = [...counts.values()];
+  const spread = Math.max(...perAgent) - Math.min(...perAgent);
   const failed = results.filter((r) => r.status !== 200).length;
   const samples = [...new Set(results.flatMap((r) => (r.error ? [r.error] : [])))].slice(0, 3);
-  console.log(`errors ${failed}${samples.length ? ` (${samples.join(" | ")})` : ""}; per agent: ${values.join(", ")}; spread ${spread} (target ≤ 1 with no errors: ${verdict(spread <= 1 && failed === 0)})`);
+  console.log(`errors ${failed}${samples.length ? ` (${samples.join(" | ")})` : ""}; per agent (the warm-up's 20 calls included): ${perAgent.join(", ")}; spread ${spread} (target ≤ 1 with no errors: ${verdict(spread <= 1 && failed === 0)})`);
+});
 
-  console.log("\n== 5. outbound (subscriber → trunk) vs inbound (→ agent group) decisions");
-  const in50 = await routed("inbound, 10 rules, 3 agents, 50 conn", small, 50);
-  const out50 = await routed("outbound, 10 prefixes, 2 trunks, 50 conn", small, 50, outbound(small));
-  const in1 = await routed("inbound, 1 conn", small, 1);
-  const out1 = await routed("outbound, 1 conn", small, 1, outbound(small));
+await section("5. outbound (subscriber → trunk) vs inbound (→ agent group) decisions", async (w) => {
+  await w.warm([small, inbound(small)], [small, outbound(small)]);
+  const in50 = await w.routed("inbound, 10 rules, 3 agents, 50 conn", small, 50);
+  const out50 = await w.routed("outbound, 10 prefixes, 2 trunks, 50 conn", small, 50, outbound(small));
+  const in1 = await w.routed("inbound, 1 conn", small, 1);
+  const out1 = await w.routed("outbound, 1 conn", small, 1, outbound(small));
   for (const r of [in50, out50, in1, out1]) console.log(formatLoad(r));
   console.log(`throughput outbound/inbound: ${(out50.rps / in50.rps).toFixed(2)}; p50 at 1 conn outbound ${out1.p50} ms vs inbound ${in1.p50} ms`);
-} finally {
-  await worker.stop();
-}
+});
