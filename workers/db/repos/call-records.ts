@@ -87,18 +87,58 @@ export interface ChunkRequest {
   limit: number;
 }
 
-function chunkQuery(tenantId: string, request: ChunkRequest) {
+/** Past this many matches a number filter is not selective: walking the time index fills a page sooner. */
+export const SELECTIVE_NUMBER_MATCHES = 2_000;
+
+const NUMBER_INDEXES = [
+  { filter: "caller", match: "callerMatch", column: callRecords.fromNumber, index: "call_records_tenant_from_idx" },
+  { filter: "callee", match: "calleeMatch", column: callRecords.toNumber, index: "call_records_tenant_to_idx" },
+] as const;
+
+/**
+ * The index for a page filtered by caller or callee. A number that few records match is best
+ * found through its own index, then sorted (a few thousand rows at most); one that many match,
+ * by walking the time index until the page is full. Once a cursor bounds the time index,
+ * MariaDB walks it whatever the number's selectivity, through most of the table for a rare
+ * number. So the matches are counted first (on the number index alone, capped) and the index
+ * is named when they are few.
+ */
+export async function numberIndexFor(db: Executor, tenantId: string, filters: Partial<RecordFilterInput>): Promise<string | null> {
+  for (const { filter, match, column, index } of NUMBER_INDEXES) {
+    const text = filters[filter];
+    const how = filters[match] ?? "prefix";
+    if (!text || how === "contains") continue;
+    const probe = await db
+      .select({ one: sql`1` })
+      .from(callRecords, { forceIndex: index })
+      .where(
+        and(
+          eq(callRecords.tenantId, tenantId),
+          numberCondition(column, text, how),
+          filters.since ? gte(callRecords.startedAt, filters.since) : undefined,
+          filters.until ? lt(callRecords.startedAt, filters.until) : undefined,
+        ),
+      )
+      .limit(SELECTIVE_NUMBER_MATCHES);
+    if (probe.length < SELECTIVE_NUMBER_MATCHES) return index;
+  }
+  return null;
+}
+
+async function chunkQuery(db: Executor, tenantId: string, request: ChunkRequest) {
   const direction = request.order === "asc" ? asc : desc;
+  const index = await numberIndexFor(db, tenantId, request.filters);
   return {
     where: and(recordConditions(tenantId, request.filters), request.after ? after(request.sort, request.order, request.after) : undefined),
     orderBy: [direction(sortColumn(request.sort)), direction(callRecords.id)],
+    hint: index ? { forceIndex: index } : undefined,
   };
 }
 
 /** One keyset page of records, without the JSON columns (what the list shows). */
 export async function readRecords(db: Executor, tenantId: string, request: ChunkRequest): Promise<ListedRecord[]> {
-  const { where, orderBy } = chunkQuery(tenantId, request);
-  return db.select(listColumns).from(callRecords).where(where).orderBy(...orderBy).limit(request.limit);
+  const { where, orderBy, hint } = await chunkQuery(db, tenantId, request);
+  return db.select(listColumns).from(callRecords, hint).where(where).orderBy(...orderBy).limit(request.limit);
 }
 
 export const positionOf = (sort: RecordSort, row: { id: string; startedAt: Date; durationSec: number | null }): CursorPosition => ({
@@ -160,10 +200,10 @@ export async function namesFor(
  * (sort value, id). Runs on the driver directly, with no per-field conversion.
  */
 export async function readRawRecords(db: Db, tenantId: string, request: ChunkRequest, expressions: SQL[]): Promise<{ rows: unknown[][]; last: CursorPosition | null }> {
-  const { where, orderBy } = chunkQuery(tenantId, request);
+  const { where, orderBy, hint } = await chunkQuery(db, tenantId, request);
   const keyValue = request.sort === "durationSec" ? sql`${callRecords.durationSec}` : sql`TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${callRecords.startedAt}) DIV 1000`;
   const selection = Object.fromEntries([...expressions, keyValue, sql`${callRecords.id}`].map((e, i) => [`c${i}`, e.mapWith(String)]));
-  const query = db.select(selection).from(callRecords).where(where).orderBy(...orderBy).limit(request.limit).toSQL();
+  const query = db.select(selection).from(callRecords, hint).where(where).orderBy(...orderBy).limit(request.limit).toSQL();
   // drizzle's mysql2 database keeps the connection it was given (promise API) as $client.
   const client = (db as unknown as { $client: { query(options: { sql: string; values: unknown[]; rowsAsArray: boolean }): Promise<[unknown, unknown]> } }).$client;
   const [rows] = (await client.query({ sql: query.sql, values: query.params, rowsAsArray: true })) as [unknown[][], unknown];
