@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { agentDialCxml, dialResultUrl, endCxml, trunkDialCxml } from "../../durable-objects/logic/call-cxml";
 import { AppError } from "../lib/errors";
@@ -9,43 +8,12 @@ import { apiDocs } from "../openapi/registry";
 import { planRoute, type DecisionTrace, type RouteStage } from "../routing/decide";
 import { packedAgent } from "../routing/packed-group";
 import { buildSnapshot } from "../routing/snapshot-builder";
-
-const ExplainBody = z.object({
-  from: z.string().max(128).default("").meta({ description: "Caller number or subscriber id, with or without +" }),
-  to: z.string().min(1, "is required: the number being called").max(128),
-  direction: z
-    .enum(["auto", "inbound", "outbound", "subscriber", "outbound-api"])
-    .default("auto")
-    .meta({ description: "auto: decide as for a real call (caller-ID patterns); inbound/outbound force it; subscriber and outbound-api are Cloudonix's own values" }),
-  time: z.iso.datetime({ offset: true }).optional().meta({ description: "When the call happens (defaults to now); echoed in the trace" }),
-});
-
-const StageResult = z.object({
-  label: z.string(),
-  kind: z.enum(["group", "trunks", "end"]),
-  reached: z.boolean(),
-  chosen: z.string().nullable(),
-  candidates: z.array(z.string()),
-  skipped: z.array(z.object({ agentId: z.string(), reason: z.string() })),
-  eligibleCount: z.number().nullable(),
-});
-
-const ExplainResponse = z.object({
-  decision: z.object({
-    action: z.enum(["dial_agent", "dial_trunk", "hangup", "reject", "announcement"]),
-    agent: z.object({ id: z.string(), name: z.string(), provider: z.string(), serviceValue: z.string() }).nullable(),
-    trunk: z.object({ id: z.string(), name: z.string() }).nullable(),
-    cxml: z.string().meta({ description: "The CXML a real call would get (credentials omitted)" }),
-  }),
-  trace: z.looseObject({ direction: z.string(), rulesTried: z.array(z.unknown()), stages: z.array(StageResult) }),
-});
+import { ExplainBody, ExplainResponse, type ExplainDecision, type StageOutcome } from "../schemas/routing";
 
 apiDocs("/api/routing", "Routing").post("/explain", "Explain the routing decision for a hypothetical call, changing no counter", {
   body: ExplainBody,
   response: ExplainResponse,
 });
-
-type StageOutcome = z.infer<typeof StageResult>;
 
 export const routing = new Hono<AppEnv>().use(requireAuth).post("/explain", async (c) => {
   const body = await readJson(c, ExplainBody);
@@ -58,7 +26,7 @@ export const routing = new Hono<AppEnv>().use(requireAuth).post("/explain", asyn
   const plan = planRoute(snapshot, { from: body.from, to: body.to, cloudonixDirection });
 
   const stages: StageOutcome[] = [];
-  let decision: z.infer<typeof ExplainResponse>["decision"] | null = null;
+  let decision: ExplainDecision | null = null;
   const baseUrl = new URL(c.req.url).origin;
   for (const stage of plan.stages) {
     if (decision) {
@@ -85,7 +53,7 @@ async function explainStage(env: AppEnv["Bindings"], stage: RouteStage): Promise
   return { ...base, chosen: pick.chosen, candidates: pick.candidates, skipped: pick.skipped, eligibleCount: pick.eligibleCount };
 }
 
-function decisionFor(stage: RouteStage, outcome: StageOutcome, baseUrl: string): z.infer<typeof ExplainResponse>["decision"] | null {
+function decisionFor(stage: RouteStage, outcome: StageOutcome, baseUrl: string): ExplainDecision | null {
   const actionUrl = dialResultUrl(baseUrl, 1);
   if (stage.kind === "end") {
     return { action: stage.action.type === "announcement" ? "announcement" : stage.action.type, agent: null, trunk: null, cxml: endCxml(stage.action) };

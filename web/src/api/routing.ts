@@ -1,11 +1,9 @@
 import { useMutation } from "@tanstack/react-query";
+import type { z } from "zod";
+import type { ExplainBody } from "../../../workers/schemas/routing";
 import { api, unwrap } from "./client";
 
-export interface ExplainInput {
-  from?: string;
-  to: string;
-  direction?: "auto" | "inbound" | "outbound" | "subscriber" | "outbound-api";
-}
+export type ExplainInput = z.input<typeof ExplainBody>;
 
 export const explainRoute = (input: ExplainInput) => unwrap(api.routing.explain.$post({ json: input }));
 export type Explanation = Awaited<ReturnType<typeof explainRoute>>;

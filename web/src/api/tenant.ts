@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { ConfigChange } from "../../../workers/routing/config-changed";
+import type { ListAuditQuery } from "../../../workers/schemas/audit-log";
 import type { UpdateTenantBody } from "../../../workers/schemas/tenant";
 import type { CreateUserBody, UpdateUserBody } from "../../../workers/schemas/users";
 import { api, query, unwrap, withJson } from "./client";
@@ -72,16 +73,7 @@ export function useDeleteUser() {
 /** What the audit log records changes of: the entities the Worker reports configuration changes for. */
 export type AuditEntity = ConfigChange["entity"];
 
-/*
- * GET /api/audit-log's query schema is private to its route (workers/routes/audit-log.ts, which
- * this module may not import at run time), so the filters the screen uses are named here, with
- * the entity from the Worker's own type.
- */
-export interface AuditFilters {
-  entityType?: AuditEntity;
-  actor?: string;
-  cursor?: string | null;
-}
+export type AuditFilters = z.input<typeof ListAuditQuery>;
 
 export function useAuditLog(filters: AuditFilters) {
   return useQuery({

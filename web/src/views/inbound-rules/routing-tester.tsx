@@ -1,9 +1,11 @@
 import { Alert, Badge, Button, Code, Group, Paper, SegmentedControl, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
+import { ExplainBody } from "../../../../workers/schemas/routing";
 import { messageOf } from "../../api/errors";
 import { useExplain, type ExplainInput, type Explanation } from "../../api/routing";
 import { PageHeader } from "../../components/page";
 import { RoutingTrace, type TraceView } from "../../components/routing-trace";
+import { zodValidate } from "../../lib/zod-form";
 
 const ACTIONS: Record<string, string> = {
   dial_agent: "Dial an agent",
@@ -63,9 +65,9 @@ function Decision({ result }: { result: Explanation }) {
 /** POST /api/routing/explain: what a call would do, and why, without counting it. */
 export default function RoutingTester() {
   const explain = useExplain();
-  const form = useForm<Required<ExplainInput>>({
+  const form = useForm<Required<Omit<ExplainInput, "time">>>({
     initialValues: { from: "+14155550100", to: "", direction: "auto" },
-    validate: { to: (v) => (v.trim() ? null : "Enter the number being called") },
+    validate: zodValidate(ExplainBody),
   });
   return (
     <>

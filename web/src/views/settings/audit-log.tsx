@@ -30,8 +30,7 @@ export default function AuditLog() {
   const [actorText, setActorText] = useState("");
   const [actor] = useDebouncedValue(actorText.trim(), 300);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors.at(-1) ?? null;
-  const log = useAuditLog({ entityType: entityType ?? undefined, actor: actor || undefined, cursor });
+  const log = useAuditLog({ entityType: entityType ?? undefined, actor: actor || undefined, cursor: cursors.at(-1) ?? undefined });
   const reset = () => setCursors([null]);
   return (
     <>

@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+export const ExplainBody = z.object({
+  from: z.string().max(128).default("").meta({ description: "Caller number or subscriber id, with or without +" }),
+  to: z.string().min(1, "is required: the number being called").max(128),
+  direction: z
+    .enum(["auto", "inbound", "outbound", "subscriber", "outbound-api"])
+    .default("auto")
+    .meta({ description: "auto: decide as for a real call (caller-ID patterns); inbound/outbound force it; subscriber and outbound-api are Cloudonix's own values" }),
+  time: z.iso.datetime({ offset: true }).optional().meta({ description: "When the call happens (defaults to now); echoed in the trace" }),
+});
+
+export const StageResult = z.object({
+  label: z.string(),
+  kind: z.enum(["group", "trunks", "end"]),
+  reached: z.boolean(),
+  chosen: z.string().nullable(),
+  candidates: z.array(z.string()),
+  skipped: z.array(z.object({ agentId: z.string(), reason: z.string() })),
+  eligibleCount: z.number().nullable(),
+});
+export type StageOutcome = z.infer<typeof StageResult>;
+
+export const ExplainResponse = z.object({
+  decision: z.object({
+    action: z.enum(["dial_agent", "dial_trunk", "hangup", "reject", "announcement"]),
+    agent: z.object({ id: z.string(), name: z.string(), provider: z.string(), serviceValue: z.string() }).nullable(),
+    trunk: z.object({ id: z.string(), name: z.string() }).nullable(),
+    cxml: z.string().meta({ description: "The CXML a real call would get (credentials omitted)" }),
+  }),
+  trace: z.looseObject({ direction: z.string(), rulesTried: z.array(z.unknown()), stages: z.array(StageResult) }),
+});
+export type ExplainDecision = z.infer<typeof ExplainResponse>["decision"];
