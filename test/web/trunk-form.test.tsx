@@ -44,12 +44,16 @@ describe("trunk form", () => {
     expect(calls.find((c) => c.method === "PUT")?.body).toEqual({ name: "carrier-a", description: "Main carrier", callerIdOverride: "+14155550100", enabled: false, version: 2 });
   });
 
-  it("is read-only for a user", async () => {
+  it("is read-only for a user, who can still go back to the list", async () => {
     signIn("user");
     mockApi({ "GET /api/trunks/trk_1": TRUNK });
+    const user = userEvent.setup();
     renderAt("/trunks/trk_1", "/trunks/:id", <TrunkEdit />);
     expect(await screen.findByRole("textbox", { name: /Trunk name in Cloudonix/ })).toBeDisabled();
     expect(screen.queryByRole("button", { name: "Save changes" })).toBeNull();
-    expect(screen.getByRole("button", { name: "Back" })).toBeInTheDocument();
+    // The fields' fieldset is disabled; Back sits outside it, or it would be disabled too.
+    expect(screen.getByRole("button", { name: "Back" })).toBeEnabled();
+    await user.click(screen.getByRole("button", { name: "Back" }));
+    expect(await screen.findByText("elsewhere")).toBeInTheDocument();
   });
 });

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
+import { Link } from "react-router";
 import { Alert, Button, Center, Group, Loader, Stack, Text, Title } from "@mantine/core";
-import { IconLock } from "@tabler/icons-react";
+import { IconLock, IconPlus } from "@tabler/icons-react";
 import { messageOf } from "../api/errors";
 import { useCanWrite } from "../api/session";
 
@@ -23,30 +24,55 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-/** Loading and error states of a query, with a retry. */
-export function QueryState({ isLoading, error, retry }: { isLoading: boolean; error: unknown; retry?: () => void }) {
-  if (isLoading) {
-    return (
-      <Center h={160}>
-        <Loader aria-label="Loading" />
-      </Center>
-    );
-  }
-  if (error) {
-    return (
-      <Alert color="red" title="Could not load" role="alert">
-        <Stack gap="xs" align="flex-start">
-          <Text size="sm">{messageOf(error)}</Text>
-          {retry && (
-            <Button size="xs" variant="light" color="red" onClick={retry}>
-              Try again
-            </Button>
-          )}
-        </Stack>
-      </Alert>
-    );
-  }
-  return null;
+interface Query<T> {
+  isLoading: boolean;
+  error: unknown;
+  data: T | undefined;
+  refetch(): unknown;
+}
+
+/**
+ * A query's loading and error states (with a retry), and what `children` makes of its data
+ * once there is some: kept while a refetch fails, so the screen shows both.
+ */
+export function QueryState<T>({ query, children }: { query: Query<T>; children?(data: T): ReactNode }) {
+  return (
+    <>
+      {query.isLoading ? (
+        <Center h={160}>
+          <Loader aria-label="Loading" />
+        </Center>
+      ) : (
+        !!query.error && (
+          <Alert color="red" title="Could not load" role="alert">
+            <Stack gap="xs" align="flex-start">
+              <Text size="sm">{messageOf(query.error)}</Text>
+              <Button size="xs" variant="light" color="red" onClick={() => void query.refetch()}>
+                Try again
+              </Button>
+            </Stack>
+          </Alert>
+        )
+      )}
+      {query.data !== undefined && children?.(query.data)}
+    </>
+  );
+}
+
+/** A list's "Add …" action, to its form's route or opening a dialog; admins only. */
+export function AddButton({ to, onClick, children }: { to?: string; onClick?(): void; children: ReactNode }) {
+  const canWrite = useCanWrite();
+  if (!canWrite) return null;
+  const icon = <IconPlus size={16} aria-hidden />;
+  return to ? (
+    <Button component={Link} to={to} leftSection={icon}>
+      {children}
+    </Button>
+  ) : (
+    <Button leftSection={icon} onClick={onClick}>
+      {children}
+    </Button>
+  );
 }
 
 /** Tells a read-only user why the write controls are not there. */

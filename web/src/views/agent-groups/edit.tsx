@@ -10,8 +10,7 @@ export default function GroupEdit() {
   return (
     <>
       <PageHeader title={group.data?.name ?? "Agent group"} description={group.data ? `${group.data.strategy.replace("_", " ")} · ${group.data.id}` : undefined} />
-      <QueryState isLoading={group.isLoading} error={group.error} retry={() => void group.refetch()} />
-      {group.data && <GroupForm key={group.data.version} group={group.data} onUpdate={(settings, members) => save.mutateAsync({ settings, members })} />}
+      <QueryState query={group}>{(data) => <GroupForm key={data.version} group={data} onUpdate={(settings, members) => save.mutateAsync({ settings, members })} />}</QueryState>
     </>
   );
 }

@@ -1,12 +1,14 @@
 import { useMemo, useState } from "react";
 import { useNavigate } from "react-router";
-import { Alert, Button, Group, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { CreateGroupBody, ReplaceMembersBody } from "../../../../workers/schemas/agent-groups";
 import type { CreateGroupInput, Group as GroupDto, MembersInput, UpdateGroupInput } from "../../api/agent-groups";
 import { useSummary } from "../../api/analytics";
 import { useCanWrite } from "../../api/session";
 import { useAgents } from "../../api/voice-agents";
+import { FormFooter, NotSaved, WriteFieldset } from "../../components/form-parts";
+import { LabelledSegments } from "../../components/labelled-segments";
 import { useLiveCounts } from "../../components/live-stats";
 import { applyServerErrors, nullableNumber, optionalNumber, zodValidate } from "../../lib/zod-form";
 import { ROUTE_AGENT_GROUPS } from "../../routes";
@@ -115,37 +117,28 @@ export function GroupForm({ group, onCreate, onUpdate }: Props) {
   return (
     <form onSubmit={submit} noValidate aria-label={group ? `Edit ${group.name}` : "New agent group"}>
       <Stack maw={1000}>
-        {error && (
-          <Alert color="red" title="Not saved" role="alert">
-            {error}
-          </Alert>
-        )}
+        {error && <NotSaved>{error}</NotSaved>}
         <Paper withBorder p="lg">
-          <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
-            <Stack>
-              <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput label="Name" required {...form.getInputProps("name")} />
-                <Switch mt={30} label="Enabled: routes calls" {...form.getInputProps("enabled", { type: "checkbox" })} />
-              </SimpleGrid>
-              <Textarea label="Description" autosize minRows={1} {...form.getInputProps("description")} />
-              <div>
-                <Text size="sm" fw={500} mb={4} id="strategy-label">
-                  Strategy
-                </Text>
-                <SegmentedControl aria-labelledby="strategy-label" data={STRATEGIES.map(({ value, label }) => ({ value, label }))} disabled={!canWrite} {...form.getInputProps("strategy")} />
-                <Text size="sm" c="dimmed" mt={4}>
-                  {strategy.help}
-                </Text>
-              </div>
-              <SimpleGrid cols={{ base: 1, sm: 3 }}>
-                {form.values.strategy === "load_balanced" && (
-                  <NumberInput label="Rolling window (hours)" description="Calls counted over this window (1–168)" min={1} max={168} allowDecimal={false} {...form.getInputProps("rollingWindowHours")} />
-                )}
-                <NumberInput label="Max attempts per call" description="Agents tried before the rule's fallback (1–10)" min={1} max={10} allowDecimal={false} {...form.getInputProps("maxAttempts")} />
-                <NumberInput label="Sticky callers (seconds)" description="Same agent for a returning caller; empty: off" min={1} allowDecimal={false} {...form.getInputProps("stickyTtlSeconds")} />
-              </SimpleGrid>
-            </Stack>
-          </fieldset>
+          <WriteFieldset>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput label="Name" required {...form.getInputProps("name")} />
+              <Switch mt={30} label="Enabled: routes calls" {...form.getInputProps("enabled", { type: "checkbox" })} />
+            </SimpleGrid>
+            <Textarea label="Description" autosize minRows={1} {...form.getInputProps("description")} />
+            <div>
+              <LabelledSegments label="Strategy" data={STRATEGIES.map(({ value, label }) => ({ value, label }))} disabled={!canWrite} {...form.getInputProps("strategy")} />
+              <Text size="sm" c="dimmed" mt={4}>
+                {strategy.help}
+              </Text>
+            </div>
+            <SimpleGrid cols={{ base: 1, sm: 3 }}>
+              {form.values.strategy === "load_balanced" && (
+                <NumberInput label="Rolling window (hours)" description="Calls counted over this window (1–168)" min={1} max={168} allowDecimal={false} {...form.getInputProps("rollingWindowHours")} />
+              )}
+              <NumberInput label="Max attempts per call" description="Agents tried before the rule's fallback (1–10)" min={1} max={10} allowDecimal={false} {...form.getInputProps("maxAttempts")} />
+              <NumberInput label="Sticky callers (seconds)" description="Same agent for a returning caller; empty: off" min={1} allowDecimal={false} {...form.getInputProps("stickyTtlSeconds")} />
+            </SimpleGrid>
+          </WriteFieldset>
         </Paper>
         <Title order={2} size="h4">
           Members
@@ -165,16 +158,7 @@ export function GroupForm({ group, onCreate, onUpdate }: Props) {
             {membersProblem}
           </Text>
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => void navigate(ROUTE_AGENT_GROUPS)}>
-            {canWrite ? "Cancel" : "Back"}
-          </Button>
-          {canWrite && (
-            <Button type="submit" loading={form.submitting}>
-              {group ? "Save changes" : "Create group"}
-            </Button>
-          )}
-        </Group>
+        <FormFooter backTo={ROUTE_AGENT_GROUPS} submit={group ? "Save changes" : "Create group"} submitting={form.submitting} />
       </Stack>
     </form>
   );

@@ -113,74 +113,75 @@ function Routing({ routing }: { routing: unknown }) {
 export default function CallRecordDetailView() {
   const { id = "" } = useParams();
   const record = useRecord(id);
-  const r = record.data;
+  const call = record.data;
   return (
     <>
-      <PageHeader title={r ? `Call ${r.from} → ${r.to}` : "Call"} description={r ? `${r.direction} · ${r.callId}` : undefined} actions={<Anchor component={Link} to={ROUTE_CALL_RECORDS}>Back to call records</Anchor>} />
-      <QueryState isLoading={record.isLoading} error={record.error} retry={() => void record.refetch()} />
-      {r && (
-        <Stack>
-          <Paper withBorder p="md">
-            <SimpleGrid cols={{ base: 2, sm: 4 }}>
-              <Fact label="Status">
-                <CallStatus status={r.status} />
-              </Fact>
-              <Fact label="Started">{dateTime(r.startedAt)}</Fact>
-              <Fact label="Answered">{dateTime(r.answeredAt)}</Fact>
-              <Fact label="Ended">{dateTime(r.endedAt)}</Fact>
-              <Fact label="Duration">{duration(r.durationSec)}</Fact>
-              <Fact label="Disposition">{r.disposition ?? "—"}</Fact>
-              <Fact label="End reason">{r.endReason ?? "—"}</Fact>
-              <Fact label="Attempts">{r.attemptCount}</Fact>
-              <Fact label="Rule">{r.rule ? <Anchor component={Link} to={itemPath(ROUTE_INBOUND_RULES, r.rule.id)}>{r.rule.name ?? r.rule.id}</Anchor> : "—"}</Fact>
-              <Fact label="Group">{r.group ? <Anchor component={Link} to={itemPath(ROUTE_AGENT_GROUPS, r.group.id)}>{r.group.name ?? r.group.id}</Anchor> : "—"}</Fact>
-              <Fact label="Agent">{r.agent ? <Anchor component={Link} to={itemPath(ROUTE_VOICE_AGENTS, r.agent.id)}>{r.agent.name ?? r.agent.id}</Anchor> : "—"}</Fact>
-              <Fact label="Trunk">{r.trunk?.name ?? "—"}</Fact>
-            </SimpleGrid>
-          </Paper>
-          <Paper withBorder p="md">
-            <Title order={2} size="h4" mb="sm">
-              Attempts
-            </Title>
-            <Attempts attempts={r.attempts} />
-          </Paper>
-          <Paper withBorder p="md">
-            <Title order={2} size="h4" mb="sm">
-              Timeline
-            </Title>
-            {r.events.length === 0 ? (
-              <Text size="sm" c="dimmed">
-                No events recorded.
-              </Text>
-            ) : (
-              <Timeline active={r.events.length - 1} bulletSize={14} lineWidth={2}>
-                {r.events.map((e) => (
-                  <Timeline.Item key={e.seq} title={e.type}>
-                    <Text size="xs" c="dimmed">
-                      {time(e.at)}
-                    </Text>
-                    {Object.keys(e.data).length > 0 && (
-                      <Text size="xs" className="mono" lineClamp={2}>
-                        {Object.entries(e.data)
-                          .filter(([, v]) => v !== null && typeof v !== "object")
-                          .slice(0, 5)
-                          .map(([k, v]) => `${k}: ${String(v)}`)
-                          .join(" · ")}
+      <PageHeader title={call ? `Call ${call.from} → ${call.to}` : "Call"} description={call ? `${call.direction} · ${call.callId}` : undefined} actions={<Anchor component={Link} to={ROUTE_CALL_RECORDS}>Back to call records</Anchor>} />
+      <QueryState query={record}>
+        {(r) => (
+          <Stack>
+            <Paper withBorder p="md">
+              <SimpleGrid cols={{ base: 2, sm: 4 }}>
+                <Fact label="Status">
+                  <CallStatus status={r.status} />
+                </Fact>
+                <Fact label="Started">{dateTime(r.startedAt)}</Fact>
+                <Fact label="Answered">{dateTime(r.answeredAt)}</Fact>
+                <Fact label="Ended">{dateTime(r.endedAt)}</Fact>
+                <Fact label="Duration">{duration(r.durationSec)}</Fact>
+                <Fact label="Disposition">{r.disposition ?? "—"}</Fact>
+                <Fact label="End reason">{r.endReason ?? "—"}</Fact>
+                <Fact label="Attempts">{r.attemptCount}</Fact>
+                <Fact label="Rule">{r.rule ? <Anchor component={Link} to={itemPath(ROUTE_INBOUND_RULES, r.rule.id)}>{r.rule.name ?? r.rule.id}</Anchor> : "—"}</Fact>
+                <Fact label="Group">{r.group ? <Anchor component={Link} to={itemPath(ROUTE_AGENT_GROUPS, r.group.id)}>{r.group.name ?? r.group.id}</Anchor> : "—"}</Fact>
+                <Fact label="Agent">{r.agent ? <Anchor component={Link} to={itemPath(ROUTE_VOICE_AGENTS, r.agent.id)}>{r.agent.name ?? r.agent.id}</Anchor> : "—"}</Fact>
+                <Fact label="Trunk">{r.trunk?.name ?? "—"}</Fact>
+              </SimpleGrid>
+            </Paper>
+            <Paper withBorder p="md">
+              <Title order={2} size="h4" mb="sm">
+                Attempts
+              </Title>
+              <Attempts attempts={r.attempts} />
+            </Paper>
+            <Paper withBorder p="md">
+              <Title order={2} size="h4" mb="sm">
+                Timeline
+              </Title>
+              {r.events.length === 0 ? (
+                <Text size="sm" c="dimmed">
+                  No events recorded.
+                </Text>
+              ) : (
+                <Timeline active={r.events.length - 1} bulletSize={14} lineWidth={2}>
+                  {r.events.map((e) => (
+                    <Timeline.Item key={e.seq} title={e.type}>
+                      <Text size="xs" c="dimmed">
+                        {time(e.at)}
                       </Text>
-                    )}
-                  </Timeline.Item>
-                ))}
-              </Timeline>
-            )}
-          </Paper>
-          <Paper withBorder p="md">
-            <Title order={2} size="h4" mb="sm">
-              Routing trace
-            </Title>
-            <Routing routing={r.routing} />
-          </Paper>
-        </Stack>
-      )}
+                      {Object.keys(e.data).length > 0 && (
+                        <Text size="xs" className="mono" lineClamp={2}>
+                          {Object.entries(e.data)
+                            .filter(([, v]) => v !== null && typeof v !== "object")
+                            .slice(0, 5)
+                            .map(([k, v]) => `${k}: ${String(v)}`)
+                            .join(" · ")}
+                        </Text>
+                      )}
+                    </Timeline.Item>
+                  ))}
+                </Timeline>
+              )}
+            </Paper>
+            <Paper withBorder p="md">
+              <Title order={2} size="h4" mb="sm">
+                Routing trace
+              </Title>
+              <Routing routing={r.routing} />
+            </Paper>
+          </Stack>
+        )}
+      </QueryState>
     </>
   );
 }

@@ -6,7 +6,9 @@ import { CALL_STATUSES } from "../../../../workers/schemas/call-records";
 import { useGroups } from "../../api/agent-groups";
 import { useRecords, type RecordFilters } from "../../api/call-records";
 import { useAgents } from "../../api/voice-agents";
+import { ListTable } from "../../components/data-table";
 import { PageHeader, QueryState } from "../../components/page";
+import { useCursorPages } from "../../lib/cursor-pages";
 import { dateTime, duration } from "../../lib/format";
 import { itemPath, ROUTE_CALL_RECORDS } from "../../routes";
 import { ExportButton } from "./export";
@@ -32,7 +34,7 @@ export default function CallRecords() {
   const [calleeText, setCalleeText] = useState(params.get("callee") ?? "");
   const [caller] = useDebouncedValue(callerText.trim(), 300);
   const [callee] = useDebouncedValue(calleeText.trim(), 300);
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages();
   const agents = useAgents({});
   const groups = useGroups();
 
@@ -41,7 +43,7 @@ export default function CallRecords() {
     if (value) next.set(key, value);
     else next.delete(key);
     setParams(next, { replace: true });
-    setCursors([]);
+    pages.reset();
   };
 
   // The range's start is fixed when the filters change, so that paging stays on one result set.
@@ -60,7 +62,7 @@ export default function CallRecords() {
     caller: caller || undefined,
     callee: callee || undefined,
   };
-  const records = useRecords({ ...filters, limit: PAGE, cursor: cursors.at(-1) });
+  const records = useRecords({ ...filters, limit: PAGE, cursor: pages.cursor });
   const agentName = (id: string | null) => (id ? (agents.data?.items.find((a) => a.id === id)?.name ?? id) : "—");
 
   return (
@@ -81,69 +83,52 @@ export default function CallRecords() {
           />
           <Select label="Agent" placeholder="Any" clearable searchable data={(agents.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))} value={params.get("agentId")} onChange={(v) => set("agentId", v)} w={180} />
           <Select label="Group" placeholder="Any" clearable searchable data={(groups.data?.items ?? []).map((g) => ({ value: g.id, label: g.name }))} value={params.get("groupId")} onChange={(v) => set("groupId", v)} w={180} />
-          <TextInput label="Caller" placeholder="+1415…" value={callerText} onChange={(e) => (setCallerText(e.currentTarget.value), setCursors([]))} w={140} />
-          <TextInput label="Called number" placeholder="+1800…" value={calleeText} onChange={(e) => (setCalleeText(e.currentTarget.value), setCursors([]))} w={140} />
+          <TextInput label="Caller" placeholder="+1415…" value={callerText} onChange={(e) => (setCallerText(e.currentTarget.value), pages.reset())} w={140} />
+          <TextInput label="Called number" placeholder="+1800…" value={calleeText} onChange={(e) => (setCalleeText(e.currentTarget.value), pages.reset())} w={140} />
         </Group>
       </Paper>
-      <QueryState isLoading={records.isLoading} error={records.error} retry={() => void records.refetch()} />
-      {records.data && (
-        <Paper withBorder>
-          <Table.ScrollContainer minWidth={900}>
-            <Table striped highlightOnHover aria-label="Call records" data-testid="call-records">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Started</Table.Th>
-                  <Table.Th>Direction</Table.Th>
-                  <Table.Th>From</Table.Th>
-                  <Table.Th>To</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Agent</Table.Th>
-                  <Table.Th>Attempts</Table.Th>
-                  <Table.Th>Duration</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {records.data.items.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={8}>
-                      <Text c="dimmed" ta="center" py="lg">
-                        No calls match these filters.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-                {records.data.items.map((r) => (
-                  <Table.Tr key={r.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={itemPath(ROUTE_CALL_RECORDS, r.id)}>
-                        {dateTime(r.startedAt)}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{r.direction}</Table.Td>
-                    <Table.Td className="mono">{r.from}</Table.Td>
-                    <Table.Td className="mono">{r.to}</Table.Td>
-                    <Table.Td>
-                      <CallStatus status={r.status} />
-                    </Table.Td>
-                    <Table.Td>{agentName(r.agentId)}</Table.Td>
-                    <Table.Td>{r.attemptCount}</Table.Td>
-                    <Table.Td>{duration(r.durationSec)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+      <QueryState query={records}>
+        {(data) => (
+          <ListTable
+            minWidth={900}
+            striped
+            highlightOnHover
+            aria-label="Call records"
+            data-testid="call-records"
+            columns={["Started", "Direction", "From", "To", "Status", "Agent", "Attempts", "Duration"]}
+            rows={data.items}
+            empty="No calls match these filters."
+          >
+            {(r) => (
+              <Table.Tr key={r.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={itemPath(ROUTE_CALL_RECORDS, r.id)}>
+                    {dateTime(r.startedAt)}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{r.direction}</Table.Td>
+                <Table.Td className="mono">{r.from}</Table.Td>
+                <Table.Td className="mono">{r.to}</Table.Td>
+                <Table.Td>
+                  <CallStatus status={r.status} />
+                </Table.Td>
+                <Table.Td>{agentName(r.agentId)}</Table.Td>
+                <Table.Td>{r.attemptCount}</Table.Td>
+                <Table.Td>{duration(r.durationSec)}</Table.Td>
+              </Table.Tr>
+            )}
+          </ListTable>
+        )}
+      </QueryState>
       <Group justify="space-between" mt="sm">
         <Text size="sm" c="dimmed">
-          Page {cursors.length + 1}
+          Page {pages.page}
         </Text>
         <Group>
-          <Button variant="default" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          <Button variant="default" disabled={pages.page === 1} onClick={pages.previous}>
             Previous page
           </Button>
-          <Button variant="default" disabled={!records.data?.nextCursor} onClick={() => setCursors((c) => [...c, records.data!.nextCursor!])}>
+          <Button variant="default" disabled={!records.data?.nextCursor} onClick={() => pages.next(records.data!.nextCursor!)}>
             Next page
           </Button>
         </Group>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
-import { Badge, Group, Paper, ScrollArea, Table, Text, Title } from "@mantine/core";
+import { Badge, Group, Paper, ScrollArea, Table, Title } from "@mantine/core";
 import { useGroups } from "../../api/agent-groups";
 import { useAgents } from "../../api/voice-agents";
+import { DataTable } from "../../components/data-table";
 import { useRealtime } from "../../realtime/provider";
 import { duration } from "../../lib/format";
 import { CallAnnouncer } from "./call-announcer";
@@ -30,45 +31,23 @@ export function LiveCallsPanel() {
         </Badge>
       </Group>
       <ScrollArea.Autosize mah={360} viewportProps={{ tabIndex: 0 }}>
-        <Table aria-label="Live calls" data-testid="live-calls">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>From</Table.Th>
-              <Table.Th>To</Table.Th>
-              <Table.Th>State</Table.Th>
-              <Table.Th>Agent</Table.Th>
-              <Table.Th>Group</Table.Th>
-              <Table.Th>Attempt</Table.Th>
-              <Table.Th>Elapsed</Table.Th>
+        <DataTable aria-label="Live calls" data-testid="live-calls" columns={["From", "To", "State", "Agent", "Group", "Attempt", "Elapsed"]} rows={list} empty="No calls in progress." dense>
+          {(call) => (
+            <Table.Tr key={call.callId} className={recent.has(call.callId) ? "row-live" : undefined} data-testid="live-call">
+              <Table.Td className="mono">{call.from}</Table.Td>
+              <Table.Td className="mono">{call.to}</Table.Td>
+              <Table.Td>
+                <Badge variant="light" color={call.state === "connected" ? "teal" : "indigo"}>
+                  {call.state}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{agentName(call.agentId)}</Table.Td>
+              <Table.Td>{groupName(call.groupId)}</Table.Td>
+              <Table.Td>{call.attempt}</Table.Td>
+              <Table.Td>{duration((now - call.startedAt) / 1000)}</Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={7}>
-                  <Text size="sm" c="dimmed" ta="center" py="md">
-                    No calls in progress.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-            {list.map((call) => (
-              <Table.Tr key={call.callId} className={recent.has(call.callId) ? "row-live" : undefined} data-testid="live-call">
-                <Table.Td className="mono">{call.from}</Table.Td>
-                <Table.Td className="mono">{call.to}</Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={call.state === "connected" ? "teal" : "indigo"}>
-                    {call.state}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{agentName(call.agentId)}</Table.Td>
-                <Table.Td>{groupName(call.groupId)}</Table.Td>
-                <Table.Td>{call.attempt}</Table.Td>
-                <Table.Td>{duration((now - call.startedAt) / 1000)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+          )}
+        </DataTable>
       </ScrollArea.Autosize>
       <CallAnnouncer calls={calls} recent={recent} />
     </Paper>

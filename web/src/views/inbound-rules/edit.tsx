@@ -10,8 +10,7 @@ export default function InboundEdit() {
   return (
     <>
       <PageHeader title={rule.data ? `Inbound rule ${rule.data.displayPattern}` : "Inbound rule"} description={rule.data?.name || undefined} />
-      <QueryState isLoading={rule.isLoading} error={rule.error} retry={() => void rule.refetch()} />
-      {rule.data && <InboundForm key={rule.data.version} rule={rule.data} onSubmit={(body) => update.mutateAsync(body)} />}
+      <QueryState query={rule}>{(data) => <InboundForm key={data.version} rule={data} onSubmit={(body) => update.mutateAsync(body)} />}</QueryState>
     </>
   );
 }

@@ -1,12 +1,13 @@
 import { useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { Alert, Anchor, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput } from "@mantine/core";
+import { Alert, Anchor, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { CreateInboundBody, PatternInput } from "../../../../workers/schemas/inbound-rules";
 import { ApiError } from "../../api/errors";
 import { useInboundRules, type CreateInboundInput, type InboundRule } from "../../api/inbound-rules";
 import { useCanWrite } from "../../api/session";
 import { FallbackEditor, type Fallback } from "../../components/fallback-editor";
+import { FormFooter, NotSaved, WriteFieldset } from "../../components/form-parts";
 import { TargetSelect, type TargetValue } from "../../components/target-select";
 import { applyServerErrors, optionalNumber, optionalText, zodValidate } from "../../lib/zod-form";
 import { itemPath, ROUTE_INBOUND_RULES } from "../../routes";
@@ -88,17 +89,17 @@ export function InboundForm({ rule, onSubmit }: Props) {
   return (
     <Paper withBorder p="lg" maw={820}>
       <form onSubmit={submit} noValidate aria-label={rule ? `Edit rule ${rule.displayPattern}` : "New inbound rule"}>
-        <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
-          <Stack>
+        <Stack>
+          <WriteFieldset>
             {error && (
-              <Alert color="red" title="Not saved" role="alert">
+              <NotSaved>
                 <Text size="sm">{error.message}</Text>
                 {error.ruleId && (
                   <Anchor component={Link} to={itemPath(ROUTE_INBOUND_RULES, error.ruleId)} size="sm">
                     Open the conflicting rule
                   </Anchor>
                 )}
-              </Alert>
+              </NotSaved>
             )}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <TextInput label="Called number pattern" required placeholder="+1555*" description={patternHelp} className="mono" {...form.getInputProps("pattern")} />
@@ -122,18 +123,9 @@ export function InboundForm({ rule, onSubmit }: Props) {
             </SimpleGrid>
             <FallbackEditor value={form.values.fallback} onChange={(f) => form.setFieldValue("fallback", f)} error={(form.errors.fallback ?? form.errors["fallback.id"] ?? form.errors["fallback.text"]) as string | undefined} disabled={!canWrite} />
             <Switch label="Enabled" {...form.getInputProps("enabled", { type: "checkbox" })} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => void navigate(ROUTE_INBOUND_RULES)}>
-                {canWrite ? "Cancel" : "Back"}
-              </Button>
-              {canWrite && (
-                <Button type="submit" loading={form.submitting}>
-                  {rule ? "Save changes" : "Create rule"}
-                </Button>
-              )}
-            </Group>
-          </Stack>
-        </fieldset>
+          </WriteFieldset>
+          <FormFooter backTo={ROUTE_INBOUND_RULES} submit={rule ? "Save changes" : "Create rule"} submitting={form.submitting} />
+        </Stack>
       </form>
     </Paper>
   );

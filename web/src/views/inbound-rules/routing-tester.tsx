@@ -1,8 +1,9 @@
-import { Alert, Badge, Button, Code, Group, Paper, SegmentedControl, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { ExplainBody } from "../../../../workers/schemas/routing";
 import { messageOf } from "../../api/errors";
 import { useExplain, type ExplainInput, type Explanation } from "../../api/routing";
+import { LabelledSegments } from "../../components/labelled-segments";
 import { PageHeader } from "../../components/page";
 import { RoutingTrace, type TraceView } from "../../components/routing-trace";
 import { zodValidate } from "../../lib/zod-form";
@@ -77,20 +78,15 @@ export default function RoutingTester() {
           <Group align="flex-end" wrap="wrap">
             <TextInput label="From (caller)" {...form.getInputProps("from")} w={200} />
             <TextInput label="To (called number)" required placeholder="+18005550199" {...form.getInputProps("to")} w={200} />
-            <div>
-              <Text size="sm" fw={500} mb={4} id="direction-label">
-                Direction
-              </Text>
-              <SegmentedControl
-                aria-labelledby="direction-label"
-                data={[
-                  { value: "auto", label: "Auto" },
-                  { value: "inbound", label: "Inbound" },
-                  { value: "outbound", label: "Outbound" },
-                ]}
-                {...form.getInputProps("direction")}
-              />
-            </div>
+            <LabelledSegments
+              label="Direction"
+              data={[
+                { value: "auto", label: "Auto" },
+                { value: "inbound", label: "Inbound" },
+                { value: "outbound", label: "Outbound" },
+              ]}
+              {...form.getInputProps("direction")}
+            />
             <Button type="submit" loading={explain.isPending}>
               Explain
             </Button>

@@ -10,8 +10,7 @@ export default function OutboundEdit() {
   return (
     <>
       <PageHeader title="Outbound rule" description={rule.data ? (rule.data.destinationPrefix ? `+${rule.data.destinationPrefix}…` : "Every destination") : undefined} />
-      <QueryState isLoading={rule.isLoading} error={rule.error} retry={() => void rule.refetch()} />
-      {rule.data && <OutboundForm key={rule.data.version} rule={rule.data} onSubmit={(body) => save.mutateAsync(body)} />}
+      <QueryState query={rule}>{(data) => <OutboundForm key={data.version} rule={data} onSubmit={(body) => save.mutateAsync(body)} />}</QueryState>
     </>
   );
 }

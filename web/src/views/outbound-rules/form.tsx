@@ -1,10 +1,10 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { Alert, Button, Group, MultiSelect, NumberInput, Paper, SimpleGrid, Stack, Switch, TagsInput, TextInput } from "@mantine/core";
+import { MultiSelect, NumberInput, Paper, SimpleGrid, Stack, Switch, TagsInput, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { CreateOutboundBody } from "../../../../workers/schemas/trunks";
 import { useTrunks, type CreateOutboundInput, type OutboundRule } from "../../api/trunks";
-import { useCanWrite } from "../../api/session";
+import { FormFooter, NotSaved, WriteFieldset } from "../../components/form-parts";
 import { patternText } from "../../lib/format";
 import { applyServerErrors, optionalNumber, optionalText, withoutItemErrors, zodValidate } from "../../lib/zod-form";
 import { ROUTE_OUTBOUND_RULES } from "../../routes";
@@ -29,7 +29,6 @@ const body = (v: Values): CreateOutboundInput => ({
 
 export function OutboundForm({ rule, onSubmit }: { rule?: OutboundRule; onSubmit(body: CreateOutboundInput & { version?: number }): Promise<unknown> }) {
   const navigate = useNavigate();
-  const canWrite = useCanWrite();
   const trunks = useTrunks();
   const [error, setError] = useState<string | null>(null);
   const form = useForm<Values>({
@@ -57,13 +56,9 @@ export function OutboundForm({ rule, onSubmit }: { rule?: OutboundRule; onSubmit
   return (
     <Paper withBorder p="lg" maw={760}>
       <form onSubmit={submit} noValidate aria-label={rule ? "Edit outbound rule" : "New outbound rule"}>
-        <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
-          <Stack>
-            {error && (
-              <Alert color="red" title="Not saved" role="alert">
-                {error}
-              </Alert>
-            )}
+        <Stack>
+          <WriteFieldset>
+            {error && <NotSaved>{error}</NotSaved>}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <TextInput label="Destination prefix" placeholder="+44" description="Destinations starting with this; empty: every destination. The longest prefix wins." className="mono" {...form.getInputProps("destinationPrefix")} />
               <TextInput label="Name" {...form.getInputProps("name")} />
@@ -90,18 +85,9 @@ export function OutboundForm({ rule, onSubmit }: { rule?: OutboundRule; onSubmit
               <NumberInput label="Priority" description="Lower wins among rules with the same prefix" min={0} max={10000} allowDecimal={false} {...form.getInputProps("priority")} />
               <Switch mt={30} label="Enabled" {...form.getInputProps("enabled", { type: "checkbox" })} />
             </SimpleGrid>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => void navigate(ROUTE_OUTBOUND_RULES)}>
-                {canWrite ? "Cancel" : "Back"}
-              </Button>
-              {canWrite && (
-                <Button type="submit" loading={form.submitting}>
-                  {rule ? "Save changes" : "Create rule"}
-                </Button>
-              )}
-            </Group>
-          </Stack>
-        </fieldset>
+          </WriteFieldset>
+          <FormFooter backTo={ROUTE_OUTBOUND_RULES} submit={rule ? "Save changes" : "Create rule"} submitting={form.submitting} />
+        </Stack>
       </form>
     </Paper>
   );

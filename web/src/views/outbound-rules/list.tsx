@@ -1,11 +1,11 @@
 import { Link } from "react-router";
-import { ActionIcon, Anchor, Badge, Button, Group, Paper, Table, Text } from "@mantine/core";
-import { IconPlus, IconTrash } from "@tabler/icons-react";
+import { Anchor, Badge, Button, Group, Table, Text } from "@mantine/core";
 import { useCanWrite } from "../../api/session";
 import { useDeleteOutbound, useOutboundRules, useSaveOutbound, useTrunks } from "../../api/trunks";
-import { confirmAction } from "../../components/confirm";
+import { ListTable } from "../../components/data-table";
+import { DeleteCell } from "../../components/delete-cell";
 import { OptimisticSwitch } from "../../components/optimistic-switch";
-import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
+import { AddButton, PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
 import { patternText } from "../../lib/format";
 import { itemPath, newPath, ROUTE_OUTBOUND_RULES, ROUTE_TRUNKS } from "../../routes";
 
@@ -27,85 +27,55 @@ export default function OutboundList() {
             <Button component={Link} to={ROUTE_TRUNKS} variant="default">
               Trunks
             </Button>
-            {canWrite && (
-              <Button component={Link} to={newPath(ROUTE_OUTBOUND_RULES)} leftSection={<IconPlus size={16} aria-hidden />}>
-                Add rule
-              </Button>
-            )}
+            <AddButton to={newPath(ROUTE_OUTBOUND_RULES)}>Add rule</AddButton>
           </>
         }
       />
       <ReadOnlyNotice />
-      <QueryState isLoading={rules.isLoading} error={rules.error} retry={() => void rules.refetch()} />
-      {rules.data && (
-        <Paper withBorder>
-          <Table.ScrollContainer minWidth={760}>
-            <Table striped highlightOnHover aria-label="Outbound rules in match order">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Destination</Table.Th>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Callers</Table.Th>
-                  <Table.Th>Trunks</Table.Th>
-                  <Table.Th>Priority</Table.Th>
-                  <Table.Th>Enabled</Table.Th>
-                  {canWrite && (
-                    <Table.Th>
-                      <span className="visually-hidden">Actions</span>
-                    </Table.Th>
-                  )}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {ordered.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={7}>
-                      <Text c="dimmed" ta="center" py="lg">
-                        No outbound rules yet.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-                {ordered.map((rule) => (
-                  <Table.Tr key={rule.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={itemPath(ROUTE_OUTBOUND_RULES, rule.id)} className="mono" fw={600}>
-                        {rule.destinationPrefix ? `+${rule.destinationPrefix}…` : "every destination"}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{rule.name || <Text c="dimmed">—</Text>}</Table.Td>
-                    <Table.Td className="mono">{rule.callerPatterns.length ? rule.callerPatterns.map(patternText).join(", ") : "every caller"}</Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {rule.trunkIds.map((id, i) => (
-                          <Badge key={id} variant="light" color="gray">
-                            {i + 1}. {trunkName(id)}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>{rule.priority}</Table.Td>
-                    <Table.Td>
-                      <OptimisticSwitch
-                        checked={rule.enabled}
-                        label={`Outbound rule ${rule.destinationPrefix || "every destination"} enabled`}
-                        save={(enabled) => save.mutateAsync({ ruleId: rule.id, enabled, version: rule.version })}
-                      />
-                    </Table.Td>
-                    {canWrite && (
-                      <Table.Td>
-                        <ActionIcon variant="subtle" color="red" aria-label={`Delete outbound rule ${rule.destinationPrefix || "every destination"}`} onClick={() => confirmAction({ title: "Delete this outbound rule?", confirm: "Delete", onConfirm: () => remove.mutate(rule.id) })}>
-                          <IconTrash size={16} aria-hidden />
-                        </ActionIcon>
-                      </Table.Td>
-                    )}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+      <QueryState query={rules}>
+        {() => (
+          <ListTable
+            minWidth={760}
+            striped
+            highlightOnHover
+            aria-label="Outbound rules in match order"
+            columns={["Destination", "Name", "Callers", "Trunks", "Priority", "Enabled"]}
+            actions={canWrite}
+            rows={ordered}
+            empty="No outbound rules yet."
+          >
+            {(rule) => (
+              <Table.Tr key={rule.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={itemPath(ROUTE_OUTBOUND_RULES, rule.id)} className="mono" fw={600}>
+                    {rule.destinationPrefix ? `+${rule.destinationPrefix}…` : "every destination"}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{rule.name || <Text c="dimmed">—</Text>}</Table.Td>
+                <Table.Td className="mono">{rule.callerPatterns.length ? rule.callerPatterns.map(patternText).join(", ") : "every caller"}</Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {rule.trunkIds.map((id, i) => (
+                      <Badge key={id} variant="light" color="gray">
+                        {i + 1}. {trunkName(id)}
+                      </Badge>
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{rule.priority}</Table.Td>
+                <Table.Td>
+                  <OptimisticSwitch
+                    checked={rule.enabled}
+                    label={`Outbound rule ${rule.destinationPrefix || "every destination"} enabled`}
+                    save={(enabled) => save.mutateAsync({ ruleId: rule.id, enabled, version: rule.version })}
+                  />
+                </Table.Td>
+                {canWrite && <DeleteCell label={`Delete outbound rule ${rule.destinationPrefix || "every destination"}`} title="Delete this outbound rule?" onConfirm={() => remove.mutate(rule.id)} />}
+              </Table.Tr>
+            )}
+          </ListTable>
+        )}
+      </QueryState>
     </>
   );
 }

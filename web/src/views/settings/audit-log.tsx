@@ -1,8 +1,10 @@
 import { useState } from "react";
-import { Button, Code, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
+import { Button, Code, Group, Select, Table, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useAuditLog, type AuditEntity, type AuditEntry } from "../../api/tenant";
+import { ListTable } from "../../components/data-table";
 import { PageHeader, QueryState } from "../../components/page";
+import { useCursorPages } from "../../lib/cursor-pages";
 
 /** Every entity the Worker audits (the Record makes a new one a type error here). */
 const ENTITY_LABELS: Record<AuditEntity, string> = {
@@ -29,61 +31,37 @@ export default function AuditLog() {
   const [entityType, setEntityType] = useState<AuditEntity | null>(null);
   const [actorText, setActorText] = useState("");
   const [actor] = useDebouncedValue(actorText.trim(), 300);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const log = useAuditLog({ entityType: entityType ?? undefined, actor: actor || undefined, cursor: cursors.at(-1) ?? undefined });
-  const reset = () => setCursors([null]);
+  const pages = useCursorPages();
+  const log = useAuditLog({ entityType: entityType ?? undefined, actor: actor || undefined, cursor: pages.cursor });
   return (
     <>
       <PageHeader title="Audit log" description="Who changed what, and when (newest first)" />
       <Group mb="md" align="flex-end">
-        <Select label="Entity" placeholder="Any" clearable data={ENTITIES} value={entityType} onChange={(v) => (setEntityType(ENTITIES.find((e) => e.value === v)?.value ?? null), reset())} w={200} />
-        <TextInput label="Actor" placeholder="Email or user id" value={actorText} onChange={(e) => (setActorText(e.currentTarget.value), reset())} w={240} />
+        <Select label="Entity" placeholder="Any" clearable data={ENTITIES} value={entityType} onChange={(v) => (setEntityType(ENTITIES.find((e) => e.value === v)?.value ?? null), pages.reset())} w={200} />
+        <TextInput label="Actor" placeholder="Email or user id" value={actorText} onChange={(e) => (setActorText(e.currentTarget.value), pages.reset())} w={240} />
       </Group>
-      <QueryState isLoading={log.isLoading} error={log.error} retry={() => void log.refetch()} />
-      {log.data && (
-        <Paper withBorder>
-          <Table.ScrollContainer minWidth={800}>
-            <Table striped aria-label="Audit log">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Who</Table.Th>
-                  <Table.Th>Action</Table.Th>
-                  <Table.Th>Entity</Table.Th>
-                  <Table.Th>Changed</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {log.data.items.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={5}>
-                      <Text c="dimmed" ta="center" py="lg">
-                        Nothing recorded for these filters.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-                {log.data.items.map((entry) => (
-                  <Table.Tr key={entry.id}>
-                    <Table.Td>{new Date(entry.at).toLocaleString()}</Table.Td>
-                    <Table.Td>{entry.actor.email ?? entry.actor.userId ?? "system"}</Table.Td>
-                    <Table.Td>
-                      <Code>{entry.action}</Code>
-                    </Table.Td>
-                    <Table.Td className="mono">{entry.entityId ?? entry.entityType}</Table.Td>
-                    <Table.Td>{changedFields(entry)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+      <QueryState query={log}>
+        {(data) => (
+          <ListTable minWidth={800} striped aria-label="Audit log" columns={["When", "Who", "Action", "Entity", "Changed"]} rows={data.items} empty="Nothing recorded for these filters.">
+            {(entry) => (
+              <Table.Tr key={entry.id}>
+                <Table.Td>{new Date(entry.at).toLocaleString()}</Table.Td>
+                <Table.Td>{entry.actor.email ?? entry.actor.userId ?? "system"}</Table.Td>
+                <Table.Td>
+                  <Code>{entry.action}</Code>
+                </Table.Td>
+                <Table.Td className="mono">{entry.entityId ?? entry.entityType}</Table.Td>
+                <Table.Td>{changedFields(entry)}</Table.Td>
+              </Table.Tr>
+            )}
+          </ListTable>
+        )}
+      </QueryState>
       <Group justify="flex-end" mt="sm">
-        <Button variant="default" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <Button variant="default" disabled={pages.page === 1} onClick={pages.previous}>
           Newer
         </Button>
-        <Button variant="default" disabled={!log.data?.nextCursor} onClick={() => setCursors((c) => [...c, log.data!.nextCursor])}>
+        <Button variant="default" disabled={!log.data?.nextCursor} onClick={() => pages.next(log.data!.nextCursor!)}>
           Older
         </Button>
       </Group>

@@ -8,6 +8,7 @@ import { useCanWrite } from "../../api/session";
 import { useRotateRequestKey, useTenant, useUpdateTenant, type Tenant, type UpdateTenantInput } from "../../api/tenant";
 import { confirmAction } from "../../components/confirm";
 import { FallbackEditor, type Fallback } from "../../components/fallback-editor";
+import { NotSaved, WriteFieldset } from "../../components/form-parts";
 import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
 import { patternText } from "../../lib/format";
 import { applyServerErrors, optionalNumber, optionalText, withoutItemErrors, zodValidate } from "../../lib/zod-form";
@@ -171,56 +172,50 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
   return (
     <Paper withBorder p="lg">
       <form onSubmit={submit} noValidate aria-label="Tenant settings">
-        <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
-          <Stack>
-            <Title order={2} size="h4">
-              Tenant
-            </Title>
-            {error && (
-              <Alert color="red" title="Not saved" role="alert">
-                {error}
-              </Alert>
-            )}
-            <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label="Tenant name" required {...form.getInputProps("name")} />
-              <Select label="Time zone" description="Dashboards and reports count days in it" searchable data={[...new Set([tenant.timezone, "UTC", ...ZONES])]} allowDeselect={false} {...form.getInputProps("timezone")} />
-              <TextInput label="Cloudonix domain" placeholder="acme.cloudonix.net" description="Webhooks are matched to this tenant by it" {...form.getInputProps("cloudonixDomain")} />
-              <TextInput
-                label="Cloudonix API key"
-                type="password"
-                autoComplete="off"
-                description={tenant.hasCloudonixApiKey ? "A key is stored (never shown); type a new one to replace it" : "Stored encrypted, never shown"}
-                placeholder={tenant.hasCloudonixApiKey ? "•••••••• (unchanged)" : undefined}
-                {...form.getInputProps("cloudonixApiKey")}
-              />
-              <NumberInput label="Keep call records for (days)" min={1} max={3650} allowDecimal={false} {...form.getInputProps("retentionDays")} />
-            </SimpleGrid>
-            <TagsInput
-              label="Outbound caller patterns"
-              description="Calls from these callers are routed as outbound (+1555*, +14155550100). Press Enter after each."
-              {...form.getInputProps("outboundCallerPatterns")}
-              onChange={(patterns) => {
-                form.setErrors((errors) => withoutItemErrors(errors, "outboundCallerPatterns"));
-                form.setFieldValue("outboundCallerPatterns", patterns);
-              }}
-              error={Object.entries(form.errors).find(([k]) => k.startsWith("outboundCallerPatterns"))?.[1]}
+        <WriteFieldset>
+          <Title order={2} size="h4">
+            Tenant
+          </Title>
+          {error && <NotSaved>{error}</NotSaved>}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput label="Tenant name" required {...form.getInputProps("name")} />
+            <Select label="Time zone" description="Dashboards and reports count days in it" searchable data={[...new Set([tenant.timezone, "UTC", ...ZONES])]} allowDeselect={false} {...form.getInputProps("timezone")} />
+            <TextInput label="Cloudonix domain" placeholder="acme.cloudonix.net" description="Webhooks are matched to this tenant by it" {...form.getInputProps("cloudonixDomain")} />
+            <TextInput
+              label="Cloudonix API key"
+              type="password"
+              autoComplete="off"
+              description={tenant.hasCloudonixApiKey ? "A key is stored (never shown); type a new one to replace it" : "Stored encrypted, never shown"}
+              placeholder={tenant.hasCloudonixApiKey ? "•••••••• (unchanged)" : undefined}
+              {...form.getInputProps("cloudonixApiKey")}
             />
-            <FallbackEditor
-              value={form.values.defaultFallback}
-              onChange={(f) => form.setFieldValue("defaultFallback", f)}
-              noneLabel="Hang up (no default)"
-              disabled={!canWrite}
-              error={(form.errors.defaultFallback ?? form.errors["defaultFallback.id"]) as string | undefined}
-            />
-            {canWrite && (
-              <Group justify="flex-end">
-                <Button type="submit" loading={form.submitting}>
-                  Save settings
-                </Button>
-              </Group>
-            )}
-          </Stack>
-        </fieldset>
+            <NumberInput label="Keep call records for (days)" min={1} max={3650} allowDecimal={false} {...form.getInputProps("retentionDays")} />
+          </SimpleGrid>
+          <TagsInput
+            label="Outbound caller patterns"
+            description="Calls from these callers are routed as outbound (+1555*, +14155550100). Press Enter after each."
+            {...form.getInputProps("outboundCallerPatterns")}
+            onChange={(patterns) => {
+              form.setErrors((errors) => withoutItemErrors(errors, "outboundCallerPatterns"));
+              form.setFieldValue("outboundCallerPatterns", patterns);
+            }}
+            error={Object.entries(form.errors).find(([k]) => k.startsWith("outboundCallerPatterns"))?.[1]}
+          />
+          <FallbackEditor
+            value={form.values.defaultFallback}
+            onChange={(f) => form.setFieldValue("defaultFallback", f)}
+            noneLabel="Hang up (no default)"
+            disabled={!canWrite}
+            error={(form.errors.defaultFallback ?? form.errors["defaultFallback.id"]) as string | undefined}
+          />
+          {canWrite && (
+            <Group justify="flex-end">
+              <Button type="submit" loading={form.submitting}>
+                Save settings
+              </Button>
+            </Group>
+          )}
+        </WriteFieldset>
       </form>
     </Paper>
   );
@@ -232,14 +227,15 @@ export default function Settings() {
     <>
       <PageHeader title="Settings" description="Tenant settings, the Cloudonix connection and the webhook key" />
       <ReadOnlyNotice />
-      <QueryState isLoading={tenant.isLoading} error={tenant.error} retry={() => void tenant.refetch()} />
-      {tenant.data && (
-        <Stack maw={960}>
-          <TenantForm key={tenant.data.version} tenant={tenant.data} />
-          <Webhooks tenant={tenant.data} />
-          <RequestKey tenant={tenant.data} />
-        </Stack>
-      )}
+      <QueryState query={tenant}>
+        {(data) => (
+          <Stack maw={960}>
+            <TenantForm key={data.version} tenant={data} />
+            <Webhooks tenant={data} />
+            <RequestKey tenant={data} />
+          </Stack>
+        )}
+      </QueryState>
     </>
   );
 }

@@ -1,12 +1,12 @@
 import { useState } from "react";
-import { ActionIcon, Alert, Badge, Button, Group, Modal, Paper, PasswordInput, Select, Stack, Switch, Table, Text, TextInput } from "@mantine/core";
+import { Alert, Badge, Button, Group, Modal, PasswordInput, Select, Stack, Switch, Table, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { CreateUserBody } from "../../../../workers/schemas/users";
 import { useCanWrite, useSession } from "../../api/session";
 import { useCreateUser, useDeleteUser, useUpdateUser, useUsers, type CreateUserInput } from "../../api/tenant";
-import { confirmAction } from "../../components/confirm";
-import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
+import { ListTable } from "../../components/data-table";
+import { DeleteCell } from "../../components/delete-cell";
+import { AddButton, PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
 import { applyServerErrors, optionalText, zodValidate } from "../../lib/zod-form";
 
 interface Values {
@@ -76,89 +76,58 @@ export default function Users() {
       <PageHeader
         title="Users and roles"
         description="Admins change configuration; users see everything read-only"
-        actions={
-          canWrite && (
-            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setAdding(true)}>
-              Add user
-            </Button>
-          )
-        }
+        actions={<AddButton onClick={() => setAdding(true)}>Add user</AddButton>}
       />
       <ReadOnlyNotice />
-      <QueryState isLoading={users.isLoading} error={users.error} retry={() => void users.refetch()} />
-      {users.data && (
-        <Paper withBorder>
-          <Table.ScrollContainer minWidth={700}>
-            <Table striped aria-label="Users">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Email</Table.Th>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Active</Table.Th>
-                  <Table.Th>Last sign-in</Table.Th>
-                  {canWrite && (
-                    <Table.Th>
-                      <span className="visually-hidden">Actions</span>
-                    </Table.Th>
+      <QueryState query={users}>
+        {(data) => (
+          <ListTable minWidth={700} striped aria-label="Users" columns={["Email", "Name", "Role", "Active", "Last sign-in"]} actions={canWrite} rows={data.items}>
+            {(user) => (
+              <Table.Tr key={user.id}>
+                <Table.Td>
+                  {user.email}
+                  {user.id === me?.user.id && (
+                    <Badge ml={6} size="xs" variant="light">
+                      you
+                    </Badge>
                   )}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {users.data.items.map((user) => (
-                  <Table.Tr key={user.id}>
-                    <Table.Td>
-                      {user.email}
-                      {user.id === me?.user.id && (
-                        <Badge ml={6} size="xs" variant="light">
-                          you
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{user.name || <Text c="dimmed">—</Text>}</Table.Td>
-                    <Table.Td>
-                      {canWrite ? (
-                        <Select
-                          size="xs"
-                          w={120}
-                          aria-label={`Role of ${user.email}`}
-                          allowDeselect={false}
-                          data={[
-                            { value: "admin", label: "admin" },
-                            { value: "user", label: "user" },
-                          ]}
-                          value={user.role}
-                          onChange={(role) => role && role !== user.role && update.mutate({ id: user.id, role: role as "admin" | "user", version: user.version })}
-                        />
-                      ) : (
-                        <Badge variant="light" color={user.role === "admin" ? "indigo" : "gray"}>
-                          {user.role}
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Switch
-                        checked={!user.disabled}
-                        disabled={!canWrite || update.isPending}
-                        aria-label={`${user.email} may sign in`}
-                        onChange={(e) => update.mutate({ id: user.id, disabled: !e.currentTarget.checked, version: user.version })}
-                      />
-                    </Table.Td>
-                    <Table.Td>{user.lastLoginAt ? new Date(user.lastLoginAt).toLocaleString() : <Text c="dimmed">never</Text>}</Table.Td>
-                    {canWrite && (
-                      <Table.Td>
-                        <ActionIcon variant="subtle" color="red" aria-label={`Delete ${user.email}`} disabled={user.id === me?.user.id} onClick={() => confirmAction({ title: `Delete ${user.email}?`, confirm: "Delete", onConfirm: () => remove.mutate(user.id) })}>
-                          <IconTrash size={16} aria-hidden />
-                        </ActionIcon>
-                      </Table.Td>
-                    )}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+                </Table.Td>
+                <Table.Td>{user.name || <Text c="dimmed">—</Text>}</Table.Td>
+                <Table.Td>
+                  {canWrite ? (
+                    <Select
+                      size="xs"
+                      w={120}
+                      aria-label={`Role of ${user.email}`}
+                      allowDeselect={false}
+                      data={[
+                        { value: "admin", label: "admin" },
+                        { value: "user", label: "user" },
+                      ]}
+                      value={user.role}
+                      onChange={(role) => role && role !== user.role && update.mutate({ id: user.id, role: role as "admin" | "user", version: user.version })}
+                    />
+                  ) : (
+                    <Badge variant="light" color={user.role === "admin" ? "indigo" : "gray"}>
+                      {user.role}
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Switch
+                    checked={!user.disabled}
+                    disabled={!canWrite || update.isPending}
+                    aria-label={`${user.email} may sign in`}
+                    onChange={(e) => update.mutate({ id: user.id, disabled: !e.currentTarget.checked, version: user.version })}
+                  />
+                </Table.Td>
+                <Table.Td>{user.lastLoginAt ? new Date(user.lastLoginAt).toLocaleString() : <Text c="dimmed">never</Text>}</Table.Td>
+                {canWrite && <DeleteCell label={`Delete ${user.email}`} title={`Delete ${user.email}?`} disabled={user.id === me?.user.id} onConfirm={() => remove.mutate(user.id)} />}
+              </Table.Tr>
+            )}
+          </ListTable>
+        )}
+      </QueryState>
       <Modal opened={adding} onClose={() => setAdding(false)} title="Add a user">
         {adding && <NewUser onClose={() => setAdding(false)} />}
       </Modal>

@@ -10,8 +10,7 @@ export default function TrunkEdit() {
   return (
     <>
       <PageHeader title={trunk.data ? `Trunk ${trunk.data.name}` : "Trunk"} />
-      <QueryState isLoading={trunk.isLoading} error={trunk.error} retry={() => void trunk.refetch()} />
-      {trunk.data && <TrunkForm key={trunk.data.version} trunk={trunk.data} onSubmit={(body) => save.mutateAsync(body)} />}
+      <QueryState query={trunk}>{(data) => <TrunkForm key={data.version} trunk={data} onSubmit={(body) => save.mutateAsync(body)} />}</QueryState>
     </>
   );
 }

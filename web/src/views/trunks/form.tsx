@@ -1,10 +1,10 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { Alert, Button, Group, Paper, Stack, Switch, TextInput, Textarea } from "@mantine/core";
+import { Paper, Stack, Switch, TextInput, Textarea } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { CreateTrunkBody } from "../../../../workers/schemas/trunks";
 import type { CreateTrunkInput, Trunk } from "../../api/trunks";
-import { useCanWrite } from "../../api/session";
+import { FormFooter, NotSaved, WriteFieldset } from "../../components/form-parts";
 import { applyServerErrors, optionalText, zodValidate } from "../../lib/zod-form";
 import { ROUTE_TRUNKS } from "../../routes";
 
@@ -19,7 +19,6 @@ const body = (v: Values): CreateTrunkInput => ({ name: v.name, description: v.de
 
 export function TrunkForm({ trunk, onSubmit }: { trunk?: Trunk; onSubmit(body: CreateTrunkInput & { version?: number }): Promise<unknown> }) {
   const navigate = useNavigate();
-  const canWrite = useCanWrite();
   const [error, setError] = useState<string | null>(null);
   const form = useForm<Values>({
     initialValues: { name: trunk?.name ?? "", description: trunk?.description ?? "", callerIdOverride: trunk?.callerIdOverride ?? "", enabled: trunk?.enabled ?? true },
@@ -38,29 +37,16 @@ export function TrunkForm({ trunk, onSubmit }: { trunk?: Trunk; onSubmit(body: C
   return (
     <Paper withBorder p="lg" maw={640}>
       <form onSubmit={submit} noValidate aria-label={trunk ? `Edit trunk ${trunk.name}` : "New trunk"}>
-        <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
-          <Stack>
-            {error && (
-              <Alert color="red" title="Not saved" role="alert">
-                {error}
-              </Alert>
-            )}
+        <Stack>
+          <WriteFieldset>
+            {error && <NotSaved>{error}</NotSaved>}
             <TextInput label="Trunk name in Cloudonix" required description='As used in <Dial trunks="…">' className="mono" {...form.getInputProps("name")} />
             <Textarea label="Description" autosize minRows={1} {...form.getInputProps("description")} />
             <TextInput label="Caller ID override" placeholder="+14155550100" description="Presented on calls out of this trunk; empty keeps the caller's" {...form.getInputProps("callerIdOverride")} />
             <Switch label="Enabled" {...form.getInputProps("enabled", { type: "checkbox" })} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => void navigate(ROUTE_TRUNKS)}>
-                {canWrite ? "Cancel" : "Back"}
-              </Button>
-              {canWrite && (
-                <Button type="submit" loading={form.submitting}>
-                  {trunk ? "Save changes" : "Create trunk"}
-                </Button>
-              )}
-            </Group>
-          </Stack>
-        </fieldset>
+          </WriteFieldset>
+          <FormFooter backTo={ROUTE_TRUNKS} submit={trunk ? "Save changes" : "Create trunk"} submitting={form.submitting} />
+        </Stack>
       </form>
     </Paper>
   );

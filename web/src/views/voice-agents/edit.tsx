@@ -10,8 +10,7 @@ export default function AgentEdit() {
   return (
     <>
       <PageHeader title={agent.data ? agent.data.name : "Voice agent"} description={agent.data ? `${agent.data.provider} · ${agent.data.id}` : undefined} />
-      <QueryState isLoading={agent.isLoading} error={agent.error} retry={() => void agent.refetch()} />
-      {agent.data && <AgentForm key={agent.data.version} agent={agent.data} onSubmit={(body) => update.mutateAsync(body)} />}
+      <QueryState query={agent}>{(data) => <AgentForm key={data.version} agent={data} onSubmit={(body) => update.mutateAsync(body)} />}</QueryState>
     </>
   );
 }

@@ -1,10 +1,11 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { Alert, Button, Checkbox, Group, NumberInput, Paper, PasswordInput, Select, SimpleGrid, Stack, Switch, TagsInput, Text, TextInput } from "@mantine/core";
+import { Checkbox, NumberInput, Paper, PasswordInput, Select, SimpleGrid, Stack, Switch, TagsInput, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { CreateAgentBody, UpdateAgentBody } from "../../../../workers/schemas/voice-agents";
 import { useProviders, type Agent, type CreateAgentInput, type ProviderInfo, type UpdateAgentInput } from "../../api/voice-agents";
 import { useCanWrite } from "../../api/session";
+import { FormFooter, NotSaved, WriteFieldset } from "../../components/form-parts";
 import { applyServerErrors, nullableNumber, optionalNumber, optionalText, zodValidate } from "../../lib/zod-form";
 import { ROUTE_VOICE_AGENTS } from "../../routes";
 
@@ -93,13 +94,9 @@ export function AgentForm({ agent, onSubmit }: Props) {
   return (
     <Paper withBorder p="lg" maw={760}>
       <form onSubmit={submit} noValidate aria-label={agent ? `Edit ${agent.name}` : "New voice agent"}>
-        <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
-          <Stack>
-            {error && (
-              <Alert color="red" title="Not saved" role="alert">
-                {error}
-              </Alert>
-            )}
+        <Stack>
+          <WriteFieldset>
+            {error && <NotSaved>{error}</NotSaved>}
             <TextInput label="Name" required {...form.getInputProps("name")} />
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <Select
@@ -139,23 +136,14 @@ export function AgentForm({ agent, onSubmit }: Props) {
             </SimpleGrid>
             <TagsInput label="Tags" description="Press Enter after each tag" clearable {...form.getInputProps("tags")} />
             <Switch label="Enabled: takes calls" {...form.getInputProps("enabled", { type: "checkbox" })} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => void navigate(ROUTE_VOICE_AGENTS)}>
-                {canWrite ? "Cancel" : "Back"}
-              </Button>
-              {canWrite && (
-                <Button type="submit" loading={form.submitting}>
-                  {agent ? "Save changes" : "Create agent"}
-                </Button>
-              )}
-            </Group>
-            {!canWrite && (
-              <Text size="sm" c="dimmed">
-                Read-only: only admins can change voice agents.
-              </Text>
-            )}
-          </Stack>
-        </fieldset>
+          </WriteFieldset>
+          <FormFooter backTo={ROUTE_VOICE_AGENTS} submit={agent ? "Save changes" : "Create agent"} submitting={form.submitting} />
+          {!canWrite && (
+            <Text size="sm" c="dimmed">
+              Read-only: only admins can change voice agents.
+            </Text>
+          )}
+        </Stack>
       </form>
     </Paper>
   );

@@ -1,13 +1,15 @@
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
-import { ActionIcon, Anchor, Badge, Button, Checkbox, Group, Paper, Progress, SegmentedControl, Select, Table, Text, TextInput, Tooltip } from "@mantine/core";
+import { Anchor, Badge, Button, Checkbox, Group, Paper, Progress, Select, Table, Text, TextInput, Tooltip } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconPlus, IconSearch, IconTrash } from "@tabler/icons-react";
+import { IconSearch } from "@tabler/icons-react";
 import { useAgentStatus, useAgents, useBulkAgents, useDeleteAgent, useProviders, useToggleAgent, type AgentFilters } from "../../api/voice-agents";
 import { useCanWrite } from "../../api/session";
 import { healthOf, useLiveCounts } from "../../components/live-stats";
-import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
-import { confirmAction } from "../../components/confirm";
+import { AddButton, PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
+import { ListTable } from "../../components/data-table";
+import { DeleteCell } from "../../components/delete-cell";
+import { LabelledSegments } from "../../components/labelled-segments";
 import { OptimisticSwitch } from "../../components/optimistic-switch";
 import { itemPath, newPath, ROUTE_VOICE_AGENTS } from "../../routes";
 
@@ -62,13 +64,7 @@ export default function AgentList() {
       <PageHeader
         title="Voice agents"
         description="The AI voice agents calls are routed to"
-        actions={
-          canWrite && (
-            <Button component={Link} to={newPath(ROUTE_VOICE_AGENTS)} leftSection={<IconPlus size={16} aria-hidden />}>
-              Add agent
-            </Button>
-          )
-        }
+        actions={<AddButton to={newPath(ROUTE_VOICE_AGENTS)}>Add agent</AddButton>}
       />
       <ReadOnlyNotice />
       <Paper withBorder p="md" mb="md">
@@ -85,21 +81,16 @@ export default function AgentList() {
             w={200}
           />
           <Select label="Tag" placeholder="Any tag" clearable data={tags} value={tag} onChange={setTag} w={160} />
-          <div>
-            <Text size="sm" fw={500} mb={4} id="status-filter-label">
-              Status
-            </Text>
-            <SegmentedControl
-              aria-labelledby="status-filter-label"
-              value={status}
-              onChange={setStatus}
-              data={[
-                { value: "all", label: "All" },
-                { value: "true", label: "Enabled" },
-                { value: "false", label: "Disabled" },
-              ]}
-            />
-          </div>
+          <LabelledSegments
+            label="Status"
+            value={status}
+            onChange={setStatus}
+            data={[
+              { value: "all", label: "All" },
+              { value: "true", label: "Enabled" },
+              { value: "false", label: "Disabled" },
+            ]}
+          />
         </Group>
       </Paper>
       {canWrite && visibleSelected.length > 0 && (
@@ -120,112 +111,90 @@ export default function AgentList() {
           </Group>
         </Paper>
       )}
-      <QueryState isLoading={agents.isLoading} error={agents.error} retry={() => void agents.refetch()} />
-      {agents.data && (
-        <Paper withBorder>
-          <Table.ScrollContainer minWidth={900}>
-            <Table striped highlightOnHover verticalSpacing="xs" aria-label="Voice agents">
-              <Table.Thead>
-                <Table.Tr>
+      <QueryState query={agents}>
+        {() => (
+          <ListTable
+            minWidth={900}
+            striped
+            highlightOnHover
+            verticalSpacing="xs"
+            aria-label="Voice agents"
+            columns={[
+              canWrite && {
+                w: 40,
+                label: (
+                  <Checkbox
+                    aria-label="Select all shown agents"
+                    checked={allChecked}
+                    indeterminate={visibleSelected.length > 0 && !allChecked}
+                    onChange={(e) => setSelected(e.currentTarget.checked ? new Set(items.map((a) => a.id)) : new Set())}
+                  />
+                ),
+              },
+              "Name",
+              "Provider",
+              "Number / URI",
+              "Enabled",
+              "Health",
+              "Live calls",
+              "Utilisation",
+              "Tags",
+            ]}
+            actions={canWrite}
+            rows={items}
+            empty={q || provider || tag || status !== "all" ? "No agent matches these filters." : "No voice agents yet."}
+          >
+            {(agent) => {
+              const calls = live.byAgent.get(agent.id) ?? 0;
+              const utilisation = agent.maxConcurrentCalls ? Math.min(100, (calls / agent.maxConcurrentCalls) * 100) : null;
+              return (
+                <Table.Tr key={agent.id}>
                   {canWrite && (
-                    <Table.Th w={40}>
-                      <Checkbox
-                        aria-label="Select all shown agents"
-                        checked={allChecked}
-                        indeterminate={visibleSelected.length > 0 && !allChecked}
-                        onChange={(e) => setSelected(e.currentTarget.checked ? new Set(items.map((a) => a.id)) : new Set())}
-                      />
-                    </Table.Th>
-                  )}
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Provider</Table.Th>
-                  <Table.Th>Number / URI</Table.Th>
-                  <Table.Th>Enabled</Table.Th>
-                  <Table.Th>Health</Table.Th>
-                  <Table.Th>Live calls</Table.Th>
-                  <Table.Th>Utilisation</Table.Th>
-                  <Table.Th>Tags</Table.Th>
-                  {canWrite && (
-                    <Table.Th>
-                      <span className="visually-hidden">Actions</span>
-                    </Table.Th>
-                  )}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={10}>
-                      <Text c="dimmed" ta="center" py="lg">
-                        {q || provider || tag || status !== "all" ? "No agent matches these filters." : "No voice agents yet."}
-                      </Text>
+                    <Table.Td>
+                      <Checkbox aria-label={`Select ${agent.name}`} checked={selected.has(agent.id)} onChange={(e) => toggleRow(agent.id, e.currentTarget.checked)} />
                     </Table.Td>
-                  </Table.Tr>
-                )}
-                {items.map((agent) => {
-                  const calls = live.byAgent.get(agent.id) ?? 0;
-                  const utilisation = agent.maxConcurrentCalls ? Math.min(100, (calls / agent.maxConcurrentCalls) * 100) : null;
-                  return (
-                    <Table.Tr key={agent.id}>
-                      {canWrite && (
-                        <Table.Td>
-                          <Checkbox aria-label={`Select ${agent.name}`} checked={selected.has(agent.id)} onChange={(e) => toggleRow(agent.id, e.currentTarget.checked)} />
-                        </Table.Td>
-                      )}
-                      <Table.Td>
-                        <Anchor component={Link} to={itemPath(ROUTE_VOICE_AGENTS, agent.id)} fw={500}>
-                          {agent.name}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>{providerName(agent.provider)}</Table.Td>
-                      <Table.Td className="mono">{agent.serviceValue}</Table.Td>
-                      <Table.Td>
-                        <OptimisticSwitch checked={agent.enabled} label={`${agent.name} enabled`} save={(enabled) => toggle.mutateAsync({ id: agent.id, enabled })} />
-                      </Table.Td>
-                      <Table.Td>
-                        <HealthBadge agentId={agent.id} />
-                      </Table.Td>
-                      <Table.Td>{calls}</Table.Td>
-                      <Table.Td miw={120}>
-                        {utilisation === null ? (
-                          <Text size="sm" c="dimmed">
-                            {calls} / no limit
-                          </Text>
-                        ) : (
-                          <Tooltip label={`${calls} of ${agent.maxConcurrentCalls} concurrent calls`}>
-                            <Progress value={utilisation} color={utilisation >= 90 ? "red" : utilisation >= 70 ? "yellow" : "teal"} aria-label={`${agent.name} utilisation ${Math.round(utilisation)}%`} />
-                          </Tooltip>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Group gap={4}>
-                          {agent.tags.map((t) => (
-                            <Badge key={t} variant="outline" color="gray" size="sm">
-                              {t}
-                            </Badge>
-                          ))}
-                        </Group>
-                      </Table.Td>
-                      {canWrite && (
-                        <Table.Td>
-                          <ActionIcon
-                            variant="subtle"
-                            color="red"
-                            aria-label={`Delete ${agent.name}`}
-                            onClick={() => confirmAction({ title: `Delete ${agent.name}?`, body: "Rules that target it must be changed first.", confirm: "Delete", onConfirm: () => remove.mutate(agent.id) })}
-                          >
-                            <IconTrash size={16} aria-hidden />
-                          </ActionIcon>
-                        </Table.Td>
-                      )}
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+                  )}
+                  <Table.Td>
+                    <Anchor component={Link} to={itemPath(ROUTE_VOICE_AGENTS, agent.id)} fw={500}>
+                      {agent.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{providerName(agent.provider)}</Table.Td>
+                  <Table.Td className="mono">{agent.serviceValue}</Table.Td>
+                  <Table.Td>
+                    <OptimisticSwitch checked={agent.enabled} label={`${agent.name} enabled`} save={(enabled) => toggle.mutateAsync({ id: agent.id, enabled })} />
+                  </Table.Td>
+                  <Table.Td>
+                    <HealthBadge agentId={agent.id} />
+                  </Table.Td>
+                  <Table.Td>{calls}</Table.Td>
+                  <Table.Td miw={120}>
+                    {utilisation === null ? (
+                      <Text size="sm" c="dimmed">
+                        {calls} / no limit
+                      </Text>
+                    ) : (
+                      <Tooltip label={`${calls} of ${agent.maxConcurrentCalls} concurrent calls`}>
+                        <Progress value={utilisation} color={utilisation >= 90 ? "red" : utilisation >= 70 ? "yellow" : "teal"} aria-label={`${agent.name} utilisation ${Math.round(utilisation)}%`} />
+                      </Tooltip>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {agent.tags.map((t) => (
+                        <Badge key={t} variant="outline" color="gray" size="sm">
+                          {t}
+                        </Badge>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                  {canWrite && <DeleteCell label={`Delete ${agent.name}`} title={`Delete ${agent.name}?`} body="Rules that target it must be changed first." onConfirm={() => remove.mutate(agent.id)} />}
+                </Table.Tr>
+              );
+            }}
+          </ListTable>
+        )}
+      </QueryState>
     </>
   );
 }
