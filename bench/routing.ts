@@ -104,7 +104,7 @@ await section("4. 1,000 concurrent calls into a 7-agent round-robin group", asyn
   const spread = Math.max(...perAgent) - Math.min(...perAgent);
   const failed = results.filter((r) => r.status !== 200).length;
   const samples = [...new Set(results.flatMap((r) => (r.error ? [r.error] : [])))].slice(0, 3);
-  console.log(`errors ${failed}${samples.length ? ` (${samples.join(" | ")})` : ""}; per agent (the warm-up's 20 calls included): ${perAgent.join(", ")}; spread ${spread} (target ≤ 1 with no errors: ${verdict(spread <= 1 && failed === 0)})`);
+  console.log(`errors ${failed}${samples.length ? ` (${samples.join(" | ")})` : ""}; per agent: ${perAgent.join(", ")}; spread ${spread} (target ≤ 1 with no errors: ${verdict(spread <= 1 && failed === 0)})`);
 });
 
 await section("5. outbound (subscriber → trunk) vs inbound (→ agent group) decisions", async (w) => {

@@ -3,7 +3,7 @@ import type { Env } from "../workers/env";
 import { decryptSecret } from "../workers/lib/secrets";
 import type { CallAttempt, CallEventMessage, CallRecordState } from "../workers/queue/messages";
 import type { RoutePlan, RouteStage } from "../workers/routing/decide";
-import { packedAgent } from "../workers/routing/packed-group";
+import { dialDetails } from "../workers/routing/packed-group";
 import { claimLifetimeMs, hubEventOf, newCallData, RETAIN_ENDED_MS, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
 import { CallOutbox, OUTBOX_RETRY_MS } from "./call/outbox";
 import type { HealthChange } from "./group-balancer";
@@ -285,7 +285,7 @@ export class CallSession extends DurableObject<Env> {
       const agentId = await this.#pickAgent(call, stage, continuing, failedAgentId);
       failedAgentId = null;
       if (agentId) {
-        const agent = packedAgent(stage.group.members, agentId);
+        const agent = dialDetails(stage.group.members, stage.details, agentId);
         if (!agent) throw new Error(`agent ${agentId} is not a member of ${stage.balancer}`);
         const password = agent.passwordEnc ? await decryptSecret(agent.passwordEnc, this.env.ENCRYPTION_KEY) : undefined;
         call.record.groupId = stage.groupId;

@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
 import { classifyDirection, planRoute } from "../../workers/routing/decide";
-import { packedAgent, unpackMembers } from "../../workers/routing/packed-group";
+import { dialDetails, unpackMembers } from "../../workers/routing/packed-group";
 import type { RoutingSnapshot } from "../../workers/routing/snapshot-types";
 
 function snapshot(overrides: Partial<RoutingSnapshot> = {}): RoutingSnapshot {
@@ -60,8 +60,8 @@ describe("planRoute", () => {
       { agentId: "a1", position: 0, priority: 1, weight: 1, capacity: 2, enabled: true },
       { agentId: "a2", position: 1, priority: 2, weight: 3, capacity: null, enabled: false },
     ]);
-    expect(packedAgent(group.group.members, "a2")).toEqual({ id: "a2", name: "A2", provider: "retell", serviceValue: "+12", username: null, passwordEnc: null });
-    expect(packedAgent(group.group.members, "gone")).toBeNull();
+    expect(dialDetails(group.group.members, group.details, "a2")).toEqual({ id: "a2", name: "A2", provider: "retell", serviceValue: "+12", username: null, passwordEnc: null });
+    expect(dialDetails(group.group.members, group.details, "gone")).toBeNull();
     expect(fallback.balancer).toBe("agent:a3");
     expect(fallback.group.maxAttempts).toBe(1);
     expect(unpackMembers(fallback.group.members).map((m) => m.agentId)).toEqual(["a3"]);

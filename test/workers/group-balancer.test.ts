@@ -8,14 +8,13 @@ import { eventually } from "./helpers/db";
 
 function group(agentCount: number, overrides: Partial<BalancerGroup> = {}, capacity: number | null = null): BalancerGroup {
   const members = Array.from({ length: agentCount }, (_, i) => ({ agentId: `a${i}`, position: i, priority: 0, weight: 1, capacity, enabled: true }));
-  const agents = members.map((m) => ({ id: m.agentId, name: m.agentId, provider: "retell", serviceValue: "+1", username: null, passwordEnc: null }));
   return {
     id: `grp-${crypto.randomUUID()}`,
     strategy: "round_robin",
     rollingWindowHours: 24,
     maxAttempts: 3,
     stickyTtlSeconds: null,
-    members: packMembers(crypto.randomUUID(), members, agents),
+    members: packMembers(crypto.randomUUID(), members),
     ...overrides,
   };
 }

@@ -6,7 +6,7 @@ import { readJson } from "../lib/validation";
 import { requireAuth } from "../middleware/auth";
 import { apiDocs } from "../openapi/registry";
 import { planRoute, type DecisionTrace, type RouteStage } from "../routing/decide";
-import { packedAgent } from "../routing/packed-group";
+import { dialDetails } from "../routing/packed-group";
 import { buildSnapshot } from "../routing/snapshot-builder";
 import { ExplainBody, ExplainResponse, type ExplainDecision, type StageOutcome } from "../schemas/routing";
 
@@ -63,7 +63,7 @@ function decisionFor(stage: RouteStage, outcome: StageOutcome, baseUrl: string):
     const trunk = stage.trunks.find((t) => t.id === outcome.chosen)!;
     return { action: "dial_trunk", agent: null, trunk: { id: trunk.id, name: trunk.name }, cxml: trunkDialCxml(stage, trunk, actionUrl) };
   }
-  const agent = packedAgent(stage.group.members, outcome.chosen);
+  const agent = dialDetails(stage.group.members, stage.details, outcome.chosen);
   if (!agent) return null;
   return {
     action: "dial_agent",

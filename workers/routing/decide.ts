@@ -2,7 +2,7 @@ import type { BalancerGroup } from "../../durable-objects/group-balancer";
 import type { FallbackTarget } from "../db/schema";
 import { buildInboundIndex, buildOutboundIndex, matchInbound, matchOutbound, type InboundIndex, type OutboundIndex, type RuleTrace } from "../domain/matching";
 import { matchesPattern, normalizeNumber, parsePattern, presentedNumber } from "../domain/numbers";
-import { packMembers, type PlanAgent } from "./packed-group";
+import { packDetails, packMembers, type PlanAgent } from "./packed-group";
 import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup, SnapshotOutboundRule } from "./snapshot-types";
 
 /*
@@ -14,8 +14,8 @@ import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup, SnapshotOutboundRul
 export type EndAction = Extract<FallbackTarget, { type: "hangup" | "reject" | "announcement" }>;
 export type { PlanAgent } from "./packed-group";
 
-/** A group stage; its members (and their dial details) are packed, see packed-group.ts. */
-export type GroupStage = { kind: "group"; label: string; groupId: string | null; balancer: string; group: BalancerGroup };
+/** A group stage; its members and, apart, their dial details are packed, see packed-group.ts. */
+export type GroupStage = { kind: "group"; label: string; groupId: string | null; balancer: string; group: BalancerGroup; details: string };
 
 export type RouteStage =
   | GroupStage
@@ -193,8 +193,9 @@ function agentStage(snapshot: RoutingSnapshot, agent: SnapshotAgent): Omit<Group
       rollingWindowHours: 24,
       maxAttempts: 1,
       stickyTtlSeconds: null,
-      members: packMembers(packKey(snapshot, `agent:${agent.id}`), [member], [planAgent(agent)]),
+      members: packMembers(packKey(snapshot, `agent:${agent.id}`), [member]),
     },
+    details: packDetails([planAgent(agent)]),
   };
 }
 
@@ -216,8 +217,9 @@ function groupStage(snapshot: RoutingSnapshot, group: SnapshotGroup): Omit<Group
       rollingWindowHours: group.rollingWindowHours,
       maxAttempts: group.maxAttempts,
       stickyTtlSeconds: group.stickyTtlSeconds,
-      members: packMembers(packKey(snapshot, `group:${group.id}`), members, agents),
+      members: packMembers(packKey(snapshot, `group:${group.id}`), members),
     },
+    details: packDetails(agents),
   };
 }
 

@@ -1,10 +1,11 @@
 import type { PickMember } from "../../durable-objects/logic/strategies";
 
 /**
- * A group's members as they travel to the Durable Objects with every call: two strings and a
+ * A group's members as they travel to the Durable Objects with every call: a string and a
  * typed array instead of thousands of small objects, because RPC structured-clones its
  * arguments and a 1,000-agent group would otherwise cost more to copy than to route.
- * Built once per snapshot; `key` lets the balancer reuse its unpacked copy.
+ * Built once per snapshot; `key` lets the balancer reuse its unpacked copy. The members' dial
+ * details travel apart (packDetails): the CallSession needs them, the balancer does not.
  */
 export interface PackedMembers {
   /** Changes whenever the members or their settings change. */
@@ -13,8 +14,6 @@ export interface PackedMembers {
   ids: string;
   /** Per member: position, priority, weight, capacity (-1 = none), enabled (1/0). */
   numbers: Float64Array;
-  /** Per member, "\n"-separated: the agent's dial details as JSON (PlanAgent). */
-  details: string;
 }
 
 export interface PlanAgent {
@@ -28,7 +27,7 @@ export interface PlanAgent {
 
 const FIELDS = 5;
 
-export function packMembers(key: string, members: readonly PickMember[], agents: readonly PlanAgent[]): PackedMembers {
+export function packMembers(key: string, members: readonly PickMember[]): PackedMembers {
   const numbers = new Float64Array(members.length * FIELDS);
   members.forEach((m, i) => {
     numbers.set([m.position, m.priority, m.weight, m.capacity ?? -1, m.enabled ? 1 : 0], i * FIELDS);
@@ -37,9 +36,13 @@ export function packMembers(key: string, members: readonly PickMember[], agents:
     key,
     ids: members.map((m) => m.agentId).join("\n"),
     numbers,
-    // JSON.stringify never emits a raw newline, so one agent per line is safe.
-    details: agents.map((a) => JSON.stringify(a)).join("\n"),
   };
+}
+
+/** The members' dial details, one JSON line per member in member order. */
+export function packDetails(agents: readonly PlanAgent[]): string {
+  // JSON.stringify never emits a raw newline, so one agent per line is safe.
+  return agents.map((a) => JSON.stringify(a)).join("\n");
 }
 
 export function unpackMembers(packed: PackedMembers): PickMember[] {
@@ -59,9 +62,9 @@ export function unpackMembers(packed: PackedMembers): PickMember[] {
 }
 
 /** The dial details of one member, without unpacking the others. */
-export function packedAgent(packed: PackedMembers, agentId: string): PlanAgent | null {
+export function dialDetails(packed: PackedMembers, details: string, agentId: string): PlanAgent | null {
   const index = packed.ids.split("\n").indexOf(agentId);
   if (index < 0) return null;
-  const line = packed.details.split("\n")[index];
+  const line = details.split("\n")[index];
   return line ? (JSON.parse(line) as PlanAgent) : null;
 }
