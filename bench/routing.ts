@@ -1,7 +1,9 @@
 // Routing benchmarks against `wrangler dev --log-level warn`. Each section runs on a worker of
 // its own (fresh local state: the calls a section leaves ringing time out two minutes later,
 // and their alarms must not land in the next section's measurement), and compares like with
-// like inside that one run:
+// like inside that one run. After each routed load it waits until the queue consumer has stored
+// every call record in MySQL, so the next load does not pay for this one's backlog, and says
+// whether any record is missing:
 //   1. routed webhooks vs the static XML baseline at 50 connections (target ratio ≥ 0.6)
 //   2. decision latency at 1 connection (target p50 ≤ 3 ms, p99 ≤ 10 ms)
 //   3. 10,000 rules + a 1,000-agent group vs 10 rules + 3 agents (target within 10%)
@@ -13,6 +15,7 @@ import { dialTarget, voiceBody, type CallSpec, type Target } from "../scripts/li
 import { formatLoad, runLoad, type LoadResult } from "./lib/load";
 import { seedBenchTenant, type BenchTenant } from "./lib/seed";
 import { startWorker, type Worker } from "./lib/harness";
+import { connect, databaseUrl } from "../scripts/lib/db";
 
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "10" } } });
 const seconds = Math.max(2, Math.min(60, Number(values.seconds)));
@@ -25,6 +28,33 @@ const headers = (t: BenchTenant) => ({ "content-type": "application/json", autho
 const inbound = (t: BenchTenant): CallSpec => ({ from: "+14155550100", to: t.dialled });
 const outbound = (t: BenchTenant): CallSpec => ({ ...t.outbound, direction: "subscriber" });
 const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const mysql = await connect(databaseUrl());
+async function storedRecords(t: BenchTenant): Promise<number> {
+  const [rows] = await mysql.query("SELECT COUNT(*) AS n FROM call_records WHERE tenant_id = ?", [t.tenantId]);
+  return Number((rows as { n: number }[])[0]!.n);
+}
+
+/**
+ * Waits for the records of a load to reach MySQL (the count stops moving), and compares them
+ * with the calls answered 200. A call cut off when the load stopped may be stored without being
+ * counted as answered, so more records than answers is fine; fewer would be a loss.
+ */
+async function settle(t: BenchTenant, before: number, answered: number): Promise<string> {
+  const started = Date.now();
+  let stored = -1;
+  let movedAt = started;
+  for (;;) {
+    const now = await storedRecords(t);
+    if (now !== stored) [stored, movedAt] = [now, Date.now()];
+    const quietFor = Date.now() - movedAt;
+    if ((stored - before >= answered && quietFor > 2_000) || quietFor > 15_000 || Date.now() - started > 180_000) break;
+    await sleep(250);
+  }
+  const n = stored - before;
+  return `${n} records in MySQL for ${answered} calls answered, settled in ${((Date.now() - started) / 1000).toFixed(1)} s${n < answered ? ` — ${answered - n} MISSING` : ""}`;
+}
 const failures = (r: LoadResult) => r.errors + r.non2xx;
 
 /** What a section can do against its own worker. */
@@ -34,8 +64,12 @@ function on(worker: Worker) {
   return {
     target,
     post,
-    routed: (label: string, t: BenchTenant, connections: number, call: CallSpec = inbound(t)): Promise<LoadResult> =>
-      runLoad({ label, url: `${worker.url}/api/webhooks/voice-application`, connections, seconds, headers: headers(t), body: () => JSON.stringify(voiceBody(target(t), call)) }),
+    routed: async (label: string, t: BenchTenant, connections: number, call: CallSpec = inbound(t)): Promise<LoadResult> => {
+      const before = await storedRecords(t);
+      const result = await runLoad({ label, url: `${worker.url}/api/webhooks/voice-application`, connections, seconds, headers: headers(t), body: () => JSON.stringify(voiceBody(target(t), call)) });
+      console.log(`  ${label}: ${await settle(t, before, result.requests - failures(result))}`);
+      return result;
+    },
     staticXml: (connections: number) =>
       runLoad({ label: `static XML, ${connections} conn`, url: `${worker.url}/__bench/static-xml`, connections, seconds, headers: headers(small), body: () => JSON.stringify(voiceBody(target(small), { from: "1", to: "2" })) }),
     /** Isolates, snapshots and objects warm before measuring. */
@@ -87,6 +121,7 @@ await section("3. configuration size", async (w) => {
 
 await section("4. 1,000 concurrent calls into a 7-agent round-robin group", async (w) => {
   await w.warm([seven, inbound(seven)]);
+  const before = await storedRecords(seven);
   const results = await Promise.all(
     Array.from({ length: 1000 }, () =>
       w.post(seven, { from: "1", to: seven.dialled }).then(
@@ -105,6 +140,7 @@ await section("4. 1,000 concurrent calls into a 7-agent round-robin group", asyn
   const failed = results.filter((r) => r.status !== 200).length;
   const samples = [...new Set(results.flatMap((r) => (r.error ? [r.error] : [])))].slice(0, 3);
   console.log(`errors ${failed}${samples.length ? ` (${samples.join(" | ")})` : ""}; per agent: ${perAgent.join(", ")}; spread ${spread} (target ≤ 1 with no errors: ${verdict(spread <= 1 && failed === 0)})`);
+  console.log(`  ${await settle(seven, before, results.length - failed)}`);
 });
 
 await section("5. outbound (subscriber → trunk) vs inbound (→ agent group) decisions", async (w) => {
@@ -116,3 +152,5 @@ await section("5. outbound (subscriber → trunk) vs inbound (→ agent group) d
   for (const r of [in50, out50, in1, out1]) console.log(formatLoad(r));
   console.log(`throughput outbound/inbound: ${(out50.rps / in50.rps).toFixed(2)}; p50 at 1 conn outbound ${out1.p50} ms vs inbound ${in1.p50} ms`);
 });
+
+await mysql.end();
