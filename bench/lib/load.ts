@@ -10,6 +10,10 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** 2xx answers that `expect` refused (a routed call answered with anything but a Dial). */
+  unexpected: number;
+  /** The first of them, for the report. */
+  unexpectedSample: string | null;
 }
 
 export interface LoadSpec {
@@ -20,16 +24,29 @@ export interface LoadSpec {
   method?: "GET" | "POST";
   headers?: Record<string, string>;
   body?: () => string;
+  /** Checks a 2xx answer's body; false counts it as `unexpected`. */
+  expect?: (body: string) => boolean;
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  let unexpected = 0;
+  let unexpectedSample: string | null = null;
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
     duration: spec.seconds,
     method: spec.method ?? "POST",
     headers: spec.headers,
-    requests: [{ setupRequest: (req) => (spec.body ? { ...req, body: spec.body() } : req) }],
+    requests: [
+      {
+        setupRequest: (req) => (spec.body ? { ...req, body: spec.body() } : req),
+        onResponse: (status, body) => {
+          if (!spec.expect || status < 200 || status > 299 || spec.expect(body)) return;
+          unexpected++;
+          unexpectedSample ??= body.slice(0, 160);
+        },
+      },
+    ],
   });
   return {
     label: spec.label,
@@ -39,9 +56,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    unexpected,
+    unexpectedSample,
   };
 }
 
 export function formatLoad(r: LoadResult): string {
-  return `${r.label.padEnd(44)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors + r.non2xx}`;
+  const unexpected = r.unexpected ? `, ${r.unexpected} answered without a Dial (${r.unexpectedSample})` : "";
+  return `${r.label.padEnd(44)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors + r.non2xx}${unexpected}`;
 }
