@@ -160,6 +160,21 @@ describe("routing snapshot versions", () => {
     expect(down.calls.redis).toBe(firstAttempt.redis * 2);
   });
 
+  it("are loaded once for a burst of calls that find the cache aged, not once per call", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1 });
+    clearSnapshotCache();
+    let redisGets = 0;
+    let dbOpens = 0;
+    const real = upstash();
+    const redis = { get: (...args: Parameters<Redis["get"]>) => (redisGets++, real.get(...args)) } as unknown as Redis;
+    const deps: SnapshotDeps = { redis, db: () => (dbOpens++, realDb()), waitUntil: () => {} };
+    const answers = await Promise.all(Array.from({ length: 50 }, () => snapshotForDomain(f.domain, deps)));
+    expect(answers.every((a) => a.snapshot?.tenantId === f.tenantId)).toBe(true);
+    // One load: a pointer and a blob from Upstash (or a pointer and a MySQL build), not 50 of each.
+    expect(redisGets).toBeLessThanOrEqual(3);
+    expect(dbOpens).toBeLessThanOrEqual(2);
+  });
+
   it("keep at most CACHE_CAPACITY unknown domains, cost no query each, and never evict a real tenant for them", async ({ expect }) => {
     const f = await createRoutingFixture({ agentCount: 1 });
     clearSnapshotCache();

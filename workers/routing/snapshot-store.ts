@@ -58,6 +58,29 @@ const unknown = new LruMap<string, number>(CACHE_CAPACITY);
 
 const clock = (deps: SnapshotDeps) => deps.now ?? Date.now();
 
+/** Loads in progress, by domain: a burst of calls after the cache aged asks Upstash once, not once per call. */
+const loading = new Map<string, Promise<SnapshotLookup>>();
+/** How long a request waits on another request's load before loading for itself (that request may be cancelled mid-way). */
+export const SHARED_LOAD_WAIT_MS = 3_000;
+
+function loadOnce(domain: string, deps: SnapshotDeps, current: RoutingSnapshot | null): Promise<SnapshotLookup> {
+  const pending = loading.get(domain);
+  if (pending) {
+    let answered = false;
+    const ownLoad = new Promise<SnapshotLookup>((resolve, reject) => {
+      setTimeout(() => {
+        if (!answered) load(domain, deps, current).then(resolve, reject);
+      }, SHARED_LOAD_WAIT_MS);
+    });
+    return Promise.race([pending, ownLoad]).finally(() => {
+      answered = true;
+    });
+  }
+  const started = load(domain, deps, current).finally(() => loading.delete(domain));
+  loading.set(domain, started);
+  return started;
+}
+
 /** The tenant snapshot for a Cloudonix domain; snapshot null means no tenant has that domain. */
 export async function snapshotForDomain(domainInput: string, deps: SnapshotDeps): Promise<SnapshotLookup> {
   const domain = domainInput.trim().toLowerCase();
@@ -82,7 +105,7 @@ export async function snapshotForDomain(domainInput: string, deps: SnapshotDeps)
     if (unknownSince !== undefined && now - unknownSince < MAX_AGE_MS) return { snapshot: null, source: "memory" };
   }
   try {
-    const loaded = await load(domain, deps, entry?.snapshot ?? null);
+    const loaded = await loadOnce(domain, deps, entry?.snapshot ?? null);
     remember(domain, loaded, now);
     return loaded;
   } catch (err) {
@@ -191,4 +214,5 @@ export async function republishTenant(deps: Omit<SnapshotDeps, "waitUntil">, ten
 export function clearSnapshotCache(): void {
   known.clear();
   unknown.clear();
+  loading.clear();
 }
