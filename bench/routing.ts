@@ -9,12 +9,15 @@
 //   3. 10,000 rules + a 1,000-agent group vs 10 rules + 3 agents (target within 10%)
 //   4. 1,000 concurrent calls into a round-robin group (every agent within 1 call of the others)
 //   5. outbound decisions (a registered endpoint dialling out through a trunk) vs inbound ones
-//   npx tsx bench/routing.ts [--seconds 6]
+//   npx tsx bench/routing.ts [--seconds 4] [--rounds 3]
+// Each comparison runs its two loads alternately, `rounds` times: this machine's speed drifts by
+// tens of percent within a minute, and alternating spreads the drift over both sides. It
+// reports the median run of each side and the median of the per-round ratios (with their range).
 // Every call creates a Durable Object with its own SQLite database. The local runtime keeps an
 // idle object open for some 10-15 s and gives SQLite about 1 GB in all; some 2,500 fresh calls
 // inside that window exhaust it (SQLITE_NOMEM, answered as a congestion Reject, which the
-// bench counts as failures). So loads last 6 s by default and the next starts only once the
-// last one's objects are gone. Production storage has no such shared limit.
+// bench counts as failures). So loads are short and, after one that made many calls, the next
+// starts only once its objects are gone. Production storage has no such shared limit.
 import { parseArgs } from "node:util";
 import { dialTarget, voiceBody, type CallSpec, type Target } from "../scripts/lib/cloudonix-sim";
 import { formatLoad, runLoad, type LoadResult } from "./lib/load";
@@ -22,8 +25,9 @@ import { seedBenchTenant, type BenchTenant } from "./lib/seed";
 import { startWorker, type Worker } from "./lib/harness";
 import { connect, databaseUrl } from "../scripts/lib/db";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "6" } } });
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "4" }, rounds: { type: "string", default: "3" } } });
 const seconds = Math.max(2, Math.min(60, Number(values.seconds)));
+const rounds = Math.max(1, Math.min(9, Number(values.rounds)));
 
 const small = await seedBenchTenant("small", 10, 3);
 const large = await seedBenchTenant("large", 10_000, 1_000);
@@ -85,7 +89,7 @@ function on(worker: Worker) {
       });
       const ended = Date.now();
       console.log(`  ${label}: ${await settle(t, before, result.requests - failures(result))}`);
-      await sleep(Math.max(0, ended + EVICTION_MS - Date.now()));
+      if (result.requests > 800) await sleep(Math.max(0, ended + EVICTION_MS - Date.now()));
       return result;
     },
     staticXml: (connections: number) =>
@@ -94,6 +98,32 @@ function on(worker: Worker) {
     warm: async (...calls: [BenchTenant, CallSpec][]) => {
       for (const [t, call] of calls) for (let i = 0; i < 20; i++) await (await post(t, call)).text();
     },
+  };
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+
+/** Runs `a` and `b` alternately; each side's median-throughput run, and the median per-round ratio b/a. */
+async function interleave(a: () => Promise<LoadResult>, b: () => Promise<LoadResult>): Promise<{ a: LoadResult; b: LoadResult; ratio: number; range: string }> {
+  const as: LoadResult[] = [];
+  const bs: LoadResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    as.push(await a());
+    bs.push(await b());
+  }
+  const middle = (runs: LoadResult[]) => runs.find((r) => r.rps === median(runs.map((x) => x.rps)))!;
+  const withFailures = (run: LoadResult, runs: LoadResult[]): LoadResult => ({
+    ...run,
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    unexpected: runs.reduce((n, r) => n + r.unexpected, 0),
+  });
+  const ratios = bs.map((run, i) => run.rps / as[i]!.rps);
+  return {
+    a: withFailures(middle(as), as),
+    b: withFailures(middle(bs), bs),
+    ratio: median(ratios),
+    range: `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
   };
 }
 
@@ -107,34 +137,28 @@ async function section(title: string, run: (w: ReturnType<typeof on>) => Promise
   }
 }
 
-await section(`1. routed webhook vs static XML (${seconds} s each)`, async (w) => {
+await section(`1. routed webhook vs static XML, 50 connections (${seconds} s each, ${rounds} rounds)`, async (w) => {
   await w.warm([small, inbound(small)]);
-  const baseline = await w.staticXml(50);
-  const routed = await w.routed("routed webhook (10 rules, 3 agents), 50 conn", small, 50);
-  console.log(formatLoad(baseline));
-  console.log(formatLoad(routed));
-  const ratio = routed.rps / baseline.rps;
-  console.log(`throughput ratio routed/static: ${ratio.toFixed(2)} (target ≥ 0.60: ${verdict(ratio >= 0.6 && failures(routed) === 0)})`);
+  const { a, b, ratio, range } = await interleave(() => w.staticXml(50), () => w.routed("routed webhook (10 rules, 3 agents), 50 conn", small, 50));
+  console.log(formatLoad(a));
+  console.log(formatLoad(b));
+  console.log(`throughput ratio routed/static: ${ratio.toFixed(2)} (rounds ${range}) (target ≥ 0.60: ${verdict(ratio >= 0.6 && failures(b) === 0)})`);
 });
 
-await section("2. decision latency at 1 connection", async (w) => {
+await section(`2. decision latency at 1 connection (${rounds} rounds)`, async (w) => {
   await w.warm([small, inbound(small)]);
-  const baseline = await w.staticXml(1);
-  const routed = await w.routed("routed webhook, 1 conn", small, 1);
-  console.log(formatLoad(baseline));
-  console.log(formatLoad(routed));
-  console.log(`routed p50 ${routed.p50} ms, p99 ${routed.p99} ms (targets ≤ 3 ms, ≤ 10 ms: ${verdict(routed.p50 <= 3 && routed.p99 <= 10)}); static p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`);
+  const { a, b } = await interleave(() => w.staticXml(1), () => w.routed("routed webhook, 1 conn", small, 1));
+  console.log(formatLoad(a));
+  console.log(formatLoad(b));
+  console.log(`routed p50 ${b.p50} ms, p99 ${b.p99} ms (targets ≤ 3 ms, ≤ 10 ms: ${verdict(b.p50 <= 3 && b.p99 <= 10)}); static p50 ${a.p50} ms, p99 ${a.p99} ms`);
 });
 
-await section("3. configuration size", async (w) => {
+await section(`3. configuration size (${rounds} rounds)`, async (w) => {
   await w.warm([small, inbound(small)], [large, inbound(large)]);
-  const small50 = await w.routed("10 rules, 3 agents, 50 conn", small, 50);
-  const large50 = await w.routed("10,000 rules, 1,000-agent group, 50 conn", large, 50);
-  const small1 = await w.routed("10 rules, 3 agents, 1 conn", small, 1);
-  const large1 = await w.routed("10,000 rules, 1,000-agent group, 1 conn", large, 1);
-  for (const r of [small50, large50, small1, large1]) console.log(formatLoad(r));
-  const ratio = large50.rps / small50.rps;
-  console.log(`throughput large/small: ${ratio.toFixed(2)} (target ≥ 0.90: ${verdict(ratio >= 0.9 && failures(large50) === 0)}); p50 at 1 conn large ${large1.p50} ms vs small ${small1.p50} ms`);
+  const at50 = await interleave(() => w.routed("10 rules, 3 agents, 50 conn", small, 50), () => w.routed("10,000 rules, 1,000-agent group, 50 conn", large, 50));
+  const at1 = await interleave(() => w.routed("10 rules, 3 agents, 1 conn", small, 1), () => w.routed("10,000 rules, 1,000-agent group, 1 conn", large, 1));
+  for (const r of [at50.a, at50.b, at1.a, at1.b]) console.log(formatLoad(r));
+  console.log(`throughput large/small: ${at50.ratio.toFixed(2)} (rounds ${at50.range}) (target ≥ 0.90: ${verdict(at50.ratio >= 0.9 && failures(at50.b) === 0)}); p50 at 1 conn large ${at1.b.p50} ms vs small ${at1.a.p50} ms`);
 });
 
 await section("4. 1,000 concurrent calls into a 7-agent round-robin group", async (w) => {
@@ -162,14 +186,12 @@ await section("4. 1,000 concurrent calls into a 7-agent round-robin group", asyn
   console.log(`  ${await settle(seven, before, results.length - failed)}`);
 });
 
-await section("5. outbound (subscriber → trunk) vs inbound (→ agent group) decisions", async (w) => {
+await section(`5. outbound (subscriber → trunk) vs inbound (→ agent group) decisions (${rounds} rounds)`, async (w) => {
   await w.warm([small, inbound(small)], [small, outbound(small)]);
-  const in50 = await w.routed("inbound, 10 rules, 3 agents, 50 conn", small, 50);
-  const out50 = await w.routed("outbound, 10 prefixes, 2 trunks, 50 conn", small, 50, outbound(small));
-  const in1 = await w.routed("inbound, 1 conn", small, 1);
-  const out1 = await w.routed("outbound, 1 conn", small, 1, outbound(small));
-  for (const r of [in50, out50, in1, out1]) console.log(formatLoad(r));
-  console.log(`throughput outbound/inbound: ${(out50.rps / in50.rps).toFixed(2)}; p50 at 1 conn outbound ${out1.p50} ms vs inbound ${in1.p50} ms`);
+  const at50 = await interleave(() => w.routed("inbound, 10 rules, 3 agents, 50 conn", small, 50), () => w.routed("outbound, 10 prefixes, 2 trunks, 50 conn", small, 50, outbound(small)));
+  const at1 = await interleave(() => w.routed("inbound, 1 conn", small, 1), () => w.routed("outbound, 1 conn", small, 1, outbound(small)));
+  for (const r of [at50.a, at50.b, at1.a, at1.b]) console.log(formatLoad(r));
+  console.log(`throughput outbound/inbound: ${at50.ratio.toFixed(2)} (rounds ${at50.range}); p50 at 1 conn outbound ${at1.b.p50} ms vs inbound ${at1.a.p50} ms`);
 });
 
 await mysql.end();
