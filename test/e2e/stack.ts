@@ -2,7 +2,7 @@
 // served by `vite preview` with /api (and the WebSocket) proxied to it, and a fresh tenant.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../../scripts/lib/ports";
 import { randomBytes } from "node:crypto";
 import { drizzle } from "drizzle-orm/mysql2";
 import { connect, databaseUrl } from "../../scripts/lib/db";
@@ -18,17 +18,6 @@ export interface E2eTenant {
   requestKey: string;
   admin: { email: string; password: string };
   viewer: { email: string; password: string };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 async function waitFor(url: string, child: ChildProcess, output: () => string, what: string, timeoutMs = 90_000): Promise<void> {
