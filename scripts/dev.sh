@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/local-env.sh
-export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 API_PORT=${API_PORT:-8787}
 WEB_PORT=${WEB_PORT:-5173}
 

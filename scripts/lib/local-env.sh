@@ -7,3 +7,5 @@ REDIS_PORT=${REDIS_PORT:-6379}
 UPSTASH_URL=${UPSTASH_URL:-http://127.0.0.1:8079}
 UPSTASH_TOKEN=${UPSTASH_TOKEN:-local-upstash-token}
 export DB_NAME DB_TEST_NAME DB_USER DB_PASSWORD REDIS_PORT UPSTASH_URL UPSTASH_TOKEN
+# wrangler: no telemetry, and no fetch of Request.cf from the internet this machine cannot reach.
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
