@@ -86,9 +86,17 @@ describe("the call-events queue consumer", () => {
     expect(await retries("call-events-dlq")).toEqual([undefined]);
   });
 
-  it("retries messages it does not understand, so they end in the dead-letter queue", async ({ expect }) => {
-    const result = await deliver("call-events", [{ kind: "mystery" }]);
-    expect(result.retryMessages).toHaveLength(1);
+  it("parks a message it does not understand at once, with what is wrong with it, and stores the rest", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 0 });
+    const callId = crypto.randomUUID().replace(/-/g, "");
+    const marker = crypto.randomUUID();
+    const result = await deliver("call-events", [{ kind: "mystery", marker }, callEvent(f.tenantId, callId, 1, "routing")]);
+    expect(result.retryMessages).toHaveLength(0);
+    expect(result.explicitAcks).toHaveLength(2);
+    expect((await rowsOf(f.tenantId, callId)).events).toHaveLength(1);
+    const parked = await withDb((db) => db.select().from(deadLetters).where(eq(deadLetters.queue, "call-events")));
+    const mine = parked.find((row) => row.body.includes(marker));
+    expect(mine).toMatchObject({ kind: "mystery", status: "parked", error: expect.stringContaining("unknown kind") });
   });
 
   it("parks dead-lettered messages in MySQL, once", async ({ expect }) => {
@@ -101,6 +109,8 @@ describe("the call-events queue consumer", () => {
     }
     const rows = await withDb((db) => db.select().from(deadLetters).where(eq(deadLetters.messageId, `dlq-${marker}`)));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ queue: "call-events-dlq", attempts: 6, body: { kind: "mystery", marker } });
+    expect(rows[0]).toMatchObject({ queue: "call-events-dlq", attempts: 6, kind: "mystery", status: "parked", bodyTruncated: false });
+    expect(JSON.parse(rows[0]!.body)).toEqual({ kind: "mystery", marker });
+    expect(rows[0]!.error).toContain("after 6 tries");
   });
 });

@@ -21,7 +21,10 @@ describe("webhook deliveries are never dropped silently", () => {
       return found.length ? found : null;
     }, 5_000, "the delivery row");
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ tenantId: f.tenantId, kind: "voice-application", statusCode: 200, payload: { Session: body.Session } });
+    expect(rows[0]).toMatchObject({ tenantId: f.tenantId, kind: "voice-application", statusCode: 200, requestTruncated: false });
+    // The request is kept as the text that arrived, and our answer beside it.
+    expect(JSON.parse(rows[0]!.requestBody!)).toEqual(body);
+    expect(rows[0]!.responseBody).toMatch(/^<\?xml[\s\S]*<Dial/);
   });
 
   it("are logged whole, as errors, when the queue and MySQL both fail", async ({ expect }) => {

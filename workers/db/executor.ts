@@ -45,3 +45,19 @@ export async function retryOnLockConflict<T>(write: () => Promise<T>, attempts =
     }
   }
 }
+
+const NETWORK_CODE = /^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|PROTOCOL_|ER_CON_COUNT_ERROR|ER_TOO_MANY_USER_CONNECTIONS)/;
+
+/**
+ * An error that says nothing about the rows written: MySQL unreachable or the connection lost,
+ * or a lock conflict. Anything else (MySQL refusing a row, our own code throwing on it) is the
+ * message's own fault, and retrying it with others would only fail them too.
+ */
+export function isTransientDbError(err: unknown): boolean {
+  if (isLockConflict(err)) return true;
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const driver = e as Error & { code?: string; fatal?: boolean };
+    if (driver.fatal === true || (typeof driver.code === "string" && NETWORK_CODE.test(driver.code))) return true;
+  }
+  return false;
+}

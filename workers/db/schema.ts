@@ -7,6 +7,7 @@ import {
   int,
   json,
   mysqlEnum,
+  mediumtext,
   mysqlTable,
   primaryKey,
   text,
@@ -56,6 +57,15 @@ export const tenants = mysqlTable(
     /** The key before the last rotation stays valid until this time, so Cloudonix can catch up. */
     previousRequestKeyHash: varchar("previous_request_key_hash", { length: 128 }),
     previousRequestKeyExpiresAt: datetime("previous_request_key_expires_at", { mode: "date", fsp: 3 }),
+    /**
+     * The capability token in the tenant's callback URLs (session updates, CDRs): AES-GCM so
+     * Settings can show the URLs again, plus its SHA-256 for the routing snapshot to check.
+     */
+    callbackTokenEnc: text("callback_token_enc"),
+    callbackTokenHash: varchar("callback_token_hash", { length: 128 }),
+    callbackTokenRotatedAt: datetime("callback_token_rotated_at", { mode: "date", fsp: 3 }),
+    previousCallbackTokenHash: varchar("previous_callback_token_hash", { length: 128 }),
+    previousCallbackTokenExpiresAt: datetime("previous_callback_token_expires_at", { mode: "date", fsp: 3 }),
     defaultFallback: json("default_fallback").$type<FallbackTarget | null>(),
     outboundCallerPatterns: json("outbound_caller_patterns").$type<string[]>().notNull().default([]),
     retentionDays: int("retention_days").notNull().default(90),
@@ -257,6 +267,8 @@ export const callRecords = mysqlTable(
     endedAt: datetime("ended_at", { mode: "date", fsp: 3 }),
     durationSec: int("duration_sec"),
     billableSec: int("billable_sec"),
+    /** Figures Cloudonix reported that we did not believe (kept as reported, not used), with why. */
+    flags: json("flags").$type<unknown[]>(),
     /** Highest event sequence applied; older events never overwrite newer state. */
     lastSeq: int("last_seq").notNull().default(0),
     /**
@@ -411,12 +423,19 @@ export const webhookEvents = mysqlTable(
     error: varchar("error", { length: 500 }),
     durationMs: int("duration_ms").notNull().default(0),
     receivedAt: datetime("received_at", { mode: "date", fsp: 3 }).notNull(),
-    payload: json("payload").$type<unknown>(),
+    /** The query string and body as received (text, never re-parsed), secrets redacted, capped. */
+    requestQuery: text("request_query"),
+    requestBody: mediumtext("request_body"),
+    /** The request was longer than what is stored. */
+    requestTruncated: boolean("request_truncated").notNull().default(false),
+    /** What we answered (CXML or JSON), capped. */
+    responseBody: text("response_body"),
   },
   (t) => [
     uniqueIndex("webhook_events_delivery_uq").on(t.deliveryId),
     index("webhook_events_tenant_received_idx").on(t.tenantId, t.receivedAt),
     index("webhook_events_call_idx").on(t.callId),
+    index("webhook_events_tenant_kind_idx").on(t.tenantId, t.kind, t.receivedAt),
   ],
 );
 
@@ -470,16 +489,38 @@ export const exportsTable = mysqlTable(
 );
 
 /** Queue messages that exhausted their retries: parked, never dropped. */
+export const DEAD_LETTER_STATUSES = ["parked", "replayed", "discarded"] as const;
+
+/**
+ * Messages the queues could not store. The body is kept as raw text (whatever it was, cut at a
+ * cap with `body_truncated`), so a message can always be parked, however hostile.
+ */
 export const deadLetters = mysqlTable(
   "dead_letters",
   {
     id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
     queue: varchar("queue", { length: 64 }).notNull(),
     messageId: varchar("message_id", { length: 128 }).notNull(),
-    body: json("body").$type<unknown>().notNull(),
+    /** Read from the body when it names them; null for a body that names no tenant. */
+    tenantId: varchar("tenant_id", { length: 32 }),
+    kind: varchar("kind", { length: 32 }),
+    callId: varchar("call_id", { length: 128 }),
+    body: mediumtext("body").notNull(),
+    bodyTruncated: boolean("body_truncated").notNull().default(false),
+    error: varchar("error", { length: 1000 }),
     attempts: int("attempts").notNull().default(0),
+    status: mysqlEnum("status", DEAD_LETTER_STATUSES).notNull().default("parked"),
     receivedAt: datetime("received_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
     replayedAt: datetime("replayed_at", { mode: "date", fsp: 3 }),
+    resolvedAt: datetime("resolved_at", { mode: "date", fsp: 3 }),
+    resolvedBy: varchar("resolved_by", { length: 320 }),
   },
-  (t) => [uniqueIndex("dead_letters_message_uq").on(t.queue, t.messageId)],
+  (t) => [uniqueIndex("dead_letters_message_uq").on(t.queue, t.messageId), index("dead_letters_tenant_status_idx").on(t.tenantId, t.status, t.receivedAt)],
 );
+
+/** Where a batched background job (the retention cron) stopped, so the next run goes on from there. */
+export const jobCursors = mysqlTable("job_cursors", {
+  name: varchar("name", { length: 64 }).primaryKey(),
+  cursor: varchar("cursor", { length: 255 }).notNull(),
+  updatedAt: updatedAt(),
+});

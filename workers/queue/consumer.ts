@@ -1,11 +1,12 @@
 import type { Env } from "../env";
-import { connectDb } from "../db/client";
-import { storeCallEvents, storeDeadLetters, storeWebhookDeliveries } from "./store";
-import type { CallEventMessage, QueueMessage, WebhookDeliveryMessage } from "./messages";
+import { connectDb, type Db } from "../db/client";
+import { storeCallEvents, storeDeadLetters, storeWebhookDeliveries, type DeadLetter } from "./store";
+import { queueMessageProblem, type CallEventMessage, type QueueMessage, type WebhookDeliveryMessage } from "./messages";
+import { errorText, PARK_AFTER_ATTEMPTS, RETRY_DELAY_SECONDS, writeIsolated } from "./isolate";
 import { failDeadExports, runExportMessage } from "../exports/queue";
 import { EXPORT_QUEUE_NAME, isExportMessage } from "../exports/jobs";
 
-const DEAD_LETTER_QUEUE = "call-events-dlq";
+export const DEAD_LETTER_QUEUE = "call-events-dlq";
 
 /**
  * Failed batches come back after 5 s, except on the dead-letter queue, the last stop: it waits
@@ -13,13 +14,14 @@ const DEAD_LETTER_QUEUE = "call-events-dlq";
  */
 function retryAll(batch: MessageBatch<unknown>): void {
   if (batch.queue === DEAD_LETTER_QUEUE) batch.retryAll();
-  else batch.retryAll({ delaySeconds: 5 });
+  else batch.retryAll({ delaySeconds: RETRY_DELAY_SECONDS });
 }
 
 /**
- * Stores call events and webhook deliveries in MySQL, a batch at a time. Every write is
- * idempotent, so a failed batch is simply retried; after max_retries the messages move to the
- * dead-letter queue, whose consumer parks them in `dead_letters`. Nothing is dropped silently.
+ * Stores call events and webhook deliveries in MySQL, parks dead letters, runs export jobs.
+ * Every write is idempotent, so whatever fails is simply retried; a message that fails on its
+ * own is retried on its own and, after a few tries, parked in `dead_letters` with its error,
+ * while the rest of its batch is stored and acknowledged. Nothing is dropped silently.
  */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   let handle: Awaited<ReturnType<typeof connectDb>>;
@@ -31,35 +33,89 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     return;
   }
   try {
-    if (batch.queue === EXPORT_QUEUE_NAME) {
-      for (const message of batch.messages) {
-        if (isExportMessage(message.body)) await runExportMessage(env, handle.db, message);
-        else message.retry();
-      }
-    } else if (batch.queue === DEAD_LETTER_QUEUE) {
-      await storeDeadLetters(handle.db, batch.queue, batch.messages);
-      await failDeadExports(env, handle.db, batch.messages);
-    } else {
-      const calls: CallEventMessage[] = [];
-      const deliveries: WebhookDeliveryMessage[] = [];
-      for (const message of batch.messages) {
-        const body = message.body as QueueMessage;
-        if (body?.kind === "call_event") calls.push(body);
-        else if (body?.kind === "webhook") deliveries.push(body);
-        else console.error(`queue ${batch.queue}: unknown message ${message.id}; it will be dead-lettered`);
-      }
-      await storeCallEvents(handle.db, calls);
-      await storeWebhookDeliveries(handle.db, deliveries);
-      for (const message of batch.messages) {
-        const kind = (message.body as QueueMessage | null)?.kind;
-        if (kind === "call_event" || kind === "webhook") message.ack();
-        else message.retry();
-      }
-    }
+    if (batch.queue === EXPORT_QUEUE_NAME) await runExports(env, handle.db, batch);
+    else if (batch.queue === DEAD_LETTER_QUEUE) await parkDeadLetters(env, handle.db, batch);
+    else await storeCallMessages(handle.db, batch);
   } catch (err) {
-    console.error(`queue ${batch.queue}: batch of ${batch.messages.length} failed, retrying: ${(err as Error).message}`);
+    console.error(`queue ${batch.queue}: batch of ${batch.messages.length} failed, retrying: ${errorText(err)}`);
     retryAll(batch);
   } finally {
     await handle.close();
   }
+}
+
+async function runExports(env: Env, db: Db, batch: MessageBatch<unknown>): Promise<void> {
+  for (const message of batch.messages) {
+    if (isExportMessage(message.body)) await runExportMessage(env, db, message);
+    else message.retry();
+  }
+}
+
+/** One write for a mixed set of call events and deliveries. */
+async function writeCallMessages(db: Db, messages: Message<QueueMessage>[]): Promise<void> {
+  const calls: CallEventMessage[] = [];
+  const deliveries: WebhookDeliveryMessage[] = [];
+  for (const { body } of messages) (body.kind === "call_event" ? calls : deliveries).push(body as never);
+  await storeCallEvents(db, calls);
+  await storeWebhookDeliveries(db, deliveries);
+}
+
+async function storeCallMessages(db: Db, batch: MessageBatch<unknown>): Promise<void> {
+  const wellFormed: Message<QueueMessage>[] = [];
+  const malformed: { message: Message<unknown>; problem: string }[] = [];
+  for (const message of batch.messages) {
+    const problem = queueMessageProblem(message.body);
+    if (problem) malformed.push({ message, problem });
+    else wellFormed.push(message as Message<QueueMessage>);
+  }
+  // A message of the wrong shape will never store: parked at once, with what is wrong with it.
+  await park(db, batch.queue, malformed.map(({ message, problem }) => ({ message, error: `not a call event or webhook delivery: ${problem}` })));
+
+  const outcome = await writeIsolated(wellFormed, (m) => m.attempts > 1, (messages) => writeCallMessages(db, messages));
+  for (const message of outcome.stored) message.ack();
+  for (const message of outcome.unavailable) message.retry({ delaySeconds: RETRY_DELAY_SECONDS });
+  const toPark = outcome.failed.filter(({ message }) => message.attempts >= PARK_AFTER_ATTEMPTS);
+  for (const { message, error } of outcome.failed) {
+    if (message.attempts < PARK_AFTER_ATTEMPTS) {
+      console.warn(`queue ${batch.queue}: message ${message.id} (try ${message.attempts}) failed on its own, retrying it alone: ${errorText(error)}`);
+      message.retry({ delaySeconds: RETRY_DELAY_SECONDS });
+    }
+  }
+  await park(db, batch.queue, toPark);
+}
+
+/** Parks messages with their errors and acknowledges them; if MySQL refuses, they are retried. */
+async function park(db: Db, queue: string, failures: { message: Message<unknown>; error: unknown }[]): Promise<void> {
+  if (!failures.length) return;
+  const letters = failures.map(({ message, error }) => letterOf(message, typeof error === "string" ? error : errorText(error)));
+  try {
+    await storeDeadLetters(db, queue, letters);
+    for (const { message, error } of failures) {
+      console.error(`queue ${queue}: message ${message.id} parked in dead_letters after ${message.attempts} tries: ${typeof error === "string" ? error : errorText(error)}`);
+      message.ack();
+    }
+  } catch (err) {
+    console.error(`queue ${queue}: could not park ${failures.length} messages, retrying them: ${errorText(err)}`);
+    for (const { message } of failures) message.retry({ delaySeconds: RETRY_DELAY_SECONDS });
+  }
+}
+
+const letterOf = (message: Message<unknown>, error: string | null): DeadLetter => ({ messageId: message.id, body: message.body, attempts: message.attempts, error });
+
+/**
+ * The dead-letter queue's messages could not be stored after all their retries; they are parked
+ * as text. A letter MySQL still refuses (it should not: its body is made inert first) is parked
+ * as a stand-in naming the error, so even then the batch's other letters are kept.
+ */
+async function parkDeadLetters(env: Env, db: Db, batch: MessageBatch<unknown>): Promise<void> {
+  const error = (m: Message<unknown>) => `dead-lettered by the queue after ${m.attempts} tries`;
+  const outcome = await writeIsolated([...batch.messages], () => false, (messages) => storeDeadLetters(db, batch.queue, messages.map((m) => letterOf(m, error(m)))));
+  const standIns = outcome.failed.map(({ message, error: refusal }) => ({
+    ...letterOf(message, `${error(message)}; its body could not be stored: ${errorText(refusal)}`),
+    body: `[body not storable: ${errorText(refusal)}]`,
+  }));
+  if (standIns.length) await storeDeadLetters(db, batch.queue, standIns);
+  for (const message of [...outcome.stored, ...outcome.failed.map((f) => f.message)]) message.ack();
+  for (const message of outcome.unavailable) message.retry();
+  await failDeadExports(env, db, [...outcome.stored, ...outcome.failed.map((f) => f.message)]);
 }

@@ -1,3 +1,5 @@
+import type { StoredRequest } from "../webhooks/stored-request";
+
 /** What travels on the call-events queue; the consumer stores it idempotently. */
 export type QueueMessage = CallEventMessage | WebhookDeliveryMessage;
 
@@ -61,5 +63,27 @@ export interface WebhookDeliveryMessage {
   error: string | null;
   durationMs: number;
   receivedAt: number;
-  payload: unknown;
+  /** The request as received (text, redacted, capped) and what we answered. */
+  request: StoredRequest;
+  response: string | null;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** What makes a call-events message unusable, or null when it has the fields the consumer needs. */
+export function queueMessageProblem(body: unknown): string | null {
+  if (!isObject(body)) return "the body is not an object";
+  if (body.kind === "call_event") {
+    if (typeof body.tenantId !== "string" || typeof body.callId !== "string") return "tenantId and callId must be strings";
+    if (!Number.isInteger(body.seq) || typeof body.at !== "number" || typeof body.type !== "string") return "seq, at and type are required";
+    if (!isObject(body.record) || !isObject(body.data)) return "record and data must be objects";
+    const record = body.record;
+    if (typeof record.recordId !== "string" || typeof record.startedAt !== "number" || !Array.isArray(record.attempts)) return "record.recordId, startedAt and attempts are required";
+    return null;
+  }
+  if (body.kind === "webhook") {
+    if (typeof body.deliveryId !== "string" || typeof body.webhook !== "string" || typeof body.receivedAt !== "number") return "deliveryId, webhook and receivedAt are required";
+    return null;
+  }
+  return `unknown kind ${JSON.stringify(String(body.kind)).slice(0, 40)}`;
 }

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { retryOnLockConflict } from "../db/executor";
 import { callEvents, callRecords, deadLetters, webhookEvents } from "../db/schema";
+import { storableJson, storableJsonText, storableString } from "../lib/storable";
 import type { CallEventMessage, WebhookDeliveryMessage } from "./messages";
 import { applyRollups } from "./rollups";
 
@@ -39,19 +40,20 @@ async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> 
         tenantId,
         callId,
         direction: record.direction,
-        fromNumber: record.fromNumber.slice(0, 64),
-        toNumber: record.toNumber.slice(0, 64),
-        callerName: record.callerName?.slice(0, 200) ?? null,
-        status: record.status,
-        disposition: record.disposition,
-        endReason: record.endReason,
+        // Numbers and names are the caller's text: made storable here, for every writer.
+        fromNumber: storableString(record.fromNumber, 64)!,
+        toNumber: storableString(record.toNumber, 64)!,
+        callerName: storableString(record.callerName, 200),
+        status: storableString(record.status, 20)!,
+        disposition: storableString(record.disposition, 20),
+        endReason: storableString(record.endReason, 64),
         ruleId: record.ruleId,
         groupId: record.groupId,
         agentId: record.agentId,
         trunkId: record.trunkId,
         attemptCount: record.attempts.length,
-        attempts: record.attempts,
-        decision: record.decision,
+        attempts: storableJson(record.attempts) as unknown[],
+        decision: storableJson(record.decision),
         startedAt: new Date(record.startedAt),
         answeredAt: date(record.answeredAt),
         endedAt: date(record.endedAt),
@@ -83,39 +85,89 @@ async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> 
     });
 }
 
+/** Stored once per (tenant, call, seq); a redelivery changes nothing. */
 async function insertEvents(db: Db, messages: CallEventMessage[]): Promise<void> {
   await db
     .insert(callEvents)
-    .ignore()
-    .values(messages.map((m) => ({ tenantId: m.tenantId, callId: m.callId, seq: m.seq, type: m.type, at: new Date(m.at), data: m.data })));
+    .values(
+      messages.map((m) => ({
+        tenantId: m.tenantId,
+        callId: m.callId,
+        seq: m.seq,
+        type: storableString(m.type, 40)!,
+        at: new Date(m.at),
+        data: storableJson(m.data) as Record<string, unknown>,
+      })),
+    )
+    // Not INSERT IGNORE: that would also drop, silently, a row refused for its content.
+    .onDuplicateKeyUpdate({ set: { seq: sql.raw("seq") } });
 }
 
 export async function storeWebhookDeliveries(db: Db, messages: WebhookDeliveryMessage[]): Promise<void> {
   if (!messages.length) return;
   await db
     .insert(webhookEvents)
-    .ignore()
     .values(
       messages.map((m) => ({
         deliveryId: m.deliveryId,
         tenantId: m.tenantId,
-        kind: m.webhook,
-        callId: m.callId?.slice(0, 128) ?? null,
-        method: m.method.slice(0, 8),
+        kind: storableString(m.webhook, 32)!,
+        callId: storableString(m.callId, 128),
+        method: storableString(m.method, 8)!,
         statusCode: m.statusCode,
-        outcome: m.outcome.slice(0, 40),
-        error: m.error?.slice(0, 500) ?? null,
+        outcome: storableString(m.outcome, 40)!,
+        error: storableString(m.error, 500),
         durationMs: m.durationMs,
         receivedAt: new Date(m.receivedAt),
-        payload: m.payload ?? null,
+        // Already capped and redacted by the Worker; made well formed again for older messages.
+        requestQuery: storableString(m.request?.query ?? "", 4_096),
+        requestBody: storableString(m.request?.body ?? "", 65_536),
+        requestTruncated: Boolean(m.request?.truncated),
+        responseBody: storableString(m.response ?? null, 8_192),
       })),
-    );
+    )
+    .onDuplicateKeyUpdate({ set: { deliveryId: sql.raw("delivery_id") } });
 }
 
-export async function storeDeadLetters(db: Db, queue: string, messages: readonly Message<unknown>[]): Promise<void> {
-  if (!messages.length) return;
+/** Dead letters keep at most this much of a message's body. */
+export const DEAD_LETTER_BODY_CHARS = 131_072;
+
+export interface DeadLetter {
+  messageId: string;
+  body: unknown;
+  attempts: number;
+  error: string | null;
+}
+
+const field = (body: unknown, name: string, max: number): string | null => {
+  const value = typeof body === "object" && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof value === "string" ? storableString(value, max) : null;
+};
+
+/**
+ * Parks messages in dead_letters, once each (by queue and message id). Whatever a body holds,
+ * it is stored as text, well formed and capped, so parking itself cannot be refused.
+ */
+export async function storeDeadLetters(db: Db, queue: string, letters: DeadLetter[]): Promise<void> {
+  if (!letters.length) return;
   await db
     .insert(deadLetters)
-    .ignore()
-    .values(messages.map((m) => ({ queue, messageId: m.id, body: m.body ?? { empty: true }, attempts: m.attempts })));
+    .values(
+      letters.map((letter) => {
+        const body = storableJsonText(letter.body ?? null, DEAD_LETTER_BODY_CHARS);
+        const kind = field(letter.body, "kind", 32);
+        return {
+          queue,
+          messageId: storableString(letter.messageId, 128)!,
+          tenantId: field(letter.body, "tenantId", 32),
+          kind,
+          callId: field(letter.body, "callId", 128),
+          body: body.text,
+          bodyTruncated: body.truncated,
+          error: storableString(letter.error, 1_000),
+          attempts: letter.attempts,
+        };
+      }),
+    )
+    .onDuplicateKeyUpdate({ set: { messageId: sql.raw("message_id") } });
 }

@@ -7,9 +7,10 @@ import type { CallFacts, LifecycleResult } from "../../durable-objects/call-sess
 import { planRoute } from "../routing/decide";
 import { RoutingUnavailableError } from "../routing/snapshot-store";
 import type { RoutingSnapshot } from "../routing/snapshot-types";
-import { callKeyOf, parseVoiceParams, readWebhookParams, VoiceParamsSchema, WebhookError, type VoiceParams } from "../webhooks/params";
+import { callKeyOf, parseVoiceParams, receiveWebhook, VoiceParamsSchema, WebhookError, webhookParams, type ReceivedWebhook, type VoiceParams } from "../webhooks/params";
 import { cdrInput, CdrSchema, parseLifecycle, SessionUpdateSchema } from "../webhooks/lifecycle-params";
-import { congestion, cxml, recordDelivery, refusal, type DeliveryFacts } from "../webhooks/respond";
+import { rejectCxml } from "../domain/cxml";
+import { congestion, cxml, recordDelivery, refusal, refusalCxml, type DeliveryFacts } from "../webhooks/respond";
 import { retryOnce } from "../webhooks/retry";
 import { authenticateWebhook, webhookDomain } from "../webhooks/tenant-auth";
 
@@ -41,21 +42,21 @@ async function handleWebhook<P>(
   answer: (request: Authenticated<P>) => Promise<{ body: string; outcome: string }>,
 ): Promise<Response> {
   const startedAt = Date.now();
-  let raw: Record<string, unknown> | null = null;
+  let received: ReceivedWebhook | null = null;
   let tenantId: string | null = null;
   let callId: string | null = null;
   try {
-    raw = await readWebhookParams(c.req.raw);
-    const params = spec.parse(raw);
+    received = await receiveWebhook(c.req.raw);
+    const params = spec.parse(webhookParams(c.req.raw, received));
     callId = spec.callKey(params);
     const authorization = c.req.header("authorization");
     const snapshot = await authenticateWebhook(c.get("services"), spec.domain(params, c.req.raw.headers), authorization, spec.keyOptional);
     tenantId = snapshot.tenantId;
     const result = await answer({ params, snapshot, callKey: callId });
-    recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, payload: raw });
+    recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, received, response: result.body });
     return spec.json ? c.body(result.body, 200, { "Content-Type": "application/json" }) : cxml(c, result.body);
   } catch (err) {
-    const delivery = { webhook: spec.name, tenantId, callId, startedAt, payload: raw };
+    const delivery = { webhook: spec.name, tenantId, callId, startedAt, received };
     return err instanceof WebhookError ? refuse(c, spec, err, delivery) : fail(c, spec, err, delivery);
   }
 }
@@ -64,7 +65,8 @@ type Delivery = Omit<DeliveryFacts, "statusCode" | "outcome" | "error">;
 
 /** The request is not ours to answer (malformed, unauthenticated, unknown): refused, in kind. */
 function refuse(c: Context<AppEnv>, spec: WebhookSpec<unknown>, err: WebhookError, delivery: Delivery): Response {
-  recordDelivery(c, { ...delivery, statusCode: err.status, outcome: err.code, error: err.message });
+  const response = spec.json ? JSON.stringify({ error: { code: err.code, message: err.message } }) : refusalCxml(err);
+  recordDelivery(c, { ...delivery, statusCode: err.status, outcome: err.code, error: err.message, response });
   if (spec.json) throw new AppError(err.status, err.code, err.message);
   return refusal(c, err);
 }
@@ -80,8 +82,8 @@ function fail(c: Context<AppEnv>, spec: WebhookSpec<unknown>, err: unknown, deli
   const outcome = unavailable ? "routing_unavailable" : "internal_error";
   const message = err instanceof Error ? err.message : String(err);
   console.error(`[${c.get("requestId")}] ${spec.name} webhook for call ${delivery.callId ?? "?"} failed (${outcome}):`, err);
-  recordDelivery(c, { ...delivery, statusCode: spec.json ? 503 : 200, outcome, error: message });
   const code = unavailable ? "ROUTING_UNAVAILABLE" : "INTERNAL_ERROR";
+  recordDelivery(c, { ...delivery, statusCode: spec.json ? 503 : 200, outcome, error: message, response: spec.json ? null : rejectCxml("congestion") });
   if (spec.json) throw new AppError(503, code, unavailable ? message : "The update could not be applied; send it again");
   return congestion(c, code);
 }

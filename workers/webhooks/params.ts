@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { jsonNestsDeeperThan } from "../lib/storable";
 
 /** Cloudonix sends at most a few KiB; anything past this is refused unread. */
 export const MAX_WEBHOOK_BODY = 64 * 1024;
@@ -42,11 +43,28 @@ async function readLimited(request: Request): Promise<string> {
 
 const tooLarge = () => new WebhookError(413, "PAYLOAD_TOO_LARGE", `Webhook bodies are limited to ${MAX_WEBHOOK_BODY / 1024} KiB`);
 
+/** Real Cloudonix bodies nest a few levels (SessionData.profile.…); far deeper is hostile. */
+export const MAX_WEBHOOK_JSON_DEPTH = 32;
+
+/** A webhook request as received: the raw text its parameters come from. */
+export interface ReceivedWebhook {
+  /** The query string without its "?", as sent. */
+  query: string;
+  /** The body as text (empty for GET). */
+  body: string;
+}
+
+/** Reads the request's text, refusing a body over MAX_WEBHOOK_BODY unread. */
+export async function receiveWebhook(request: Request): Promise<ReceivedWebhook> {
+  const query = new URL(request.url).search.slice(1);
+  const read = request.method === "GET" || request.method === "HEAD";
+  return { query, body: read ? "" : await readLimited(request) };
+}
+
 /** Parameters from the query string and, for POST, the JSON (or form-encoded) body. */
-export async function readWebhookParams(request: Request): Promise<Record<string, unknown>> {
-  const query = Object.fromEntries(new URL(request.url).searchParams);
-  if (request.method === "GET" || request.method === "HEAD") return query;
-  const text = await readLimited(request);
+export function webhookParams(request: Request, received: ReceivedWebhook): Record<string, unknown> {
+  const query = Object.fromEntries(new URLSearchParams(received.query));
+  const text = received.body;
   if (!text.trim()) return query;
   const type = (request.headers.get("content-type") ?? "").toLowerCase();
   if (type.includes("application/x-www-form-urlencoded")) {
@@ -54,6 +72,9 @@ export async function readWebhookParams(request: Request): Promise<Record<string
   }
   if (type && !type.includes("json")) {
     throw new WebhookError(415, "UNSUPPORTED_MEDIA_TYPE", `Content-Type ${type.split(";")[0]} is not accepted; send JSON`);
+  }
+  if (jsonNestsDeeperThan(text, MAX_WEBHOOK_JSON_DEPTH)) {
+    throw new WebhookError(400, "JSON_TOO_DEEP", `The body nests objects or arrays deeper than ${MAX_WEBHOOK_JSON_DEPTH} levels`);
   }
   let body: unknown;
   try {

@@ -4,7 +4,8 @@ import { hangupCxml, rejectCxml } from "../domain/cxml";
 import { newId } from "../lib/ids";
 import type { WebhookDeliveryMessage } from "../queue/messages";
 import { sendDelivery } from "./deliveries";
-import { WebhookError } from "./params";
+import { WebhookError, type ReceivedWebhook } from "./params";
+import { storedRequest, storedResponse } from "./stored-request";
 
 export function cxml(c: Context<AppEnv>, body: string, status: 200 | WebhookError["status"] = 200): Response {
   return c.body(body, status, { "Content-Type": "application/xml; charset=utf-8" });
@@ -18,9 +19,10 @@ export function cxml(c: Context<AppEnv>, body: string, status: 200 | WebhookErro
 export function refusal(c: Context<AppEnv>, err: WebhookError): Response {
   c.header("X-Error-Code", err.code);
   c.header("X-Error-Message", err.message.replace(/[^\x20-\x7e]/g, "?").slice(0, 300));
-  const body = err.status === 401 || err.status === 404 ? rejectCxml("rejected") : hangupCxml;
-  return cxml(c, body, err.status);
+  return cxml(c, refusalCxml(err), err.status);
 }
+
+export const refusalCxml = (err: WebhookError): string => (err.status === 401 || err.status === 404 ? rejectCxml("rejected") : hangupCxml);
 
 /**
  * A voice webhook we failed to answer (our error, not the request's) still answers 200 with
@@ -41,7 +43,9 @@ export interface DeliveryFacts {
   outcome: string;
   error?: string | null;
   startedAt: number;
-  payload: unknown;
+  received: ReceivedWebhook | null;
+  /** What we answered, when it is text worth keeping. */
+  response?: string | null;
 }
 
 /** Every delivery is recorded in webhook_events, after the answer so it never waits (deliveries.ts). */
@@ -58,7 +62,8 @@ export function recordDelivery(c: Context<AppEnv>, facts: DeliveryFacts): void {
     error: facts.error ?? null,
     durationMs: Date.now() - facts.startedAt,
     receivedAt: facts.startedAt,
-    payload: facts.payload,
+    request: storedRequest(facts.received),
+    response: storedResponse(facts.response ?? null),
   };
   const sending = sendDelivery(c.env, message);
   try {
