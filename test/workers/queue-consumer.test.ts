@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { and, eq } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { describe, it } from "vitest";
 import worker from "../../workers/index";
 import { callEvents, callRecords, deadLetters } from "../../workers/db/schema";
@@ -43,8 +43,8 @@ function callEvent(tenantId: string, callId: string, seq: number, status: string
   };
 }
 
-async function deliver(queue: string, bodies: unknown[], useEnv: Env = env) {
-  const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `${queue}-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts: 1, body })));
+async function deliver(queue: string, bodies: unknown[], useEnv: Env = env, attempts = 1) {
+  const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `${queue}-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body })));
   const ctx = createExecutionContext();
   await worker.queue(batch, useEnv, ctx);
   return getQueueResult(batch, ctx);
@@ -112,5 +112,75 @@ describe("the call-events queue consumer", () => {
     expect(rows[0]).toMatchObject({ queue: "call-events-dlq", attempts: 6, kind: "mystery", status: "parked", bodyTruncated: false });
     expect(JSON.parse(rows[0]!.body)).toEqual({ kind: "mystery", marker });
     expect(rows[0]!.error).toContain("after 6 tries");
+  });
+
+  it("stores and acknowledges the rest of a batch when one message fails on its own, and retries that one alone", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 0 });
+    const good = Array.from({ length: 5 }, () => crypto.randomUUID().replace(/-/g, ""));
+    // No such tenant: MySQL refuses the record (foreign key), whatever the retry.
+    const poison = callEvent(`ten_missing_${crypto.randomUUID().slice(0, 8)}`, crypto.randomUUID().replace(/-/g, ""), 1, "routing");
+    const bodies = [callEvent(f.tenantId, good[0]!, 1, "routing"), poison, ...good.slice(1).map((id) => callEvent(f.tenantId, id, 1, "routing"))];
+    const first = await deliver("call-events", bodies);
+    expect(first.retryBatch.retry).toBe(false);
+    expect(first.explicitAcks).toHaveLength(5);
+    expect(first.retryMessages).toHaveLength(1);
+    expect(first.retryMessages[0]!.msgId).toMatch(/-1$/);
+    for (const callId of good) expect((await rowsOf(f.tenantId, callId)).events, callId).toHaveLength(1);
+
+    // Its third failure parks it, with MySQL's reason, and acknowledges it.
+    const third = await deliver("call-events", [poison], env, 3);
+    expect(third.explicitAcks).toHaveLength(1);
+    expect(third.retryMessages).toHaveLength(0);
+    const [letter] = await withDb((db) => db.select().from(deadLetters).where(and(eq(deadLetters.queue, "call-events"), eq(deadLetters.callId, poison.callId))));
+    expect(letter).toMatchObject({ kind: "call_event", tenantId: poison.tenantId, attempts: 3, status: "parked" });
+    expect(letter!.error).toMatch(/foreign key/i);
+    expect(JSON.parse(letter!.body)).toMatchObject({ callId: poison.callId, seq: 1 });
+  });
+
+  it("writes a message that failed before on its own, so a batch with a suspect is not retried whole", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 0 });
+    const callId = crypto.randomUUID().replace(/-/g, "");
+    const suspect = callEvent(f.tenantId, callId, 2, "ringing");
+    const result = await deliver("call-events", [suspect, callEvent(f.tenantId, callId, 1, "routing")], env, 2);
+    expect(result.explicitAcks).toHaveLength(2);
+    expect((await rowsOf(f.tenantId, callId)).events.map((e) => e.seq).sort()).toEqual([1, 2]);
+  });
+
+  it("makes hostile text storable instead of failing on it: lone surrogates, NUL, JSON nested past MySQL's limit", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 0 });
+    const callId = crypto.randomUUID().replace(/-/g, "");
+    const message = callEvent(f.tenantId, callId, 1, "routing");
+    message.record.fromNumber = "\udfff1415\u0000";
+    message.record.callerName = "\ud800";
+    let deep: Record<string, unknown> = { leaf: "\udc00" };
+    for (let i = 0; i < 60; i++) deep = { d: deep };
+    message.data = { deep };
+    message.record.decision = deep;
+    const result = await deliver("call-events", [message]);
+    expect(result.explicitAcks).toHaveLength(1);
+    const { record, events } = await rowsOf(f.tenantId, callId);
+    expect(record).toMatchObject({ fromNumber: "\ufffd1415", callerName: "\ufffd" });
+    expect(JSON.stringify(events[0]!.data)).toContain("[nested too deep]");
+  });
+
+  it("parks every dead letter of a batch, even one whose body cannot be serialised", async ({ expect }) => {
+    const marker = crypto.randomUUID();
+    const cyclic: Record<string, unknown> = { kind: "call_event", marker, big: 10n };
+    cyclic.self = cyclic;
+    const batch = createMessageBatch("call-events-dlq", [
+      { id: `dlq-a-${marker}`, timestamp: new Date(), attempts: 6, body: cyclic },
+      { id: `dlq-b-${marker}`, timestamp: new Date(), attempts: 6, body: "x".repeat(300_000) },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toHaveLength(2);
+    const rows = await withDb((db) => db.select().from(deadLetters).where(like(deadLetters.messageId, `dlq-%-${marker}`)));
+    expect(rows).toHaveLength(2);
+    const a = rows.find((r) => r.messageId.startsWith("dlq-a"))!;
+    expect(JSON.parse(a.body)).toMatchObject({ kind: "call_event", marker, big: "10", self: null });
+    const b = rows.find((r) => r.messageId.startsWith("dlq-b"))!;
+    expect(b).toMatchObject({ bodyTruncated: true });
+    expect(b.body.length).toBe(131_072);
   });
 });

@@ -47,4 +47,11 @@ export async function writeIsolated<M>(
   return outcome;
 }
 
-export const errorText = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1_000);
+/** The root cause of an error, in one line: Drizzle's wrapper repeats the whole SQL statement. */
+export function errorText(error: unknown): string {
+  let root = error;
+  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+  const code = (root as { code?: unknown }).code;
+  const text = root instanceof Error ? `${typeof code === "string" ? code : root.name}: ${root.message}` : String(root);
+  return text.slice(0, 1_000);
+}
