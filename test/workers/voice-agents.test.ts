@@ -236,3 +236,21 @@ describe("voice agents: delete and bulk", () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe("voice agents: hostile text", () => {
+  it("stores a name with a lone surrogate or NUL as well-formed text instead of failing with a 500", async ({ expect }) => {
+    const t = await createTenantFixture("agt-text");
+    const res = await t.asAdmin("POST", "/api/voice-agents", { ...valid, name: "Sales \udfff\u0000desk" });
+    expect(res.status).toBe(201);
+    expect(res.body.name).toBe("Sales \ufffddesk");
+  });
+
+  it("refuses a body nested past 32 levels with a 400 that says so", async ({ expect }) => {
+    const t = await createTenantFixture("agt-deep");
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    const res = await t.asAdmin("POST", "/api/voice-agents", { ...valid, tags: deep });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("JSON_TOO_DEEP");
+  });
+});

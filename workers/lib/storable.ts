@@ -33,6 +33,16 @@ export function storableString(text: string | null | undefined, max: number): st
   return text === null || text === undefined ? null : cappedText(text, max).text;
 }
 
+/** Parsed JSON with every string and key made well formed; nothing else changes. */
+export function wellFormedDeep<T>(value: T): T {
+  if (typeof value === "string") return wellFormed(value) as T;
+  if (Array.isArray(value)) return value.map(wellFormedDeep) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [wellFormed(key), wellFormedDeep(item)])) as T;
+  }
+  return value;
+}
+
 /** MariaDB refuses JSON nested deeper than 32; stay well inside it. */
 export const MAX_STORED_JSON_DEPTH = 16;
 const MAX_STORED_JSON_NODES = 20_000;
