@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, it } from "vitest";
-import { callEvents, callRecords, callRollups, tenants, webhookEvents } from "../../workers/db/schema";
+import { callEvents, callRecords, callRollups, jobCursors, tenants, webhookEvents } from "../../workers/db/schema";
 import { runRetention } from "../../workers/cron/retention";
 import { withDb } from "./helpers/db";
 import { createRecordsFixture, storeCalls, type RecordsFixture } from "./helpers/records-fixture";
@@ -101,5 +101,79 @@ describe("retention", () => {
     expect(await counts(f.tenantId)).toEqual(before);
     await withDb((db) => runRetention(db, { now: NOW, tenantIds: [f.tenantId] }));
     expect(await counts(f.tenantId)).toMatchObject({ records: 1, events: 2 });
+  });
+
+  describe("walking tenants with a cursor", () => {
+    /** Tenants in the order the walk visits them (by id), each with old rows worth several runs' budget. */
+    async function ring(n: number) {
+      const fixtures = await Promise.all(Array.from({ length: n }, () => createRecordsFixture({ agents: 1 })));
+      fixtures.sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
+      for (const f of fixtures) {
+        await setRetention(f, 7);
+        await seed(f, [40, 39, 38, 37, 36, 35, 1]);
+      }
+      return { fixtures, tenantIds: fixtures.map((f) => f.tenantId), cursorName: `retention-test-${crypto.randomUUID()}` };
+    }
+    const savedCursor = (name: string) => withDb(async (db) => (await db.select().from(jobCursors).where(eq(jobCursors.name, name)))[0]?.cursor);
+
+    it("reaches the last tenant within one run per tenant even when the first ones always have more to delete than a run's budget", async ({ expect }) => {
+      const { fixtures, tenantIds, cursorName } = await ring(4);
+      const last = fixtures[fixtures.length - 1]!;
+      const before = await counts(last.tenantId);
+      const runs = [];
+      // A budget smaller than any tenant's backlog: without the cursor every run would spend it on the first tenant.
+      for (let i = 0; i < fixtures.length; i++) runs.push(await withDb((db) => runRetention(db, { now: NOW, tenantIds, cursorName, batchRows: 2, maxRows: 3 })));
+      expect(runs.every((r) => !r.complete)).toBe(true);
+      expect(runs.map((r) => r.cursor)).toEqual(tenantIds);
+      expect(await savedCursor(cursorName)).toBe(last.tenantId);
+      expect((await counts(last.tenantId)).records).toBeLessThan(before.records);
+      for (const f of fixtures) expect((await counts(f.tenantId)).records).toBeLessThan(before.records);
+    });
+
+    it("wraps round to the first tenant, and every tenant is cleaned within a bounded number of runs", async ({ expect }) => {
+      const { fixtures, tenantIds, cursorName } = await ring(3);
+      const runs = [];
+      // Each tenant has 6 old records (12 events) and rollups and deliveries: about 30 rows, so at
+      // 3 rows a visit 10 laps over 3 tenants is a generous bound.
+      for (let i = 0; i < 30; i++) {
+        const run = await withDb((db) => runRetention(db, { now: NOW, tenantIds, cursorName, batchRows: 2, maxRows: 3 }));
+        runs.push(run);
+        const left = await Promise.all(fixtures.map((f) => counts(f.tenantId)));
+        if (left.every((c) => c.records === 1 && c.deliveries === 1 && c.rollupCalls === 1)) break;
+      }
+      expect(runs.length).toBeLessThan(30);
+      for (const f of fixtures) expect(await counts(f.tenantId)).toEqual({ records: 1, events: 2, rollupCalls: 1, deliveries: 1 });
+      // After the last tenant, the next run starts again at the first.
+      const wrap = runs.findIndex((r) => r.wrapped);
+      expect(wrap).toBe(fixtures.length);
+      expect(runs[wrap]).toMatchObject({ from: tenantIds[tenantIds.length - 1], cursor: tenantIds[0] });
+      expect(runs[0]!.from).toBe("");
+    });
+
+    it("does a whole lap in one run when the budget allows, from the cursor round to it", async ({ expect }) => {
+      const { fixtures, tenantIds, cursorName } = await ring(3);
+      await withDb((db) => db.insert(jobCursors).values({ name: cursorName, cursor: tenantIds[1]! }));
+      const run = await withDb((db) => runRetention(db, { now: NOW, tenantIds, cursorName, batchRows: 2 }));
+      expect(run).toMatchObject({ tenants: 3, complete: true, wrapped: true, from: tenantIds[1], cursor: tenantIds[1] });
+      for (const f of fixtures) expect(await counts(f.tenantId)).toEqual({ records: 1, events: 2, rollupCalls: 1, deliveries: 1 });
+    });
+
+    it("moves past a tenant whose clean-up fails, so it cannot hold up the others", async ({ expect }) => {
+      const { tenantIds, cursorName } = await ring(2);
+      const failing = await withDb((db) => {
+        const broken = new Proxy(db, {
+          get: (target, prop, receiver) => (prop === "transaction" ? () => Promise.reject(new Error("delete failed")) : Reflect.get(target, prop, receiver)),
+        });
+        return runRetention(broken, { now: NOW, tenantIds, cursorName, batchRows: 2 }).then(
+          () => null,
+          (err: Error) => err.message,
+        );
+      });
+      expect(failing).toBe("delete failed");
+      expect(await savedCursor(cursorName)).toBe(tenantIds[0]);
+      const next = await withDb((db) => runRetention(db, { now: NOW, tenantIds, cursorName, batchRows: 2, maxRows: 3 }));
+      expect(next.from).toBe(tenantIds[0]);
+      expect(next.cursor).toBe(tenantIds[1]);
+    });
   });
 });
