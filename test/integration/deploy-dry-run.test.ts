@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
 
 const run = promisify(execFile);
 const outdir = mkdtempSync(join(tmpdir(), "cxlb-dry-run-"));
@@ -28,5 +29,13 @@ describe("wrangler deploy --dry-run", () => {
     for (const cls of ["GroupBalancer", "CallSession", "TenantHub"]) {
       expect(code).toMatch(new RegExp(`export\\s*\\{[^}]*\\b${cls}\\b`));
     }
+  });
+
+  it("caps every queue consumer's concurrency within half of a 20-connection Hyperdrive pool", ({ expect }) => {
+    const consumers = unstable_readConfig({ config: "wrangler.toml" }).queues.consumers ?? [];
+    expect(consumers.map((c) => c.queue).sort()).toEqual(["call-events", "call-events-dlq", "export-jobs"]);
+    for (const consumer of consumers) expect(consumer.max_concurrency, consumer.queue).toBeGreaterThanOrEqual(1);
+    // Each invocation holds one MySQL connection; the rest of the pool is the API's.
+    expect(consumers.reduce((sum, c) => sum + (c.max_concurrency ?? Infinity), 0)).toBeLessThanOrEqual(10);
   });
 });
