@@ -32,7 +32,7 @@ describe("wrangler deploy --dry-run", () => {
   });
 
   it("caps every queue consumer's concurrency within half of a 20-connection Hyperdrive pool", ({ expect }) => {
-    const consumers = unstable_readConfig({ config: "wrangler.toml" }).queues.consumers ?? [];
+    const consumers: { queue: string; max_concurrency?: number | null }[] = unstable_readConfig({ config: "wrangler.toml" }).queues.consumers ?? [];
     expect(consumers.map((c) => c.queue).sort()).toEqual(["call-events", "call-events-dlq", "export-jobs"]);
     for (const consumer of consumers) expect(consumer.max_concurrency, consumer.queue).toBeGreaterThanOrEqual(1);
     // Each invocation holds one MySQL connection; the rest of the pool is the API's.
