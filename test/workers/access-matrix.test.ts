@@ -1,7 +1,9 @@
 import { describe, it } from "vitest";
 import "../../workers/routes/api";
 import { registeredRoutes } from "../../workers/openapi/registry";
-import { createTenantFixture, createWorld, type TenantFixture, type World } from "./helpers/fixtures";
+import { callMessage, callRecordState, newTestCallId } from "./helpers/call-messages";
+import { insertDelivery, insertLetter } from "./helpers/debugger-fixture";
+import { createTenantFixture, createWorld as createConfigWorld, type TenantFixture, type World as ConfigWorld } from "./helpers/fixtures";
 
 /*
  * Every configuration endpoint, checked two ways: a read-only user gets 403 on every write,
@@ -9,8 +11,18 @@ import { createTenantFixture, createWorld, type TenantFixture, type World } from
  * registry, so a new endpoint without a row here fails the coverage test.
  */
 
-const PREFIXES = ["/api/users", "/api/tenant", "/api/voice-agents", "/api/agent-groups", "/api/inbound-rules", "/api/trunks", "/api/outbound-rules", "/api/audit-log", "/api/providers"];
+const PREFIXES = ["/api/users", "/api/tenant", "/api/voice-agents", "/api/agent-groups", "/api/inbound-rules", "/api/trunks", "/api/outbound-rules", "/api/audit-log", "/api/providers", "/api/webhook-deliveries", "/api/dead-letters"];
 const mine = () => registeredRoutes().filter((r) => PREFIXES.some((p) => r.path === p || r.path.startsWith(`${p}/`)));
+
+/** The configuration, plus a webhook delivery and a parked dead letter (the debugger's ids). */
+type World = ConfigWorld & { delivery: string; deadLetter: string };
+
+async function createWorld(t: TenantFixture): Promise<World> {
+  const world = await createConfigWorld(t);
+  const message = callMessage(t.tenantId, newTestCallId(), 1, callRecordState({ startedAt: Date.now() }));
+  const [delivery, deadLetter] = await Promise.all([insertDelivery(t.tenantId), insertLetter(t.tenantId, message)]);
+  return { ...world, delivery: String(delivery), deadLetter: String(deadLetter) };
+}
 
 const ENTITY_OF: Record<string, keyof World> = {
   "/api/users": "user",
@@ -19,6 +31,8 @@ const ENTITY_OF: Record<string, keyof World> = {
   "/api/inbound-rules": "inboundRule",
   "/api/trunks": "trunk",
   "/api/outbound-rules": "outboundRule",
+  "/api/webhook-deliveries": "delivery",
+  "/api/dead-letters": "deadLetter",
 };
 
 function idOf(world: World, path: string): string {
@@ -46,6 +60,10 @@ function validBody(key: string, world: World): unknown {
     "post /api/trunks": { name: `x-${crypto.randomUUID().slice(0, 8)}` },
     "post /api/outbound-rules": { destinationPrefix: "33", trunkIds: [world.trunk.id] },
     "put /api/tenant": { retentionDays: 5 },
+    // These take no body: an empty one passes.
+    "post /api/dead-letters/replay": {},
+    "post /api/dead-letters/{id}/replay": {},
+    "post /api/dead-letters/{id}/discard": {},
   };
   return bodies[key];
 }
@@ -59,7 +77,7 @@ describe("the access matrix", () => {
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;
       if (route.method !== "get" && route.method !== "delete" && route.path !== "/api/tenant/request-key") {
-        expect(validBody(key, { agent: {}, group: {}, inboundRule: {}, trunk: {}, outboundRule: {}, user: "" } as never), key).toBeDefined();
+        expect(validBody(key, { agent: {}, group: {}, inboundRule: {}, trunk: {}, outboundRule: {}, user: "", delivery: "", deadLetter: "" } as never), key).toBeDefined();
       }
       expect(["bearer", "admin"], key).toContain(route.auth);
       if (route.method !== "get") expect(route.auth, `${key} must be documented as admin-only`).toBe("admin");
@@ -166,6 +184,7 @@ async function expectUntouched(expect: any, b: TenantFixture, world: World): Pro
   const group = (await b.asAdmin("GET", `/api/agent-groups/${world.group.id}`)).body;
   expect(group).toEqual(world.group);
   const user = (await b.asAdmin("GET", `/api/users/${world.user}`)).body;
+  expect((await b.asAdmin("GET", `/api/dead-letters/${world.deadLetter}`)).body.status).toBe("parked");
   expect(user.version).toBe(1);
   const audit = (await b.asAdmin("GET", "/api/audit-log?limit=200")).body.items;
   expect(audit.every((entry: any) => entry.actor.userId !== null && entry.actor.userId !== undefined)).toBe(true);

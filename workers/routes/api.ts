@@ -5,6 +5,7 @@ import { analytics } from "./analytics";
 import { auditLog } from "./audit-log";
 import { auth } from "./auth";
 import { callRecords } from "./call-records";
+import { deadLettersRoutes } from "./dead-letters";
 import { exportsRoutes } from "./exports";
 import { inboundRules } from "./inbound-rules";
 import { openapi } from "./openapi";
@@ -16,6 +17,7 @@ import { tenant } from "./tenant";
 import { trunks } from "./trunks";
 import { users } from "./users";
 import { voiceAgents } from "./voice-agents";
+import { webhookDeliveries } from "./webhook-deliveries";
 
 /**
  * The admin API, chained so that its type describes every route: the SPA builds a typed
@@ -36,6 +38,8 @@ export const api = new Hono<AppEnv>()
   .route("/api/call-records", callRecords)
   .route("/api/exports", exportsRoutes)
   .route("/api/analytics", analytics)
+  .route("/api/webhook-deliveries", webhookDeliveries)
+  .route("/api/dead-letters", deadLettersRoutes)
   .route("/api/realtime", realtime)
   .route("/api/openapi.json", openapi);
 
