@@ -15,9 +15,10 @@ export interface Outcome<M> {
 
 /**
  * Writes messages so that one bad message never takes others with it. Fresh messages go in one
- * write; if it fails for a reason of its own content, each is written alone to find the culprit.
+ * write; if it fails for a reason of its own content, the set is halved and each half written
+ * again, down to the culprits (about 2·log2(n) writes for one poison among n, instead of n).
  * A message that failed before (a suspect) is always written alone, so a poison message costs
- * its batch one extra round of single writes, once, not on every retry.
+ * its batch that search once, not on every retry.
  */
 export async function writeIsolated<M>(
   messages: M[],
@@ -25,25 +26,23 @@ export async function writeIsolated<M>(
   write: (messages: M[]) => Promise<void>,
 ): Promise<Outcome<M>> {
   const outcome: Outcome<M> = { stored: [], failed: [], unavailable: [] };
-  const alone = async (message: M) => {
+  const bisect = async (part: M[]): Promise<void> => {
+    if (!part.length) return;
     try {
-      await write([message]);
-      outcome.stored.push(message);
+      await write(part);
+      outcome.stored.push(...part);
     } catch (error) {
-      if (isTransientDbError(error)) outcome.unavailable.push(message);
-      else outcome.failed.push({ message, error });
+      if (isTransientDbError(error)) outcome.unavailable.push(...part);
+      else if (part.length === 1) outcome.failed.push({ message: part[0]!, error });
+      else {
+        const middle = Math.ceil(part.length / 2);
+        await bisect(part.slice(0, middle));
+        await bisect(part.slice(middle));
+      }
     }
   };
-  const fresh = messages.filter((m) => !isSuspect(m));
-  for (const message of messages.filter(isSuspect)) await alone(message);
-  if (!fresh.length) return outcome;
-  try {
-    await write(fresh);
-    outcome.stored.push(...fresh);
-  } catch (error) {
-    if (isTransientDbError(error)) outcome.unavailable.push(...fresh);
-    else for (const message of fresh) await alone(message);
-  }
+  for (const suspect of messages.filter(isSuspect)) await bisect([suspect]);
+  await bisect(messages.filter((m) => !isSuspect(m)));
   return outcome;
 }
 
