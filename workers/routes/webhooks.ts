@@ -12,6 +12,7 @@ import { cdrInput, CdrSchema, parseLifecycle, SessionUpdateSchema } from "../web
 import { rejectCxml } from "../domain/cxml";
 import { congestion, cxml, recordDelivery, refusal, refusalCxml, type DeliveryFacts } from "../webhooks/respond";
 import { retryOnce } from "../webhooks/retry";
+import { presentsCredential, rateLimited, webhookAbuseLimit, type Limited } from "../webhooks/abuse-limit";
 import { authenticateWebhook, webhookDomain } from "../webhooks/tenant-auth";
 
 interface Authenticated<P> {
@@ -45,10 +46,17 @@ async function handleWebhook<P>(
   let received: ReceivedWebhook | null = null;
   let tenantId: string | null = null;
   let callId: string | null = null;
+  let domain: string | null = null;
+  // Refusals count per address and claimed domain; a request with no credential at all is
+  // counted (and, past the limit, answered) before its body is read.
+  const abuse = webhookAbuseLimit(c);
+  const early = presentsCredential(c) ? null : await abuse.countUncredentialed();
+  if (early) return rateLimited(c, spec, early, { webhook: spec.name, tenantId, callId, startedAt, received: { query: new URL(c.req.url).search.slice(1), body: "" } });
   try {
     received = await receiveWebhook(c.req.raw);
     const params = spec.parse(webhookParams(c.req.raw, received));
     callId = spec.callKey(params);
+    domain = spec.domain(params, c.req.raw.headers);
     const authorization = c.req.header("authorization");
     const snapshot = await authenticateWebhook(c.get("services"), spec.domain(params, c.req.raw.headers), authorization, spec.keyOptional);
     tenantId = snapshot.tenantId;
@@ -57,14 +65,19 @@ async function handleWebhook<P>(
     return spec.json ? c.body(result.body, 200, { "Content-Type": "application/json" }) : cxml(c, result.body);
   } catch (err) {
     const delivery = { webhook: spec.name, tenantId, callId, startedAt, received };
-    return err instanceof WebhookError ? refuse(c, spec, err, delivery) : fail(c, spec, err, delivery);
+    return err instanceof WebhookError ? refuse(c, spec, err, delivery, tenantId ? null : abuse.countRefusal(domain)) : fail(c, spec, err, delivery);
   }
 }
 
 type Delivery = Omit<DeliveryFacts, "statusCode" | "outcome" | "error">;
 
-/** The request is not ours to answer (malformed, unauthenticated, unknown): refused, in kind. */
-function refuse(c: Context<AppEnv>, spec: WebhookSpec<unknown>, err: WebhookError, delivery: Delivery): Response {
+/**
+ * The request is not ours to answer (malformed, unauthenticated, unknown): refused, in kind;
+ * 429 instead when it did not authenticate and its address or domain is past its limit.
+ */
+async function refuse(c: Context<AppEnv>, spec: WebhookSpec<unknown>, err: WebhookError, delivery: Delivery, counted: Promise<Limited | null> | null): Promise<Response> {
+  const limited = await counted;
+  if (limited) return rateLimited(c, spec, limited, delivery);
   const response = spec.json ? JSON.stringify({ error: { code: err.code, message: err.message } }) : refusalCxml(err);
   recordDelivery(c, { ...delivery, statusCode: err.status, outcome: err.code, error: err.message, response });
   if (spec.json) throw new AppError(err.status, err.code, err.message);
