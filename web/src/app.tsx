@@ -25,6 +25,7 @@ const TrunkAdd = lazy(() => import("./views/trunks/add"));
 const TrunkEdit = lazy(() => import("./views/trunks/edit"));
 const CallRecords = lazy(() => import("./views/call-records/list"));
 const CallRecordDetail = lazy(() => import("./views/call-records/detail"));
+const Deliveries = lazy(() => import("./views/deliveries"));
 const Settings = lazy(() => import("./views/settings/tenant"));
 const Users = lazy(() => import("./views/settings/users"));
 const AuditLog = lazy(() => import("./views/settings/audit-log"));
@@ -74,6 +75,7 @@ export function App() {
             [`${R.ROUTE_TRUNKS}/:id`, <TrunkEdit />],
             [R.ROUTE_CALL_RECORDS, <CallRecords />],
             [`${R.ROUTE_CALL_RECORDS}/:id`, <CallRecordDetail />],
+            [R.ROUTE_DELIVERIES, <Deliveries />],
             [R.ROUTE_SETTINGS, <Settings />],
             [R.ROUTE_USERS, <Users />],
             [R.ROUTE_AUDIT_LOG, <AuditLog />],

@@ -8,6 +8,7 @@ export const ROUTE_ROUTING_TESTER = "/inbound-rules/tester";
 export const ROUTE_OUTBOUND_RULES = "/outbound-rules";
 export const ROUTE_TRUNKS = "/trunks";
 export const ROUTE_CALL_RECORDS = "/call-records";
+export const ROUTE_DELIVERIES = "/deliveries";
 export const ROUTE_SETTINGS = "/settings";
 export const ROUTE_USERS = "/settings/users";
 export const ROUTE_AUDIT_LOG = "/settings/audit-log";

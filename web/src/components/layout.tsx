@@ -5,6 +5,7 @@ import { useDisclosure } from "@mantine/hooks";
 import {
   IconAdjustments,
   IconArrowsSplit,
+  IconBug,
   IconChevronDown,
   IconDashboard,
   IconHistory,
@@ -33,6 +34,7 @@ const NAV = [
   { to: R.ROUTE_OUTBOUND_RULES, label: "Outbound rules", icon: IconPhoneOutgoing },
   { to: R.ROUTE_TRUNKS, label: "Trunks", icon: IconServer },
   { to: R.ROUTE_CALL_RECORDS, label: "Call records", icon: IconListDetails },
+  { to: R.ROUTE_DELIVERIES, label: "Deliveries", icon: IconBug },
   { to: R.ROUTE_SETTINGS, label: "Settings", icon: IconAdjustments, end: true },
   { to: R.ROUTE_USERS, label: "Users", icon: IconUsers },
   { to: R.ROUTE_AUDIT_LOG, label: "Audit log", icon: IconHistory },

@@ -6,6 +6,7 @@ import { messageOf } from "../../api/errors";
 import { PageHeader } from "../../components/page";
 import { useRealtime } from "../../realtime/provider";
 import { AgentLoad } from "./agent-load";
+import { DeliveryAlert } from "./delivery-alert";
 import { Kpis, kpisOf } from "./kpis";
 import { LiveCallsPanel } from "./live-calls";
 import { periodSince, todayRanges, useNow } from "./ranges";
@@ -53,6 +54,7 @@ export default function Dashboard() {
     <>
       <PageHeader title="Dashboard" description="Today's calls, how they went, and what is happening now" />
       <Stack>
+        <DeliveryAlert />
         {(today.error || period.error) && (
           <Alert color="red" role="alert" title="Analytics unavailable">
             {messageOf(today.error ?? period.error)}
