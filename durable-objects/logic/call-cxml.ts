@@ -28,7 +28,9 @@ export function trunkDialCxml(stage: Pick<TrunkStage, "destination" | "callerId"
     {
       verb: "Dial",
       attrs: { action: actionUrl, method: "POST", timeout: DIAL_TIMEOUT_SECONDS, trunks: trunk.name, callerId: trunk.callerIdOverride ?? stage.callerId ?? undefined },
-      nouns: [{ noun: "Number", number: destination.startsWith("+") || !/^\d+$/.test(destination) ? destination : `+${destination}` }],
+      // As planned (numbers.ts presentedNumber): a full number in E.164, an extension or a
+      // national number as dialled, never with a "+" guessed in front.
+      nouns: [{ noun: "Number", number: destination }],
     },
   ]);
 }

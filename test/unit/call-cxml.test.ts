@@ -11,8 +11,13 @@ function dialOf(xml: string) {
 }
 
 describe("trunkDialCxml", () => {
+  it("dials the destination as planned: an extension gets no + in front", ({ expect }) => {
+    const dial = dialOf(trunkDialCxml({ destination: "3000", callerId: "1004" }, { id: "t", name: "carrier-a", callerIdOverride: null }, ACTION));
+    expect(dial.children).toEqual([{ name: "Number", attrs: {}, children: ["3000"] }]);
+  });
+
   it("presents the caller's number when the trunk has no override", ({ expect }) => {
-    const dial = dialOf(trunkDialCxml({ destination: "442071234567", callerId: "+14155550100" }, { id: "t", name: "carrier-a", callerIdOverride: null }, ACTION));
+    const dial = dialOf(trunkDialCxml({ destination: "+442071234567", callerId: "+14155550100" }, { id: "t", name: "carrier-a", callerIdOverride: null }, ACTION));
     expect(dial.attrs).toMatchObject({ trunks: "carrier-a", callerId: "+14155550100", action: ACTION });
     expect(dial.children).toEqual([{ name: "Number", attrs: {}, children: ["+442071234567"] }]);
   });

@@ -48,6 +48,45 @@ describe("classifyDirection", () => {
   });
 });
 
+describe("planRoute: a registered endpoint's (subscriber) call", () => {
+  const extensions = snapshot({
+    inboundRules: [
+      ...snapshot().inboundRules,
+      { id: "x1", name: "support desk", pattern: "3000", matchType: "exact", priority: 100, enabled: true, targetType: "agent", targetId: "a1", fallback: null },
+    ],
+  });
+
+  it("goes to an internal destination when an inbound rule names the dialled extension", ({ expect }) => {
+    const plan = planRoute(extensions, { from: "1004", to: "3000", cloudonixDirection: "subscriber" });
+    expect(plan.direction).toBe("inbound");
+    expect(plan.ruleId).toBe("x1");
+    expect(plan.stages[0]).toMatchObject({ kind: "group", balancer: "agent:a1" });
+    expect(plan.trace.directionReason).toBe("Direction=subscriber, and 3000 is an internal destination (inbound rule support desk)");
+  });
+
+  it("stays internal for the tenant's own numbers", ({ expect }) => {
+    const plan = planRoute(extensions, { from: "1004", to: "+1 800 555 0199", cloudonixDirection: "subscriber" });
+    expect([plan.direction, plan.ruleId]).toEqual(["inbound", "r1"]);
+  });
+
+  it("goes out through a trunk only when no inbound rule names the number, and says why", ({ expect }) => {
+    const plan = planRoute(extensions, { from: "1004", to: "442071234567", cloudonixDirection: "subscriber" });
+    expect(plan.direction).toBe("outbound");
+    expect(plan.stages[0]).toMatchObject({ kind: "trunks", destination: "+442071234567" });
+    expect(plan.trace.notes[0]).toBe("Direction=subscriber: no inbound rule names 442071234567, so it is an external number");
+  });
+
+  it("never puts a + in front of a short number it sends out", ({ expect }) => {
+    const plan = planRoute(snapshot(), { from: "1004", to: "3001", cloudonixDirection: "subscriber" });
+    expect(plan.stages[0]).toMatchObject({ kind: "trunks", destination: "3001", callerId: "1004" });
+  });
+
+  it("leaves calls that are outbound by caller ID alone: they are not subscriber calls", ({ expect }) => {
+    const plan = planRoute(extensions, { from: "+12125550001", to: "3000", cloudonixDirection: "inbound" });
+    expect(plan.direction).toBe("outbound");
+  });
+});
+
 describe("planRoute", () => {
   it("plans the matched group, then the rule's fallback, then a clean hang-up, carrying only existing members", ({ expect }) => {
     const plan = planRoute(snapshot(), { from: "1", to: "+1 800 555 0199" });
@@ -90,8 +129,8 @@ describe("planRoute", () => {
 
   it("routes outbound through the rule's enabled trunks in order, noting the rest", ({ expect }) => {
     const plan = planRoute(snapshot(), { from: "1004", to: "+4420", cloudonixDirection: "subscriber" });
-    expect(plan.stages[0]).toEqual({ kind: "trunks", label: "rule all", ruleId: "o1", destination: "4420", callerId: "1004", trunks: [{ id: "tr1", name: "carrier-a", callerIdOverride: null }] });
-    expect(plan.trace.notes).toEqual(["trunk carrier-b is disabled", "trunk missing no longer exists"]);
+    expect(plan.stages[0]).toEqual({ kind: "trunks", label: "rule all", ruleId: "o1", destination: "+4420", callerId: "1004", trunks: [{ id: "tr1", name: "carrier-a", callerIdOverride: null }] });
+    expect(plan.trace.notes).toEqual(["Direction=subscriber: no inbound rule names 4420, so it is an external number", "trunk carrier-b is disabled", "trunk missing no longer exists"]);
     expect(plan.stages[1]).toMatchObject({ kind: "end", action: { type: "hangup" } });
   });
 
@@ -132,7 +171,7 @@ describe("planRoute", () => {
       cloudonixDirection: "subscriber",
     });
     expect(plan.stages).toEqual([{ kind: "end", label: "no enabled trunk", action: { type: "reject", reason: "congestion" } }]);
-    expect(plan.trace.notes).toEqual(["no outbound rule for 4420 has an enabled trunk"]);
+    expect(plan.trace.notes).toEqual(["Direction=subscriber: no inbound rule names 4420, so it is an external number", "no outbound rule for 4420 has an enabled trunk"]);
   });
 
   it("rejects outbound calls no rule routes", ({ expect }) => {

@@ -116,11 +116,22 @@ export function planRoute(snapshot: RoutingSnapshot, facts: CallFacts): RoutePla
     usedDefaultFallback: false,
     notes: [],
   };
-  return direction === "outbound" ? planOutbound(snapshot, trace, presentedNumber(facts.from)) : planInbound(snapshot, trace);
+  if (direction === "inbound") return planInbound(snapshot, trace, matchInbound(compile(snapshot).inbound, trace.called));
+  if (facts.cloudonixDirection?.toLowerCase() === "subscriber") {
+    // A registered endpoint dials extensions and the tenant's own numbers as well as the outside
+    // world: an internal destination wins, and only an external number goes out to a carrier.
+    const internal = matchInbound(compile(snapshot).inbound, trace.called);
+    if (internal.rule) {
+      trace.direction = "inbound";
+      trace.directionReason = `Direction=subscriber, and ${trace.called} is an internal destination (inbound rule ${internal.rule.name || internal.rule.pattern})`;
+      return planInbound(snapshot, trace, internal);
+    }
+    trace.notes.push(`Direction=subscriber: no inbound rule names ${trace.called || "(empty number)"}, so it is an external number`);
+  }
+  return planOutbound(snapshot, trace, presentedNumber(facts.from), presentedNumber(facts.to) ?? trace.called);
 }
 
-function planInbound(snapshot: RoutingSnapshot, trace: DecisionTrace): RoutePlan {
-  const { rule, tried } = matchInbound(compile(snapshot).inbound, trace.called);
+function planInbound(snapshot: RoutingSnapshot, trace: DecisionTrace, { rule, tried }: ReturnType<typeof matchInbound>): RoutePlan {
   trace.rulesTried = tried;
   const stages: RouteStage[] = [];
   if (rule) {
@@ -138,7 +149,8 @@ function planInbound(snapshot: RoutingSnapshot, trace: DecisionTrace): RoutePlan
   return { direction: "inbound", ruleId: rule?.id ?? null, stages, trace };
 }
 
-function planOutbound(snapshot: RoutingSnapshot, trace: DecisionTrace, callerId: string | null): RoutePlan {
+/** `destination` is the dialled number as presented: E.164 with "+" only when it is a full number. */
+function planOutbound(snapshot: RoutingSnapshot, trace: DecisionTrace, callerId: string | null, destination: string): RoutePlan {
   const usable = (rule: SnapshotOutboundRule) => rule.trunkIds.some((id) => snapshot.trunks[id]?.enabled);
   const { rule, tried } = matchOutbound(compile(snapshot).outbound, trace.caller, trace.called, usable);
   trace.rulesTried = tried;
@@ -167,7 +179,7 @@ function planOutbound(snapshot: RoutingSnapshot, trace: DecisionTrace, callerId:
     direction: "outbound",
     ruleId: rule.id,
     stages: [
-      { kind: "trunks", label: `rule ${rule.name || rule.id}`, ruleId: rule.id, destination: trace.called, callerId, trunks },
+      { kind: "trunks", label: `rule ${rule.name || rule.id}`, ruleId: rule.id, destination, callerId, trunks },
       { kind: "end", label: "all trunks failed", action: { type: "hangup" } },
     ],
     trace,
