@@ -5,12 +5,14 @@ import { requestId } from "./middleware/request-id";
 import { services } from "./middleware/services";
 import { api } from "./routes/api";
 import { benchBaseline } from "./routes/bench-baseline";
-import { health } from "./routes/health";
+import { health, liveness } from "./routes/health";
 import { webhooks } from "./routes/webhooks";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use("*", requestId);
+  // Before the services middleware: liveness must answer even when nothing else can.
+  app.route("/api/health", liveness);
   app.use("*", services);
   app.onError(onError);
   app.notFound(onNotFound);

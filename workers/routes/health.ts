@@ -1,8 +1,11 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
+import type { Env } from "../env";
+import { SharedCheck } from "../lib/shared-check";
+import type { Services } from "../services";
 
-type CheckResult =
+export type CheckResult =
   | { status: "up"; latencyMs: number }
   | { status: "down"; latencyMs: number; error: string }
   | { status: "not_configured"; note: string };
@@ -25,9 +28,24 @@ async function timed(what: string, showErrors: boolean, probe: () => Promise<unk
   }
 }
 
-export const health = new Hono<AppEnv>().get("/", async (c) => {
-  const services = c.get("services");
-  const showErrors = c.get("config").environment === "development";
+export interface Readiness {
+  status: "ok" | "degraded";
+  environment: string;
+  checkedAt: string;
+  checks: { mysql: CheckResult; redis: CheckResult; queues: CheckResult };
+}
+
+/** How long one readiness answer serves every probe of the isolate (per env object). */
+export const READINESS_TTL_MS = 5_000;
+const readiness = new SharedCheck<Env, Readiness>(READINESS_TTL_MS);
+
+/**
+ * MySQL answers a query, Upstash a PING (when configured), and the queues are bound: sending
+ * a probe message would put junk in front of the consumers, and a binding that is there is all
+ * the Worker itself can get wrong.
+ */
+async function checkReadiness(services: Services, env: Env): Promise<Readiness> {
+  const showErrors = services.config.environment === "development";
   const [mysql, redis] = await Promise.all([
     timed("MySQL", showErrors, async () => {
       const db = await services.db();
@@ -40,9 +58,22 @@ export const health = new Hono<AppEnv>().get("/", async (c) => {
         })
       : Promise.resolve<CheckResult>({ status: "not_configured", note: "Upstash is not configured; using MySQL only" }),
   ]);
-  const healthy = mysql.status === "up" && redis.status !== "down";
-  return c.json(
-    { status: healthy ? "ok" : "degraded", environment: c.get("config").environment, checks: { mysql, redis } },
-    healthy ? 200 : 503,
-  );
-});
+  const unbound = (["CALL_EVENTS", "EXPORT_JOBS"] as const).filter((name) => typeof env[name]?.send !== "function");
+  const queues: CheckResult = unbound.length ? { status: "down", latencyMs: 0, error: `not bound: ${unbound.join(", ")}` } : { status: "up", latencyMs: 0 };
+  const healthy = mysql.status === "up" && redis.status !== "down" && queues.status === "up";
+  return { status: healthy ? "ok" : "degraded", environment: services.config.environment, checkedAt: new Date().toISOString(), checks: { mysql, redis, queues } };
+}
+
+/**
+ * Readiness, shared by every probe of the isolate for a few seconds (and while it runs), so
+ * that health checks never become load on MySQL. `GET /api/health` is the same answer.
+ */
+const ready = async (c: Context<AppEnv>) => {
+  const result = await readiness.get(c.env, () => checkReadiness(c.get("services"), c.env));
+  return c.json(result, result.status === "ok" ? 200 : 503);
+};
+
+export const health = new Hono<AppEnv>().get("/", ready).get("/ready", ready);
+
+/** Liveness: the isolate answers. No I/O and no configuration check, so it is mounted before both. */
+export const liveness = new Hono<AppEnv>().get("/live", (c) => c.json({ status: "ok" as const }));

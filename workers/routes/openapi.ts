@@ -12,9 +12,20 @@ const Check = z.object({
   error: z.string().optional(),
   note: z.string().optional(),
 });
-meta.get("/api/health", "Liveness: MySQL and Redis checks (503 when a dependency is down)", {
-  response: z.object({ status: z.enum(["ok", "degraded"]), environment: z.string(), checks: z.object({ mysql: Check, redis: Check }) }),
+const Readiness = z.object({
+  status: z.enum(["ok", "degraded"]),
+  environment: z.string(),
+  checkedAt: z.string().meta({ description: "When the checks ran: one answer serves every probe of an isolate for 5 s" }),
+  checks: z.object({ mysql: Check, redis: Check, queues: Check }),
+});
+meta.get("/api/health", "Readiness (same as /api/health/ready): MySQL, Upstash and queue checks, cached 5 s per isolate (503 when a dependency is down)", {
+  response: Readiness,
   errors: [503],
 });
+meta.get("/api/health/ready", "Readiness: MySQL, Upstash and queue checks, cached 5 s per isolate (503 when a dependency is down)", {
+  response: Readiness,
+  errors: [503],
+});
+meta.get("/api/health/live", "Liveness: the Worker answers; no I/O, no dependency checked", { response: z.object({ status: z.literal("ok") }) });
 
 export const openapi = new Hono<AppEnv>().get("/", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
