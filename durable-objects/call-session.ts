@@ -11,6 +11,7 @@ import type { HubEvent } from "./hub-events";
 import { acceptCallViewer, answerViewerPings, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
 import { agentDialCxml, dialResultUrl, endCxml, trunkDialCxml } from "./logic/call-cxml";
 import { failureBlamesAgent, isTerminal, mapDialStatus, mapSessionStatus, transition, type CallEvent, type CallState } from "./logic/call-machine";
+import { checkCdr, checkDialDuration, checkTime, settleFlags, type Measured, type Rejection } from "./logic/call-figures";
 
 export type { CallFacts, CdrInput, LifecycleResult, RouteAnswer, SessionUpdateInput } from "./call/model";
 
@@ -59,8 +60,9 @@ export class CallSession extends DurableObject<Env> {
     return this.#serially(() => this.#route(facts, plan));
   }
 
-  dialResult(attempt: number, dialStatus: string, plan: RoutePlan): Promise<RouteAnswer> {
-    return this.#serially(() => this.#dialResult(attempt, dialStatus, plan));
+  /** `dialDurationSec`: the action request's DialCallDuration, when Cloudonix sent one. */
+  dialResult(attempt: number, dialStatus: string, plan: RoutePlan, dialDurationSec?: number): Promise<RouteAnswer> {
+    return this.#serially(() => this.#dialResult(attempt, dialStatus, plan, dialDurationSec));
   }
 
   /** A Cloudonix session update; duplicates and late, out-of-order statuses change nothing. */
@@ -85,7 +87,7 @@ export class CallSession extends DurableObject<Env> {
   }
 
   /** Cloudonix called the Dial action: the attempt ended; fail over or finish. */
-  async #dialResult(attempt: number, dialStatus: string, plan: RoutePlan): Promise<RouteAnswer> {
+  async #dialResult(attempt: number, dialStatus: string, plan: RoutePlan, dialDurationSec?: number): Promise<RouteAnswer> {
     const call = this.#read();
     if (!call) return { cxml: endCxml({ type: "hangup" }), state: "completed", duplicate: false };
     const key = `dial:${attempt}`;
@@ -104,12 +106,20 @@ export class CallSession extends DurableObject<Env> {
     let cxml: string;
     if (mapDialStatus(dialStatus) === "failed") {
       current.outcome = "failed";
+      current.durationSec = 0;
       this.#apply(call, "dial_failed", "call.attempt_failed", { attempt, dialStatus, targetId: current.targetId });
       cxml = await this.#advanceOrFree(call, plan, call.stageIndex, current.kind === "agent" ? current.targetId : null);
     } else {
-      // The agent answered and the leg has ended: it did its job.
-      await this.#answered(call, call.record.answeredAt ?? current.startedAt, { attempt, targetId: current.targetId });
-      await this.#ended(call, "hangup", dialStatus, now);
+      // The agent answered and the leg has ended: it did its job. Cloudonix's DialCallDuration
+      // is the leg's talk time; without it (or when it cannot be true) the times we saw count.
+      // Everything is settled before #ended, whose call.ended event carries the record.
+      const rejected = checkDialDuration(attempt, dialDurationSec, current.startedAt, now);
+      const talked = rejected ? undefined : dialDurationSec;
+      const answeredAt = call.record.answeredAt ?? (talked !== undefined ? now - talked * 1000 : current.startedAt);
+      current.durationSec = talked ?? Math.max(0, Math.round((now - answeredAt) / 1000));
+      this.#flag(call, rejected ? [rejected] : []);
+      await this.#answered(call, answeredAt, { attempt, targetId: current.targetId });
+      await this.#ended(call, "hangup", dialStatus, now, talked);
       cxml = endCxml({ type: "hangup" });
     }
     call.responses[key] = cxml;
@@ -121,19 +131,31 @@ export class CallSession extends DurableObject<Env> {
     if (!call) return { known: false, state: null, applied: false };
     const event = mapSessionStatus(update.status);
     const before = call.seq;
+    // Only the time the event uses is checked, and only while the call can still use it.
+    const field = event === "answer" ? "answeredAt" : event === "hangup" || event === "fail" ? "endedAt" : null;
+    const now = Date.now();
+    const rejected = field && !isTerminal(call.state) ? checkTime(field, update[field], measuredOf(call), now) : null;
+    // A time that cannot be true is replaced by our own: when the update arrived. Flagged before
+    // the event, which carries the record.
+    const at = rejected ? now : field ? update[field] : undefined;
+    if (rejected) call.record.flags = settleFlags(call.record.flags, [rejected], () => at);
     if (event === "ring") this.#apply(call, "ring", "call.ringing", { status: update.status });
-    else if (event === "answer") await this.#answered(call, update.answeredAt, { status: update.status });
-    else if (event === "hangup" || event === "fail") await this.#ended(call, event, update.status, update.endedAt);
+    else if (event === "answer") await this.#answered(call, at, { status: update.status });
+    else if (event === "hangup" || event === "fail") await this.#ended(call, event, update.status, at);
     else call.trace.refused.push(`session status ${update.status} carries no call event`);
     await this.#commit(call, "", false);
     return { known: true, state: call.state, applied: call.seq > before };
   }
 
-  async #cdr(cdr: CdrInput): Promise<LifecycleResult> {
+  async #cdr(reported: CdrInput): Promise<LifecycleResult> {
     const call = this.#read();
     if (!call) return { known: false, state: null, applied: false };
-    // One CDR per finished call (REFERENCE §2): another is a redelivery and changes nothing.
+    // One CDR per finished call: another is a redelivery and changes nothing.
     if (call.record.disposition !== null) return { known: true, state: call.state, applied: false };
+    // Figures that cannot be true are dropped here, before anything uses them, and flagged below.
+    const { usable, rejected } = checkCdr(reported, measuredOf(call), Date.now());
+    const cdr: CdrInput = { ...reported, ...usable, status: usable.answered && !reported.answered ? "completed" : reported.status };
+    for (const r of rejected) if (r.field !== "disposition") delete cdr[r.field as keyof CdrInput];
     if (!isTerminal(call.state)) {
       if (cdr.answered) await this.#answered(call, cdr.answeredAt, { via: "cdr" });
       await this.#ended(call, cdr.answered || mapSessionStatus(cdr.status) === "hangup" ? "hangup" : "fail", cdr.status, cdr.endedAt);
@@ -144,7 +166,8 @@ export class CallSession extends DurableObject<Env> {
     if (cdr.billableSec !== undefined) record.billableSec = cdr.billableSec;
     if (cdr.answeredAt) record.answeredAt = cdr.answeredAt;
     if (cdr.endedAt) record.endedAt = cdr.endedAt;
-    this.#queueEvent(call, "call.cdr", { disposition: record.disposition, durationSec: record.durationSec, billableSec: record.billableSec });
+    this.#flag(call, rejected);
+    this.#queueEvent(call, "call.cdr", { disposition: record.disposition, durationSec: record.durationSec, billableSec: record.billableSec, flagged: rejected.map((r) => r.field) });
     await this.#commit(call, "", false);
     return { known: true, state: call.state, applied: true };
   }
@@ -163,8 +186,11 @@ export class CallSession extends DurableObject<Env> {
     }
   }
 
-  /** The call ended (whichever channel said so first): free the slot once, feed agent health. */
-  async #ended(call: CallData, event: "hangup" | "fail", status: string, at: number | undefined): Promise<void> {
+  /**
+   * The call ended (whichever channel said so first): free the slot once, feed agent health.
+   * `talkedSec`: the talk time Cloudonix measured (DialCallDuration), over the one from our times.
+   */
+  async #ended(call: CallData, event: "hangup" | "fail", status: string, at: number | undefined, talkedSec?: number): Promise<void> {
     if (isTerminal(call.state)) {
       call.trace.refused.push(`call is ${call.state}; status ${status} is ignored`);
       return;
@@ -175,19 +201,30 @@ export class CallSession extends DurableObject<Env> {
     // up or cancels before the answer, or an account without credit, is nobody's.
     const agentFailed = !answered && event === "fail" && failureBlamesAgent(status);
     const result = answered ? "success" : agentFailed && attempt && !attempt.outcome ? "failure" : null;
-    if (attempt && !attempt.outcome) {
-      attempt.outcome = answered ? "answered" : agentFailed ? "failed" : "ended";
+    if (attempt && !attempt.outcome) attempt.outcome = answered ? "answered" : agentFailed ? "failed" : "ended";
+    // An answered attempt has its outcome already; it still ends here, with the call.
+    if (attempt && attempt.endedAt === undefined) {
       attempt.endedAt = at ?? Date.now();
       attempt.dialStatus ??= status;
     }
     await this.#releaseSlot(call, answered ? null : result);
     call.record.endReason = answered ? "completed" : event === "fail" ? status.toLowerCase() : "caller_hangup";
     // Before the transition, so the call.ended event already carries Cloudonix's end time.
-    if (at) {
-      call.record.endedAt = at;
-      if (call.record.answeredAt) call.record.durationSec = Math.max(0, Math.round((at - call.record.answeredAt) / 1000));
-    }
+    const end = at ?? Date.now();
+    call.record.endedAt = end;
+    call.record.durationSec = answered && call.record.answeredAt ? (talkedSec ?? Math.max(0, Math.round((end - call.record.answeredAt) / 1000))) : 0;
+    if (attempt && attempt.durationSec === undefined) attempt.durationSec = attempt.outcome === "answered" ? call.record.durationSec : 0;
     this.#apply(call, event, "call.ended", { reason: call.record.endReason, status });
+  }
+
+  /** Flags the rejected figures on the record, each beside the value the record holds instead. */
+  #flag(call: CallData, rejected: Rejection[]): void {
+    const { record } = call;
+    record.flags = settleFlags(record.flags, rejected, (field) => {
+      const attempt = /^attempts\[(\d+)\]\.durationSec$/.exec(field);
+      if (attempt) return record.attempts.find((a) => a.n === Number(attempt[1]))?.durationSec;
+      return (record as unknown as Record<string, unknown>)[field];
+    });
   }
 
   /** For tests and the records API: the call as this object knows it. */
@@ -224,6 +261,8 @@ export class CallSession extends DurableObject<Env> {
     const now = Date.now();
     if (!isTerminal(call.state) && now >= this.#silenceDeadline(call)) {
       await this.#releaseSlot(call, null);
+      const attempt = call.record.attempts.at(-1);
+      if (attempt && attempt.endedAt === undefined) attempt.endedAt = now;
       this.#apply(call, "time_out", "call.ended", { reason: "timeout", lastState: call.state });
       call.record.endReason = "timeout";
       this.#save(call);
@@ -454,3 +493,8 @@ export class CallSession extends DurableObject<Env> {
   }
 }
 
+/** What the record measured itself, for checking a reported figure against. */
+function measuredOf(call: CallData): Measured {
+  const { record } = call;
+  return { startedAt: record.startedAt, answeredAt: record.answeredAt, endedAt: isTerminal(call.state) ? record.endedAt : null, answered: record.answeredAt !== null };
+}

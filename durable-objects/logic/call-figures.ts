@@ -11,12 +11,15 @@ export const FIGURE_SLACK_SEC = 5;
 /** A record keeps at most this many flags: a stream of bad updates cannot grow it without bound. */
 export const MAX_FLAGS = 20;
 
+/** Figures are seconds, epoch milliseconds or a disposition; plain values, so records stay serialisable over RPC. */
+export type FlagValue = string | number | null;
+
 export interface RecordFlag {
   /** The record field the figure was for (durationSec, billableSec, answeredAt, endedAt, disposition, attempts[n].durationSec). */
   field: string;
-  reported: unknown;
+  reported: FlagValue;
   /** What the record holds instead (our own measurement; null when we have none). */
-  used: unknown;
+  used: FlagValue;
   reason: string;
 }
 
@@ -74,7 +77,7 @@ export function checkCdr(cdr: ReportedCdr, measured: Measured, now: number): { u
   const rejected: Rejection[] = [];
   const usable: ReportedCdr = { ...cdr };
   const reject = (field: keyof ReportedCdr, reason: string) => {
-    rejected.push({ field, reported: cdr[field], reason });
+    rejected.push({ field, reported: cdr[field] as FlagValue, reason });
     delete usable[field];
   };
   const wall = wallSeconds(measured, now);
@@ -114,6 +117,7 @@ export function checkDialDuration(attempt: number, reported: number | undefined,
 /** The rejections as flags, each with what the record holds instead, appended to `flags` (bounded). */
 export function settleFlags(flags: RecordFlag[] | undefined, rejected: Rejection[], usedOf: (field: string) => unknown): RecordFlag[] | undefined {
   if (!rejected.length) return flags;
-  const added = rejected.map((r) => ({ field: r.field, reported: r.reported, used: usedOf(r.field) ?? null, reason: r.reason }));
+  const plain = (v: unknown): FlagValue => (typeof v === "number" || typeof v === "string" ? v : null);
+  const added = rejected.map((r) => ({ field: r.field, reported: r.reported, used: plain(usedOf(r.field)), reason: r.reason }));
   return [...(flags ?? []), ...added].slice(0, MAX_FLAGS);
 }

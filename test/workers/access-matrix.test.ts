@@ -60,6 +60,7 @@ function validBody(key: string, world: World): unknown {
     "post /api/trunks": { name: `x-${crypto.randomUUID().slice(0, 8)}` },
     "post /api/outbound-rules": { destinationPrefix: "33", trunkIds: [world.trunk.id] },
     "put /api/tenant": { retentionDays: 5 },
+    "post /api/tenant/callback-token": { graceSeconds: 60 },
     // These take no body: an empty one passes.
     "post /api/dead-letters/replay": {},
     "post /api/dead-letters/{id}/replay": {},

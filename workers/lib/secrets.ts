@@ -31,6 +31,14 @@ export function newRequestKey(): string {
   return `cxrk_${randomToken(32)}`;
 }
 
+/**
+ * The capability token in a tenant's callback URLs (…/api/webhooks/c/{token}/cdr). Hashed and
+ * checked like a request key (hashRequestKey, verifyRequestKey): 32 random bytes, URL-safe.
+ */
+export function newCallbackToken(): string {
+  return `cxcb_${randomToken(32)}`;
+}
+
 const keyCache = new Map<string, Promise<CryptoKey>>();
 
 function aesKey(base64Key: string): Promise<CryptoKey> {

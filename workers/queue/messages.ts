@@ -1,3 +1,4 @@
+import type { RecordFlag } from "../../durable-objects/logic/call-figures";
 import type { StoredRequest } from "../webhooks/stored-request";
 
 /** What travels on the call-events queue; the consumer stores it idempotently. */
@@ -15,6 +16,8 @@ export interface CallAttempt {
   endedAt?: number;
   outcome?: "answered" | "failed" | "ended";
   dialStatus?: string;
+  /** Seconds the dialled leg talked (DialCallDuration, else measured); 0 when it was not answered. */
+  durationSec?: number;
 }
 
 export interface CallRecordState {
@@ -37,6 +40,8 @@ export interface CallRecordState {
   endedAt: number | null;
   durationSec: number | null;
   billableSec: number | null;
+  /** Figures Cloudonix reported that could not be true, kept as reported beside what the record used instead. */
+  flags?: RecordFlag[];
 }
 
 export interface CallEventMessage {

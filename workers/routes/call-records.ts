@@ -10,6 +10,7 @@ import { isoOrNull } from "../schemas/common";
 import { CallRecordDetailSchema, CallRecordPage, ListRecordsQuery, RecordIdParams, type CallRecordDto } from "../schemas/call-records";
 import { CreateExportBody, ExportSchema } from "../schemas/exports";
 import { createExport } from "../exports/jobs";
+import type { RecordFlag } from "../../durable-objects/logic/call-figures";
 
 const docs = apiDocs("/api/call-records", "Call records");
 docs.get("/", "List call records (filters, sort, cursor pages)", { query: ListRecordsQuery, response: CallRecordPage });
@@ -88,6 +89,7 @@ export const callRecords = new Hono<AppEnv>()
       trunk: named(row.trunkId, names.trunk),
       attempts: (row.attempts ?? []) as Record<string, unknown>[],
       routing: row.decision ?? null,
+      flags: (row.flags ?? []) as RecordFlag[],
       events: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), data: e.data })),
     });
   });

@@ -26,8 +26,11 @@ interface WebhookSpec<P> {
   parse(raw: Record<string, unknown>): P;
   callKey(params: P): string;
   domain(params: P, headers: Headers): string | null;
-  /** Session updates and CDRs may come without Authorization (REFERENCE §2). */
-  keyOptional?: boolean;
+  /**
+   * Session updates and CDRs: Cloudonix may send them without Authorization, so they are also
+   * accepted with the capability token of the tenant's callback URLs (path parameter `token`).
+   */
+  lifecycle?: boolean;
   /** Session updates and CDRs are not CXML exchanges: they answer (and refuse) in JSON. */
   json?: boolean;
 }
@@ -57,8 +60,8 @@ async function handleWebhook<P>(
     const params = spec.parse(webhookParams(c.req.raw, received));
     callId = spec.callKey(params);
     domain = spec.domain(params, c.req.raw.headers);
-    const authorization = c.req.header("authorization");
-    const snapshot = await authenticateWebhook(c.get("services"), spec.domain(params, c.req.raw.headers), authorization, spec.keyOptional);
+    const credentials = { authorization: c.req.header("authorization"), callbackToken: c.req.param("token") ?? null };
+    const snapshot = await authenticateWebhook(c.get("services"), spec.domain(params, c.req.raw.headers), credentials, spec.lifecycle);
     tenantId = snapshot.tenantId;
     const result = await answer({ params, snapshot, callKey: callId });
     recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, received, response: result.body });
@@ -142,7 +145,7 @@ const dialResult = async (c: Context<AppEnv>) =>
       throw new WebhookError(400, "INVALID_PARAMETERS", "attempt: the action URL must carry ?attempt=<n>");
     }
     const status = request.params.DialCallStatus ?? request.params.CallStatus ?? "unknown";
-    const answer = await retryOnce(() => callSession(c, request).dialResult(attempt, status, planFor(request)));
+    const answer = await retryOnce(() => callSession(c, request).dialResult(attempt, status, planFor(request), request.params.DialCallDuration));
     return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `dial:${status.toLowerCase()}:${answer.state}` };
   });
 
@@ -160,7 +163,7 @@ const sessionUpdate = async (c: Context<AppEnv>) =>
       parse: (raw) => parseLifecycle(SessionUpdateSchema, raw, "session update"),
       callKey: (update) => update.token,
       domain: (update, headers) => update.domain ?? headers.get("x-cx-domain"),
-      keyOptional: true,
+      lifecycle: true,
       json: true,
     },
     async (request) => {
@@ -179,7 +182,7 @@ const cdr = async (c: Context<AppEnv>) =>
       parse: (raw) => parseLifecycle(CdrSchema, raw, "CDR"),
       callKey: (record) => (record.session?.token ?? record.call_id)!,
       domain: (record, headers) => record.domain ?? record.owner?.domain?.name ?? headers.get("x-cx-domain"),
-      keyOptional: true,
+      lifecycle: true,
       json: true,
     },
     async (request) => {
@@ -197,8 +200,13 @@ docs.get("/voice-application", "Route a call (parameters in the query string)", 
 docs.post("/voice-application/dial-result", "A Dial attempt ended: fail over or finish (the Dial action URL, ?attempt=n)", { body: VoiceParamsSchema, ...cxmlReply });
 docs.get("/voice-application/dial-result", "A Dial attempt ended (parameters in the query string, with ?attempt=n)", { query: VoiceParamsSchema, ...cxmlReply });
 const lifecycleReply = z.object({ ok: z.literal(true), state: z.string().nullable(), applied: z.boolean() });
-docs.post("/session-update", "A Cloudonix session update (Authorization optional; unknown calls answer 404, our failures 503)", { body: SessionUpdateSchema, response: lifecycleReply, errors: [503] });
-docs.post("/cdr", "A Cloudonix CDR for a finished call (Authorization optional; unknown calls answer 404, our failures 503)", { body: CdrSchema, response: lifecycleReply, errors: [503] });
+docs.post("/session-update", "A Cloudonix session update, with the request key (unknown calls answer 404, our failures 503)", { body: SessionUpdateSchema, response: lifecycleReply, errors: [503] });
+docs.post("/cdr", "A Cloudonix CDR for a finished call, with the request key (unknown calls answer 404, our failures 503)", { body: CdrSchema, response: lifecycleReply, errors: [503] });
+// The tenant's callback URLs: the token in the path is the credential (Authorization optional).
+const CallbackParams = z.object({ token: z.string().meta({ description: "The tenant's callback token (GET /api/tenant shows admins the full URLs)" }) });
+const capability = { params: CallbackParams, description: "The callback URL itself is the credential: no Authorization needed (a request key, if sent, must be right too). A wrong or retired token answers 401, whether or not the call exists." };
+docs.post("/c/:token/session-update", "A Cloudonix session update at the tenant's callback URL", { ...capability, body: SessionUpdateSchema, response: lifecycleReply, errors: [503] });
+docs.post("/c/:token/cdr", "A Cloudonix CDR at the tenant's callback URL", { ...capability, body: CdrSchema, response: lifecycleReply, errors: [503] });
 
 export const webhooks = new Hono<AppEnv>()
   .get("/voice-application", voiceApplication)
@@ -206,4 +214,6 @@ export const webhooks = new Hono<AppEnv>()
   .get("/voice-application/dial-result", dialResult)
   .post("/voice-application/dial-result", dialResult)
   .post("/session-update", sessionUpdate)
-  .post("/cdr", cdr);
+  .post("/cdr", cdr)
+  .post("/c/:token/session-update", sessionUpdate)
+  .post("/c/:token/cdr", cdr);

@@ -16,6 +16,14 @@ export interface RoutingSnapshot {
   /** The key before the last rotation, accepted until `previousRequestKeyExpiresAt` (epoch ms). */
   previousRequestKeyHash: string | null;
   previousRequestKeyExpiresAt: number | null;
+  /**
+   * Hash of the capability token in the tenant's callback URLs; null until one is generated.
+   * Optional: snapshots published before callback URLs existed lack these fields.
+   */
+  callbackTokenHash?: string | null;
+  /** The token before the last rotation, accepted until `previousCallbackTokenExpiresAt` (epoch ms). */
+  previousCallbackTokenHash?: string | null;
+  previousCallbackTokenExpiresAt?: number | null;
   timezone: string;
   defaultFallback: FallbackTarget | null;
   /** Callers matching one of these (exact or prefix*) are outbound callers. */

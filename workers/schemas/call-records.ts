@@ -98,6 +98,9 @@ export const CallRecordDetailSchema = CallRecordSchema.extend({
   trunk: Named,
   attempts: z.array(z.record(z.string(), z.unknown())).meta({ description: "Every dial, in order: target, stage, times, outcome, dial status" }),
   routing: z.unknown().meta({ description: "The routing trace: rule tried, candidates, why each was skipped, picks and refusals" }),
+  flags: z
+    .array(z.object({ field: z.string(), reported: z.union([z.string(), z.number(), z.null()]), used: z.union([z.string(), z.number(), z.null()]), reason: z.string() }))
+    .meta({ description: "Figures Cloudonix reported that could not be true (a CDR longer than the call, an answered call reported busy): kept as reported beside what the record used instead" }),
   events: z
     .array(z.object({ seq: z.number().int(), type: z.string(), at: Timestamp, data: z.record(z.string(), z.unknown()) }))
     .meta({ description: "The call's event timeline, in order" }),

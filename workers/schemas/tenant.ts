@@ -65,6 +65,12 @@ export const UpdateTenantBody = z
   .meta({ description: "Only the fields sent change" });
 export type UpdateTenantInput = z.output<typeof UpdateTenantBody>;
 
+/** The tenant's two callback URLs; the capability token in their path is their credential. */
+export const CallbackUrls = z.object({
+  sessionUpdate: z.string().meta({ description: "The Cloudonix domain profile's session-update-endpoint" }),
+  cdr: z.string().meta({ description: "The Cloudonix domain profile's cdr-endpoint" }),
+});
+
 export const TenantSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -76,6 +82,11 @@ export const TenantSchema = z.object({
     .nullable()
     .meta({ description: "The webhook request key Cloudonix sends as Authorization: Bearer; the key itself is shown only when rotated" }),
   webhookUrl: z.string().meta({ description: "The voice-application URL to configure in Cloudonix" }),
+  hasCallbackToken: z.boolean().meta({ description: "Whether the tenant has callback URLs (session updates and CDRs)" }),
+  callbackTokenRotatedAt: Timestamp.nullable(),
+  callbackUrls: CallbackUrls.nullable().meta({
+    description: "Admins only: the session-update and CDR URLs to configure in Cloudonix. They carry the tenant's secret callback token; null for read-only users and before a token is generated",
+  }),
   defaultFallback: FallbackSchema.nullable(),
   retentionDays: z.number().int(),
   outboundCallerPatterns: z.array(z.string()),
@@ -86,17 +97,24 @@ export const TenantSchema = z.object({
 });
 export type TenantDto = z.output<typeof TenantSchema>;
 
-export const RotateRequestKeyBody = z
-  .object({
-    graceSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(7 * 86_400, "at most 7 days (604800 seconds)")
-      .default(3_600)
-      .meta({ description: "How long the previous key keeps working, so Cloudonix can be updated without dropping calls; 0 revokes it at once" }),
-  })
-  .strict();
+const graceSeconds = (what: string) =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400, "at most 7 days (604800 seconds)")
+    .default(3_600)
+    .meta({ description: `How long the previous ${what} keeps working, so Cloudonix can be updated without dropping calls; 0 revokes it at once` });
+
+export const RotateRequestKeyBody = z.object({ graceSeconds: graceSeconds("key") }).strict();
+
+export const RotateCallbackTokenBody = z.object({ graceSeconds: graceSeconds("callback URLs' token") }).strict();
+
+export const CallbackTokenResponse = z.object({
+  callbackUrls: CallbackUrls,
+  rotatedAt: Timestamp,
+  previousTokenValidUntil: Timestamp.nullable().meta({ description: "Until when the previous callback URLs are still accepted (null: they are not)" }),
+});
 
 export const RequestKeyResponse = z.object({
   requestKey: z.string().meta({ description: "Shown once: only its hash is stored. Set it as the Cloudonix domain's request authorization key." }),

@@ -13,7 +13,7 @@ const seconds = z.union([z.number(), z.string()]).transform((v) => {
   return Number.isFinite(n) && n >= 0 ? Math.round(n) : undefined;
 });
 
-/** A Cloudonix session object as the session-update webhook sends it (REFERENCE §2). */
+/** A Cloudonix session object as the session-update webhook sends it. */
 export const SessionUpdateSchema = z.object({
   token: text(128),
   status: text(32),
@@ -25,7 +25,7 @@ export const SessionUpdateSchema = z.object({
 });
 export type SessionUpdate = z.output<typeof SessionUpdateSchema>;
 
-/** One CDR per finished call (REFERENCE §2). */
+/** One CDR per finished call. */
 export const CdrSchema = z
   .object({
     call_id: text(256).optional(),
@@ -58,7 +58,7 @@ function cdrStatus(disposition: string): string {
 /**
  * What a CDR tells its call. The end is session.callEndTime, else the start plus the duration;
  * `timestamp` comes last because whether it marks the start, the end or the record's creation is
- * not documented (REFERENCE §2). ANSWER or a billed second means answered even without
+ * not documented. ANSWER or a billed second means answered even without
  * session.callAnswerTime, and then the answer came billsec before the end.
  */
 export function cdrInput(cdr: Cdr): CdrInput {

@@ -113,6 +113,14 @@ export const VoiceParamsSchema = z
     AccountSid: scalar(253).optional(),
     CallStatus: scalar(32).optional(),
     DialCallStatus: scalar(32).optional(),
+    // Seconds the dialled leg talked, on the Dial action request. A value that is not a
+    // non-negative number is dropped rather than refused: it must never cost the call its answer.
+    DialCallDuration: z
+      .union([z.string(), z.number(), z.null()])
+      .transform((v) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : Number(v)))
+      .transform((n) => (n !== undefined && Number.isFinite(n) && n >= 0 ? Math.round(n) : undefined))
+      .optional()
+      .meta({ description: "Dial action only: how long the dialled leg talked, in seconds" }),
   })
   .refine((p) => Boolean(p.Session || p.CallSid), { message: "Session or CallSid is required", path: ["Session"] });
 

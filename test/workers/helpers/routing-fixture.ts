@@ -11,6 +11,8 @@ export interface RoutingFixture {
   adminPassword: string;
   domain: string;
   requestKey: string;
+  /** The capability token of the tenant's callback URLs (callbackUrl builds them). */
+  callbackToken: string;
   agents: { id: string; name: string; provider: string; serviceValue: string }[];
   groupId: string;
   ruleId: string;
@@ -39,6 +41,7 @@ export async function createRoutingFixture(options: FixtureOptions = {}): Promis
       cloudonixDomain: domain,
       adminEmail: `admin-${unique}@routing.test`,
       adminPassword: "routing-fixture-password",
+      encryptionKey: env.ENCRYPTION_KEY,
     });
     const providers = ["retell", "vapi", "elevenlabs", "synthflow"];
     const password = options.agentPassword ? await encryptSecret(options.agentPassword, env.ENCRYPTION_KEY) : null;
@@ -75,7 +78,7 @@ export async function createRoutingFixture(options: FixtureOptions = {}): Promis
       targetId: groupId,
       fallback: options.fallback ?? null,
     });
-    return { tenantId: tenant.tenantId, adminEmail: `admin-${unique}@routing.test`, adminPassword: "routing-fixture-password", domain, requestKey: tenant.requestKey, agents, groupId, ruleId };
+    return { tenantId: tenant.tenantId, adminEmail: `admin-${unique}@routing.test`, adminPassword: "routing-fixture-password", domain, requestKey: tenant.requestKey, callbackToken: tenant.callbackToken!, agents, groupId, ruleId };
   });
 }
 
@@ -106,6 +109,15 @@ export function webhookInit(fixture: Pick<RoutingFixture, "requestKey">, body: u
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${fixture.requestKey}`, ...headers },
     body: JSON.stringify(body),
   };
+}
+
+/** A lifecycle callback URL of the tenant ("session-update" or "cdr"), with its capability token. */
+export const callbackUrl = (fixture: Pick<RoutingFixture, "callbackToken">, kind: "session-update" | "cdr", token = fixture.callbackToken) =>
+  `https://router.test/api/webhooks/c/${token}/${kind}`;
+
+/** A lifecycle callback as Cloudonix may send it to a callback URL: no Authorization. */
+export function callbackInit(body: unknown): RequestInit {
+  return { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
 }
 
 export interface OutboundFixture {

@@ -5,7 +5,7 @@ import { tenants, users } from "../schema";
 import * as schema from "../schema";
 import { newId } from "../../lib/ids";
 import { hashPassword } from "../../lib/passwords";
-import { hashRequestKey, newRequestKey } from "../../lib/secrets";
+import { encryptSecret, hashRequestKey, newCallbackToken, newRequestKey } from "../../lib/secrets";
 
 type AnyDb = MySql2Database<typeof schema>;
 
@@ -18,6 +18,12 @@ export interface NewTenantInput {
   adminName?: string;
   /** Normally generated; a fixed key is only for the local demo. */
   requestKey?: string;
+  /**
+   * The Worker's ENCRYPTION_KEY: with it the tenant also gets its callback URLs' capability
+   * token (stored encrypted, so Settings can show the URLs again). Without it, an admin
+   * generates one in Settings.
+   */
+  encryptionKey?: string;
 }
 
 export interface CreatedTenant {
@@ -25,14 +31,27 @@ export interface CreatedTenant {
   adminUserId: string;
   /** Shown once; only its hash is stored. */
   requestKey: string;
+  /** The capability token of the tenant's callback URLs; null without an encryption key. */
+  callbackToken: string | null;
 }
 
-/** Creates a tenant, its first admin and its webhook request key in one transaction. */
+/** The columns of a new callback token, the previous one retired at once. */
+export async function callbackTokenColumns(token: string, encryptionKey: string, rotatedAt = new Date()) {
+  const [callbackTokenEnc, callbackTokenHash] = await Promise.all([encryptSecret(token, encryptionKey), hashRequestKey(token)]);
+  return { callbackTokenEnc, callbackTokenHash, callbackTokenRotatedAt: rotatedAt, previousCallbackTokenHash: null, previousCallbackTokenExpiresAt: null };
+}
+
+/** Creates a tenant, its first admin, its webhook request key and callback token in one transaction. */
 export async function createTenantWithAdmin(db: AnyDb, input: NewTenantInput): Promise<CreatedTenant> {
   const tenantId = newId("ten");
   const adminUserId = newId("usr");
   const requestKey = input.requestKey ?? newRequestKey();
-  const [requestKeyHash, passwordHash] = await Promise.all([hashRequestKey(requestKey), hashPassword(input.adminPassword)]);
+  const callbackToken = input.encryptionKey ? newCallbackToken() : null;
+  const [requestKeyHash, passwordHash, callback] = await Promise.all([
+    hashRequestKey(requestKey),
+    hashPassword(input.adminPassword),
+    callbackToken ? callbackTokenColumns(callbackToken, input.encryptionKey!) : null,
+  ]);
   await db.transaction(async (tx) => {
     await tx.insert(tenants).values({
       id: tenantId,
@@ -42,6 +61,7 @@ export async function createTenantWithAdmin(db: AnyDb, input: NewTenantInput): P
       requestKeyHash,
       requestKeyHint: requestKey.slice(-4),
       requestKeyRotatedAt: new Date(),
+      ...callback,
     });
     await tx.insert(users).values({
       id: adminUserId,
@@ -52,7 +72,7 @@ export async function createTenantWithAdmin(db: AnyDb, input: NewTenantInput): P
       role: "admin",
     });
   });
-  return { tenantId, adminUserId, requestKey };
+  return { tenantId, adminUserId, requestKey, callbackToken };
 }
 
 export async function findTenantByDomain(db: AnyDb, domain: string) {
