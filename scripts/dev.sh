@@ -13,15 +13,17 @@ bash scripts/services.sh
 npx tsx scripts/migrate.ts --database "$DB_NAME"
 npx tsx scripts/create-tenant.ts --demo
 
+# Each child runs in a process group of its own (setsid), so stopping it stops what it started:
+# killing npx alone would leave wrangler, workerd and vite running with the ports taken.
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+cleanup() { for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
 # --var: wrangler.toml says production, and a .dev.vars made before ENVIRONMENT was added to
 # .dev.vars.example would leave it so.
-npx wrangler dev --port "$API_PORT" --ip 127.0.0.1 --log-level "${WRANGLER_LOG_LEVEL:-warn}" --var ENVIRONMENT:development &
+setsid npx wrangler dev --port "$API_PORT" --ip 127.0.0.1 --log-level "${WRANGLER_LOG_LEVEL:-warn}" --var ENVIRONMENT:development &
 pids+=($!)
-API_URL="http://127.0.0.1:$API_PORT" WEB_PORT="$WEB_PORT" npx vite --config web/vite.config.ts --logLevel warn &
+API_URL="http://127.0.0.1:$API_PORT" WEB_PORT="$WEB_PORT" setsid npx vite --config web/vite.config.ts --logLevel warn &
 pids+=($!)
 
 fail() { printf '\n[dev] %s\n' "$*" >&2; exit 1; }
@@ -61,4 +63,18 @@ cat <<TXT
 
   Ctrl-C stops wrangler dev and the SPA (MariaDB and Redis keep running).
 TXT
-wait -n "${pids[@]}"
+
+# Watch both for as long as they run. When the local runtime (workerd) under wrangler dies,
+# wrangler itself stays up with nothing listening, so a live process proves nothing: the API
+# must answer (any HTTP status will do; the liveness path does no I/O).
+misses=0
+while :; do
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || fail "wrangler dev or the SPA's dev server has exited (see its output above)."
+  done
+  code=$(curl -s -o /dev/null -m 3 -w '%{http_code}' "http://127.0.0.1:$API_PORT/api/health/live" 2>/dev/null) || code=000
+  if [ "$code" = 000 ]; then misses=$((misses + 1)); else misses=0; fi
+  [ "$misses" -ge 3 ] && fail "the API on port $API_PORT has stopped answering for 15 s: the local runtime (workerd) under wrangler dev has died. Run \`npm start\` again."
+  sleep 5 &
+  wait $! || true
+done
