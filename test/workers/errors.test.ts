@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, it, vi } from "vitest";
 import { createApp } from "../../workers/app";
-import { envWith } from "./helpers/app";
+import { envWith, requestWithEnv } from "./helpers/app";
 
 /** The real app plus one route that fails the way a bug or a driver would. */
 async function requestFailing(environment: string) {
@@ -52,5 +52,15 @@ describe("the error envelope", () => {
     const body = JSON.parse(res.text);
     expect(body.error.code).toBe("INTERNAL");
     expect(body.error.details.stack).toContain("secret-db.internal");
+  });
+});
+
+describe("the benchmarks' routes", () => {
+  it("do not exist in production", async ({ expect }) => {
+    const production = envWith({ ENVIRONMENT: "production" });
+    for (const [method, path] of [["POST", "/__bench/enqueue"], ["GET", "/__bench/static-xml"]] as const) {
+      const res = await requestWithEnv(production, path, { method, headers: { "content-type": "application/json" }, body: method === "POST" ? "[]" : undefined });
+      expect(res.status, path).toBe(404);
+    }
   });
 });
