@@ -3,9 +3,13 @@
 //   npm run simulate -- --to +18005550199 --outcome busy       ... and its failover chain
 //   npm run simulate -- --calls 200 --concurrency 20           many calls: prints the distribution
 // Defaults: http://127.0.0.1:8787 and the demo tenant (.local/demo.json, written by `npm start`).
+// Session updates and CDRs go to the tenant's callback URLs when its callback token is known
+// (--callback-token, or the demo's), else to the plain paths with the request key. Answered calls
+// talk for --talk seconds (default 2) for real: the router checks reported durations against
+// the time it saw the call last, so the simulator reports what actually elapsed.
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { attemptOf, dialTarget, newSessionToken, percentile, post, voiceBody, type Target } from "./lib/cloudonix-sim";
+import { attemptOf, dialTarget, DISPOSITIONS, newSessionToken, percentile, post, postLifecycle, voiceBody, type Target } from "./lib/cloudonix-sim";
 
 const OUTCOMES = ["answered", "busy", "no-answer", "failed", "mixed", "none"] as const;
 type Outcome = (typeof OUTCOMES)[number];
@@ -15,6 +19,8 @@ const { values } = parseArgs({
     url: { type: "string", default: process.env.ROUTER_URL ?? "http://127.0.0.1:8787" },
     domain: { type: "string" },
     key: { type: "string" },
+    "callback-token": { type: "string" },
+    talk: { type: "string", default: "2" },
     from: { type: "string", default: "+14155550100" },
     to: { type: "string", default: "+18005550199" },
     direction: { type: "string", default: "inbound" },
@@ -30,8 +36,15 @@ if (values.help) {
   process.exit(0);
 }
 
-const demo = existsSync(".local/demo.json") ? (JSON.parse(readFileSync(".local/demo.json", "utf8")) as { domain: string; requestKey: string }) : null;
-const target: Target = { baseUrl: values.url.replace(/\/$/, ""), domain: values.domain ?? demo?.domain ?? "", requestKey: values.key ?? demo?.requestKey ?? "" };
+const demo = existsSync(".local/demo.json") ? (JSON.parse(readFileSync(".local/demo.json", "utf8")) as { domain: string; requestKey: string; callbackToken?: string }) : null;
+// The demo's callback token only with the demo's domain: another tenant's would be refused.
+const demoToken = values.domain === undefined || values.domain === demo?.domain ? demo?.callbackToken : undefined;
+const target: Target = {
+  baseUrl: values.url.replace(/\/$/, ""),
+  domain: values.domain ?? demo?.domain ?? "",
+  requestKey: values.key ?? demo?.requestKey ?? "",
+  callbackToken: values["callback-token"] ?? demoToken,
+};
 if (!target.domain || !target.requestKey) {
   console.error("simulate: --domain and --key are required (or run `npm start` once to create the demo tenant)");
   process.exit(2);
@@ -42,6 +55,9 @@ if (!OUTCOMES.includes(outcome)) {
   process.exit(2);
 }
 const calls = Math.max(1, Math.min(100_000, Number(values.calls) || 1));
+const talkMs = Math.max(0, Math.min(600, Number(values.talk) || 0)) * 1000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const secondsSince = (ms: number) => Math.round((Date.now() - ms) / 1000);
 const concurrency = Math.max(1, Math.min(500, Number(values.concurrency) || 10));
 
 const FAILURES = ["busy", "no-answer", "failed"];
@@ -51,6 +67,7 @@ const pickOutcome = (): Exclude<Outcome, "mixed"> => (outcome === "mixed" ? (Mat
 async function simulateCall(log: boolean): Promise<{ first: string | null; final: string; ms: number; status: number }> {
   const session = newSessionToken();
   const body = voiceBody(target, { from: values.from, to: values.to, direction: values.direction }, session);
+  const callStart = Date.now();
   const started = performance.now();
   const routed = await post(target, "/api/webhooks/voice-application", body);
   const ms = performance.now() - started;
@@ -58,19 +75,38 @@ async function simulateCall(log: boolean): Promise<{ first: string | null; final
   const first = dialTarget(routed.text);
   let xml = routed.text;
   let final = first ?? "no dial";
+  let last: string | null = null;
+  let answeredAt: number | null = null;
   for (let hops = 0; hops < 20 && attemptOf(xml) && outcome !== "none"; hops++) {
     const result = pickOutcome();
+    last = result;
     if (result === "answered") {
-      for (const status of ["connected", "completed"]) await post(target, "/api/webhooks/session-update", { token: session, status, domain: target.domain });
-      const end = await post(target, `/api/webhooks/voice-application/dial-result?attempt=${attemptOf(xml)}`, { ...body, DialCallStatus: "completed" });
-      if (log) console.log(`→ answered, then completed: ${end.text}`);
+      answeredAt = Date.now();
+      await postLifecycle(target, "session-update", { token: session, status: "connected", domain: target.domain, callAnswerTime: answeredAt });
+      await sleep(talkMs);
+      const talked = secondsSince(answeredAt);
+      const end = await post(target, `/api/webhooks/voice-application/dial-result?attempt=${attemptOf(xml)}`, { ...body, DialCallStatus: "completed", DialCallDuration: String(talked) });
+      await postLifecycle(target, "session-update", { token: session, status: "completed", domain: target.domain, callEndTime: Date.now() });
+      if (log) console.log(`→ answered, talked ${talked} s, then completed: ${end.text}`);
       final = dialTarget(xml) ?? final;
       break;
     }
-    const next = await post(target, `/api/webhooks/voice-application/dial-result?attempt=${attemptOf(xml)}`, { ...body, DialCallStatus: result });
+    const next = await post(target, `/api/webhooks/voice-application/dial-result?attempt=${attemptOf(xml)}`, { ...body, DialCallStatus: result, DialCallDuration: "0" });
     if (log) console.log(`→ dial-result ${result} (${next.status})\n  ${next.text}`);
     xml = next.text;
     final = dialTarget(xml) ?? "ended";
+  }
+  if (last) {
+    // One CDR per finished call, as Cloudonix sends it once the session is over.
+    const endedAt = Date.now();
+    const cdr = await postLifecycle(target, "cdr", {
+      domain: target.domain,
+      disposition: DISPOSITIONS[last] ?? "FAILED",
+      duration: secondsSince(callStart),
+      billsec: answeredAt === null ? 0 : secondsSince(answeredAt),
+      session: { token: session, callStartTime: callStart, callAnswerTime: answeredAt ?? undefined, callEndTime: endedAt },
+    });
+    if (log) console.log(`→ cdr${target.callbackToken ? " (callback URL)" : ""} (${cdr.status}) ${cdr.text}`);
   }
   return { first, final, ms, status: routed.status };
 }

@@ -1,10 +1,17 @@
-// Cloudonix-shaped requests (REFERENCE §1–2) for the simulator and the benchmarks.
+// Cloudonix-shaped requests (voice application, Dial action, session updates, CDRs) for the
+// simulator and the benchmarks.
 import { randomBytes } from "node:crypto";
 
 export interface Target {
   baseUrl: string;
   domain: string;
   requestKey: string;
+  /**
+   * The tenant's callback token: session updates and CDRs then go to its callback URLs without
+   * Authorization, as a Cloudonix domain configured with them sends them. Without it they go to
+   * the plain paths with the request key.
+   */
+  callbackToken?: string;
 }
 
 export interface CallSpec {
@@ -39,6 +46,20 @@ export async function post(target: Target, path: string, body: unknown): Promise
   });
   return { status: res.status, text: await res.text() };
 }
+
+/** A session update or CDR, at the tenant's callback URL when the target has one, else with the key. */
+export async function postLifecycle(target: Target, kind: "session-update" | "cdr", body: unknown): Promise<{ status: number; text: string }> {
+  if (!target.callbackToken) return post(target, `/api/webhooks/${kind}`, body);
+  const res = await fetch(`${target.baseUrl}/api/webhooks/c/${encodeURIComponent(target.callbackToken)}/${kind}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "User-Agent": "Cloudonix APP.Core/simulator" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/** Cloudonix's CDR disposition for how a call ended. */
+export const DISPOSITIONS: Record<string, string> = { answered: "ANSWER", completed: "ANSWER", busy: "BUSY", "no-answer": "NOANSWER", failed: "FAILED" };
 
 /** What a CXML answer dials: the agent's number or SIP URI, or the trunk and number. */
 export function dialTarget(xml: string): string | null {

@@ -5,6 +5,7 @@ import type { Executor } from "../../workers/db/executor";
 import { newId } from "../../workers/lib/ids";
 import { hashPassword } from "../../workers/lib/passwords";
 import { hashRequestKey } from "../../workers/lib/secrets";
+import { callbackTokenColumns } from "../../workers/db/repos/tenants";
 import { seedDemoConfiguration } from "./demo-config";
 
 /** What `npm start` prints; the seed makes every one of these true again on each run. */
@@ -16,6 +17,8 @@ export const DEMO = {
   viewerEmail: "viewer@demo.local",
   viewerPassword: "demo-viewer-password",
   requestKey: "cxrk_local_demo_request_key_not_secret",
+  /** The capability token of the demo's callback URLs (…/api/webhooks/c/{token}/cdr). */
+  callbackToken: "cxcb_local_demo_callback_token_not_secret",
 };
 
 export interface DemoSeedResult {
@@ -42,15 +45,25 @@ async function ensureUser(tx: Executor, tenantId: string, user: DemoUser): Promi
 }
 
 /**
- * The local demo tenant, its admin and viewer, its request key and a small configuration, in
- * one transaction: a run that dies half-way leaves nothing, and a run over a half-made demo
- * (or one changed by hand) completes it and resets the credentials it prints.
+ * The local demo tenant, its admin and viewer, its request key, its callback token (with the
+ * Worker's `encryptionKey`, so Settings can show the URLs) and a small configuration, in one
+ * transaction: a run that dies half-way leaves nothing, and a run over a half-made demo (or one
+ * changed by hand) completes it and resets the credentials it prints.
  */
-export async function seedDemo(db: MySql2Database<typeof schema>): Promise<DemoSeedResult> {
-  const [adminHash, viewerHash, requestKeyHash] = await Promise.all([hashPassword(DEMO.adminPassword), hashPassword(DEMO.viewerPassword), hashRequestKey(DEMO.requestKey)]);
+export async function seedDemo(db: MySql2Database<typeof schema>, encryptionKey: string | null = null): Promise<DemoSeedResult> {
+  const [adminHash, viewerHash, requestKeyHash, callbackHash] = await Promise.all([
+    hashPassword(DEMO.adminPassword),
+    hashPassword(DEMO.viewerPassword),
+    hashRequestKey(DEMO.requestKey),
+    hashRequestKey(DEMO.callbackToken),
+  ]);
   const requestKey = { requestKeyHash, requestKeyHint: DEMO.requestKey.slice(-4), previousRequestKeyHash: null, previousRequestKeyExpiresAt: null };
   return db.transaction(async (tx) => {
-    const [existing] = await tx.select({ id: schema.tenants.id, requestKeyHash: schema.tenants.requestKeyHash }).from(schema.tenants).where(eq(schema.tenants.cloudonixDomain, DEMO.domain)).for("update");
+    const [existing] = await tx
+      .select({ id: schema.tenants.id, requestKeyHash: schema.tenants.requestKeyHash, callbackTokenHash: schema.tenants.callbackTokenHash })
+      .from(schema.tenants)
+      .where(eq(schema.tenants.cloudonixDomain, DEMO.domain))
+      .for("update");
     const tenantId = existing?.id ?? newId("ten");
     if (!existing) {
       await tx.insert(schema.tenants).values({ id: tenantId, name: DEMO.name, cloudonixDomain: DEMO.domain, requestKeyRotatedAt: new Date(), ...requestKey });
@@ -60,9 +73,17 @@ export async function seedDemo(db: MySql2Database<typeof schema>): Promise<DemoS
     await ensureUser(tx, tenantId, { email: DEMO.adminEmail, name: "Demo Admin", role: "admin", passwordHash: adminHash });
     await ensureUser(tx, tenantId, { email: DEMO.viewerEmail, name: "Demo Viewer", role: "user", passwordHash: viewerHash });
     const keyReset = existing !== undefined && existing.requestKeyHash !== requestKeyHash;
+    const callbackReset = encryptionKey !== null && existing?.callbackTokenHash !== callbackHash;
+    if (callbackReset) await tx.update(schema.tenants).set(await callbackTokenColumns(DEMO.callbackToken, encryptionKey)).where(eq(schema.tenants.id, tenantId));
+    // Same token: encrypted again under the current key (.dev.vars may have a new one), so
+    // Settings can always show the URLs; routing checks the hash, which did not change.
+    else if (encryptionKey !== null) {
+      const { callbackTokenEnc } = await callbackTokenColumns(DEMO.callbackToken, encryptionKey);
+      await tx.update(schema.tenants).set({ callbackTokenEnc }).where(eq(schema.tenants.id, tenantId));
+    }
     const configAdded = await seedDemoConfiguration(tx, tenantId);
     // Routing caches snapshots by this version; a repaired demo must not route from the old one.
-    if (existing && (configAdded || keyReset)) await tx.update(schema.tenants).set({ configVersion: sql`${schema.tenants.configVersion} + 1` }).where(eq(schema.tenants.id, tenantId));
+    if (existing && (configAdded || keyReset || callbackReset)) await tx.update(schema.tenants).set({ configVersion: sql`${schema.tenants.configVersion} + 1` }).where(eq(schema.tenants.id, tenantId));
     return { tenantId, created: !existing };
   });
 }

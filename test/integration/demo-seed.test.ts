@@ -9,7 +9,7 @@ import { DEMO, seedDemo } from "../../scripts/lib/demo-seed";
 import * as schema from "../../workers/db/schema";
 import { createTenantWithAdmin } from "../../workers/db/repos/tenants";
 import { verifyPassword } from "../../workers/lib/passwords";
-import { verifyRequestKey } from "../../workers/lib/secrets";
+import { decryptSecret, verifyRequestKey } from "../../workers/lib/secrets";
 
 const database = `cxlb_tmp_${randomBytes(4).toString("hex")}`;
 const base = process.env.TEST_DATABASE_URL!.replace(/\/[^/]+$/, "");
@@ -104,5 +104,23 @@ describe("the demo seed (npm run seed)", () => {
     const result = await seedDemo(db);
     expect(result.created).toBe(true);
     expect((await demoState())!.counts).toEqual(COMPLETE);
+  });
+
+  it("gives the demo its callback token with the Worker's encryption key, and resets it once", async ({ expect }) => {
+    const key = randomBytes(32).toString("base64");
+    const before = (await demoState())!;
+    await seedDemo(db, key);
+    const seeded = (await demoState())!;
+    expect(await decryptSecret(seeded.tenant.callbackTokenEnc!, key)).toBe(DEMO.callbackToken);
+    expect(await verifyRequestKey(DEMO.callbackToken, seeded.tenant.callbackTokenHash!)).toBe(true);
+    // Routing checks callbacks against its snapshot: a new token must republish it.
+    expect(seeded.tenant.configVersion).toBeGreaterThan(before.tenant.configVersion);
+    // Again, under a new key: the same token, readable with that key, and no new version.
+    const newKey = randomBytes(32).toString("base64");
+    await seedDemo(db, newKey);
+    const again = (await demoState())!;
+    expect(await decryptSecret(again.tenant.callbackTokenEnc!, newKey)).toBe(DEMO.callbackToken);
+    expect(again.tenant.callbackTokenHash).toBe(seeded.tenant.callbackTokenHash);
+    expect(again.tenant.configVersion).toBe(seeded.tenant.configVersion);
   });
 });
