@@ -4,7 +4,7 @@ import { describe, it } from "vitest";
 import { webhookEvents } from "../../workers/db/schema";
 import { WEBHOOK_REFUSAL_LIMITS } from "../../workers/webhooks/abuse-limit";
 import { eventually, withDb } from "./helpers/db";
-import { createRoutingFixture, voiceBody, webhookInit, type RoutingFixture } from "./helpers/routing-fixture";
+import { callbackInit, callbackUrl, createRoutingFixture, voiceBody, webhookInit, type RoutingFixture } from "./helpers/routing-fixture";
 
 const BASE = "https://router.test/api/webhooks";
 const { perAddress, perDomain } = WEBHOOK_REFUSAL_LIMITS;
@@ -67,6 +67,24 @@ describe("unauthenticated webhook traffic is limited per address and per claimed
     }, 10_000, "the rate-limited deliveries");
     expect(rows[0]).toMatchObject({ statusCode: 429, kind: "voice-application", tenantId: null });
     expect(rows[0]!.responseBody).toContain('<Reject reason="busy"/>');
+  });
+
+  it("refuses a wrong callback token from a limited address with 429 in JSON, and still takes the tenant's own callback URL", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1 });
+    const ip = freshIp();
+    await flood(perAddress, () => send("/voice-application", bare(voiceBody({ domain: unknownDomain() })), ip));
+    const update = { token: `unknown-${crypto.randomUUID()}`, status: "processing", domain: f.domain };
+    const withIp = (init: RequestInit) => ({ ...init, headers: { ...(init.headers as Record<string, string>), "cf-connecting-ip": ip } });
+
+    const forged = await exports.default.fetch(callbackUrl(f, "session-update", "not-the-token"), withIp(callbackInit(update)));
+    expect(forged.status).toBe(429);
+    expect(forged.headers.get("retry-after")).toBeTruthy();
+    expect((await forged.json<any>()).error.code).toBe("RATE_LIMITED");
+
+    // The real callback URL authenticates: the call is unknown (404), but the request is not limited.
+    const real = await exports.default.fetch(callbackUrl(f, "session-update"), withIp(callbackInit(update)));
+    expect(real.status).toBe(404);
+    expect((await real.json<any>()).error.code).toBe("UNKNOWN_CALL");
   });
 
   it("keeps each address's count to itself", async ({ expect }) => {
