@@ -3,6 +3,8 @@ import {
   bigint,
   boolean,
   datetime,
+  decimal,
+  double,
   index,
   int,
   json,
@@ -61,6 +63,13 @@ export const tenants = mysqlTable(
      * The capability token in the tenant's callback URLs (session updates, CDRs): AES-GCM so
      * Settings can show the URLs again, plus its SHA-256 for the routing snapshot to check.
      */
+    /** The Cloudonix domain's UUID: some CDRs name their domain only by it (owner.domain.uuid). */
+    cloudonixDomainUuid: varchar("cloudonix_domain_uuid", { length: 36 }),
+    /**
+     * A carrier SIP header (from the call's trunk-sip-headers) whose value, when present, is the
+     * number inbound rules match instead of To: e.g. A2B-DNID, the number originally dialled.
+     */
+    routingNumberHeader: varchar("routing_number_header", { length: 64 }),
     callbackTokenEnc: text("callback_token_enc"),
     callbackTokenHash: varchar("callback_token_hash", { length: 128 }),
     callbackTokenRotatedAt: datetime("callback_token_rotated_at", { mode: "date", fsp: 3 }),
@@ -74,7 +83,7 @@ export const tenants = mysqlTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("tenants_cloudonix_domain_uq").on(t.cloudonixDomain)],
+  (t) => [uniqueIndex("tenants_cloudonix_domain_uq").on(t.cloudonixDomain), uniqueIndex("tenants_cloudonix_domain_uuid_uq").on(t.cloudonixDomainUuid)],
 );
 
 export const users = mysqlTable(
@@ -193,12 +202,17 @@ export const inboundRoutingRules = mysqlTable(
     targetType: mysqlEnum("target_type", ["agent", "group"]).notNull(),
     targetId: varchar("target_id", { length: 32 }).notNull(),
     fallback: json("fallback").$type<FallbackTarget | null>(),
+    /** Optional condition: the call's carrier header `headerName` must equal `headerValue`. */
+    headerName: varchar("header_name", { length: 64 }),
+    headerValue: varchar("header_value", { length: 256 }),
+    /** "" without a header condition, else "name\nvalue" (name lower-cased): one rule per pattern and condition. */
+    conditionKey: varchar("condition_key", { length: 330 }).notNull().default(""),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex("inbound_rules_tenant_pattern_uq").on(t.tenantId, t.pattern),
+    uniqueIndex("inbound_rules_tenant_pattern_uq").on(t.tenantId, t.pattern, t.conditionKey),
     index("inbound_rules_tenant_target_idx").on(t.tenantId, t.targetId),
   ],
 );
@@ -267,6 +281,21 @@ export const callRecords = mysqlTable(
     endedAt: datetime("ended_at", { mode: "date", fsp: 3 }),
     durationSec: int("duration_sec"),
     billableSec: int("billable_sec"),
+    /** Cloudonix's numeric session id (SessionData.id): session updates may name a call only by it. */
+    cxSessionId: bigint("cx_session_id", { mode: "number", unsigned: true }),
+    /** From the CDR: call quality (session.profile.qos), cost, answering-machine result, recording, route. */
+    mosRx: double("mos_rx"),
+    mosTx: double("mos_tx"),
+    jitterMs: double("jitter_ms"),
+    packetLossPct: double("packet_loss_pct"),
+    ratedCost: decimal("rated_cost", { precision: 14, scale: 6, mode: "number" }),
+    sellCost: decimal("sell_cost", { precision: 14, scale: 6, mode: "number" }),
+    amdResult: varchar("amd_result", { length: 40 }),
+    recordingUrl: varchar("recording_url", { length: 1024 }),
+    cxTrunkId: varchar("cx_trunk_id", { length: 64 }),
+    cxRoute: varchar("cx_route", { length: 200 }),
+    /** The carrier's SIP headers of the call (trunk-sip-headers), bounded. */
+    carrierHeaders: json("carrier_headers").$type<Record<string, string>>(),
     /** Figures Cloudonix reported that we did not believe (kept as reported, not used), with why. */
     flags: json("flags").$type<unknown[]>(),
     /** Highest event sequence applied; older events never overwrite newer state. */
@@ -290,6 +319,7 @@ export const callRecords = mysqlTable(
     // Caller / callee prefix search.
     index("call_records_tenant_from_idx").on(t.tenantId, t.fromNumber, t.startedAt),
     index("call_records_tenant_to_idx").on(t.tenantId, t.toNumber, t.startedAt),
+    index("call_records_tenant_cx_session_idx").on(t.tenantId, t.cxSessionId),
     // The exact median (the rows of one duration bin, whatever the summary's filters) and the
     // list sorted by duration, both from the index alone: (duration, id) is the list's order;
     // the later columns are filtered inside the index.

@@ -77,7 +77,7 @@ export const listColumns = {
   billableSec: callRecords.billableSec,
 };
 
-export type ListedRecord = Omit<typeof callRecords.$inferSelect, "tenantId" | "attempts" | "decision" | "flags" | "lastSeq" | "rollupSig" | "createdAt" | "updatedAt">;
+export type ListedRecord = Pick<typeof callRecords.$inferSelect, keyof typeof listColumns>;
 
 export interface ChunkRequest {
   filters: Partial<RecordFilterInput>;
