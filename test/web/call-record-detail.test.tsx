@@ -30,8 +30,8 @@ const RECORD = {
   agent: { id: "agt_2", name: "Bob" },
   trunk: null,
   attempts: [
-    { n: 1, stage: "Support", kind: "agent", targetId: "agt_1", targetName: "Alice", provider: "retell", groupId: "grp_1", startedAt: STARTED + 1_000, endedAt: STARTED + 5_000, outcome: "failed", dialStatus: "busy" },
-    { n: 2, stage: "Support", kind: "agent", targetId: "agt_2", targetName: "Bob (old name)", provider: "vapi", groupId: "grp_1", startedAt: STARTED + 5_000, endedAt: STARTED + 60_000, outcome: "answered", dialStatus: "completed" },
+    { n: 1, stage: "Support", kind: "agent", targetId: "agt_1", targetName: "Alice", provider: "retell", groupId: "grp_1", startedAt: STARTED + 1_000, endedAt: STARTED + 5_000, outcome: "failed", dialStatus: "busy", durationSec: 0 },
+    { n: 2, stage: "Support", kind: "agent", targetId: "agt_2", targetName: "Bob (old name)", provider: "vapi", groupId: "grp_1", startedAt: STARTED + 5_000, endedAt: STARTED + 60_000, outcome: "answered", dialStatus: "completed", durationSec: 51 },
   ],
   routing: {
     snapshotVersion: 7,
@@ -49,6 +49,7 @@ const RECORD = {
     picks: [{ stage: "Support", chosen: "agt_1", candidates: ["agt_2"], skipped: [{ agentId: "agt_3", reason: "at_capacity" }], eligibleCount: 2 }],
     refused: ["dial result for attempt 1 ignored (current attempt 2, state connected)"],
   },
+  flags: [] as { field: string; reported: string | number | null; used: string | number | null; reason: string }[],
   events: [],
 };
 
@@ -67,7 +68,7 @@ describe("call record detail", () => {
     renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
     const table = await screen.findByRole("table", { name: "Attempts" });
     const headers = within(table).getAllByRole("columnheader").map((h) => h.textContent);
-    expect(headers).toEqual(["#", "Dialled", "Stage", "Started", "Ended", "Outcome", "Dial status"]);
+    expect(headers).toEqual(["#", "Dialled", "Stage", "Started", "Ended", "Talk time", "Outcome", "Dial status"]);
     const [, first, second] = within(table).getAllByRole("row");
     expect(within(first!).getByRole("link", { name: "Alice" })).toHaveAttribute("href", "/voice-agents/agt_1");
     expect(within(first!).getByText("failed")).toBeInTheDocument();
@@ -75,6 +76,29 @@ describe("call record detail", () => {
     // Today's name of the agent, not the one stored with the attempt.
     expect(await within(second!).findByRole("link", { name: "Bob" })).toBeInTheDocument();
     expect(within(second!).getByText("answered")).toBeInTheDocument();
+    expect(within(first!).getByText("0:00")).toBeInTheDocument();
+    expect(within(second!).getByText("0:51")).toBeInTheDocument();
+    // Nothing was flagged: no note about reported figures.
+    expect(screen.queryByText("Reported figures not used")).toBeNull();
+  });
+
+  it("shows figures Cloudonix reported that could not be true beside what the record kept", async () => {
+    signIn("user");
+    const flags = [
+      { field: "durationSec", reported: 4242, used: 51, reason: "duration 4242 s is longer than the call lasted (60 s from its start to its end)" },
+      { field: "disposition", reported: "BUSY", used: "ANSWER", reason: "the call was answered; BUSY would take that back" },
+      { field: "attempts[2].durationSec", reported: 900, used: 51, reason: "DialCallDuration 900 s is longer than attempt 2 lasted (55 s from its Dial)" },
+    ];
+    mockApi({ "GET /api/call-records/cal_1": { ...RECORD, flags }, "GET /api/voice-agents": page([]), "GET /api/trunks": page([]) });
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    const note = await screen.findByRole("note");
+    expect(within(note).getByText("Reported figures not used")).toBeInTheDocument();
+    const items = within(note).getAllByRole("listitem").map((li) => li.textContent);
+    expect(items).toEqual([
+      "Duration: reported 1:10:42, kept 0:51. duration 4242 s is longer than the call lasted (60 s from its start to its end)",
+      "Disposition: reported BUSY, kept ANSWER. the call was answered; BUSY would take that back",
+      "Attempt 2 duration: reported 15:00, kept 0:51. DialCallDuration 900 s is longer than attempt 2 lasted (55 s from its Dial)",
+    ]);
   });
 
   it("reads the routing trace like the routing tester does, not as JSON", async () => {

@@ -4,6 +4,10 @@ import userEvent from "@testing-library/user-event";
 import Settings from "../../web/src/views/settings/tenant";
 import { mockApi, page, renderAt, signIn } from "./render";
 
+const OLD_TOKEN = "cxcb_old-callback-token";
+const NEW_TOKEN = "cxcb_new-callback-token";
+const urls = (token: string) => ({ sessionUpdate: `https://admin.acme.test/api/webhooks/c/${token}/session-update`, cdr: `https://admin.acme.test/api/webhooks/c/${token}/cdr` });
+
 function tenant(overrides: Record<string, unknown> = {}) {
   return {
     id: "ten_1",
@@ -13,6 +17,9 @@ function tenant(overrides: Record<string, unknown> = {}) {
     hasCloudonixApiKey: true,
     requestKey: { hint: "abcd", rotatedAt: "2026-01-01T00:00:00.000Z" },
     webhookUrl: "https://admin.acme.test/api/webhooks/voice-application",
+    hasCallbackToken: true,
+    callbackTokenRotatedAt: "2026-01-01T00:00:00.000Z",
+    callbackUrls: urls(OLD_TOKEN),
     defaultFallback: null,
     retentionDays: 90,
     outboundCallerPatterns: ["1555*"],
@@ -26,14 +33,18 @@ function tenant(overrides: Record<string, unknown> = {}) {
 
 const NEW_KEY = "cxrk_the-new-key-shown-only-once";
 
-function api() {
-  let current = tenant();
+function api(overrides: Record<string, unknown> = {}) {
+  let current = tenant(overrides);
   const calls = mockApi({
     "GET /api/tenant": () => current,
     "PUT /api/tenant": (_u: URL, init: RequestInit) => (current = { ...current, ...JSON.parse(String(init.body)), version: current.version + 1 }),
     "POST /api/tenant/request-key": () => {
       current = { ...current, requestKey: { hint: "once", rotatedAt: "2026-03-01T00:00:00.000Z" }, version: current.version + 1 };
       return { requestKey: NEW_KEY, hint: "once", rotatedAt: "2026-03-01T00:00:00.000Z", previousKeyValidUntil: null };
+    },
+    "POST /api/tenant/callback-token": () => {
+      current = { ...current, hasCallbackToken: true, callbackTokenRotatedAt: "2026-03-01T00:00:00.000Z", callbackUrls: urls(NEW_TOKEN), version: current.version + 1 };
+      return { callbackUrls: urls(NEW_TOKEN), rotatedAt: "2026-03-01T00:00:00.000Z", previousTokenValidUntil: "2026-03-01T01:00:00.000Z" };
     },
     "GET /api/agent-groups": page([]),
     "GET /api/voice-agents": page([]),
@@ -89,12 +100,51 @@ describe("tenant settings", () => {
     expect(calls.filter((c) => c.method === "PUT")[1]!.body).toMatchObject({ cloudonixApiKey: "new-api-key-123", version: 8 });
   });
 
-  it("gives a user no way to change settings or rotate the key", async () => {
+  it("shows admins the two callback URLs with copy buttons, and new ones after a confirmed rotation", async () => {
+    signIn("admin");
+    const calls = api();
+    const user = userEvent.setup();
+    renderAt("/settings", "/settings", <Settings />);
+    expect(await screen.findByText(urls(OLD_TOKEN).sessionUpdate)).toBeInTheDocument();
+    expect(screen.getByText(urls(OLD_TOKEN).cdr)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Copy Session update callback (session-update-endpoint)" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Copy CDR callback (cdr-endpoint)" })).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Rotate URLs" }));
+    const confirm = await screen.findByRole("dialog", { name: "Rotate the callback URLs?" });
+    expect(within(confirm).getByText(/keep working for one hour/)).toBeInTheDocument();
+    expect(calls.some((c) => c.path === "/api/tenant/callback-token")).toBe(false);
+    await user.click(within(confirm).getByRole("button", { name: "Rotate URLs" }));
+
+    const shown = await screen.findByRole("dialog", { name: "Your new callback URLs" });
+    expect(calls.filter((c) => c.path === "/api/tenant/callback-token")).toHaveLength(1);
+    expect(within(shown).getByText(urls(NEW_TOKEN).sessionUpdate)).toBeInTheDocument();
+    expect(within(shown).getByText(urls(NEW_TOKEN).cdr)).toBeInTheDocument();
+    expect(within(shown).getByRole("button", { name: "Copy CDR callback (cdr-endpoint)" })).toBeInTheDocument();
+    await user.click(within(shown).getByRole("button", { name: "Done" }));
+    await waitFor(() => expect(screen.queryByRole("dialog", { name: "Your new callback URLs" })).toBeNull());
+    // The page itself now shows the new URLs, not the old.
+    expect(await screen.findByText(urls(NEW_TOKEN).cdr)).toBeInTheDocument();
+    expect(screen.queryByText(urls(OLD_TOKEN).cdr)).toBeNull();
+  });
+
+  it("offers to generate callback URLs when the tenant has none", async () => {
+    signIn("admin");
+    api({ hasCallbackToken: false, callbackTokenRotatedAt: null, callbackUrls: null });
+    renderAt("/settings", "/settings", <Settings />);
+    expect(await screen.findByText(/No callback URLs yet/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Generate URLs" })).toBeInTheDocument();
+  });
+
+  it("gives a user no way to change settings, rotate the key or see the callback URLs", async () => {
     signIn("user");
-    api();
+    // As the API answers a read-only user: whether there are callback URLs, never the URLs.
+    api({ callbackUrls: null });
     renderAt("/settings", "/settings", <Settings />);
     expect(await screen.findByRole("textbox", { name: /Tenant name/ })).toBeDisabled();
-    expect(screen.queryByRole("button", { name: /Rotate key|Save settings/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Rotate key|Rotate URLs|Generate URLs|Save settings/ })).toBeNull();
     expect(screen.getByRole("button", { name: "Copy Voice application URL (GET or POST)" })).toBeInTheDocument();
+    expect(screen.getByText(/only admins can see them/)).toBeInTheDocument();
+    expect(document.body.textContent).not.toContain("/api/webhooks/c/");
   });
 });

@@ -43,6 +43,15 @@ export function useRotateRequestKey() {
   });
 }
 
+/** New callback URLs; the previous ones keep working for the API's default grace period (one hour). */
+export function useRotateCallbackToken() {
+  return useApiMutation({
+    mutationFn: () => unwrap(api.tenant["callback-token"].$post()),
+    invalidates: [tenantKeys.all, auditKeys.all],
+    entity: "tenant",
+  });
+}
+
 export function useUsers() {
   return useQuery({ queryKey: userKeys.all, queryFn: () => unwrap(api.users.$get({ query: query({ limit: 200 }) })) });
 }

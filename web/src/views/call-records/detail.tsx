@@ -1,5 +1,5 @@
 import { Link, useParams } from "react-router";
-import { Anchor, Badge, Paper, SimpleGrid, Stack, Table, Text, Timeline, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, List, Paper, SimpleGrid, Stack, Table, Text, Timeline, Title } from "@mantine/core";
 import { useRecord, type CallRecordDetail } from "../../api/call-records";
 import { useAgents } from "../../api/voice-agents";
 import { PageHeader, QueryState } from "../../components/page";
@@ -39,6 +39,7 @@ function Attempts({ attempts }: { attempts: CallRecordDetail["attempts"] }) {
             <Table.Th>Stage</Table.Th>
             <Table.Th>Started</Table.Th>
             <Table.Th>Ended</Table.Th>
+            <Table.Th>Talk time</Table.Th>
             <Table.Th>Outcome</Table.Th>
             <Table.Th>Dial status</Table.Th>
           </Table.Tr>
@@ -69,6 +70,7 @@ function Attempts({ attempts }: { attempts: CallRecordDetail["attempts"] }) {
               <Table.Td>{a.stage ?? "—"}</Table.Td>
               <Table.Td>{at(a.startedAt)}</Table.Td>
               <Table.Td>{at(a.endedAt)}</Table.Td>
+              <Table.Td>{duration(a.durationSec)}</Table.Td>
               <Table.Td>
                 {a.outcome ? (
                   <Badge variant="light" color={OUTCOME_COLORS[a.outcome] ?? "gray"}>
@@ -84,6 +86,37 @@ function Attempts({ attempts }: { attempts: CallRecordDetail["attempts"] }) {
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+type Flag = CallRecordDetail["flags"][number];
+
+const FLAG_FIELDS: Record<string, string> = { durationSec: "Duration", billableSec: "Billed seconds", answeredAt: "Answer time", endedAt: "End time", disposition: "Disposition" };
+
+/** A flagged figure as people read it: times as times, seconds as durations. */
+function figure(field: string, value: Flag["reported"]): string {
+  if (value === null) return "none";
+  if (typeof value === "number" && /At$/.test(field)) return dateTime(new Date(value).toISOString());
+  if (typeof value === "number" && /durationSec$|billableSec$/.test(field)) return duration(value);
+  return String(value);
+}
+
+/** Figures Cloudonix reported that could not be true: what was reported, what the record kept, and why. */
+function Flags({ flags }: { flags: Flag[] }) {
+  return (
+    <Alert color="yellow" title="Reported figures not used" role="note">
+      <List size="sm" spacing={4}>
+        {flags.map((f, i) => {
+          const attempt = /^attempts\[(\d+)\]/.exec(f.field)?.[1];
+          const label = attempt ? `Attempt ${attempt} duration` : (FLAG_FIELDS[f.field] ?? f.field);
+          return (
+            <List.Item key={i}>
+              <strong>{label}</strong>: reported {figure(f.field, f.reported)}, kept {figure(f.field, f.used)}. {f.reason}
+            </List.Item>
+          );
+        })}
+      </List>
+    </Alert>
   );
 }
 
@@ -137,6 +170,11 @@ export default function CallRecordDetailView() {
                 <Fact label="Agent">{r.agent ? <Anchor component={Link} to={itemPath(ROUTE_VOICE_AGENTS, r.agent.id)}>{r.agent.name ?? r.agent.id}</Anchor> : "—"}</Fact>
                 <Fact label="Trunk">{r.trunk?.name ?? "—"}</Fact>
               </SimpleGrid>
+              {(r.flags ?? []).length > 0 && (
+                <div style={{ marginTop: "var(--mantine-spacing-md)" }}>
+                  <Flags flags={r.flags} />
+                </div>
+              )}
             </Paper>
             <Paper withBorder p="md">
               <Title order={2} size="h4" mb="sm">

@@ -1,11 +1,11 @@
 import { useState } from "react";
 import { Alert, Button, Code, CopyButton, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, TagsInput, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { IconCheck, IconCopy, IconKey } from "@tabler/icons-react";
+import { IconCheck, IconCopy, IconKey, IconRefresh } from "@tabler/icons-react";
 import { UpdateTenantBody } from "../../../../workers/schemas/tenant";
 import { messageOf } from "../../api/errors";
 import { useCanWrite } from "../../api/session";
-import { useRotateRequestKey, useTenant, useUpdateTenant, type Tenant, type UpdateTenantInput } from "../../api/tenant";
+import { useRotateCallbackToken, useRotateRequestKey, useTenant, useUpdateTenant, type Tenant, type UpdateTenantInput } from "../../api/tenant";
 import { confirmAction } from "../../components/confirm";
 import { FallbackEditor, type Fallback } from "../../components/fallback-editor";
 import { NotSaved, WriteFieldset } from "../../components/form-parts";
@@ -37,22 +37,83 @@ function CopyField({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** The exact URLs to paste into Cloudonix, on the origin the API answers on. */
+type CallbackUrls = NonNullable<Tenant["callbackUrls"]>;
+
+function CallbackUrlFields({ urls }: { urls: CallbackUrls }) {
+  return (
+    <>
+      <CopyField label="Session update callback (session-update-endpoint)" value={urls.sessionUpdate} />
+      <CopyField label="CDR callback (cdr-endpoint)" value={urls.cdr} />
+    </>
+  );
+}
+
+/**
+ * The exact URLs to paste into Cloudonix, on the origin the API answers on. The callback URLs
+ * carry the tenant's secret token, so only admins get them (the API leaves them out for others).
+ */
 function Webhooks({ tenant }: { tenant: Tenant }) {
-  const base = tenant.webhookUrl.replace(/\/api\/webhooks\/voice-application$/, "");
+  const canWrite = useCanWrite();
+  const rotate = useRotateCallbackToken();
+  const [shown, setShown] = useState<CallbackUrls | null>(null);
+  const rotatedAt = tenant.callbackTokenRotatedAt ? `, made ${new Date(tenant.callbackTokenRotatedAt).toLocaleString()}` : "";
+  const doRotate = () =>
+    confirmAction({
+      title: tenant.hasCallbackToken ? "Rotate the callback URLs?" : "Generate the callback URLs?",
+      body: tenant.hasCallbackToken
+        ? "New session-update and CDR URLs are made. The current ones keep working for one hour: paste the new ones into the Cloudonix domain before then."
+        : "Session-update and CDR URLs with a secret token are made. Paste them into the Cloudonix domain.",
+      confirm: tenant.hasCallbackToken ? "Rotate URLs" : "Generate URLs",
+      onConfirm: () => rotate.mutate(undefined, { onSuccess: (result) => setShown(result.callbackUrls) }),
+    });
   return (
     <Paper withBorder p="lg">
       <Title order={2} size="h4" mb="xs">
         Cloudonix webhooks
       </Title>
       <Text size="sm" c="dimmed" mb="md">
-        In the Cloudonix console, set the domain's voice application URL, and its session-update and CDR callbacks, to these:
+        In the Cloudonix console, set the domain's voice application URL, and its profile's session-update and CDR endpoints, to these. The callback URLs are secret: whoever has them can report on your calls.
       </Text>
       <Stack>
         <CopyField label="Voice application URL (GET or POST)" value={tenant.webhookUrl} />
-        <CopyField label="Session update callback" value={`${base}/api/webhooks/session-update`} />
-        <CopyField label="CDR callback" value={`${base}/api/webhooks/cdr`} />
+        {tenant.callbackUrls ? (
+          <CallbackUrlFields urls={tenant.callbackUrls} />
+        ) : (
+          <Text size="sm">
+            {!tenant.hasCallbackToken
+              ? "No callback URLs yet: session updates and CDRs are accepted only with the request key."
+              : canWrite
+                ? "The callback URLs cannot be shown (the encryption key changed): rotate them."
+                : `Callback URLs are set${rotatedAt}; only admins can see them.`}
+          </Text>
+        )}
+        {canWrite && (
+          <Group justify="space-between">
+            <Text size="sm" c="dimmed">
+              {tenant.hasCallbackToken ? `Callback URLs${rotatedAt}.` : ""}
+            </Text>
+            <Button leftSection={<IconRefresh size={16} aria-hidden />} variant="light" color="red" onClick={doRotate} loading={rotate.isPending}>
+              {tenant.hasCallbackToken ? "Rotate URLs" : "Generate URLs"}
+            </Button>
+          </Group>
+        )}
       </Stack>
+      {rotate.error && (
+        <Alert color="red" mt="sm" role="alert">
+          {messageOf(rotate.error)}
+        </Alert>
+      )}
+      <Modal opened={shown !== null} onClose={() => setShown(null)} title="Your new callback URLs" size="lg">
+        <Stack>
+          <Alert color="yellow" role="note">
+            Set them as the Cloudonix domain profile's session-update-endpoint and cdr-endpoint. Any previous URLs stop working in one hour.
+          </Alert>
+          {shown && <CallbackUrlFields urls={shown} />}
+          <Group justify="flex-end">
+            <Button onClick={() => setShown(null)}>Done</Button>
+          </Group>
+        </Stack>
+      </Modal>
     </Paper>
   );
 }
