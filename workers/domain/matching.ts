@@ -1,4 +1,5 @@
 import type { SnapshotInboundRule, SnapshotOutboundRule } from "../routing/snapshot-types";
+import { conditionFailure, NO_HEADERS, type HeaderLookup } from "./carrier-headers";
 import { matchesPattern, normalizeNumber, parsePattern } from "./numbers";
 
 /**
@@ -17,7 +18,10 @@ export interface RuleTrace {
     | "shadowed_by_exact"
     | "shadowed_by_longer_prefix"
     | "caller_not_accepted"
-    | "no_enabled_trunk";
+    | "no_enabled_trunk"
+    | "header_not_matched";
+  /** Why, when the result alone does not say it (header_not_matched: "header X-Tenant is not 42"). */
+  detail?: string;
 }
 
 interface Ranked {
@@ -36,7 +40,7 @@ interface PrefixBuckets<T> {
   lengths: number[];
 }
 
-function bucketize<T extends Ranked>(entries: [string, T][]): PrefixBuckets<T> {
+function bucketize<T extends Ranked>(entries: [string, T][], order: (a: T, b: T) => number = byPriorityThenId): PrefixBuckets<T> {
   const buckets = new Map<string, T[]>();
   for (const [key, rule] of entries) {
     const list = buckets.get(key);
@@ -45,7 +49,7 @@ function bucketize<T extends Ranked>(entries: [string, T][]): PrefixBuckets<T> {
   }
   const lengths = new Set<number>();
   for (const [key, list] of buckets) {
-    list.sort(byPriorityThenId);
+    list.sort(order);
     lengths.add(key.length);
   }
   return { buckets, lengths: [...lengths].sort((a, b) => b - a) };
@@ -77,6 +81,11 @@ export interface InboundIndex {
   readonly prefix: PrefixBuckets<SnapshotInboundRule>;
 }
 
+/** Within one pattern, a rule with a carrier-header condition comes first: when it holds, it is the more specific rule. */
+function conditionedFirst(a: SnapshotInboundRule, b: SnapshotInboundRule): number {
+  return Number(!a.header) - Number(!b.header) || byPriorityThenId(a, b);
+}
+
 export function buildInboundIndex(rules: SnapshotInboundRule[]): InboundIndex {
   const exact: [string, SnapshotInboundRule][] = [];
   const prefix: [string, SnapshotInboundRule][] = [];
@@ -84,17 +93,20 @@ export function buildInboundIndex(rules: SnapshotInboundRule[]): InboundIndex {
     const digits = patternDigits(rule.pattern);
     (rule.matchType === "exact" ? exact : prefix).push([digits, rule]);
   }
-  return { exact: bucketize(exact).buckets, prefix: bucketize(prefix) };
+  return { exact: bucketize(exact, conditionedFirst).buckets, prefix: bucketize(prefix, conditionedFirst) };
 }
 
 /**
- * Exact beats prefix, a longer prefix beats a shorter one, then lower priority, then id.
+ * Exact beats prefix, a longer prefix beats a shorter one; within a pattern, a rule whose
+ * carrier-header condition holds beats one without a condition; then lower priority, then id.
+ * A rule whose condition fails is passed over ("header_not_matched") and matching goes on.
  * `tried` holds only rules whose pattern matches the number, in the order considered; a
  * disabled rule is always reported as "disabled", whatever else would have beaten it.
  */
 export function matchInbound(
   index: InboundIndex,
   calledNumber: string,
+  headers: HeaderLookup = NO_HEADERS,
 ): { rule: SnapshotInboundRule | null; tried: RuleTrace[] } {
   const number = normalizeNumber(calledNumber);
   const tried: RuleTrace[] = [];
@@ -109,7 +121,9 @@ export function matchInbound(
     let wonHere = false;
     for (const rule of list) {
       let result: RuleTrace["result"];
+      const failure = rule.enabled && rule.header ? conditionFailure(rule.header, headers) : null;
       if (!rule.enabled) result = "disabled";
+      else if (failure) result = "header_not_matched";
       else if (winner === null) {
         winner = rule;
         winnerWasExact = isExact;
@@ -117,7 +131,7 @@ export function matchInbound(
         result = "matched";
       } else if (wonHere) result = "lower_priority";
       else result = winnerWasExact ? "shadowed_by_exact" : "shadowed_by_longer_prefix";
-      tried.push({ ruleId: rule.id, pattern: rule.pattern, result });
+      tried.push(failure ? { ruleId: rule.id, pattern: rule.pattern, result, detail: failure } : { ruleId: rule.id, pattern: rule.pattern, result });
     }
   }
   return { rule: winner, tried };

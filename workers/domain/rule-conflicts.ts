@@ -10,6 +10,12 @@
  * shadowed (it alone matches callers that are not digits). Disabled rules neither shadow nor
  * get shadowed: they do not take part in matching.
  *
+ * A rule may require a carrier header value (condition). Rules are duplicates only with the same
+ * pattern AND the same condition. A conditioned rule covers nothing (a call without the header
+ * passes it by), so it never shadows another; next to an unconditioned rule of its own pattern it
+ * wins whenever its condition holds, so that rule never makes it unreachable. Only more specific
+ * patterns can shadow it, as they would any rule.
+ *
  * Outbound matching is: longest destination prefix, then priority (then id), among enabled
  * rules that accept the caller. An outbound rule is SHADOWED when an enabled rule with the
  * same destination prefix ranks before it and accepts every caller it accepts.
@@ -22,7 +28,11 @@ export interface InboundRuleRef {
   pattern: string;
   matchType: "exact" | "prefix";
   enabled: boolean;
+  /** domain/carrier-headers.ts conditionKey: "" (or absent) without a header condition. */
+  conditionKey?: string;
 }
+
+const conditioned = (rule: InboundRuleRef) => Boolean(rule.conditionKey);
 
 export type ConflictKind = "duplicate" | "shadowed" | "shadows";
 
@@ -45,7 +55,7 @@ function coverOf(digits: string, rules: InboundRuleRef[]): InboundRuleRef[] | nu
   const exact = new Map<string, InboundRuleRef>();
   const prefix = new Map<string, InboundRuleRef>();
   for (const rule of rules) {
-    if (!rule.enabled) continue;
+    if (!rule.enabled || conditioned(rule)) continue;
     (rule.matchType === "exact" ? exact : prefix).set(digitsOf(rule.pattern), rule);
   }
   const used: InboundRuleRef[] = [];
@@ -75,7 +85,7 @@ function coverOf(digits: string, rules: InboundRuleRef[]): InboundRuleRef[] | nu
  * digits of the candidate's shortest enabled prefix ancestor (see inboundConflictScope).
  */
 export function findInboundConflict(candidate: InboundRuleRef, others: InboundRuleRef[]): Conflict<InboundRuleRef> | null {
-  const duplicate = others.find((rule) => rule.pattern === candidate.pattern);
+  const duplicate = others.find((rule) => rule.pattern === candidate.pattern && (rule.conditionKey ?? "") === (candidate.conditionKey ?? ""));
   if (duplicate) return { kind: "duplicate", rule: duplicate };
   if (!candidate.enabled) return null;
 
@@ -84,7 +94,8 @@ export function findInboundConflict(candidate: InboundRuleRef, others: InboundRu
     const cover = coverOf(digits, others);
     if (cover) return { kind: "shadowed", rule: cover[0]!, coveredBy: cover };
   }
-  // Could the candidate complete the cover of a broader prefix rule?
+  // Could the candidate complete the cover of a broader prefix rule? Not with a condition.
+  if (conditioned(candidate)) return null;
   const withCandidate = [...others, candidate];
   const ancestors = others
     .filter((rule) => rule.enabled && rule.matchType === "prefix")

@@ -1,6 +1,7 @@
 import type { BalancerGroup } from "../../durable-objects/group-balancer";
 import type { FallbackTarget } from "../db/schema";
 import { buildInboundIndex, buildOutboundIndex, matchInbound, matchOutbound, type InboundIndex, type OutboundIndex, type RuleTrace } from "../domain/matching";
+import { headerLookup, headerNumber, type CarrierHeaders, type HeaderLookup } from "../domain/carrier-headers";
 import { matchesPattern, normalizeNumber, parsePattern, presentedNumber } from "../domain/numbers";
 import { packDetails, packMembers, type PlanAgent } from "./packed-group";
 import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup, SnapshotOutboundRule } from "./snapshot-types";
@@ -44,6 +45,11 @@ export interface DecisionTrace {
   directionReason: string;
   caller: string;
   called: string;
+  /**
+   * Only when the tenant has a routing-number header: the number inbound rules were matched
+   * against, where it came from, and why (also in the notes). Absent from older traces.
+   */
+  routingNumber?: { number: string; source: "header" | "to"; header: string; reason: string };
   rulesTried: RuleTrace[];
   rule: { id: string; name: string; pattern: string } | null;
   usedDefaultFallback: boolean;
@@ -62,6 +68,8 @@ export interface CallFacts {
   to: string;
   /** Cloudonix's Direction parameter (inbound, subscriber, outbound-api, …). */
   cloudonixDirection?: string;
+  /** The carrier's SIP headers of a trunk-inbound call (bounded, see domain/carrier-headers.ts). */
+  headers?: CarrierHeaders | null;
 }
 
 interface Compiled {
@@ -116,11 +124,13 @@ export function planRoute(snapshot: RoutingSnapshot, facts: CallFacts): RoutePla
     usedDefaultFallback: false,
     notes: [],
   };
-  if (direction === "inbound") return planInbound(snapshot, trace, matchInbound(compile(snapshot).inbound, trace.called));
+  const headers = headerLookup(facts.headers);
+  if (direction === "inbound") return planInbound(snapshot, trace, matchInbound(compile(snapshot).inbound, routingNumber(snapshot, trace, headers), headers));
   if (facts.cloudonixDirection?.toLowerCase() === "subscriber") {
     // A registered endpoint dials extensions and the tenant's own numbers as well as the outside
     // world: an internal destination wins, and only an external number goes out to a carrier.
-    const internal = matchInbound(compile(snapshot).inbound, trace.called);
+    // What it dialled is its own choice, so no carrier header stands in for it.
+    const internal = matchInbound(compile(snapshot).inbound, trace.called, headers);
     if (internal.rule) {
       trace.direction = "inbound";
       trace.directionReason = `Direction=subscriber, and ${trace.called} is an internal destination (inbound rule ${internal.rule.name || internal.rule.pattern})`;
@@ -131,6 +141,26 @@ export function planRoute(snapshot: RoutingSnapshot, facts: CallFacts): RoutePla
   return planOutbound(snapshot, trace, presentedNumber(facts.from), presentedNumber(facts.to) ?? trace.called);
 }
 
+/**
+ * The number inbound rules match: the tenant's routing-number header when the call carries a
+ * number in it (A2B-DNID: the number originally dialled, which a carrier may have rewritten To
+ * from), else To. Written down in the trace either way once the tenant has such a header.
+ */
+function routingNumber(snapshot: RoutingSnapshot, trace: DecisionTrace, headers: HeaderLookup): string {
+  const header = snapshot.routingNumberHeader;
+  if (!header) return trace.called;
+  const raw = headers.get(header.toLowerCase());
+  const number = headerNumber(raw);
+  const reason = number
+    ? `matched ${number} from carrier header ${header} (the tenant's routing-number header) instead of To ${trace.called || "(empty)"}`
+    : raw === undefined
+      ? `the call has no carrier header ${header}: matched To ${trace.called || "(empty)"}`
+      : `carrier header ${header} holds no number (${JSON.stringify(raw.slice(0, 40))}): matched To ${trace.called || "(empty)"}`;
+  trace.routingNumber = { number: number ?? trace.called, source: number ? "header" : "to", header, reason };
+  trace.notes.push(reason);
+  return number ?? trace.called;
+}
+
 function planInbound(snapshot: RoutingSnapshot, trace: DecisionTrace, { rule, tried }: ReturnType<typeof matchInbound>): RoutePlan {
   trace.rulesTried = tried;
   const stages: RouteStage[] = [];
@@ -139,7 +169,8 @@ function planInbound(snapshot: RoutingSnapshot, trace: DecisionTrace, { rule, tr
     pushTarget(snapshot, stages, { type: rule.targetType, id: rule.targetId }, `rule ${rule.name || rule.pattern}`, trace);
     if (rule.fallback) pushTarget(snapshot, stages, rule.fallback, "rule fallback", trace);
   } else {
-    trace.notes.push(`no inbound rule matches ${trace.called || "(empty number)"}`);
+    const matched = trace.routingNumber?.number ?? trace.called;
+    trace.notes.push(`no inbound rule matches ${matched || "(empty number)"}`);
     if (snapshot.defaultFallback) {
       trace.usedDefaultFallback = true;
       pushTarget(snapshot, stages, snapshot.defaultFallback, "tenant default", trace);

@@ -86,6 +86,7 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
     callbackTokenHash: tenant.callbackTokenHash,
     previousCallbackTokenHash: tenant.previousCallbackTokenHash,
     previousCallbackTokenExpiresAt: tenant.previousCallbackTokenExpiresAt?.getTime() ?? null,
+    routingNumberHeader: tenant.routingNumberHeader ?? null,
     timezone: tenant.timezone,
     defaultFallback: tenant.defaultFallback ?? null,
     outboundCallerPatterns: tenant.outboundCallerPatterns ?? [],
@@ -104,6 +105,8 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
       targetType: r.targetType,
       targetId: r.targetId,
       fallback: r.fallback ?? null,
+      // Only conditioned rules carry the key: a tenant's 10,000 plain rules stay as small as before.
+      ...(r.headerName !== null && r.headerValue !== null ? { header: { name: r.headerName, value: r.headerValue } } : {}),
     })),
     outboundRules: outboundRows.map((r) => ({
       id: r.id,

@@ -1,4 +1,5 @@
 import type { FallbackTarget } from "../db/schema";
+import type { HeaderCondition } from "../domain/carrier-headers";
 
 /**
  * A tenant's routing configuration compiled for the hot path: everything a decision needs,
@@ -24,6 +25,11 @@ export interface RoutingSnapshot {
   /** The token before the last rotation, accepted until `previousCallbackTokenExpiresAt` (epoch ms). */
   previousCallbackTokenHash?: string | null;
   previousCallbackTokenExpiresAt?: number | null;
+  /**
+   * A carrier SIP header whose number, when the call carries a usable one, inbound rules match
+   * instead of To (e.g. A2B-DNID). Optional: older snapshots lack it.
+   */
+  routingNumberHeader?: string | null;
   timezone: string;
   defaultFallback: FallbackTarget | null;
   /** Callers matching one of these (exact or prefix*) are outbound callers. */
@@ -88,6 +94,8 @@ export interface SnapshotInboundRule {
   targetType: "agent" | "group";
   targetId: string;
   fallback: FallbackTarget | null;
+  /** The rule applies only to calls carrying this carrier header value. Optional: older snapshots lack it. */
+  header?: HeaderCondition | null;
 }
 
 export interface SnapshotOutboundRule {
