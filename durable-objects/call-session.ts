@@ -4,7 +4,7 @@ import { decryptSecret } from "../workers/lib/secrets";
 import type { CallAttempt, CallEventMessage, CallRecordState } from "../workers/queue/messages";
 import type { RoutePlan, RouteStage } from "../workers/routing/decide";
 import { dialDetails } from "../workers/routing/packed-group";
-import { claimLifetimeMs, hubEventOf, newCallData, RETAIN_ENDED_MS, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
+import { claimLifetimeMs, hubEventOf, newCallData, noteRefused, RETAIN_ENDED_MS, seenEvent, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
 import { CallOutbox, OUTBOX_RETRY_MS } from "./call/outbox";
 import type { HealthChange } from "./group-balancer";
 import type { HubEvent } from "./hub-events";
@@ -95,7 +95,7 @@ export class CallSession extends DurableObject<Env> {
     if (stored) return { cxml: stored, state: call.state, duplicate: true };
     const current = call.record.attempts.at(-1);
     if (!current || current.n !== attempt || isTerminal(call.state)) {
-      call.trace.refused.push(`dial result for attempt ${attempt} ignored (current attempt ${current?.n ?? "none"}, state ${call.state})`);
+      noteRefused(call, `dial result for attempt ${attempt} ignored (current attempt ${current?.n ?? "none"}, state ${call.state})`);
       const cxml = endCxml({ type: "hangup" });
       call.responses[key] = cxml;
       return this.#commit(call, cxml, true);
@@ -129,6 +129,8 @@ export class CallSession extends DurableObject<Env> {
   async #sessionUpdate(update: SessionUpdateInput): Promise<LifecycleResult> {
     const call = this.#read();
     if (!call) return { known: false, state: null, applied: false };
+    // A repeated event changes nothing, and costs no write.
+    if (seenEvent(call, update.eventId)) return { known: true, state: call.state, applied: false };
     const event = mapSessionStatus(update.status);
     const before = call.seq;
     // Only the time the event uses is checked, and only while the call can still use it.
@@ -142,7 +144,7 @@ export class CallSession extends DurableObject<Env> {
     if (event === "ring") this.#apply(call, "ring", "call.ringing", { status: update.status });
     else if (event === "answer") await this.#answered(call, at, { status: update.status });
     else if (event === "hangup" || event === "fail") await this.#ended(call, event, update.status, at);
-    else call.trace.refused.push(`session status ${update.status} carries no call event`);
+    else noteRefused(call, `session status ${update.status} carries no call event`);
     await this.#commit(call, "", false);
     return { known: true, state: call.state, applied: call.seq > before };
   }
@@ -192,7 +194,7 @@ export class CallSession extends DurableObject<Env> {
    */
   async #ended(call: CallData, event: "hangup" | "fail", status: string, at: number | undefined, talkedSec?: number): Promise<void> {
     if (isTerminal(call.state)) {
-      call.trace.refused.push(`call is ${call.state}; status ${status} is ignored`);
+      noteRefused(call, `call is ${call.state}; status ${status} is ignored`);
       return;
     }
     const attempt = call.record.attempts.at(-1);
@@ -392,7 +394,7 @@ export class CallSession extends DurableObject<Env> {
   #apply(call: CallData, event: CallEvent, type: string, data: Record<string, unknown>): void {
     const result = transition(call.state, event);
     if (!result.ok) {
-      call.trace.refused.push(result.reason);
+      noteRefused(call, result.reason);
       console.warn(`call ${call.facts.callKey}: ${result.reason}`);
       return;
     }

@@ -4,6 +4,7 @@ import type { DecisionTrace, RoutePlan, RouteStage } from "../../workers/routing
 import type { MemberTrace } from "../group-balancer";
 import type { HubEvent, LiveCallSummary } from "../hub-events";
 import { DIAL_TIMEOUT_SECONDS } from "../logic/call-cxml";
+import { callStart } from "../logic/call-figures";
 import type { CallState } from "../logic/call-machine";
 
 /** What a CallSession stores and answers: the call's facts, state, record and trace. */
@@ -22,12 +23,18 @@ export interface CallFacts {
   to: string;
   callerName: string | null;
   baseUrl: string;
+  /** Cloudonix's numeric session id (SessionData.id), when the request carried one. */
+  cxSessionId?: number | null;
+  /** When Cloudonix started the call (SessionData.callStartTime), when it said. */
+  callStartTime?: number | null;
 }
 
 export interface SessionUpdateInput {
   status: string;
   answeredAt?: number;
   endedAt?: number;
+  /** Cloudonix's id of this session event, when it sent one. */
+  eventId?: string;
 }
 
 export interface CdrInput {
@@ -76,9 +83,31 @@ export interface CallData {
   slot: { balancer: string; agentId: string } | null;
   responses: Record<string, string>;
   lastActivityAt: number;
+  /** The last session-update eventIds applied, so a repeated event is applied once. */
+  seenEventIds?: string[];
+}
+
+/** How many refusals a call's trace keeps: a stream of stray updates cannot grow it without bound. */
+export const MAX_REFUSED = 50;
+const SEEN_EVENT_IDS = 32;
+
+/** Notes in the trace why an update changed nothing (the first MAX_REFUSED of them). */
+export function noteRefused(call: CallData, why: string): void {
+  if (call.trace.refused.length < MAX_REFUSED) call.trace.refused.push(why);
+}
+
+/** Whether a session-update event was applied before; remembers it otherwise. */
+export function seenEvent(call: CallData, eventId: string | undefined): boolean {
+  if (eventId === undefined) return false;
+  const seen = (call.seenEventIds ??= []);
+  if (seen.includes(eventId)) return true;
+  seen.push(eventId);
+  if (seen.length > SEEN_EVENT_IDS) seen.shift();
+  return false;
 }
 
 export function newCallData(facts: CallFacts, plan: RoutePlan, now: number): CallData {
+  const start = callStart(facts.callStartTime ?? null, now);
   return {
     facts,
     state: "initiated",
@@ -98,11 +127,13 @@ export function newCallData(facts: CallFacts, plan: RoutePlan, now: number): Cal
       trunkId: null,
       attempts: [],
       decision: null,
-      startedAt: now,
+      startedAt: start.startedAt,
       answeredAt: null,
       endedAt: null,
       durationSec: null,
       billableSec: null,
+      cxSessionId: facts.cxSessionId ?? null,
+      ...(start.flag ? { flags: [start.flag] } : {}),
     },
     trace: { ...plan.trace, picks: [], refused: [] },
     stageIndex: 0,

@@ -52,6 +52,20 @@ export function checkTime(field: "answeredAt" | "endedAt", reported: number | un
   return null;
 }
 
+/** Cloudonix starts a call before it asks us to route it, but not by more than this. */
+export const MAX_START_LEAD_MS = 10 * 60_000;
+
+/**
+ * The call's start: Cloudonix's callStartTime when it is plausible (at most ten minutes before the
+ * request reached us, not after it), else the time the request reached us, with a flag.
+ */
+export function callStart(reported: number | null, receivedAt: number): { startedAt: number; flag: RecordFlag | null } {
+  if (reported === null) return { startedAt: receivedAt, flag: null };
+  if (reported >= receivedAt - MAX_START_LEAD_MS && reported <= receivedAt + SLACK_MS) return { startedAt: Math.min(reported, receivedAt), flag: null };
+  const reason = reported > receivedAt ? "is after the call reached the router" : "is more than ten minutes before the call reached the router";
+  return { startedAt: receivedAt, flag: { field: "startedAt", reported, used: receivedAt, reason: `${new Date(reported).toISOString()} ${reason}` } };
+}
+
 /** The call's wall time so far: from its start to its end as we measured it, or to now. */
 export function wallSeconds(measured: Measured, now: number): number {
   return seconds((measured.endedAt ?? now) - measured.startedAt);

@@ -12,7 +12,9 @@ describe("cdrInput", () => {
 
   it("falls back to callStartTime + duration, then to timestamp", ({ expect }) => {
     expect(parse({ disposition: "BUSY", duration: 42, timestamp: START + 5_000, session: { callStartTime: START } }).endedAt).toBe(START + 42_000);
-    expect(parse({ disposition: "BUSY", duration: 42, timestamp: START + 5_000 }).endedAt).toBe(START + 5_000);
+    // timestamp is epoch seconds.
+    expect(parse({ disposition: "BUSY", duration: 42, timestamp: (START + 5_000) / 1000 }).endedAt).toBe(START + 5_000);
+    expect(parse({ disposition: "BUSY", timestamp: String((START + 5_000) / 1000) }).endedAt).toBe(START + 5_000);
     expect(parse({ disposition: "BUSY", session: { callStartTime: START } }).endedAt).toBeUndefined();
   });
 

@@ -40,6 +40,8 @@ export interface CallRecordState {
   endedAt: number | null;
   durationSec: number | null;
   billableSec: number | null;
+  /** Cloudonix's numeric session id (SessionData.id): session updates may name the call by it alone. */
+  cxSessionId?: number | null;
   /** Figures Cloudonix reported that could not be true, kept as reported beside what the record used instead. */
   flags?: RecordFlag[];
 }

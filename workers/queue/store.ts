@@ -60,6 +60,7 @@ async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> 
         endedAt: date(record.endedAt),
         durationSec: record.durationSec,
         billableSec: record.billableSec,
+        cxSessionId: record.cxSessionId ?? null,
         lastSeq: seq,
       })),
     )

@@ -13,6 +13,8 @@ import { rejectCxml } from "../domain/cxml";
 import { congestion, cxml, recordDelivery, refusal, refusalCxml, type DeliveryFacts } from "../webhooks/respond";
 import { retryOnce } from "../webhooks/retry";
 import { presentsCredential, rateLimited, webhookAbuseLimit, type Limited } from "../webhooks/abuse-limit";
+import { readSessionData } from "../webhooks/session-data";
+import { callKeyForSessionId, rememberSessionId } from "../webhooks/session-index";
 import { authenticateWebhook, webhookDomain } from "../webhooks/tenant-auth";
 
 interface Authenticated<P> {
@@ -112,6 +114,7 @@ const voiceSpec = (name: string): WebhookSpec<VoiceParams> => ({
 });
 
 function callFacts(c: Context<AppEnv>, { params, snapshot, callKey }: Authenticated<VoiceParams>): CallFacts {
+  const sessionData = readSessionData(params.SessionData);
   return {
     tenantId: snapshot.tenantId,
     callKey,
@@ -121,6 +124,8 @@ function callFacts(c: Context<AppEnv>, { params, snapshot, callKey }: Authentica
     to: params.To,
     callerName: params.CallerName ?? null,
     baseUrl: new URL(c.req.url).origin,
+    cxSessionId: sessionData.id,
+    callStartTime: sessionData.callStartTime,
   };
 }
 
@@ -134,7 +139,9 @@ const planFor = ({ params, snapshot }: Authenticated<VoiceParams>) =>
 
 const voiceApplication = async (c: Context<AppEnv>) =>
   handleWebhook(c, voiceSpec("voice-application"), async (request) => {
-    const answer = await retryOnce(() => callSession(c, request).route(callFacts(c, request), planFor(request)));
+    const facts = callFacts(c, request);
+    const answer = await retryOnce(() => callSession(c, request).route(facts, planFor(request)));
+    if (!answer.duplicate) rememberSessionId(c.get("services"), facts.tenantId, facts.cxSessionId ?? null, facts.callKey);
     return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `routed:${answer.state}` };
   });
 
@@ -149,6 +156,20 @@ const dialResult = async (c: Context<AppEnv>) =>
     return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `dial:${status.toLowerCase()}:${answer.state}` };
   });
 
+/** How a callback names its call when it has no token: by Cloudonix's numeric session id. */
+const bySessionId = (id: number) => `session-id:${id}`;
+
+/**
+ * The callback's call: by its token (or CDR call_id), else by Cloudonix's numeric session id,
+ * looked up once the tenant is known. A callback for a call this tenant does not have is a 404.
+ */
+async function namedCall<P>(c: Context<AppEnv>, request: Authenticated<P>, token: string | undefined, sessionId: number | undefined): Promise<Authenticated<P>> {
+  if (token || sessionId === undefined) return request;
+  const callKey = await callKeyForSessionId(c.get("services"), request.snapshot.tenantId, sessionId);
+  if (!callKey) throw new WebhookError(404, "UNKNOWN_CALL", `This tenant has no call with session id ${sessionId}`);
+  return { ...request, callKey };
+}
+
 /** Lifecycle webhooks answer JSON; an update for a call this tenant does not have is a 404. */
 function lifecycleAnswer(result: LifecycleResult, kind: string): { body: string; outcome: string } {
   if (!result.known) throw new WebhookError(404, "UNKNOWN_CALL", `This tenant has no call with that ${kind === "cdr" ? "session token or call_id" : "token"}`);
@@ -161,15 +182,16 @@ const sessionUpdate = async (c: Context<AppEnv>) =>
     {
       name: "session-update",
       parse: (raw) => parseLifecycle(SessionUpdateSchema, raw, "session update"),
-      callKey: (update) => update.token,
+      callKey: (update) => update.token ?? bySessionId(update.id!),
       domain: (update, headers) => update.domain ?? headers.get("x-cx-domain"),
       lifecycle: true,
       json: true,
     },
     async (request) => {
       const { params } = request;
-      const update = { status: params.status, answeredAt: params.callAnswerTime ?? params.answerTime, endedAt: params.callEndTime ?? params.endTime };
-      const result = await retryOnce(() => callSession(c, request).sessionUpdate(update));
+      const call = await namedCall(c, request, params.token, params.id);
+      const update = { status: params.status, answeredAt: params.callAnswerTime ?? params.answerTime, endedAt: params.callEndTime ?? params.endTime, eventId: params.eventId };
+      const result = await retryOnce(() => callSession(c, call).sessionUpdate(update));
       return lifecycleAnswer(result, "session");
     },
   );
@@ -180,14 +202,16 @@ const cdr = async (c: Context<AppEnv>) =>
     {
       name: "cdr",
       parse: (raw) => parseLifecycle(CdrSchema, raw, "CDR"),
-      callKey: (record) => (record.session?.token ?? record.call_id)!,
+      callKey: (record) => record.session?.token ?? record.call_id ?? bySessionId(record.session!.id!),
       domain: (record, headers) => record.domain ?? record.owner?.domain?.name ?? headers.get("x-cx-domain"),
       lifecycle: true,
       json: true,
     },
     async (request) => {
-      const input = cdrInput(request.params);
-      const result = await retryOnce(() => callSession(c, request).cdr(input));
+      const { params } = request;
+      const call = await namedCall(c, request, params.session?.token ?? params.call_id, params.session?.id);
+      const input = cdrInput(params);
+      const result = await retryOnce(() => callSession(c, call).cdr(input));
       return lifecycleAnswer(result, "cdr");
     },
   );

@@ -1,43 +1,49 @@
 import { z } from "zod";
 import type { CdrInput } from "../../durable-objects/call/model";
+import { absent, epochMs, epochSeconds, numericId, seconds, text } from "./cloudonix-values";
 import { WebhookError } from "./params";
 
-const text = (max: number) => z.union([z.string(), z.number().transform(String)]).pipe(z.string().max(max));
-/** Epoch milliseconds, or an ISO date string; anything unparsable is dropped rather than refused. */
-const time = z
-  .union([z.number(), z.string()])
-  .transform((v) => (typeof v === "number" ? v : Date.parse(v)))
-  .transform((v) => (Number.isFinite(v) && v > 0 ? v : undefined));
-const seconds = z.union([z.number(), z.string()]).transform((v) => {
-  const n = Number(v);
-  return Number.isFinite(n) && n >= 0 ? Math.round(n) : undefined;
-});
-
-/** A Cloudonix session object as the session-update webhook sends it. */
-export const SessionUpdateSchema = z.object({
-  token: text(128),
-  status: text(32),
-  domain: text(253).optional(),
-  callAnswerTime: time.optional(),
-  callEndTime: time.optional(),
-  answerTime: time.optional(),
-  endTime: time.optional(),
-});
+/**
+ * A Cloudonix session object as the session-update webhook sends it. Some senders name the
+ * session only by its numeric `id` (the voice request's SessionData.id), not its token.
+ */
+export const SessionUpdateSchema = z
+  .object({
+    token: absent(text(128)),
+    id: absent(numericId),
+    status: text(32),
+    domain: absent(text(253)),
+    callAnswerTime: absent(epochMs),
+    callEndTime: absent(epochMs),
+    answerTime: absent(epochMs),
+    endTime: absent(epochMs),
+    /** Cloudonix numbers its session events: a repeated event is applied once. */
+    eventId: absent(text(128)),
+  })
+  .refine((update) => Boolean(update.token || update.id !== undefined), { message: "token (or the session's numeric id) is required", path: ["token"] });
 export type SessionUpdate = z.output<typeof SessionUpdateSchema>;
 
-/** One CDR per finished call. */
+const CdrSessionSchema = z.object({
+  token: absent(text(128)),
+  id: absent(numericId),
+  callStartTime: absent(epochMs),
+  callAnswerTime: absent(epochMs),
+  callEndTime: absent(epochMs),
+});
+
+/** One CDR per finished call. Its `timestamp` is in epoch seconds, its session's times in ms. */
 export const CdrSchema = z
   .object({
-    call_id: text(256).optional(),
-    domain: text(253).optional(),
+    call_id: absent(text(256)),
+    domain: absent(text(253)),
     disposition: text(32),
-    duration: seconds.optional(),
-    billsec: seconds.optional(),
-    timestamp: time.optional(),
-    session: z.object({ token: text(128).optional(), callStartTime: time.optional(), callAnswerTime: time.optional(), callEndTime: time.optional() }).partial().optional(),
-    owner: z.object({ domain: z.object({ name: text(253).optional() }).partial().optional() }).partial().optional(),
+    duration: absent(seconds),
+    billsec: absent(seconds),
+    timestamp: absent(epochSeconds),
+    session: absent(CdrSessionSchema),
+    owner: absent(z.object({ domain: absent(z.object({ name: absent(text(253)), uuid: absent(text(64)) })) })),
   })
-  .refine((cdr) => Boolean(cdr.session?.token || cdr.call_id), { message: "session.token or call_id is required", path: ["session", "token"] });
+  .refine((cdr) => Boolean(cdr.session?.token || cdr.call_id || cdr.session?.id !== undefined), { message: "session.token, call_id or session.id is required", path: ["session", "token"] });
 export type Cdr = z.output<typeof CdrSchema>;
 
 export function parseLifecycle<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.output<T> {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { jsonNestsDeeperThan } from "../lib/storable";
+import { absent } from "./cloudonix-values";
 
 /** Cloudonix sends at most a few KiB; anything past this is refused unread. */
 export const MAX_WEBHOOK_BODY = 64 * 1024;
@@ -101,18 +102,18 @@ const scalar = (max: number, required?: string) =>
 
 export const VoiceParamsSchema = z
   .object({
-    CallSid: scalar(256).optional(),
-    Session: scalar(128).optional(),
+    CallSid: absent(scalar(256)),
+    Session: absent(scalar(128)),
     // Cloudonix always sends both; without them a call cannot be routed, so the request is
     // malformed. A withheld caller still has a From (empty or "anonymous"); a To must name a number.
     From: scalar(128, "is required (the caller's number; empty if withheld)"),
     To: scalar(128, "is required (the number that was dialled)").pipe(z.string().min(1, "must not be empty (the number that was dialled)")),
-    CallerName: scalar(256).optional(),
-    Direction: scalar(32).optional(),
-    Domain: scalar(253).optional(),
-    AccountSid: scalar(253).optional(),
-    CallStatus: scalar(32).optional(),
-    DialCallStatus: scalar(32).optional(),
+    CallerName: absent(scalar(256)),
+    Direction: absent(scalar(32)),
+    Domain: absent(scalar(253)),
+    AccountSid: absent(scalar(253)),
+    CallStatus: absent(scalar(32)),
+    DialCallStatus: absent(scalar(32)),
     // Seconds the dialled leg talked, on the Dial action request. A value that is not a
     // non-negative number is dropped rather than refused: it must never cost the call its answer.
     DialCallDuration: z
@@ -121,6 +122,8 @@ export const VoiceParamsSchema = z
       .transform((n) => (n !== undefined && Number.isFinite(n) && n >= 0 ? Math.round(n) : undefined))
       .optional()
       .meta({ description: "Dial action only: how long the dialled leg talked, in seconds" }),
+    /** The full session object; read leniently (session-data.ts), never a reason to refuse a call. */
+    SessionData: z.unknown().optional(),
   })
   .refine((p) => Boolean(p.Session || p.CallSid), { message: "Session or CallSid is required", path: ["Session"] });
 
@@ -135,5 +138,5 @@ export function parseVoiceParams(raw: Record<string, unknown>): VoiceParams {
   return result.data;
 }
 
-/** The call's key: Cloudonix's Session token, else CallSid (REFERENCE §1.2). */
+/** The call's key: Cloudonix's Session token, else CallSid (which on some trunk calls is a SIP Call-ID). */
 export const callKeyOf = (params: VoiceParams): string => (params.Session || params.CallSid)!;
