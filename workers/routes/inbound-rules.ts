@@ -3,6 +3,7 @@ import type { AppEnv } from "../app-env";
 import { deleteInbound, findInbound, inboundConflictScope, insertInbound, listInbound, updateInbound, type InboundRow, type NewInboundRow } from "../db/repos/inbound-rules";
 import { assertFallbackExists, assertTargetExists } from "../db/repos/references";
 import type { Executor } from "../db/executor";
+import { conditionKey, type HeaderCondition } from "../domain/carrier-headers";
 import { findInboundConflict, type Conflict, type InboundRuleRef } from "../domain/rule-conflicts";
 import { adminWrites, requireAuth } from "../middleware/auth";
 import { apiDocs } from "../openapi/registry";
@@ -16,7 +17,7 @@ import { IdParams } from "../schemas/common";
 import { CreateInboundBody, InboundRulePage, InboundRuleSchema, ListInboundQuery, UpdateInboundBody, displayPattern, type InboundRuleDto } from "../schemas/inbound-rules";
 
 const docs = apiDocs("/api/inbound-rules", "Inbound rules");
-const CONFLICTS = "Duplicate patterns and rules that could never match a call are refused with 409 RULE_CONFLICT naming the other rule.";
+const CONFLICTS = "Duplicates (the same pattern and the same header condition) and rules that could never match a call are refused with 409 RULE_CONFLICT naming the other rule.";
 docs.get("/", "List inbound rules", { query: ListInboundQuery, response: InboundRulePage });
 docs.post("/", "Create an inbound rule", { auth: "admin", body: CreateInboundBody, response: InboundRuleSchema, status: 201, errors: [404, 409], description: CONFLICTS });
 docs.get("/:id", "Get an inbound rule", { params: IdParams, response: InboundRuleSchema });
@@ -34,6 +35,7 @@ export function toInboundDto(row: InboundRow): InboundRuleDto {
     enabled: row.enabled,
     target: { type: row.targetType, id: row.targetId },
     fallback: row.fallback ?? null,
+    header: row.headerName !== null && row.headerValue !== null ? { name: row.headerName, value: row.headerValue } : null,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -42,11 +44,16 @@ export function toInboundDto(row: InboundRow): InboundRuleDto {
 
 const label = (rule: InboundRuleRef) => `"${rule.name || displayPattern(rule.pattern)}" (${displayPattern(rule.pattern)}, ${rule.id})`;
 
+/** The columns of a header condition: both null without one; conditionKey keys the unique index. */
+const conditionColumns = (header: HeaderCondition | null) => ({ headerName: header?.name ?? null, headerValue: header?.value ?? null, conditionKey: conditionKey(header) });
+
+const withCondition = (pattern: string, key: string) => `${displayPattern(pattern)}${key ? ` with the condition ${key.replace("\n", " = ")}` : ""}`;
+
 function conflictError(candidate: InboundRuleRef, conflict: Conflict<InboundRuleRef>): AppError {
   const shown = displayPattern(candidate.pattern);
   const message =
     conflict.kind === "duplicate"
-      ? `The pattern ${shown} is already used by rule ${label(conflict.rule)}; change that rule instead, or use another pattern`
+      ? `The pattern ${withCondition(candidate.pattern, candidate.conditionKey ?? "")} is already used by rule ${label(conflict.rule)}; change that rule instead, or use another pattern or header condition`
       : conflict.kind === "shadowed"
         ? `This rule could never match a call: every number matching ${shown} is taken by more specific rules (${conflict.coveredBy!.slice(0, 5).map(label).join(", ")}${conflict.coveredBy!.length > 5 ? ", …" : ""}). Remove or disable one of them, or save this rule disabled`
         : `With this rule, rule ${label(conflict.rule)} could never match a call: more specific rules would take every number it matches. Disable or change that rule first`;
@@ -70,7 +77,7 @@ async function assertNoConflict(tx: Executor, tenantId: string, candidate: Inbou
   if (conflict) throw conflictError(candidate, conflict);
 }
 
-const duplicatePattern = (pattern: string) => `The pattern ${displayPattern(pattern)} is already used by another rule of this tenant`;
+const duplicatePattern = (pattern: string, key: string) => `The pattern ${withCondition(pattern, key)} is already used by another rule of this tenant`;
 
 export const inboundRules = new Hono<AppEnv>()
   .use(requireAuth, adminWrites)
@@ -94,12 +101,13 @@ export const inboundRules = new Hono<AppEnv>()
       targetType: input.target.type,
       targetId: input.target.id,
       fallback: input.fallback ?? null,
+      ...conditionColumns(input.header ?? null),
     };
     const rule = await commitChange(c, { entity: "inbound_rule", action: "created" }, async (tx, audit) => {
       await assertTargetExists(tx, tenantId, input.target, "target.id");
       await assertFallbackExists(tx, tenantId, input.fallback, "fallback.id");
-      await assertNoConflict(tx, tenantId, { id: row.id!, name: row.name!, pattern: row.pattern, matchType: row.matchType, enabled: row.enabled! });
-      await uniqueOr409(() => insertInbound(tx, row), "inbound_rules_tenant_pattern_uq", duplicatePattern(row.pattern), { reason: "duplicate" });
+      await assertNoConflict(tx, tenantId, { id: row.id!, name: row.name!, pattern: row.pattern, matchType: row.matchType, enabled: row.enabled!, conditionKey: row.conditionKey! });
+      await uniqueOr409(() => insertInbound(tx, row), "inbound_rules_tenant_pattern_uq", duplicatePattern(row.pattern, row.conditionKey!), { reason: "duplicate" });
       const created = (await findInbound(tx, tenantId, row.id!))!;
       audit.record(created.id, null, toInboundDto(created));
       return created;
@@ -138,12 +146,13 @@ export const inboundRules = new Hono<AppEnv>()
         changes.targetId = input.target.id;
       }
       if (input.fallback !== undefined) changes.fallback = input.fallback;
+      if (input.header !== undefined) Object.assign(changes, conditionColumns(input.header));
       if (Object.keys(changes).length === 0) return current;
       const next = { ...current, ...changes } as InboundRow;
-      if (next.pattern !== current.pattern || (next.enabled && !current.enabled)) {
-        await assertNoConflict(tx, tenantId, { id, name: next.name, pattern: next.pattern, matchType: next.matchType, enabled: next.enabled });
+      if (next.pattern !== current.pattern || next.conditionKey !== current.conditionKey || (next.enabled && !current.enabled)) {
+        await assertNoConflict(tx, tenantId, { id, name: next.name, pattern: next.pattern, matchType: next.matchType, enabled: next.enabled, conditionKey: next.conditionKey });
       }
-      await uniqueOr409(() => updateInbound(tx, tenantId, id, changes, current.version), "inbound_rules_tenant_pattern_uq", duplicatePattern(next.pattern), { reason: "duplicate" });
+      await uniqueOr409(() => updateInbound(tx, tenantId, id, changes, current.version), "inbound_rules_tenant_pattern_uq", duplicatePattern(next.pattern, next.conditionKey), { reason: "duplicate" });
       const updated = (await findInbound(tx, tenantId, id))!;
       audit.record(id, toInboundDto(current), toInboundDto(updated));
       return updated;

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { agentDialCxml, dialResultUrl, endCxml, trunkDialCxml } from "../../durable-objects/logic/call-cxml";
+import { boundedCarrierHeaders } from "../domain/carrier-headers";
 import { AppError } from "../lib/errors";
 import { readJson } from "../lib/validation";
 import { requireAuth } from "../middleware/auth";
@@ -23,7 +24,8 @@ export const routing = new Hono<AppEnv>().use(requireAuth).post("/explain", asyn
   if (!snapshot) throw new AppError(404, "NOT_FOUND", "Tenant not found");
   const cloudonixDirection = body.direction === "auto" ? undefined : body.direction === "outbound" ? "outbound" : body.direction;
   if (body.direction === "inbound") snapshot.outboundCallerPatterns = [];
-  const plan = planRoute(snapshot, { from: body.from, to: body.to, cloudonixDirection });
+  // The same bounding as a real call's headers, so explain and the call decide alike.
+  const plan = planRoute(snapshot, { from: body.from, to: body.to, cloudonixDirection, headers: boundedCarrierHeaders(body.headers) });
 
   const stages: StageOutcome[] = [];
   let decision: ExplainDecision | null = null;

@@ -57,6 +57,7 @@ export function toTenantDto(row: TenantRow, origin: string, callbackToken: strin
     defaultFallback: row.defaultFallback ?? null,
     retentionDays: row.retentionDays,
     outboundCallerPatterns: row.outboundCallerPatterns,
+    routingNumberHeader: row.routingNumberHeader ?? null,
     configVersion: row.configVersion,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
@@ -94,6 +95,7 @@ export const tenant = new Hono<AppEnv>()
       if (input.retentionDays !== undefined) changes.retentionDays = input.retentionDays;
       if (input.outboundCallerPatterns !== undefined) changes.outboundCallerPatterns = input.outboundCallerPatterns;
       if (input.defaultFallback !== undefined) changes.defaultFallback = input.defaultFallback;
+      if (input.routingNumberHeader !== undefined) changes.routingNumberHeader = input.routingNumberHeader;
       if (Object.keys(changes).length === 0) return current;
       await uniqueOr409(
         () => updateTenant(tx, tenantId, changes),

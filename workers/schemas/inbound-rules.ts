@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HEADER_NAME, MAX_HEADER_NAME, MAX_HEADER_VALUE } from "../domain/carrier-headers";
 import { parsePattern } from "../domain/numbers";
 import { BooleanQuery, FallbackSchema, Page, SearchQuery, Timestamp, VersionField, pageQuery } from "./common";
 
@@ -21,6 +22,18 @@ export const TargetSchema = z
   })
   .meta({ description: "The voice agent or agent group that takes the calls" });
 
+export const HeaderConditionSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .min(1, "is required: the carrier header's name, e.g. X-Tenant")
+      .max(MAX_HEADER_NAME, `must be at most ${MAX_HEADER_NAME} characters`)
+      .regex(HEADER_NAME, "must be a SIP header name: letters, digits and - . _ ! % * + ` ' ~ (no spaces or colons)"),
+    value: z.string().trim().min(1, "is required: the value the header must have").max(MAX_HEADER_VALUE, `must be at most ${MAX_HEADER_VALUE} characters`),
+  })
+  .meta({ description: "The rule applies only to calls whose carrier SIP header `name` (any case) equals `value`; it then wins over a rule of the same pattern without a condition" });
+
 const Priority = z.number().int().min(0, "must be 0 to 10000").max(10_000, "must be 0 to 10000").meta({ description: "Lower wins among rules that are otherwise equal (default 100)" });
 const RuleName = z.string().trim().max(200, "must be at most 200 characters");
 
@@ -31,6 +44,7 @@ export const CreateInboundBody = z.strictObject({
   priority: Priority.optional(),
   enabled: z.boolean().optional(),
   fallback: FallbackSchema.nullable().optional().meta({ description: "Where the call goes when the target cannot take it; null = a clean hang-up" }),
+  header: HeaderConditionSchema.nullable().optional(),
 });
 
 export const UpdateInboundBody = z
@@ -41,6 +55,7 @@ export const UpdateInboundBody = z
     priority: Priority.optional(),
     enabled: z.boolean().optional(),
     fallback: FallbackSchema.nullable().optional(),
+    header: HeaderConditionSchema.nullable().optional().meta({ description: "null removes the condition" }),
     version: VersionField,
   })
   .meta({ description: "Only the fields sent change" });
@@ -55,6 +70,7 @@ export const InboundRuleSchema = z.object({
   enabled: z.boolean(),
   target: TargetSchema,
   fallback: FallbackSchema.nullable(),
+  header: z.object({ name: z.string(), value: z.string() }).nullable().meta({ description: "The carrier-header condition; null = every call matching the pattern" }),
   version: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

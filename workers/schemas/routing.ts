@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HEADER_NAME, MAX_CARRIER_HEADERS, MAX_HEADER_NAME, MAX_HEADER_VALUE } from "../domain/carrier-headers";
 
 export const ExplainBody = z.object({
   from: z.string().max(128).default("").meta({ description: "Caller number or subscriber id, with or without +" }),
@@ -7,6 +8,14 @@ export const ExplainBody = z.object({
     .enum(["auto", "inbound", "outbound", "subscriber", "outbound-api"])
     .default("auto")
     .meta({ description: "auto: decide as for a real call (caller-ID patterns); inbound/outbound force it; subscriber and outbound-api are Cloudonix's own values" }),
+  headers: z
+    .record(
+      z.string().max(MAX_HEADER_NAME, `header names are at most ${MAX_HEADER_NAME} characters`).regex(HEADER_NAME, "header names are SIP header names (letters, digits and - . _, no spaces or colons)"),
+      z.string().max(MAX_HEADER_VALUE, `header values are at most ${MAX_HEADER_VALUE} characters`),
+    )
+    .refine((headers) => Object.keys(headers).length <= MAX_CARRIER_HEADERS, `at most ${MAX_CARRIER_HEADERS} headers`)
+    .optional()
+    .meta({ description: 'The carrier SIP headers the call would carry (Cloudonix\'s trunk-sip-headers), e.g. {"A2B-DNID": "18005550123"}: header conditions and the routing-number header read them' }),
   time: z.iso.datetime({ offset: true }).optional().meta({ description: "When the call happens (defaults to now); echoed in the trace" }),
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HEADER_NAME, MAX_HEADER_NAME } from "../domain/carrier-headers";
 import { parsePattern } from "../domain/numbers";
 import { FallbackSchema, Timestamp, VersionField } from "./common";
 
@@ -43,6 +44,14 @@ export const PatternList = (max: number) =>
     })
     .meta({ description: 'Number patterns: "+15551234567" (exact) or "+1555*" (prefix); stored as digits with an optional trailing *' });
 
+export const RoutingNumberHeader = z
+  .string()
+  .trim()
+  .min(1, "must not be empty; send null to match To")
+  .max(MAX_HEADER_NAME, `must be at most ${MAX_HEADER_NAME} characters`)
+  .regex(HEADER_NAME, "must be a SIP header name such as A2B-DNID (letters, digits and - . _, no spaces or colons)")
+  .meta({ description: "A carrier SIP header (e.g. A2B-DNID, the number originally dialled) whose number inbound rules match instead of To when a call carries it; null = always To" });
+
 export const TenantName = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
 
 export const UpdateTenantBody = z
@@ -60,6 +69,7 @@ export const UpdateTenantBody = z
     defaultFallback: FallbackSchema.nullable().optional().meta({ description: "What unmatched calls get; null = a clean hang-up" }),
     retentionDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days").optional().meta({ description: "Call records older than this are deleted" }),
     outboundCallerPatterns: PatternList(100).optional().meta({ description: "Callers matching any of these are treated as outbound calls" }),
+    routingNumberHeader: RoutingNumberHeader.nullable().optional(),
     version: VersionField,
   })
   .meta({ description: "Only the fields sent change" });
@@ -90,6 +100,7 @@ export const TenantSchema = z.object({
   defaultFallback: FallbackSchema.nullable(),
   retentionDays: z.number().int(),
   outboundCallerPatterns: z.array(z.string()),
+  routingNumberHeader: z.string().nullable().meta({ description: "The carrier SIP header whose number inbound rules match instead of To; null = To" }),
   configVersion: z.number().int().meta({ description: "Bumped by every configuration change; routing snapshots carry it" }),
   version: z.number().int(),
   createdAt: Timestamp,

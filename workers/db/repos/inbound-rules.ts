@@ -68,6 +68,7 @@ const refColumns = {
   pattern: inboundRoutingRules.pattern,
   matchType: inboundRoutingRules.matchType,
   enabled: inboundRoutingRules.enabled,
+  conditionKey: inboundRoutingRules.conditionKey,
 };
 
 /**
