@@ -15,6 +15,8 @@ export const TEST_DATABASE_URL = `mysql://${db.user}:${db.password}@127.0.0.1:33
 /** Bindings for tests: the test database, fixed test secrets, the local Upstash bridge. */
 const testBindings = {
   ENVIRONMENT: "test",
+  // Ended calls re-send their final record 3 s after their last event (60 s in production).
+  CALL_SETTLE_SECONDS: "3",
   ENCRYPTION_KEY: "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=",
   TOKEN_SIGNING_KEY: "test-only-token-signing-key-0123456789abcdef",
   UPSTASH_REDIS_REST_URL: process.env.UPSTASH_URL ?? "http://127.0.0.1:8079",

@@ -4,7 +4,7 @@ import { decryptSecret } from "../workers/lib/secrets";
 import type { CallAttempt, CallEventMessage, CallRecordState } from "../workers/queue/messages";
 import type { RoutePlan, RouteStage } from "../workers/routing/decide";
 import { dialDetails } from "../workers/routing/packed-group";
-import { claimLifetimeMs, hubEventOf, newCallData, noteRefused, RETAIN_ENDED_MS, seenEvent, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
+import { claimLifetimeMs, hubEventOf, needsSettling, newCallData, noteRefused, RETAIN_ENDED_MS, seenEvent, settleMessage, SETTLE_AFTER_SECONDS, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
 import { CallOutbox, OUTBOX_RETRY_MS } from "./call/outbox";
 import type { HealthChange } from "./group-balancer";
 import type { HubEvent } from "./hub-events";
@@ -269,6 +269,10 @@ export class CallSession extends DurableObject<Env> {
       call.record.endReason = "timeout";
       this.#save(call);
       this.#showViewers();
+    } else if (needsSettling(call) && now >= call.lastActivityAt + this.#settleMs()) {
+      call.settledSeq = call.seq;
+      this.#save(call);
+      this.#outbox.add([settleMessage(call)], []);
     } else if (isTerminal(call.state) && now >= call.lastActivityAt + RETAIN_ENDED_MS && this.#outbox.isEmpty()) {
       await this.ctx.storage.deleteAll();
       this.#outbox.reset();
@@ -469,8 +473,13 @@ export class CallSession extends DurableObject<Env> {
     return claimLifetimeMs(Number(this.env.CALL_TIMEOUT_SECONDS) * 1000);
   }
 
+  #settleMs(): number {
+    return Number(this.env.CALL_SETTLE_SECONDS ?? SETTLE_AFTER_SECONDS) * 1000;
+  }
+
   async #armAlarm(call: CallData): Promise<void> {
-    const due = isTerminal(call.state) ? call.lastActivityAt + RETAIN_ENDED_MS : this.#silenceDeadline(call);
+    const ended = needsSettling(call) ? call.lastActivityAt + this.#settleMs() : call.lastActivityAt + RETAIN_ENDED_MS;
+    const due = isTerminal(call.state) ? ended : this.#silenceDeadline(call);
     const outboxRetry = this.#outbox.isEmpty() ? Infinity : Date.now() + OUTBOX_RETRY_MS;
     await this.ctx.storage.setAlarm(Math.min(due, outboxRetry));
   }

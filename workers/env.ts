@@ -7,6 +7,8 @@ import type { TenantHub } from "../durable-objects/tenant-hub";
 export interface Env {
   ENVIRONMENT: string;
   CALL_TIMEOUT_SECONDS: string;
+  /** Seconds after a call's last event before it re-sends its final record (default 60). */
+  CALL_SETTLE_SECONDS?: string;
   ENCRYPTION_KEY: string;
   TOKEN_SIGNING_KEY: string;
   UPSTASH_REDIS_REST_URL?: string;
@@ -46,6 +48,7 @@ const EnvSchema = z
       message: 'must be "development", "test" or "production"',
     }),
     CALL_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400),
+    CALL_SETTLE_SECONDS: z.coerce.number().int().min(1).max(3_600).optional(),
     ENCRYPTION_KEY: base64Key32,
     TOKEN_SIGNING_KEY: z.string().min(32, "must be at least 32 characters"),
     UPSTASH_REDIS_REST_URL: z.url({ message: "must be an http(s) URL" }).optional(),

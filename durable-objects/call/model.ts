@@ -1,11 +1,11 @@
 import { newId } from "../../workers/lib/ids";
-import type { CallRecordState } from "../../workers/queue/messages";
+import type { CallEventMessage, CallRecordState } from "../../workers/queue/messages";
 import type { DecisionTrace, RoutePlan, RouteStage } from "../../workers/routing/decide";
 import type { MemberTrace } from "../group-balancer";
 import type { HubEvent, LiveCallSummary } from "../hub-events";
 import { DIAL_TIMEOUT_SECONDS } from "../logic/call-cxml";
 import { callStart } from "../logic/call-figures";
-import type { CallState } from "../logic/call-machine";
+import { isTerminal, type CallState } from "../logic/call-machine";
 
 /** What a CallSession stores and answers: the call's facts, state, record and trace. */
 
@@ -90,6 +90,33 @@ export interface CallData {
 /** How many refusals a call's trace keeps: a stream of stray updates cannot grow it without bound. */
 export const MAX_REFUSED = 50;
 const SEEN_EVENT_IDS = 32;
+  /** The event number whose record the call last re-sent itself (see needsSettling). */
+  settledSeq?: number;
+}
+
+/** Default for CALL_SETTLE_SECONDS: how long after its last event an ended call re-sends its final record. */
+export const SETTLE_AFTER_SECONDS = 60;
+
+/**
+ * An ended call re-sends its final record once things have gone quiet: the Queue only promises
+ * what it holds, and a crash between its accepting a message and storing it would otherwise lose
+ * the call's billing record for good. The re-send is idempotent (same event number).
+ */
+export const needsSettling = (call: CallData): boolean => isTerminal(call.state) && (call.settledSeq ?? 0) < call.seq;
+
+/** The message that settles the call's record: its newest state, under its newest event number. */
+export function settleMessage(call: CallData): CallEventMessage {
+  return {
+    kind: "call_event",
+    tenantId: call.facts.tenantId,
+    callId: call.facts.callKey,
+    seq: call.seq,
+    type: "call.settled",
+    at: call.lastActivityAt,
+    data: {},
+    record: { ...call.record, decision: call.trace },
+    settle: true,
+  };
 
 /** Notes in the trace why an update changed nothing (the first MAX_REFUSED of them). */
 export function noteRefused(call: CallData, why: string): void {

@@ -61,6 +61,8 @@ export interface CallEventMessage {
 export interface WebhookDeliveryMessage {
   kind: "webhook";
   deliveryId: string;
+  /** The call re-sending its final record (settling): the record is stored, no event row. */
+  settle?: true;
   tenantId: string | null;
   webhook: string;
   callId: string | null;

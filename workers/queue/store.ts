@@ -26,7 +26,8 @@ export async function storeCallEvents(db: Db, messages: CallEventMessage[]): Pro
   const newest = new Map<string, CallEventMessage>();
   for (const m of sorted) newest.set(`${m.tenantId}\u0000${m.callId}`, m);
   await retryOnLockConflict(() => upsertRecords(db, [...newest.values()]));
-  await retryOnLockConflict(() => insertEvents(db, sorted));
+  const events = sorted.filter((m) => !m.settle);
+  if (events.length) await retryOnLockConflict(() => insertEvents(db, events));
   // After the upsert, from the stored (newest) records: idempotent, see queue/rollups.ts.
   await retryOnLockConflict(() => applyRollups(db, [...newest.values()].map(({ tenantId, callId }) => ({ tenantId, callId }))));
 }
