@@ -85,11 +85,6 @@ export interface CallData {
   lastActivityAt: number;
   /** The last session-update eventIds applied, so a repeated event is applied once. */
   seenEventIds?: string[];
-}
-
-/** How many refusals a call's trace keeps: a stream of stray updates cannot grow it without bound. */
-export const MAX_REFUSED = 50;
-const SEEN_EVENT_IDS = 32;
   /** The event number whose record the call last re-sent itself (see needsSettling). */
   settledSeq?: number;
 }
@@ -117,6 +112,11 @@ export function settleMessage(call: CallData): CallEventMessage {
     record: { ...call.record, decision: call.trace },
     settle: true,
   };
+}
+
+/** How many refusals a call's trace keeps: a stream of stray updates cannot grow it without bound. */
+export const MAX_REFUSED = 50;
+const SEEN_EVENT_IDS = 32;
 
 /** Notes in the trace why an update changed nothing (the first MAX_REFUSED of them). */
 export function noteRefused(call: CallData, why: string): void {
