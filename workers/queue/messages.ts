@@ -56,13 +56,13 @@ export interface CallEventMessage {
   at: number;
   data: Record<string, unknown>;
   record: CallRecordState;
+  /** The call re-sending its final record (settling): the record is stored, no event row. */
+  settle?: true;
 }
 
 export interface WebhookDeliveryMessage {
   kind: "webhook";
   deliveryId: string;
-  /** The call re-sending its final record (settling): the record is stored, no event row. */
-  settle?: true;
   tenantId: string | null;
   webhook: string;
   callId: string | null;
