@@ -1,3 +1,4 @@
+import type { CarrierHeaders } from "../../workers/domain/carrier-headers";
 import { newId } from "../../workers/lib/ids";
 import type { CallEventMessage, CallRecordState } from "../../workers/queue/messages";
 import type { DecisionTrace, RoutePlan, RouteStage } from "../../workers/routing/decide";
@@ -27,6 +28,8 @@ export interface CallFacts {
   cxSessionId?: number | null;
   /** When Cloudonix started the call (SessionData.callStartTime), when it said. */
   callStartTime?: number | null;
+  /** The carrier's SIP headers of a trunk-inbound call, bounded (workers/webhooks/carrier-headers.ts). */
+  carrierHeaders?: CarrierHeaders | null;
 }
 
 export interface SessionUpdateInput {
@@ -161,6 +164,7 @@ export function newCallData(facts: CallFacts, plan: RoutePlan, now: number): Cal
       billableSec: null,
       cxSessionId: facts.cxSessionId ?? null,
       ...(start.flag ? { flags: [start.flag] } : {}),
+      ...(facts.carrierHeaders ? { carrierHeaders: facts.carrierHeaders } : {}),
     },
     trace: { ...plan.trace, picks: [], refused: [] },
     stageIndex: 0,

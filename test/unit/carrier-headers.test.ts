@@ -3,6 +3,8 @@ import { boundedCarrierHeaders, conditionKey, headerLookup, headerNumber, MAX_CA
 import { buildInboundIndex, matchInbound } from "../../workers/domain/matching";
 import { findInboundConflict, type InboundRuleRef } from "../../workers/domain/rule-conflicts";
 import { planRoute } from "../../workers/routing/decide";
+import { carrierHeadersOf } from "../../workers/webhooks/carrier-headers";
+import { parseVoiceParams } from "../../workers/webhooks/params";
 import type { RoutingSnapshot, SnapshotInboundRule } from "../../workers/routing/snapshot-types";
 
 /*
@@ -29,6 +31,16 @@ describe("boundedCarrierHeaders", () => {
     expect(kept).not.toHaveProperty("x-a");
     expect(kept[`H-${MAX_CARRIER_HEADERS - 2}`]).toBe(String(MAX_CARRIER_HEADERS - 2));
     expect(kept).not.toHaveProperty(`H-${MAX_CARRIER_HEADERS - 1}`);
+  });
+
+  it("reads a voice request's SessionData with a 10,000-header object without refusing it (past the body limit in a real request)", ({ expect }) => {
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < 10_000; i++) headers[`H-${i}`] = String(i);
+    const params = parseVoiceParams({ Session: "s1", From: "1", To: "2", SessionData: { id: 1, profile: { "trunk-sip-headers": headers } } });
+    expect(Object.keys(carrierHeadersOf(params)!)).toHaveLength(MAX_CARRIER_HEADERS);
+    for (const SessionData of [null, "x", [], { profile: null }, { profile: { "trunk-sip-headers": [["X-Tenant", "42"]] } }]) {
+      expect(carrierHeadersOf(parseVoiceParams({ Session: "s1", From: "1", To: "2", SessionData }))).toBeNull();
+    }
   });
 
   it("keeps a header named __proto__ as a header, not as the object's prototype", ({ expect }) => {

@@ -42,6 +42,8 @@ export interface CallRecordState {
   billableSec: number | null;
   /** Cloudonix's numeric session id (SessionData.id): session updates may name the call by it alone. */
   cxSessionId?: number | null;
+  /** The carrier's SIP headers of a trunk-inbound call, as routing read them; set when the call starts, never changed. */
+  carrierHeaders?: Record<string, string> | null;
   /** Figures Cloudonix reported that could not be true, kept as reported beside what the record used instead. */
   flags?: RecordFlag[];
 }

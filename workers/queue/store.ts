@@ -62,6 +62,8 @@ async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> 
         durationSec: record.durationSec,
         billableSec: record.billableSec,
         cxSessionId: record.cxSessionId ?? null,
+        // Inserted only: they are the call's from its start, so no later event updates them.
+        carrierHeaders: record.carrierHeaders ? (storableJson(record.carrierHeaders) as Record<string, string>) : null,
         lastSeq: seq,
       })),
     )

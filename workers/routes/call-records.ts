@@ -90,6 +90,7 @@ export const callRecords = new Hono<AppEnv>()
       attempts: (row.attempts ?? []) as Record<string, unknown>[],
       routing: row.decision ?? null,
       flags: (row.flags ?? []) as RecordFlag[],
+      carrierHeaders: row.carrierHeaders ?? null,
       events: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), data: e.data })),
     });
   });

@@ -13,6 +13,7 @@ import { rejectCxml } from "../domain/cxml";
 import { congestion, cxml, recordDelivery, refusal, refusalCxml, type DeliveryFacts } from "../webhooks/respond";
 import { retryOnce } from "../webhooks/retry";
 import { presentsCredential, rateLimited, webhookAbuseLimit, type Limited } from "../webhooks/abuse-limit";
+import { carrierHeadersOf } from "../webhooks/carrier-headers";
 import { readSessionData } from "../webhooks/session-data";
 import { callKeyForSessionId, rememberSessionId } from "../webhooks/session-index";
 import { authenticateWebhook, webhookDomain } from "../webhooks/tenant-auth";
@@ -126,6 +127,7 @@ function callFacts(c: Context<AppEnv>, { params, snapshot, callKey }: Authentica
     baseUrl: new URL(c.req.url).origin,
     cxSessionId: sessionData.id,
     callStartTime: sessionData.callStartTime,
+    carrierHeaders: carrierHeadersOf(params),
   };
 }
 
@@ -135,7 +137,7 @@ const callSession = (c: Context<AppEnv>, { snapshot, callKey }: { snapshot: Rout
   c.env.CALL_SESSION.getByName(`${snapshot.tenantId}:${callKey}`);
 
 const planFor = ({ params, snapshot }: Authenticated<VoiceParams>) =>
-  planRoute(snapshot, { from: params.From, to: params.To, cloudonixDirection: params.Direction });
+  planRoute(snapshot, { from: params.From, to: params.To, cloudonixDirection: params.Direction, headers: carrierHeadersOf(params) });
 
 const voiceApplication = async (c: Context<AppEnv>) =>
   handleWebhook(c, voiceSpec("voice-application"), async (request) => {

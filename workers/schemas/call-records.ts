@@ -101,6 +101,10 @@ export const CallRecordDetailSchema = CallRecordSchema.extend({
   flags: z
     .array(z.object({ field: z.string(), reported: z.union([z.string(), z.number(), z.null()]), used: z.union([z.string(), z.number(), z.null()]), reason: z.string() }))
     .meta({ description: "Figures Cloudonix reported that could not be true (a CDR longer than the call, an answered call reported busy): kept as reported beside what the record used instead" }),
+  carrierHeaders: z
+    .record(z.string(), z.string())
+    .nullable()
+    .meta({ description: "The carrier's SIP headers of a trunk-inbound call (Cloudonix's trunk-sip-headers, at most 50), as routing read them; null when it had none" }),
   events: z
     .array(z.object({ seq: z.number().int(), type: z.string(), at: Timestamp, data: z.record(z.string(), z.unknown()) }))
     .meta({ description: "The call's event timeline, in order" }),
