@@ -16,6 +16,8 @@ import { freePort } from "../../scripts/lib/ports";
 export interface Worker {
   url: string;
   stop(): Promise<void>;
+  /** SIGKILL to wrangler and its workerd at once: a crash of the local runtime, state left on disk as it was. */
+  crash(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -128,7 +130,19 @@ export async function startWorker(options: StartOptions = {}): Promise<Worker> {
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  return { url, stop };
+  const crash = async () => {
+    if (stopped || !child.pid) return;
+    stopped = true;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      return;
+    }
+    await exited;
+    rmSync(bundleDir, { recursive: true, force: true });
+  };
+  return { url, stop, crash };
 }
 
 export interface LoadOptions {
