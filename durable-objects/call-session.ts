@@ -168,6 +168,7 @@ export class CallSession extends DurableObject<Env> {
     if (cdr.billableSec !== undefined) record.billableSec = cdr.billableSec;
     if (cdr.answeredAt) record.answeredAt = cdr.answeredAt;
     if (cdr.endedAt) record.endedAt = cdr.endedAt;
+    if (cdr.quality) record.quality = cdr.quality;
     this.#flag(call, rejected);
     this.#queueEvent(call, "call.cdr", { disposition: record.disposition, durationSec: record.durationSec, billableSec: record.billableSec, flagged: rejected.map((r) => r.field) });
     await this.#commit(call, "", false);

@@ -1,5 +1,6 @@
 import type { CarrierHeaders } from "../../workers/domain/carrier-headers";
 import { newId } from "../../workers/lib/ids";
+import type { CdrQuality } from "../../workers/webhooks/cdr-quality";
 import type { CallEventMessage, CallRecordState } from "../../workers/queue/messages";
 import type { DecisionTrace, RoutePlan, RouteStage } from "../../workers/routing/decide";
 import type { MemberTrace } from "../group-balancer";
@@ -50,6 +51,8 @@ export interface CdrInput {
   billableSec?: number;
   answeredAt?: number;
   endedAt?: number;
+  /** Quality, cost, AMD, recording and route, as far as the CDR reported them readably. */
+  quality?: CdrQuality;
 }
 
 export interface LifecycleResult {

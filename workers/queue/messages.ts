@@ -1,4 +1,5 @@
 import type { RecordFlag } from "../../durable-objects/logic/call-figures";
+import type { CdrQuality } from "../webhooks/cdr-quality";
 import type { StoredRequest } from "../webhooks/stored-request";
 
 /** What travels on the call-events queue; the consumer stores it idempotently. */
@@ -46,6 +47,8 @@ export interface CallRecordState {
   carrierHeaders?: Record<string, string> | null;
   /** Figures Cloudonix reported that could not be true, kept as reported beside what the record used instead. */
   flags?: RecordFlag[];
+  /** From the CDR: quality, cost, AMD, recording and route (only what it reported readably). */
+  quality?: CdrQuality;
 }
 
 export interface CallEventMessage {

@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { retryOnLockConflict } from "../db/executor";
 import { callEvents, callRecords, deadLetters, webhookEvents } from "../db/schema";
 import { storableJson, storableJsonText, storableString } from "../lib/storable";
+import { QUALITY_TEXT_MAX, type CdrQuality } from "../webhooks/cdr-quality";
 import type { CallEventMessage, WebhookDeliveryMessage } from "./messages";
 import { applyRollups } from "./rollups";
 
@@ -10,6 +11,33 @@ const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /** Overwrite a column only when the incoming event is newer than what the row holds. */
 const newer = (column: string) => sql.raw(`IF(VALUES(last_seq) > last_seq, VALUES(${column}), ${column})`);
+
+/** The CDR's quality, cost and route (cdr-quality.ts bounds them); null where it reported none. */
+const qualityColumns = (q: CdrQuality | undefined) => ({
+  mosRx: q?.mosRx ?? null,
+  mosTx: q?.mosTx ?? null,
+  jitterMs: q?.jitterMs ?? null,
+  packetLossPct: q?.packetLossPct ?? null,
+  ratedCost: q?.ratedCost ?? null,
+  sellCost: q?.sellCost ?? null,
+  amdResult: storableString(q?.amdResult, QUALITY_TEXT_MAX.amdResult),
+  recordingUrl: storableString(q?.recordingUrl, QUALITY_TEXT_MAX.recordingUrl),
+  cxTrunkId: storableString(q?.cxTrunkId, QUALITY_TEXT_MAX.cxTrunkId),
+  cxRoute: storableString(q?.cxRoute, QUALITY_TEXT_MAX.cxRoute),
+});
+
+const newerQuality = {
+  mosRx: newer("mos_rx"),
+  mosTx: newer("mos_tx"),
+  jitterMs: newer("jitter_ms"),
+  packetLossPct: newer("packet_loss_pct"),
+  ratedCost: newer("rated_cost"),
+  sellCost: newer("sell_cost"),
+  amdResult: newer("amd_result"),
+  recordingUrl: newer("recording_url"),
+  cxTrunkId: newer("cx_trunk_id"),
+  cxRoute: newer("cx_route"),
+};
 
 const byCallThenSeq = (a: CallEventMessage, b: CallEventMessage) =>
   a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : a.seq - b.seq;
@@ -52,6 +80,7 @@ async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> 
         groupId: record.groupId,
         agentId: record.agentId,
         trunkId: record.trunkId,
+        ...qualityColumns(record.quality),
         attemptCount: record.attempts.length,
         attempts: storableJson(record.attempts) as unknown[],
         decision: storableJson(record.decision),
@@ -84,6 +113,7 @@ async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> 
         endedAt: newer("ended_at"),
         durationSec: newer("duration_sec"),
         billableSec: newer("billable_sec"),
+        ...newerQuality,
         updatedAt: sql`CURRENT_TIMESTAMP(3)`,
         // Last: MySQL applies the assignments in order, and the ones above compare against it.
         lastSeq: sql.raw("GREATEST(last_seq, VALUES(last_seq))"),

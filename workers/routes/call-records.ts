@@ -11,6 +11,7 @@ import { CallRecordDetailSchema, CallRecordPage, ListRecordsQuery, RecordIdParam
 import { CreateExportBody, ExportSchema } from "../schemas/exports";
 import { createExport } from "../exports/jobs";
 import type { RecordFlag } from "../../durable-objects/logic/call-figures";
+import { recordCdrFigures } from "../analytics/quality";
 
 const docs = apiDocs("/api/call-records", "Call records");
 docs.get("/", "List call records (filters, sort, cursor pages)", { query: ListRecordsQuery, response: CallRecordPage });
@@ -90,6 +91,7 @@ export const callRecords = new Hono<AppEnv>()
       attempts: (row.attempts ?? []) as Record<string, unknown>[],
       routing: row.decision ?? null,
       flags: (row.flags ?? []) as RecordFlag[],
+      ...recordCdrFigures(row),
       carrierHeaders: row.carrierHeaders ?? null,
       events: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), data: e.data })),
     });

@@ -105,6 +105,16 @@ export const CallRecordDetailSchema = CallRecordSchema.extend({
     .record(z.string(), z.string())
     .nullable()
     .meta({ description: "The carrier's SIP headers of a trunk-inbound call (Cloudonix's trunk-sip-headers, at most 50), as routing read them; null when it had none" }),
+  quality: z
+    .object({ mosRx: z.number().nullable(), mosTx: z.number().nullable(), jitterMs: z.number().nullable(), packetLossPct: z.number().nullable() })
+    .meta({ description: "Voice quality from the CDR (session.profile.qos): MOS received and sent (1-5), jitter in ms, packet loss in percent; null when not reported" }),
+  cost: z
+    .object({ rated: z.number().nullable(), sell: z.number().nullable(), ratedPerMinute: z.number().nullable(), sellPerMinute: z.number().nullable() })
+    .meta({ description: "Cost from the CDR (rated_cost, else approx_cost; sell_cost) and per billed minute (null without billed seconds)" }),
+  amdResult: z.string().nullable().meta({ description: "Answering-machine detection result from the CDR (session.profile.amd)" }),
+  recordingUrl: z.string().nullable().meta({ description: "The call's recording, an http(s) URL" }),
+  cxTrunkId: z.string().nullable().meta({ description: "Cloudonix's trunk of the call (CDR cx_trunk_id)" }),
+  cxRoute: z.string().nullable().meta({ description: "Cloudonix's route of the call (CDR route)" }),
   events: z
     .array(z.object({ seq: z.number().int(), type: z.string(), at: Timestamp, data: z.record(z.string(), z.unknown()) }))
     .meta({ description: "The call's event timeline, in order" }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CdrInput } from "../../durable-objects/call/model";
+import { anyValue, cdrQuality } from "./cdr-quality";
 import { absent, epochMs, epochSeconds, numericId, seconds, text } from "./cloudonix-values";
 import { WebhookError } from "./params";
 
@@ -29,6 +30,7 @@ const CdrSessionSchema = z.object({
   callStartTime: absent(epochMs),
   callAnswerTime: absent(epochMs),
   callEndTime: absent(epochMs),
+  profile: anyValue("The session's profile: qos (rx_mos, tx_mos, jitter, loss) and amd are read from it"),
 });
 
 /** One CDR per finished call. Its `timestamp` is in epoch seconds, its session's times in ms. */
@@ -42,6 +44,13 @@ export const CdrSchema = z
     timestamp: absent(epochSeconds),
     session: absent(CdrSessionSchema),
     owner: absent(z.object({ domain: absent(z.object({ name: absent(text(253)), uuid: absent(text(64)) })) })),
+    // Quality, money and route: any value is taken, what cannot be read is dropped (cdr-quality.ts).
+    rated_cost: anyValue("Cost as rated (number or numeric string)"),
+    approx_cost: anyValue("Approximate cost, used when rated_cost is absent"),
+    sell_cost: anyValue("Cost as sold (number or numeric string)"),
+    recording_url: anyValue("The call's recording (kept only when an http(s) URL)"),
+    cx_trunk_id: anyValue("Cloudonix's trunk of the call"),
+    route: anyValue("Cloudonix's route of the call"),
   })
   .refine((cdr) => Boolean(cdr.session?.token || cdr.call_id || cdr.session?.id !== undefined), { message: "session.token, call_id or session.id is required", path: ["session", "token"] });
 export type Cdr = z.output<typeof CdrSchema>;
@@ -82,5 +91,6 @@ export function cdrInput(cdr: Cdr): CdrInput {
     billableSec: cdr.billsec,
     answeredAt: session?.callAnswerTime ?? derivedAnswer,
     endedAt,
+    quality: cdrQuality({ ...cdr, profile: session?.profile }),
   };
 }
