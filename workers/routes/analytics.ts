@@ -8,11 +8,16 @@ import { requireAuth } from "../middleware/auth";
 import { apiDocs } from "../openapi/registry";
 import { AppError } from "../lib/errors";
 import { readQuery } from "../lib/validation";
-import { SummaryQuery, SummarySchema } from "../schemas/analytics";
+import { QualityQuery, QualitySchema, SummaryQuery, SummarySchema } from "../schemas/analytics";
+import { addSums, qualityFigures } from "../analytics/quality";
+import { qualitySums } from "../db/repos/quality";
+import { PROVIDERS } from "../domain/providers";
 
 const DAY = 86_400_000;
 const MAX_RANGE_MS = 400 * DAY;
 const MAX_BUCKETS = 1_000;
+/** The quality figures scan the records themselves (no rollups): a quarter at most. */
+const MAX_QUALITY_RANGE_MS = 92 * DAY;
 
 const LiveCallSchema = z.object({
   callId: z.string(),
@@ -42,6 +47,11 @@ docs.get("/summary", "Totals, series in the tenant's time zone, per-agent and pe
   response: SummarySchema,
   description: "Computed from rollups kept by the queue consumer (15-minute slots) plus the raw records at the range's edges, so it equals a scan of the records but does not scan them.",
 });
+docs.get("/quality", "Call quality and cost per agent, group or provider, from the calls' CDRs", {
+  query: QualityQuery,
+  response: QualitySchema,
+  description: "Calls that started in the range (at most 92 days) and ended, grouped by their agent, group, or their agent's provider (calls whose agent was deleted are counted apart). Figures a CDR did not report are left out of their average; cost per minute divides a cost by the billed seconds of the calls that reported it.",
+});
 docs.get("/live-calls", "Calls in progress, from the tenant's live-call registry", { response: LiveCallsSchema });
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -69,6 +79,19 @@ export const analytics = new Hono<AppEnv>()
       dimensions: { direction: query.direction, groupId: query.groupId, agentId: query.agentId },
     });
     return c.json(summary);
+  })
+  .get("/quality", async (c) => {
+    const query = readQuery(c, QualityQuery);
+    const until = query.until?.getTime() ?? Date.now();
+    const since = query.since?.getTime() ?? until - DAY;
+    if (until - since > MAX_QUALITY_RANGE_MS) throw new AppError(400, "RANGE_TOO_LONG", "The range may span at most 92 days");
+    const db = await c.get("services").db();
+    const sums = await qualitySums(db, c.get("auth").tenantId, new Date(since), new Date(until), query.by);
+    const providerName = (id: string | null) => (id === null ? null : (PROVIDERS.find((p) => p.id === id)?.name ?? id));
+    const rows = sums
+      .map(({ key, name, missing, ...figures }) => ({ key, name: query.by === "provider" ? providerName(key) : name, missing, ...qualityFigures(figures) }))
+      .sort((a, b) => b.calls - a.calls || String(a.key).localeCompare(String(b.key)));
+    return c.json({ range: { since: iso(since)!, until: iso(until)! }, by: query.by, rows, totals: qualityFigures(addSums(sums)) });
   })
   .get("/live-calls", async (c) => {
     const live = await c.env.TENANT_HUB.getByName(c.get("auth").tenantId).liveCalls();

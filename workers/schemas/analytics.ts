@@ -68,3 +68,46 @@ export const SummarySchema = z.object({
   ),
 });
 export type SummaryDto = z.infer<typeof SummarySchema>;
+
+export const QUALITY_GROUPINGS = ["agent", "group", "provider"] as const;
+
+export const QualityQuery = z
+  .object({
+    since: Instant.optional().meta({ description: "Calls started at or after this instant; default 24 hours before until" }),
+    until: Instant.optional().meta({ description: "Calls started before this instant; default now" }),
+    by: z.enum(QUALITY_GROUPINGS, { message: 'must be "agent", "group" or "provider"' }).default("agent"),
+  })
+  .superRefine((value, ctx) => {
+    if (value.since && value.until && value.since >= value.until) ctx.addIssue({ code: "custom", path: ["until"], message: "must be after since" });
+  });
+
+const QualityFiguresSchema = {
+  calls: z.number().int().meta({ description: "Calls that ended (completed, failed or timed out)" }),
+  callsWithQuality: z.number().int().meta({ description: "Calls whose CDR reported MOS, jitter or packet loss" }),
+  mosCalls: z.number().int().meta({ description: "Calls with a MOS reported" }),
+  avgMos: z.number().nullable().meta({ description: "Mean MOS per call (the lower of receive and transmit when both were reported), 4 decimals" }),
+  poorMosCalls: z.number().int().meta({ description: "Calls with MOS below 3.5" }),
+  poorMosShare: z.number().nullable().meta({ description: "poorMosCalls / mosCalls" }),
+  avgJitterMs: z.number().nullable(),
+  avgPacketLossPct: z.number().nullable(),
+  billedSec: z.number().int().meta({ description: "Billed seconds (CDR billsec) of the calls" }),
+  ratedCost: z.number().meta({ description: "Total rated cost (CDR rated_cost, else approx_cost)" }),
+  sellCost: z.number().meta({ description: "Total sell cost (CDR sell_cost)" }),
+  ratedCostPerMinute: z.number().nullable().meta({ description: "ratedCost per billed minute of the calls whose rated cost was reported; null without billed seconds" }),
+  sellCostPerMinute: z.number().nullable().meta({ description: "sellCost per billed minute of the calls whose sell cost was reported" }),
+};
+
+export const QualitySchema = z.object({
+  range: z.object({ since: z.string(), until: z.string() }),
+  by: z.enum(QUALITY_GROUPINGS),
+  rows: z.array(
+    z.object({
+      key: z.string().nullable().meta({ description: "The agent id, group id or provider; null for calls with none, or (by provider) whose agent was deleted" }),
+      name: z.string().nullable().meta({ description: "The agent's or group's name, the provider's label; null when missing" }),
+      missing: z.enum(["none", "deleted"]).nullable().meta({ description: "none: the calls had no agent (group); deleted: it has since been deleted" }),
+      ...QualityFiguresSchema,
+    }),
+  ),
+  totals: z.object(QualityFiguresSchema),
+});
+export type QualityDto = z.infer<typeof QualitySchema>;
