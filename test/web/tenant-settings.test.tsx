@@ -100,6 +100,29 @@ describe("tenant settings", () => {
     expect(calls.filter((c) => c.method === "PUT")[1]!.body).toMatchObject({ cloudonixApiKey: "new-api-key-123", version: 8 });
   });
 
+  it("sets and clears the routing-number header, refusing a name the API would refuse", async () => {
+    signIn("admin");
+    const calls = api({ routingNumberHeader: null });
+    const user = userEvent.setup();
+    renderAt("/settings", "/settings", <Settings />);
+    const field = await screen.findByRole("textbox", { name: /Routing number header/ });
+    expect(field).toHaveValue("");
+    await user.type(field, "A2B DNID");
+    await user.click(screen.getByRole("button", { name: "Save settings" }));
+    expect(await screen.findByText(/must be a SIP header name such as A2B-DNID/)).toBeInTheDocument();
+    expect(calls.some((c) => c.method === "PUT")).toBe(false);
+
+    await user.clear(field);
+    await user.type(field, "A2B-DNID");
+    await user.click(screen.getByRole("button", { name: "Save settings" }));
+    await waitFor(() => expect(calls.find((c) => c.method === "PUT")?.body).toMatchObject({ routingNumberHeader: "A2B-DNID", version: 7 }));
+    const saved = await screen.findByRole("textbox", { name: /Routing number header/ });
+    await waitFor(() => expect(saved).toHaveValue("A2B-DNID"));
+    await user.clear(saved);
+    await user.click(screen.getByRole("button", { name: "Save settings" }));
+    await waitFor(() => expect(calls.filter((c) => c.method === "PUT")[1]?.body).toMatchObject({ routingNumberHeader: null, version: 8 }));
+  });
+
   it("shows admins the two callback URLs with copy buttons, and new ones after a confirmed rotation", async () => {
     signIn("admin");
     const calls = api();

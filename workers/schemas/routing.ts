@@ -9,11 +9,17 @@ export const ExplainBody = z.object({
     .default("auto")
     .meta({ description: "auto: decide as for a real call (caller-ID patterns); inbound/outbound force it; subscriber and outbound-api are Cloudonix's own values" }),
   headers: z
-    .record(
-      z.string().max(MAX_HEADER_NAME, `header names are at most ${MAX_HEADER_NAME} characters`).regex(HEADER_NAME, "header names are SIP header names (letters, digits and - . _, no spaces or colons)"),
-      z.string().max(MAX_HEADER_VALUE, `header values are at most ${MAX_HEADER_VALUE} characters`),
-    )
-    .refine((headers) => Object.keys(headers).length <= MAX_CARRIER_HEADERS, `at most ${MAX_CARRIER_HEADERS} headers`)
+    .record(z.string(), z.string().max(MAX_HEADER_VALUE, `header values are at most ${MAX_HEADER_VALUE} characters`))
+    // Names checked here rather than by a key schema, so the message names the header.
+    .superRefine((headers, ctx) => {
+      const names = Object.keys(headers);
+      if (names.length > MAX_CARRIER_HEADERS) ctx.addIssue({ code: "custom", message: `at most ${MAX_CARRIER_HEADERS} headers` });
+      for (const name of names) {
+        if (name.length > MAX_HEADER_NAME || !HEADER_NAME.test(name)) {
+          ctx.addIssue({ code: "custom", path: [name], message: `${JSON.stringify(name.slice(0, 80))} is not a SIP header name (letters, digits and - . _, at most ${MAX_HEADER_NAME} characters, no spaces or colons)` });
+        }
+      }
+    })
     .optional()
     .meta({ description: 'The carrier SIP headers the call would carry (Cloudonix\'s trunk-sip-headers), e.g. {"A2B-DNID": "18005550123"}: header conditions and the routing-number header read them' }),
   time: z.iso.datetime({ offset: true }).optional().meta({ description: "When the call happens (defaults to now); echoed in the trace" }),

@@ -18,7 +18,7 @@ export interface TraceStage {
 
 /** What the routing tester's explanation and a call record's trace have in common. */
 export interface TraceView {
-  rulesTried: { ruleId?: string; pattern?: string; result?: string }[];
+  rulesTried: { ruleId?: string; pattern?: string; result?: string; detail?: string }[];
   stages: TraceStage[];
   /** Anything else the router wrote down (notes, refused webhooks). */
   notes: string[];
@@ -60,6 +60,11 @@ export function RoutingTrace({ trace }: { trace: TraceView }) {
                       <Badge variant="light" color={r.result === "matched" ? "teal" : "gray"}>
                         {reason(r.result ?? "")}
                       </Badge>
+                      {r.detail && (
+                        <Text size="xs" c="dimmed">
+                          {r.detail}
+                        </Text>
+                      )}
                     </Table.Td>
                   </Table.Tr>
                 ))}

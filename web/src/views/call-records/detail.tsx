@@ -8,6 +8,7 @@ import { dateTime, duration, patternText, time } from "../../lib/format";
 import { itemPath, ROUTE_AGENT_GROUPS, ROUTE_CALL_RECORDS, ROUTE_INBOUND_RULES, ROUTE_VOICE_AGENTS } from "../../routes";
 import { recordedAttempts, recordedTrace, type RecordedAttempt } from "./recorded-trace";
 import { CallStatus } from "./status";
+import { CarrierHeaders } from "./carrier-headers";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -217,6 +218,7 @@ export default function CallRecordDetailView() {
               </Title>
               <Routing routing={r.routing} />
             </Paper>
+            <CarrierHeaders headers={r.carrierHeaders} />
           </Stack>
         )}
       </QueryState>

@@ -2,7 +2,8 @@ import { useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { Alert, Anchor, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { CreateInboundBody, PatternInput } from "../../../../workers/schemas/inbound-rules";
+import { conditionKey } from "../../../../workers/domain/carrier-headers";
+import { CreateInboundBody, HeaderConditionSchema, PatternInput } from "../../../../workers/schemas/inbound-rules";
 import { ApiError } from "../../api/errors";
 import { useInboundRules, type CreateInboundInput, type InboundRule } from "../../api/inbound-rules";
 import { useCanWrite } from "../../api/session";
@@ -20,9 +21,14 @@ export interface InboundFormValues {
   priority: number | string;
   enabled: boolean;
   fallback: Fallback;
+  /** Both empty: no condition. */
+  header: { name: string; value: string };
 }
 
-const FIELDS = ["name", "pattern", "target", "target.id", "priority", "fallback", "fallback.id", "fallback.text"];
+const FIELDS = ["name", "pattern", "target", "target.id", "priority", "fallback", "fallback.id", "fallback.text", "header", "header.name", "header.value"];
+
+/** Either half typed sends the condition, so the API's schema names the half that is missing. */
+const headerCondition = ({ name, value }: InboundFormValues["header"]) => (name.trim() || value.trim() ? { name, value } : null);
 
 export function inboundBody(values: InboundFormValues): CreateInboundInput {
   return {
@@ -32,6 +38,7 @@ export function inboundBody(values: InboundFormValues): CreateInboundInput {
     priority: optionalNumber(values.priority),
     enabled: values.enabled,
     fallback: values.fallback,
+    header: headerCondition(values.header),
   };
 }
 
@@ -54,6 +61,7 @@ export function InboundForm({ rule, onSubmit }: Props) {
       priority: rule?.priority ?? 100,
       enabled: rule?.enabled ?? true,
       fallback: rule?.fallback ?? null,
+      header: { name: rule?.header?.name ?? "", value: rule?.header?.value ?? "" },
     },
     validate: zodValidate(CreateInboundBody, inboundBody),
     validateInputOnChange: ["pattern"],
@@ -61,10 +69,12 @@ export function InboundForm({ rule, onSubmit }: Props) {
   });
 
   const parsed = PatternInput.safeParse(form.values.pattern);
+  const condition = HeaderConditionSchema.safeParse(headerCondition(form.values.header));
+  const key = conditionKey(condition.success ? condition.data : null);
   const conflict = useMemo(() => {
     if (!parsed.success || !rules.data) return null;
-    return conflictOf({ id: rule?.id ?? "(new)", name: form.values.name, pattern: parsed.data.pattern, matchType: parsed.data.matchType, enabled: form.values.enabled }, rules.data);
-  }, [parsed.success, parsed.data, rules.data, rule?.id, form.values.name, form.values.enabled]);
+    return conflictOf({ id: rule?.id ?? "(new)", name: form.values.name, pattern: parsed.data.pattern, matchType: parsed.data.matchType, enabled: form.values.enabled, conditionKey: key }, rules.data);
+  }, [parsed.success, parsed.data, rules.data, rule?.id, form.values.name, form.values.enabled, key]);
 
   const submit = form.onSubmit(async (values) => {
     setError(null);
@@ -121,6 +131,18 @@ export function InboundForm({ rule, onSubmit }: Props) {
               />
               <NumberInput label="Priority" description="Lower wins among otherwise equal rules (0–10000)" min={0} max={10000} allowDecimal={false} {...form.getInputProps("priority")} />
             </SimpleGrid>
+            <div role="group" aria-labelledby="header-condition-label">
+              <Text size="sm" fw={500} id="header-condition-label">
+                Only when carrier header … equals …
+              </Text>
+              <Text size="xs" c="dimmed" mb={4}>
+                Optional. The rule then takes only calls whose carrier SIP header has this value, and wins over a rule of the same pattern without a condition; other calls pass it by.
+              </Text>
+              <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                <TextInput label="Carrier header" placeholder="X-Tenant" className="mono" {...form.getInputProps("header.name")} />
+                <TextInput label="Equals" placeholder="42" className="mono" {...form.getInputProps("header.value")} />
+              </SimpleGrid>
+            </div>
             <FallbackEditor value={form.values.fallback} onChange={(f) => form.setFieldValue("fallback", f)} error={(form.errors.fallback ?? form.errors["fallback.id"] ?? form.errors["fallback.text"]) as string | undefined} disabled={!canWrite} />
             <Switch label="Enabled" {...form.getInputProps("enabled", { type: "checkbox" })} />
           </WriteFieldset>

@@ -62,6 +62,11 @@ export default function InboundList() {
                       <Anchor component={Link} to={itemPath(ROUTE_INBOUND_RULES, rule.id)} className="mono" fw={600}>
                         {rule.displayPattern}
                       </Anchor>
+                      {rule.header && (
+                        <Badge variant="outline" color="blue" tt="none" className="mono" title="Only calls whose carrier header has this value">
+                          when {rule.header.name} = {rule.header.value}
+                        </Badge>
+                      )}
                       {conflict && (
                         <Tooltip label={describeConflict(conflict)} multiline w={320}>
                           <Badge color="orange" variant="light" tabIndex={0}>

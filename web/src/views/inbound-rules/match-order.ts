@@ -1,20 +1,29 @@
+import { conditionKey } from "../../../../workers/domain/carrier-headers";
 import { findInboundConflict, type Conflict, type InboundRuleRef } from "../../../../workers/domain/rule-conflicts";
 import type { InboundRule } from "../../api/inbound-rules";
 import { patternText } from "../../lib/format";
 
-/** Rules in the order routing considers them: exact, then longer prefixes, then priority. */
+/** Rules in the order routing considers them: exact, then longer prefixes, then header conditions first, then priority. */
 export function inMatchOrder(rules: InboundRule[]): InboundRule[] {
   const digits = (r: InboundRule) => (r.pattern === "*" ? -1 : r.pattern.replace("*", "").length);
   return [...rules].sort(
     (a, b) =>
       Number(b.matchType === "exact") - Number(a.matchType === "exact") ||
       digits(b) - digits(a) ||
+      Number(Boolean(b.header)) - Number(Boolean(a.header)) ||
       a.priority - b.priority ||
       a.pattern.localeCompare(b.pattern),
   );
 }
 
-const ref = (r: Pick<InboundRule, "id" | "name" | "pattern" | "matchType" | "enabled">): InboundRuleRef => ({ id: r.id, name: r.name, pattern: r.pattern, matchType: r.matchType, enabled: r.enabled });
+const ref = (r: Pick<InboundRule, "id" | "name" | "pattern" | "matchType" | "enabled" | "header">): InboundRuleRef => ({
+  id: r.id,
+  name: r.name,
+  pattern: r.pattern,
+  matchType: r.matchType,
+  enabled: r.enabled,
+  conditionKey: conditionKey(r.header),
+});
 
 /** The save-time conflict check (the API's own code), run in the browser as you type. */
 export function conflictOf(candidate: InboundRuleRef, rules: InboundRule[]): Conflict<InboundRuleRef> | null {
@@ -34,7 +43,7 @@ export function shadowedRules(rules: InboundRule[]): Map<string, Conflict<Inboun
 
 export function describeConflict(conflict: Conflict<InboundRuleRef>): string {
   const other = `${conflict.rule.name || patternText(conflict.rule.pattern)} (${patternText(conflict.rule.pattern)})`;
-  if (conflict.kind === "duplicate") return `The pattern is already used by rule ${other}.`;
+  if (conflict.kind === "duplicate") return conflict.rule.conditionKey ? `The pattern with this header condition is already used by rule ${other}.` : `The pattern is already used by rule ${other}.`;
   if (conflict.kind === "shadowed") {
     const covered = (conflict.coveredBy ?? []).slice(0, 4).map((r) => patternText(r.pattern)).join(", ");
     return `This rule could never match a call: more specific rules take every number it matches (${covered}${(conflict.coveredBy?.length ?? 0) > 4 ? ", …" : ""}).`;

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Code, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { ExplainBody } from "../../../../workers/schemas/routing";
 import { messageOf } from "../../api/errors";
@@ -7,6 +7,7 @@ import { LabelledSegments } from "../../components/labelled-segments";
 import { PageHeader } from "../../components/page";
 import { RoutingTrace, type TraceView } from "../../components/routing-trace";
 import { zodValidate } from "../../lib/zod-form";
+import { parseHeaderLines } from "./header-lines";
 
 const ACTIONS: Record<string, string> = {
   dial_agent: "Dial an agent",
@@ -63,18 +64,37 @@ function Decision({ result }: { result: Explanation }) {
   );
 }
 
+type Values = Required<Omit<ExplainInput, "time" | "headers">> & { headers: string };
+
+/** The request: carrier headers only when some are typed. */
+function explainBody({ headers, ...call }: Values): ExplainInput {
+  const parsed = parseHeaderLines(headers);
+  return Object.keys(parsed.headers).length ? { ...call, headers: parsed.headers } : call;
+}
+
+/** The API's own checks, with every header problem (and an unreadable line) shown on the headers field. */
+function validate(values: Values): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const [path, message] of Object.entries(zodValidate(ExplainBody, explainBody)(values))) {
+    errors[path.startsWith("headers") ? "headers" : path] ??= message;
+  }
+  const lines = parseHeaderLines(values.headers).error;
+  if (lines) errors.headers = lines;
+  return errors;
+}
+
 /** POST /api/routing/explain: what a call would do, and why, without counting it. */
 export default function RoutingTester() {
   const explain = useExplain();
-  const form = useForm<Required<Omit<ExplainInput, "time">>>({
-    initialValues: { from: "+14155550100", to: "", direction: "auto" },
-    validate: zodValidate(ExplainBody),
+  const form = useForm<Values>({
+    initialValues: { from: "+14155550100", to: "", direction: "auto", headers: "" },
+    validate,
   });
   return (
     <>
       <PageHeader title="Routing tester" description="Explains the decision for a hypothetical call against the saved configuration; no counter changes" />
       <Paper withBorder p="md" mb="lg">
-        <form onSubmit={form.onSubmit((values) => explain.mutate(values))} noValidate aria-label="Test a call">
+        <form onSubmit={form.onSubmit((values) => explain.mutate(explainBody(values)))} noValidate aria-label="Test a call">
           <Group align="flex-end" wrap="wrap">
             <TextInput label="From (caller)" {...form.getInputProps("from")} w={200} />
             <TextInput label="To (called number)" required placeholder="+18005550199" {...form.getInputProps("to")} w={200} />
@@ -91,6 +111,18 @@ export default function RoutingTester() {
               Explain
             </Button>
           </Group>
+          <Textarea
+            label="Carrier headers (optional)"
+            description="The carrier's SIP headers the call would carry, one Name: value a line: header conditions and the routing-number header read them"
+            placeholder={"A2B-DNID: 18005550123\nX-Tenant: 42"}
+            autosize
+            minRows={2}
+            maxRows={8}
+            className="mono"
+            mt="sm"
+            maw={520}
+            {...form.getInputProps("headers")}
+          />
         </form>
       </Paper>
       {explain.error && (

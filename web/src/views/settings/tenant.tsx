@@ -182,6 +182,7 @@ interface Values {
   retentionDays: number | string;
   outboundCallerPatterns: string[];
   defaultFallback: Fallback;
+  routingNumberHeader: string;
 }
 
 const ZONES: string[] = (() => {
@@ -201,6 +202,7 @@ function body(values: Values, tenant: Tenant): UpdateTenantInput {
     retentionDays: optionalNumber(values.retentionDays),
     outboundCallerPatterns: values.outboundCallerPatterns,
     defaultFallback: values.defaultFallback,
+    routingNumberHeader: optionalText(values.routingNumberHeader) ?? null,
     version: tenant.version,
   };
 }
@@ -218,6 +220,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
       retentionDays: tenant.retentionDays,
       outboundCallerPatterns: tenant.outboundCallerPatterns.map(patternText),
       defaultFallback: tenant.defaultFallback ?? null,
+      routingNumberHeader: tenant.routingNumberHeader ?? "",
     },
     validate: zodValidate(UpdateTenantBody, (v: Values) => body(v, tenant)),
     validateInputOnBlur: true,
@@ -227,7 +230,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
     try {
       await update.mutateAsync(body(values, tenant));
     } catch (err) {
-      setError(applyServerErrors(err, form.setErrors, ["name", "timezone", "cloudonixDomain", "cloudonixApiKey", "retentionDays"]));
+      setError(applyServerErrors(err, form.setErrors, ["name", "timezone", "cloudonixDomain", "cloudonixApiKey", "retentionDays", "routingNumberHeader"]));
     }
   });
   return (
@@ -251,6 +254,12 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
               {...form.getInputProps("cloudonixApiKey")}
             />
             <NumberInput label="Keep call records for (days)" min={1} max={3650} allowDecimal={false} {...form.getInputProps("retentionDays")} />
+            <TextInput
+              label="Routing number header"
+              placeholder="A2B-DNID"
+              description="A carrier SIP header holding the number originally dialled: inbound rules match it instead of To when a call carries one. Empty: always To"
+              {...form.getInputProps("routingNumberHeader")}
+            />
           </SimpleGrid>
           <TagsInput
             label="Outbound caller patterns"
