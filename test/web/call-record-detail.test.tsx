@@ -50,6 +50,12 @@ const RECORD = {
     refused: ["dial result for attempt 1 ignored (current attempt 2, state connected)"],
   },
   flags: [] as { field: string; reported: string | number | null; used: string | number | null; reason: string }[],
+  quality: { mosRx: 4.31, mosTx: 3.2, jitterMs: 12.5, packetLossPct: 0.75 } as Record<string, number | null>,
+  cost: { rated: 0.0425, sell: 0.085, ratedPerMinute: 0.05, sellPerMinute: 0.1 } as Record<string, number | null>,
+  amdResult: "HUMAN" as string | null,
+  recordingUrl: "https://recordings.example/r/1.mp3" as string | null,
+  cxTrunkId: "4711" as string | null,
+  cxRoute: "eu-carrier-1" as string | null,
   events: [],
 };
 
@@ -99,6 +105,50 @@ describe("call record detail", () => {
       "Disposition: reported BUSY, kept ANSWER. the call was answered; BUSY would take that back",
       "Attempt 2 duration: reported 15:00, kept 0:51. DialCallDuration 900 s is longer than attempt 2 lasted (55 s from its Dial)",
     ]);
+  });
+
+  it("shows the CDR's quality, cost, AMD result, recording, trunk and route", async () => {
+    signIn("user");
+    api();
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    const section = await screen.findByRole("region", { name: "Quality and cost" });
+    const figure = (label: string) => within(section).getByRole("group", { name: label });
+    expect(figure("MOS received")).toHaveTextContent("4.31");
+    expect(within(figure("MOS received")).queryByText("poor")).toBeNull();
+    // Below 3.5: marked poor.
+    expect(figure("MOS sent")).toHaveTextContent("3.20poor");
+    expect(figure("Jitter")).toHaveTextContent("12.5 ms");
+    expect(figure("Packet loss")).toHaveTextContent("0.75%");
+    expect(figure("Rated cost")).toHaveTextContent("0.0425");
+    expect(figure("Sell cost")).toHaveTextContent("0.085");
+    expect(figure("Rated cost per minute")).toHaveTextContent("0.05 / min");
+    expect(figure("Sell cost per minute")).toHaveTextContent("0.1 / min");
+    expect(figure("Answering machine detection")).toHaveTextContent("HUMAN");
+    const link = within(figure("Recording")).getByRole("link", { name: "Open recording" });
+    expect(link).toHaveAttribute("href", "https://recordings.example/r/1.mp3");
+    expect(link).toHaveAttribute("target", "_blank");
+    expect(link).toHaveAttribute("rel", "noreferrer");
+    expect(figure("Cloudonix trunk")).toHaveTextContent("4711");
+    expect(figure("Cloudonix route")).toHaveTextContent("eu-carrier-1");
+  });
+
+  it("says \"not reported\" for every CDR figure that was not reported, never 0", async () => {
+    signIn("user");
+    const none = {
+      quality: { mosRx: null, mosTx: null, jitterMs: null, packetLossPct: null },
+      cost: { rated: null, sell: null, ratedPerMinute: null, sellPerMinute: null },
+      amdResult: null,
+      recordingUrl: null,
+      cxTrunkId: null,
+      cxRoute: null,
+    };
+    mockApi({ "GET /api/call-records/cal_1": { ...RECORD, ...none }, "GET /api/voice-agents": page([]), "GET /api/trunks": page([]) });
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    const section = await screen.findByRole("region", { name: "Quality and cost" });
+    const figures = within(section).getAllByRole("group");
+    expect(figures).toHaveLength(12);
+    for (const figure of figures) expect(figure.textContent).toMatch(/not reported$/);
+    expect(within(section).queryByRole("link")).toBeNull();
   });
 
   it("reads the routing trace like the routing tester does, not as JSON", async () => {

@@ -1,4 +1,5 @@
 import { Link, useParams } from "react-router";
+import { CdrFigures } from "./cdr-figures";
 import { Alert, Anchor, Badge, List, Paper, SimpleGrid, Stack, Table, Text, Timeline, Title } from "@mantine/core";
 import { useRecord, type CallRecordDetail } from "../../api/call-records";
 import { useAgents } from "../../api/voice-agents";
@@ -177,6 +178,7 @@ export default function CallRecordDetailView() {
                 </div>
               )}
             </Paper>
+            <CdrFigures record={r} />
             <Paper withBorder p="md">
               <Title order={2} size="h4" mb="sm">
                 Attempts
