@@ -22,6 +22,8 @@ const testBindings = {
   UPSTASH_REDIS_REST_URL: process.env.UPSTASH_URL ?? "http://127.0.0.1:8079",
   UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_TOKEN ?? "local-upstash-token",
   TEST_DATABASE_URL,
+  // Cloudonix's REST API, stood in for by test/workers/helpers/cloudonix-api-mock.ts.
+  CLOUDONIX_API_URL: `http://127.0.0.1:${process.env.CLOUDONIX_MOCK_PORT ?? 18089}`,
 };
 
 export default defineConfig({
@@ -69,6 +71,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
+          globalSetup: ["test/workers/global-setup.ts"],
           testTimeout: 30_000,
         },
       },

@@ -7,6 +7,8 @@ import type { TenantHub } from "../durable-objects/tenant-hub";
 export interface Env {
   ENVIRONMENT: string;
   CALL_TIMEOUT_SECONDS: string;
+  /** Cloudonix's REST API (default https://api.cloudonix.io). */
+  CLOUDONIX_API_URL?: string;
   /** Seconds after a call's last event before it re-sends its final record (default 60). */
   CALL_SETTLE_SECONDS?: string;
   ENCRYPTION_KEY: string;
@@ -49,6 +51,7 @@ const EnvSchema = z
     }),
     CALL_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400),
     CALL_SETTLE_SECONDS: z.coerce.number().int().min(1).max(3_600).optional(),
+    CLOUDONIX_API_URL: z.url({ message: "must be an http(s) URL" }).optional(),
     ENCRYPTION_KEY: base64Key32,
     TOKEN_SIGNING_KEY: z.string().min(32, "must be at least 32 characters"),
     UPSTASH_REDIS_REST_URL: z.url({ message: "must be an http(s) URL" }).optional(),

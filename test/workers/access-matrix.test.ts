@@ -62,6 +62,7 @@ function validBody(key: string, world: World): unknown {
     "put /api/tenant": { retentionDays: 5 },
     "post /api/tenant/callback-token": { graceSeconds: 60 },
     // These take no body: an empty one passes.
+    "post /api/tenant/cloudonix-domain-uuid": {},
     "post /api/dead-letters/replay": {},
     "post /api/dead-letters/{id}/replay": {},
     "post /api/dead-letters/{id}/discard": {},

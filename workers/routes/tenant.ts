@@ -1,7 +1,7 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { assertFallbackExists } from "../db/repos/references";
-import { callbackTokenColumns, findTenant, updateTenant, type TenantRow } from "../db/repos/tenants";
+import { callbackTokenColumns, findTenant, updateTenant } from "../db/repos/tenants";
 import type { tenants } from "../db/schema";
 import { adminWrites, requireAuth } from "../middleware/auth";
 import { apiDocs } from "../openapi/registry";
@@ -9,61 +9,20 @@ import { commitChange } from "../lib/change";
 import { assertVersion, etag, expectedVersion } from "../lib/concurrency";
 import { uniqueOr409 } from "../lib/db-conflicts";
 import { notFound } from "../lib/errors";
-import { decryptSecret, encryptSecret, hashRequestKey, newCallbackToken, newRequestKey } from "../lib/secrets";
+import { encryptSecret, hashRequestKey, newCallbackToken, newRequestKey } from "../lib/secrets";
 import { readOptionalJson } from "../lib/optional-json";
 import { readJson } from "../lib/validation";
-import { CallbackTokenResponse, RequestKeyResponse, RotateCallbackTokenBody, RotateRequestKeyBody, TenantSchema, UpdateTenantBody, type TenantDto } from "../schemas/tenant";
+import { forgetDomainUuids } from "../routing/domain-uuid";
+import { readDomainUuidFromCloudonix, uniqueDomainUuid } from "./tenant-domain-uuid";
+import { callbackTokenFor, callbackUrls, toTenantDto } from "./tenant-dto";
+import { CallbackTokenResponse, RequestKeyResponse, RotateCallbackTokenBody, RotateRequestKeyBody, TenantSchema, UpdateTenantBody } from "../schemas/tenant";
 
 const docs = apiDocs("/api/tenant", "Tenant");
 docs.get("/", "The tenant's settings", { response: TenantSchema });
 docs.put("/", "Change the tenant's settings (only the fields sent)", { auth: "admin", body: UpdateTenantBody, response: TenantSchema, errors: [404, 409] });
 docs.post("/request-key", "Generate a new webhook request key (shown once; the old key keeps working for graceSeconds, default 1 hour)", { auth: "admin", body: RotateRequestKeyBody, response: RequestKeyResponse });
+docs.post("/cloudonix-domain-uuid", "Read the Cloudonix domain's UUID from Cloudonix's API (with the tenant's stored API key) and keep it", { auth: "admin", response: TenantSchema, errors: [409, 422, 502] });
 docs.post("/callback-token", "Generate new callback URLs for session updates and CDRs (the old ones keep working for graceSeconds, default 1 hour)", { auth: "admin", body: RotateCallbackTokenBody, response: CallbackTokenResponse });
-
-/** The tenant's callback URLs: the token in the path is what authenticates Cloudonix's callbacks. */
-export function callbackUrls(origin: string, token: string) {
-  const base = `${origin}/api/webhooks/c/${encodeURIComponent(token)}`;
-  return { sessionUpdate: `${base}/session-update`, cdr: `${base}/cdr` };
-}
-
-/**
- * The callback token, for admins only (read-only users never see it). A token that no longer
- * decrypts (ENCRYPTION_KEY changed) shows no URLs rather than failing the settings page; a
- * rotation makes new ones.
- */
-async function callbackTokenFor(c: Context<AppEnv>, row: TenantRow): Promise<string | null> {
-  if (c.get("auth").role !== "admin" || !row.callbackTokenEnc) return null;
-  try {
-    return await decryptSecret(row.callbackTokenEnc, c.env.ENCRYPTION_KEY);
-  } catch (err) {
-    console.warn(`[${c.get("requestId")}] tenant ${row.id}: the callback token does not decrypt (${(err as Error).message}); rotate it`);
-    return null;
-  }
-}
-
-/** `callbackToken` only for admins; without it (audit entries, read-only users) callbackUrls is null. */
-export function toTenantDto(row: TenantRow, origin: string, callbackToken: string | null = null): TenantDto {
-  return {
-    id: row.id,
-    name: row.name,
-    timezone: row.timezone,
-    cloudonixDomain: row.cloudonixDomain,
-    hasCloudonixApiKey: row.cloudonixApiKeyEnc !== null,
-    requestKey: row.requestKeyHash ? { hint: row.requestKeyHint ?? "", rotatedAt: row.requestKeyRotatedAt?.toISOString() ?? null } : null,
-    webhookUrl: `${origin}/api/webhooks/voice-application`,
-    hasCallbackToken: row.callbackTokenHash !== null,
-    callbackTokenRotatedAt: row.callbackTokenRotatedAt?.toISOString() ?? null,
-    callbackUrls: callbackToken ? callbackUrls(origin, callbackToken) : null,
-    defaultFallback: row.defaultFallback ?? null,
-    retentionDays: row.retentionDays,
-    outboundCallerPatterns: row.outboundCallerPatterns,
-    routingNumberHeader: row.routingNumberHeader ?? null,
-    configVersion: row.configVersion,
-    version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
 
 export const tenant = new Hono<AppEnv>()
   .use(requireAuth, adminWrites)
@@ -91,6 +50,7 @@ export const tenant = new Hono<AppEnv>()
       if (input.name !== undefined) changes.name = input.name;
       if (input.timezone !== undefined) changes.timezone = input.timezone;
       if (input.cloudonixDomain !== undefined) changes.cloudonixDomain = input.cloudonixDomain;
+      if (input.cloudonixDomainUuid !== undefined) changes.cloudonixDomainUuid = input.cloudonixDomainUuid;
       if (input.cloudonixApiKey !== undefined) changes.cloudonixApiKeyEnc = apiKeyEnc;
       if (input.retentionDays !== undefined) changes.retentionDays = input.retentionDays;
       if (input.outboundCallerPatterns !== undefined) changes.outboundCallerPatterns = input.outboundCallerPatterns;
@@ -98,7 +58,7 @@ export const tenant = new Hono<AppEnv>()
       if (input.routingNumberHeader !== undefined) changes.routingNumberHeader = input.routingNumberHeader;
       if (Object.keys(changes).length === 0) return current;
       await uniqueOr409(
-        () => updateTenant(tx, tenantId, changes),
+        () => uniqueDomainUuid(() => updateTenant(tx, tenantId, changes), input.cloudonixDomainUuid),
         "tenants_cloudonix_domain_uq",
         `The Cloudonix domain ${input.cloudonixDomain} already belongs to another tenant; each domain routes to one tenant`,
         { field: "cloudonixDomain" },
@@ -107,10 +67,12 @@ export const tenant = new Hono<AppEnv>()
       audit.record(tenantId, toTenantDto(current, origin), toTenantDto(updated, origin));
       return updated;
     });
+    if (input.cloudonixDomainUuid !== undefined) forgetDomainUuids();
     c.header("ETag", etag(row.version));
     c.header("Cache-Control", "no-store");
     return c.json(toTenantDto(row, origin, await callbackTokenFor(c, row)));
   })
+  .post("/cloudonix-domain-uuid", readDomainUuidFromCloudonix)
   .post("/request-key", async (c) => {
     const { tenantId } = c.get("auth");
     const { graceSeconds } = await readOptionalJson(c, RotateRequestKeyBody);

@@ -29,6 +29,8 @@ interface WebhookSpec<P> {
   parse(raw: Record<string, unknown>): P;
   callKey(params: P): string;
   domain(params: P, headers: Headers): string | null;
+  /** The domain's UUID, for callbacks that name no domain (a CDR's owner.domain.uuid). */
+  domainUuid?(params: P): string | undefined;
   /**
    * Session updates and CDRs: Cloudonix may send them without Authorization, so they are also
    * accepted with the capability token of the tenant's callback URLs (path parameter `token`).
@@ -64,7 +66,7 @@ async function handleWebhook<P>(
     callId = spec.callKey(params);
     domain = spec.domain(params, c.req.raw.headers);
     const credentials = { authorization: c.req.header("authorization"), callbackToken: c.req.param("token") ?? null };
-    const snapshot = await authenticateWebhook(c.get("services"), spec.domain(params, c.req.raw.headers), credentials, spec.lifecycle);
+    const snapshot = await authenticateWebhook(c.get("services"), domain, credentials, spec.lifecycle, spec.domainUuid?.(params));
     tenantId = snapshot.tenantId;
     const result = await answer({ params, snapshot, callKey: callId });
     recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, received, response: result.body });
@@ -206,6 +208,7 @@ const cdr = async (c: Context<AppEnv>) =>
       parse: (raw) => parseLifecycle(CdrSchema, raw, "CDR"),
       callKey: (record) => record.session?.token ?? record.call_id ?? bySessionId(record.session!.id!),
       domain: (record, headers) => record.domain ?? record.owner?.domain?.name ?? headers.get("x-cx-domain"),
+      domainUuid: (record) => record.owner?.domain?.uuid,
       lifecycle: true,
       json: true,
     },

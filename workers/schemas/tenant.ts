@@ -52,6 +52,13 @@ export const RoutingNumberHeader = z
   .regex(HEADER_NAME, "must be a SIP header name such as A2B-DNID (letters, digits and - . _, no spaces or colons)")
   .meta({ description: "A carrier SIP header (e.g. A2B-DNID, the number originally dialled) whose number inbound rules match instead of To when a call carries it; null = always To" });
 
+export const CloudonixDomainUuid = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a UUID like 0f8fad5b-d9cb-469f-a165-70867728950e (Cloudonix shows it on the domain)")
+  .meta({ description: "The Cloudonix domain's UUID: CDRs that name their domain only by it (owner.domain.uuid) are matched to the tenant by it" });
+
 export const TenantName = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
 
 export const UpdateTenantBody = z
@@ -59,6 +66,7 @@ export const UpdateTenantBody = z
     name: TenantName.optional(),
     timezone: TimeZone.optional(),
     cloudonixDomain: CloudonixDomain.nullable().optional(),
+    cloudonixDomainUuid: CloudonixDomainUuid.nullable().optional(),
     cloudonixApiKey: z
       .string()
       .trim()
@@ -86,6 +94,7 @@ export const TenantSchema = z.object({
   name: z.string(),
   timezone: z.string(),
   cloudonixDomain: z.string().nullable(),
+  cloudonixDomainUuid: z.string().nullable().meta({ description: "The Cloudonix domain's UUID (entered, or read from Cloudonix with POST /api/tenant/cloudonix-domain-uuid)" }),
   hasCloudonixApiKey: z.boolean(),
   requestKey: z
     .object({ hint: z.string().meta({ description: "The key's last 4 characters" }), rotatedAt: Timestamp.nullable() })

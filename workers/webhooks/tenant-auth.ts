@@ -1,5 +1,6 @@
 import { verifyRequestKey } from "../lib/secrets";
 import type { Services } from "../services";
+import { domainForUuid } from "../routing/domain-uuid";
 import { snapshotForDomain } from "../routing/snapshot-store";
 import type { RoutingSnapshot } from "../routing/snapshot-types";
 import { WebhookError } from "./params";
@@ -28,13 +29,26 @@ const UNAUTHORIZED_LIFECYCLE = "Send Authorization: Bearer <request key>, or pos
  * No configuration at all (RoutingUnavailableError) is our failure, not the request's: it is
  * left to the webhook's failure answer.
  */
-export async function authenticateWebhook(services: Services, domain: string | null, credentials: WebhookCredentials, lifecycle = false): Promise<RoutingSnapshot> {
+export async function authenticateWebhook(
+  services: Services,
+  domainName: string | null,
+  credentials: WebhookCredentials,
+  lifecycle = false,
+  /** A CDR may name its domain only by its UUID (owner.domain.uuid). */
+  domainUuid?: string,
+): Promise<RoutingSnapshot> {
   const presentedKey = /^Bearer\s+(\S+)\s*$/i.exec(credentials.authorization ?? "")?.[1];
   const token = lifecycle ? credentials.callbackToken || null : null;
   // Refused before the tenant is even looked up: a request with nothing to check costs nothing.
   if (!presentedKey && !token) {
     throw new WebhookError(401, "UNAUTHORIZED", lifecycle ? UNAUTHORIZED_LIFECYCLE : "Authorization: Bearer <request key> is required");
   }
+  if (!domainName && domainUuid) {
+    const found = await domainForUuid(services, domainUuid);
+    if (!found) throw new WebhookError(404, "UNKNOWN_DOMAIN", `No tenant has the Cloudonix domain UUID ${domainUuid.slice(0, 64)} (set it in Settings)`);
+    domainName = found;
+  }
+  const domain = domainName;
   if (!domain) throw new WebhookError(400, "DOMAIN_REQUIRED", "Domain (or AccountSid, or the X-CX-Domain header) is required to find the tenant");
   const { snapshot } = await snapshotForDomain(domain, { redis: services.redis, db: () => services.db(), waitUntil: (promise) => services.background(promise) });
   if (!snapshot) throw new WebhookError(404, "UNKNOWN_DOMAIN", `No tenant uses the Cloudonix domain ${domain.slice(0, 253)}`);
