@@ -9,6 +9,7 @@ import { AgentLoad } from "./agent-load";
 import { DeliveryAlert } from "./delivery-alert";
 import { Kpis, kpisOf } from "./kpis";
 import { LiveCallsPanel } from "./live-calls";
+import { QualityCost } from "./quality-cost";
 import { periodSince, todayRanges, useNow } from "./ranges";
 
 const RANGES = { "24h": 1, "7d": 7, "30d": 30 } as const;
@@ -147,6 +148,7 @@ export default function Dashboard() {
             )}
           </Paper>
         </SimpleGrid>
+        <QualityCost since={since} />
       </Stack>
     </>
   );
