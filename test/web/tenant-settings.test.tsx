@@ -14,6 +14,7 @@ function tenant(overrides: Record<string, unknown> = {}) {
     name: "Acme",
     timezone: "UTC",
     cloudonixDomain: "acme.cloudonix.net",
+    cloudonixDomainUuid: null as string | null,
     hasCloudonixApiKey: true,
     requestKey: { hint: "abcd", rotatedAt: "2026-01-01T00:00:00.000Z" },
     webhookUrl: "https://admin.acme.test/api/webhooks/voice-application",
@@ -32,6 +33,7 @@ function tenant(overrides: Record<string, unknown> = {}) {
 }
 
 const NEW_KEY = "cxrk_the-new-key-shown-only-once";
+const DOMAIN_UUID = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
 function api(overrides: Record<string, unknown> = {}) {
   let current = tenant(overrides);
@@ -45,6 +47,14 @@ function api(overrides: Record<string, unknown> = {}) {
     "POST /api/tenant/callback-token": () => {
       current = { ...current, hasCallbackToken: true, callbackTokenRotatedAt: "2026-03-01T00:00:00.000Z", callbackUrls: urls(NEW_TOKEN), version: current.version + 1 };
       return { callbackUrls: urls(NEW_TOKEN), rotatedAt: "2026-03-01T00:00:00.000Z", previousTokenValidUntil: "2026-03-01T01:00:00.000Z" };
+    },
+    "POST /api/tenant/cloudonix-domain-uuid": () => {
+      if (!current.hasCloudonixApiKey) return new Response(JSON.stringify({ error: { code: "API_KEY_NOT_SET", message: "Store the tenant's Cloudonix API key first", requestId: "t" } }), { status: 409 });
+      if (current.cloudonixDomain === "refused.cloudonix.net") {
+        return new Response(JSON.stringify({ error: { code: "CLOUDONIX_KEY_REFUSED", message: "Cloudonix refused the tenant's API key (HTTP 401)", requestId: "t" } }), { status: 422 });
+      }
+      current = { ...current, cloudonixDomainUuid: DOMAIN_UUID, version: current.version + 1 };
+      return current;
     },
     "GET /api/agent-groups": page([]),
     "GET /api/voice-agents": page([]),
@@ -121,6 +131,31 @@ describe("tenant settings", () => {
     await user.clear(saved);
     await user.click(screen.getByRole("button", { name: "Save settings" }));
     await waitFor(() => expect(calls.filter((c) => c.method === "PUT")[1]?.body).toMatchObject({ routingNumberHeader: null, version: 8 }));
+  });
+
+  it("enters the domain UUID, refusing one that is not a UUID, or reads it from Cloudonix", async () => {
+    signIn("admin");
+    const calls = api({ cloudonixDomainUuid: null });
+    const user = userEvent.setup();
+    renderAt("/settings", "/settings", <Settings />);
+    const field = await screen.findByRole("textbox", { name: /Cloudonix domain UUID/ });
+    await user.type(field, "not-a-uuid");
+    await user.click(screen.getByRole("button", { name: "Save settings" }));
+    expect(await screen.findByText(/must be a UUID/)).toBeInTheDocument();
+    expect(calls.some((c) => c.method === "PUT")).toBe(false);
+
+    await user.click(screen.getByRole("button", { name: "Read from Cloudonix" }));
+    await waitFor(() => expect(screen.getByRole("textbox", { name: /Cloudonix domain UUID/ })).toHaveValue(DOMAIN_UUID));
+    expect(calls.filter((c) => c.method === "POST" && c.path === "/api/tenant/cloudonix-domain-uuid")).toHaveLength(1);
+  });
+
+  it("says why the UUID could not be read from Cloudonix, and needs the key stored first", async () => {
+    signIn("admin");
+    api({ cloudonixDomainUuid: null, cloudonixDomain: "refused.cloudonix.net" });
+    const user = userEvent.setup();
+    renderAt("/settings", "/settings", <Settings />);
+    await user.click(await screen.findByRole("button", { name: "Read from Cloudonix" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Cloudonix refused the tenant's API key (HTTP 401)");
   });
 
   it("shows admins the two callback URLs with copy buttons, and new ones after a confirmed rotation", async () => {

@@ -43,6 +43,17 @@ export function useRotateRequestKey() {
   });
 }
 
+/** Asks Cloudonix (with the tenant's stored API key) for the domain's UUID and keeps it. */
+export function useReadDomainUuid() {
+  return useApiMutation({
+    mutationFn: () => unwrap(api.tenant["cloudonix-domain-uuid"].$post()),
+    invalidates: [tenantKeys.all, auditKeys.all],
+    entity: "tenant",
+    success: "Domain UUID read from Cloudonix",
+    toastErrors: false,
+  });
+}
+
 /** New callback URLs; the previous ones keep working for the API's default grace period (one hour). */
 export function useRotateCallbackToken() {
   return useApiMutation({

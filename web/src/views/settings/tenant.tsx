@@ -5,7 +5,7 @@ import { IconCheck, IconCopy, IconKey, IconRefresh } from "@tabler/icons-react";
 import { UpdateTenantBody } from "../../../../workers/schemas/tenant";
 import { messageOf } from "../../api/errors";
 import { useCanWrite } from "../../api/session";
-import { useRotateCallbackToken, useRotateRequestKey, useTenant, useUpdateTenant, type Tenant, type UpdateTenantInput } from "../../api/tenant";
+import { useReadDomainUuid, useRotateCallbackToken, useRotateRequestKey, useTenant, useUpdateTenant, type Tenant, type UpdateTenantInput } from "../../api/tenant";
 import { confirmAction } from "../../components/confirm";
 import { FallbackEditor, type Fallback } from "../../components/fallback-editor";
 import { NotSaved, WriteFieldset } from "../../components/form-parts";
@@ -178,6 +178,7 @@ interface Values {
   name: string;
   timezone: string;
   cloudonixDomain: string;
+  cloudonixDomainUuid: string;
   cloudonixApiKey: string;
   retentionDays: number | string;
   outboundCallerPatterns: string[];
@@ -198,6 +199,7 @@ function body(values: Values, tenant: Tenant): UpdateTenantInput {
     name: values.name,
     timezone: values.timezone,
     cloudonixDomain: optionalText(values.cloudonixDomain) ?? null,
+    cloudonixDomainUuid: optionalText(values.cloudonixDomainUuid) ?? null,
     ...(values.cloudonixApiKey ? { cloudonixApiKey: values.cloudonixApiKey } : {}),
     retentionDays: optionalNumber(values.retentionDays),
     outboundCallerPatterns: values.outboundCallerPatterns,
@@ -205,6 +207,31 @@ function body(values: Values, tenant: Tenant): UpdateTenantInput {
     routingNumberHeader: optionalText(values.routingNumberHeader) ?? null,
     version: tenant.version,
   };
+}
+
+/** Reads the UUID from Cloudonix with the stored API key; needs the domain and the key saved first. */
+function ReadDomainUuid({ tenant }: { tenant: Tenant }) {
+  const read = useReadDomainUuid();
+  const ready = Boolean(tenant.cloudonixDomain && tenant.hasCloudonixApiKey);
+  return (
+    <>
+      <Group gap="xs">
+        <Button size="compact-sm" variant="light" disabled={!ready} loading={read.isPending} onClick={() => read.mutate()}>
+          Read from Cloudonix
+        </Button>
+        {!ready && (
+          <Text size="xs" c="dimmed">
+            Save the domain and the API key first
+          </Text>
+        )}
+      </Group>
+      {read.error && (
+        <Text size="xs" c="red" role="alert">
+          {messageOf(read.error)}
+        </Text>
+      )}
+    </>
+  );
 }
 
 function TenantForm({ tenant }: { tenant: Tenant }) {
@@ -216,6 +243,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
       name: tenant.name,
       timezone: tenant.timezone,
       cloudonixDomain: tenant.cloudonixDomain ?? "",
+      cloudonixDomainUuid: tenant.cloudonixDomainUuid ?? "",
       cloudonixApiKey: "",
       retentionDays: tenant.retentionDays,
       outboundCallerPatterns: tenant.outboundCallerPatterns.map(patternText),
@@ -230,7 +258,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
     try {
       await update.mutateAsync(body(values, tenant));
     } catch (err) {
-      setError(applyServerErrors(err, form.setErrors, ["name", "timezone", "cloudonixDomain", "cloudonixApiKey", "retentionDays", "routingNumberHeader"]));
+      setError(applyServerErrors(err, form.setErrors, ["name", "timezone", "cloudonixDomain", "cloudonixDomainUuid", "cloudonixApiKey", "retentionDays", "routingNumberHeader"]));
     }
   });
   return (
@@ -253,6 +281,15 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
               placeholder={tenant.hasCloudonixApiKey ? "•••••••• (unchanged)" : undefined}
               {...form.getInputProps("cloudonixApiKey")}
             />
+            <Stack gap={4}>
+              <TextInput
+                label="Cloudonix domain UUID"
+                placeholder="0f8fad5b-d9cb-469f-a165-70867728950e"
+                description="Some CDRs name the domain only by its UUID; they are matched to this tenant by it"
+                {...form.getInputProps("cloudonixDomainUuid")}
+              />
+              {canWrite && <ReadDomainUuid tenant={tenant} />}
+            </Stack>
             <NumberInput label="Keep call records for (days)" min={1} max={3650} allowDecimal={false} {...form.getInputProps("retentionDays")} />
             <TextInput
               label="Routing number header"
