@@ -48,7 +48,9 @@ function cases(f: RecordsFixture): Case[] {
     { name: "rule", query: { ruleId: f.ruleId }, keep: (c) => c.spec.ruleId === f.ruleId },
     { name: "caller prefix with +", query: { caller: "+14155550001" }, keep: (c) => digits(c.spec.from!).startsWith("14155550001") },
     { name: "caller prefix without +", query: { caller: "1415555001" }, keep: (c) => digits(c.spec.from!).startsWith("1415555001") },
-    { name: "callee contains", query: { callee: "0429", calleeMatch: "contains" }, keep: (c) => c.spec.to!.includes("0429") },
+    { name: "callee contains, within a period", query: { callee: "0429", calleeMatch: "contains", since: new Date(T0).toISOString(), until: new Date(T0 + 3 * 86_400_000).toISOString() }, keep: (c) => c.spec.to!.includes("0429") },
+    { name: "caller ends with", query: { caller: "0017", callerMatch: "suffix" }, keep: (c) => c.spec.from!.endsWith("0017") },
+    { name: "callee ends with", query: { callee: "29999", calleeMatch: "suffix" }, keep: (c) => c.spec.to!.endsWith("29999") },
     { name: "callee exact", query: { callee: "18000429999", calleeMatch: "exact" }, keep: (c) => c.spec.to === "18000429999" },
     { name: "answered", query: { answered: "false", status: "completed" }, keep: (c) => c.spec.status === "completed" && c.spec.answeredAfterSec === null },
   ];

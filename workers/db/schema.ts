@@ -265,6 +265,12 @@ export const callRecords = mysqlTable(
     direction: mysqlEnum("direction", DIRECTIONS).notNull(),
     fromNumber: varchar("from_number", { length: 64 }).notNull().default(""),
     toNumber: varchar("to_number", { length: 64 }).notNull().default(""),
+    /**
+     * The normalised numbers (domain/numbers.ts) reversed: "ends with 0100" is then a prefix
+     * search on an index ("0010%"). Written once, with the record; the numbers never change.
+     */
+    fromNumberRev: varchar("from_number_rev", { length: 64 }).notNull().default(""),
+    toNumberRev: varchar("to_number_rev", { length: 64 }).notNull().default(""),
     callerName: varchar("caller_name", { length: 200 }),
     status: varchar("status", { length: 20 }).notNull(),
     disposition: varchar("disposition", { length: 20 }),
@@ -319,6 +325,9 @@ export const callRecords = mysqlTable(
     // Caller / callee prefix search.
     index("call_records_tenant_from_idx").on(t.tenantId, t.fromNumber, t.startedAt),
     index("call_records_tenant_to_idx").on(t.tenantId, t.toNumber, t.startedAt),
+    // Caller / callee suffix search, on the reversed normalised numbers.
+    index("call_records_tenant_from_rev_idx").on(t.tenantId, t.fromNumberRev, t.startedAt),
+    index("call_records_tenant_to_rev_idx").on(t.tenantId, t.toNumberRev, t.startedAt),
     index("call_records_tenant_cx_session_idx").on(t.tenantId, t.cxSessionId),
     // The exact median (the rows of one duration bin, whatever the summary's filters) and the
     // list sorted by duration, both from the index alone: (duration, id) is the list's order;

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { retryOnLockConflict } from "../db/executor";
+import { reversedNumber } from "../domain/number-search";
 import { callEvents, callRecords, deadLetters, webhookEvents } from "../db/schema";
 import { storableJson, storableJsonText, storableString } from "../lib/storable";
 import { QUALITY_TEXT_MAX, type CdrQuality } from "../webhooks/cdr-quality";
@@ -72,6 +73,9 @@ async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> 
         // Numbers and names are the caller's text: made storable here, for every writer.
         fromNumber: storableString(record.fromNumber, 64)!,
         toNumber: storableString(record.toNumber, 64)!,
+        // Suffix search's reversed numbers (domain/number-search.ts): inserted only, as the numbers.
+        fromNumberRev: storableString(reversedNumber(storableString(record.fromNumber, 64)!), 64)!,
+        toNumberRev: storableString(reversedNumber(storableString(record.toNumber, 64)!), 64)!,
         callerName: storableString(record.callerName, 200),
         status: storableString(record.status, 20)!,
         disposition: storableString(record.disposition, 20),

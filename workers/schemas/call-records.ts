@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CursorSchema, LimitSchema } from "../lib/pagination";
 import { BooleanQuery, Page, Timestamp } from "./common";
+import { CONTAINS_MAX_DAYS, containsPeriodProblem, NUMBER_MATCHES } from "../domain/number-search";
 
 export const CALL_STATUSES = ["initiated", "routing", "ringing", "connected", "completed", "failed", "timeout"] as const;
 export const RECORD_SORTS = ["startedAt", "durationSec"] as const;
@@ -24,7 +25,11 @@ const StatusList = z
 
 const Ref = z.string().min(1).max(64);
 const NumberSearch = z.string().trim().min(1, "must not be empty").max(64);
-const Match = z.enum(["prefix", "contains", "exact"], { message: 'must be "prefix", "contains" or "exact"' });
+const Match = z
+  .enum(NUMBER_MATCHES, { message: 'must be "prefix", "suffix", "exact" or "contains"' })
+  .meta({
+    description: `How the number is matched, after normalisation (separators and a leading + ignored): prefix (starts with), suffix (ends with), exact; prefix, suffix and exact are indexed. contains (anywhere in the number) scans every call of the period, so it needs since and a period of at most ${CONTAINS_MAX_DAYS} days`,
+  });
 
 /** Filters shared by the list, its export and (in part) the analytics summary. */
 export const recordFilterFields = {
@@ -37,9 +42,9 @@ export const recordFilterFields = {
   groupId: Ref.optional(),
   ruleId: Ref.optional().meta({ description: "The inbound or outbound rule that matched" }),
   trunkId: Ref.optional(),
-  caller: NumberSearch.optional().meta({ description: "The caller's number (From); with or without +" }),
+  caller: NumberSearch.optional().meta({ description: "The caller's number (From), or its first or last digits (callerMatch); with or without +" }),
   callerMatch: Match.default("prefix"),
-  callee: NumberSearch.optional().meta({ description: "The dialled number (To); with or without +" }),
+  callee: NumberSearch.optional().meta({ description: "The dialled number (To), or its first or last digits (calleeMatch); with or without +" }),
   calleeMatch: Match.default("prefix"),
 };
 
@@ -47,6 +52,25 @@ const checkRange = <T extends { since?: Date | undefined; until?: Date | undefin
   if (value.since && value.until && value.since >= value.until) {
     ctx.addIssue({ code: "custom", path: ["until"], message: "must be after since" });
   }
+};
+
+interface NumberFilters {
+  since?: Date | undefined;
+  until?: Date | undefined;
+  caller?: string | undefined;
+  callerMatch?: string | undefined;
+  callee?: string | undefined;
+  calleeMatch?: string | undefined;
+}
+
+/**
+ * A "contains" search is refused over an open or long period. Checked when a list or an export
+ * is asked for, not when an export's stored filters are read back (its period has aged since).
+ */
+export const checkContainsPeriod = (value: NumberFilters, ctx: z.RefinementCtx, path: string[] = []) => {
+  const contains = (value.caller && value.callerMatch === "contains") || (value.callee && value.calleeMatch === "contains");
+  const problem = contains ? containsPeriodProblem(value, Date.now()) : null;
+  if (problem) ctx.addIssue({ code: "custom", path: [...path, value.since ? "until" : "since"], message: problem });
 };
 
 export const RecordFilters = z.strictObject(recordFilterFields).superRefine(checkRange);
@@ -60,7 +84,8 @@ export const ListRecordsQuery = z
     limit: LimitSchema(200),
     cursor: CursorSchema,
   })
-  .superRefine(checkRange);
+  .superRefine(checkRange)
+  .superRefine((value, ctx) => checkContainsPeriod(value, ctx));
 
 export const RecordIdParams = z.object({ id: z.string().min(1).max(64).meta({ description: "The call record's id (cal_…)" }) });
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELD_NAMES } from "../exports/fields";
 import { Timestamp } from "./common";
-import { RECORD_SORTS, recordFilterFields } from "./call-records";
+import { checkContainsPeriod, RECORD_SORTS, recordFilterFields } from "./call-records";
 
 /** The list's filters as JSON (answered is a boolean here, status a list or a comma string). */
 export const ExportFilters = z
@@ -23,7 +23,7 @@ export const CreateExportBody = z.strictObject({
   filters: ExportFilters.default({ callerMatch: "prefix", calleeMatch: "prefix" }),
   sort: z.enum(RECORD_SORTS).default("startedAt"),
   order: z.enum(["asc", "desc"]).default("desc"),
-});
+}).superRefine((value, ctx) => checkContainsPeriod(value.filters, ctx, ["filters"]));
 export type CreateExportInput = z.output<typeof CreateExportBody>;
 
 export const ExportIdParams = z.object({ id: z.string().min(1).max(64).meta({ description: "The export's id (exp_…)" }) });

@@ -3,6 +3,7 @@ import type { Db } from "../client";
 import type { Executor } from "../executor";
 import { agentGroups, callEvents, callRecords, inboundRoutingRules, outboundRoutingRules, trunks, voiceAgents } from "../schema";
 import { normalizeNumber } from "../../domain/numbers";
+import { reversedNumber, type NumberMatch } from "../../domain/number-search";
 import type { CursorPosition, SortOrder } from "../../analytics/records-cursor";
 import type { RecordFilterInput } from "../../schemas/call-records";
 
@@ -10,14 +11,25 @@ export type RecordSort = "startedAt" | "durationSec";
 
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, "\\$&");
 
-/** A number filter matches the stored number with or without its leading "+". */
-function numberCondition(column: typeof callRecords.fromNumber | typeof callRecords.toNumber, text: string, match: "prefix" | "contains" | "exact"): SQL | undefined {
+interface NumberColumns {
+  number: typeof callRecords.fromNumber | typeof callRecords.toNumber;
+  reversed: typeof callRecords.fromNumberRev | typeof callRecords.toNumberRev;
+}
+const FROM: NumberColumns = { number: callRecords.fromNumber, reversed: callRecords.fromNumberRev };
+const TO: NumberColumns = { number: callRecords.toNumber, reversed: callRecords.toNumberRev };
+
+/**
+ * A number filter matches the stored number with or without its leading "+"; "suffix" matches
+ * the reversed normalised number by its start, so that it is a range on that column's index.
+ */
+function numberCondition(columns: NumberColumns, text: string, match: NumberMatch): SQL | undefined {
   const normal = normalizeNumber(text);
   const digits = /^\d+$/.test(normal) ? normal : null;
   const forms = digits ? [digits, `+${digits}`] : [text];
-  if (match === "exact") return inArray(column, forms);
-  if (match === "contains") return like(column, `%${likeEscape(digits ?? text)}%`);
-  return or(...forms.map((form) => like(column, `${likeEscape(form)}%`)));
+  if (match === "exact") return inArray(columns.number, forms);
+  if (match === "suffix") return like(columns.reversed, `${likeEscape(reversedNumber(text))}%`);
+  if (match === "contains") return like(columns.number, `%${likeEscape(digits ?? text)}%`);
+  return or(...forms.map((form) => like(columns.number, `${likeEscape(form)}%`)));
 }
 
 /** The WHERE of a filtered list (always scoped to one tenant). */
@@ -32,8 +44,8 @@ export function recordConditions(tenantId: string, f: Partial<RecordFilterInput>
   if (f.groupId) c.push(eq(callRecords.groupId, f.groupId));
   if (f.ruleId) c.push(eq(callRecords.ruleId, f.ruleId));
   if (f.trunkId) c.push(eq(callRecords.trunkId, f.trunkId));
-  if (f.caller) c.push(numberCondition(callRecords.fromNumber, f.caller, f.callerMatch ?? "prefix"));
-  if (f.callee) c.push(numberCondition(callRecords.toNumber, f.callee, f.calleeMatch ?? "prefix"));
+  if (f.caller) c.push(numberCondition(FROM, f.caller, f.callerMatch ?? "prefix"));
+  if (f.callee) c.push(numberCondition(TO, f.callee, f.calleeMatch ?? "prefix"));
   return and(...c)!;
 }
 
@@ -91,30 +103,31 @@ export interface ChunkRequest {
 export const SELECTIVE_NUMBER_MATCHES = 2_000;
 
 const NUMBER_INDEXES = [
-  { filter: "caller", match: "callerMatch", column: callRecords.fromNumber, index: "call_records_tenant_from_idx" },
-  { filter: "callee", match: "calleeMatch", column: callRecords.toNumber, index: "call_records_tenant_to_idx" },
+  { filter: "caller", match: "callerMatch", columns: FROM, index: "call_records_tenant_from_idx", suffixIndex: "call_records_tenant_from_rev_idx" },
+  { filter: "callee", match: "calleeMatch", columns: TO, index: "call_records_tenant_to_idx", suffixIndex: "call_records_tenant_to_rev_idx" },
 ] as const;
 
 /**
  * The index for a page filtered by caller or callee. A number that few records match is best
- * found through its own index, then sorted (a few thousand rows at most); one that many match,
- * by walking the time index until the page is full. Once a cursor bounds the time index,
- * MariaDB walks it whatever the number's selectivity, through most of the table for a rare
- * number. So the matches are counted first (on the number index alone, capped) and the index
- * is named when they are few.
+ * found through its own index (the reversed number's for a suffix), then sorted (a few
+ * thousand rows at most); one that many match, by walking the time index until the page is
+ * full. Once a cursor bounds the time index, MariaDB walks it whatever the number's
+ * selectivity, through most of the table for a rare number. So the matches are counted first
+ * (on the number index alone, capped) and the index is named when they are few.
  */
 export async function numberIndexFor(db: Executor, tenantId: string, filters: Partial<RecordFilterInput>): Promise<string | null> {
-  for (const { filter, match, column, index } of NUMBER_INDEXES) {
+  for (const { filter, match, columns, index: prefixIndex, suffixIndex } of NUMBER_INDEXES) {
     const text = filters[filter];
     const how = filters[match] ?? "prefix";
     if (!text || how === "contains") continue;
+    const index = how === "suffix" ? suffixIndex : prefixIndex;
     const probe = await db
       .select({ one: sql`1` })
       .from(callRecords, { forceIndex: index })
       .where(
         and(
           eq(callRecords.tenantId, tenantId),
-          numberCondition(column, text, how),
+          numberCondition(columns, text, how),
           filters.since ? gte(callRecords.startedAt, filters.since) : undefined,
           filters.until ? lt(callRecords.startedAt, filters.until) : undefined,
         ),
@@ -135,10 +148,17 @@ async function chunkQuery(db: Executor, tenantId: string, request: ChunkRequest)
   };
 }
 
+const pageSelect = (db: Executor, { where, orderBy, hint }: Awaited<ReturnType<typeof chunkQuery>>, limit: number) =>
+  db.select(listColumns).from(callRecords, hint).where(where).orderBy(...orderBy).limit(limit);
+
 /** One keyset page of records, without the JSON columns (what the list shows). */
 export async function readRecords(db: Executor, tenantId: string, request: ChunkRequest): Promise<ListedRecord[]> {
-  const { where, orderBy, hint } = await chunkQuery(db, tenantId, request);
-  return db.select(listColumns).from(callRecords, hint).where(where).orderBy(...orderBy).limit(request.limit);
+  return pageSelect(db, await chunkQuery(db, tenantId, request), request.limit);
+}
+
+/** The SQL readRecords would run for this page, index hint included: to read its plan. */
+export async function recordsPageSql(db: Executor, tenantId: string, request: ChunkRequest): Promise<{ sql: string; params: unknown[] }> {
+  return pageSelect(db, await chunkQuery(db, tenantId, request), request.limit).toSQL();
 }
 
 export const positionOf = (sort: RecordSort, row: { id: string; startedAt: Date; durationSec: number | null }): CursorPosition => ({
