@@ -56,20 +56,35 @@ try {
     ["page: 7 days, completed, one agent", `${week}&status=completed&agentId=${state.agents[3]}&limit=50`],
     ["page: 30 days, failed or timeout, inbound", `status=failed,timeout&direction=inbound&limit=50`],
     ["page: caller prefix +1415", `caller=%2B1415&limit=50`],
+    // Suffix search: a range on the reversed number's index, whatever the table's size.
+    ["page: callee ends with 5550", `callee=5550&calleeMatch=suffix&limit=50`],
+    ["page: caller ends with 0100", `caller=0100&callerMatch=suffix&limit=50`],
     ["page: one group, by duration desc", `groupId=${state.groups[0]}&${week}&sort=durationSec&order=desc&limit=50`],
   ];
+  const firstPages = new Map<string, LoadResult>();
   for (const [label, query] of pages) {
     const first = await get(`/api/call-records?${query}`);
     const body = (await first.json()) as { items: unknown[]; nextCursor: string | null };
     const cursor = body.nextCursor;
+    console.log(`${label}: ${body.items.length} records on the first page${cursor ? ", more after" : ""}`);
     const firstPage = await run(`${label} (first page)`, () => `/api/call-records?${query}`);
+    firstPages.set(label, firstPage);
     record(`${label}, first page (p50)`, firstPage.p50, 100);
     if (cursor) {
       const second = await run(`${label} (next page)`, () => `/api/call-records?${query}&cursor=${cursor}`);
       record(`${label}, next page (p50)`, second.p50, 100);
     }
   }
-  await run("page: callee contains 5550 (a scan: not indexed)", () => `/api/call-records?callee=5550&calleeMatch=contains&limit=50`, Math.min(N, 10));
+  // Suffix against prefix search, both measured in this run (the machine's speed drifts).
+  const prefix = firstPages.get("page: caller prefix +1415")!.p50;
+  for (const label of ["page: callee ends with 5550", "page: caller ends with 0100"]) {
+    const suffix = firstPages.get(label)!.p50;
+    console.log(`${label}: p50 ${suffix.toFixed(1)} ms = ${(suffix / prefix).toFixed(2)}× the caller prefix search's ${prefix.toFixed(1)} ms`);
+  }
+  // "contains" has no index: it is allowed over at most 31 days and scans the period's calls.
+  const containsWeek = await run("page: callee contains 5550, last 7 days (scans the period)", () => `/api/call-records?callee=5550&calleeMatch=contains&${week}&limit=50`, Math.min(N, 10));
+  const containsMonth = await run("page: callee contains 5550, 30 days (scans the period)", () => `/api/call-records?callee=5550&calleeMatch=contains&since=${iso(state.from)}&until=${iso(state.to)}&limit=50`, Math.min(N, 10));
+  console.log(`contains 5550: p50 ${containsWeek.p50.toFixed(0)} ms over 7 days, ${containsMonth.p50.toFixed(0)} ms over 30 days (no target: it grows with the period's calls)`);
 
   // --- Export of 100,000 rows ------------------------------------------------------------------
   const span = (100_000 / state.records) * (state.to - state.from);

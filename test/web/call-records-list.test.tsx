@@ -93,4 +93,37 @@ describe("call records", () => {
     expect(Date.now() - Date.parse(last.get("since")!)).toBeGreaterThan(86_000_000);
     expect(Date.now() - Date.parse(last.get("since")!)).toBeLessThan(87_000_000);
   });
+
+  it("searches a number by its last digits, and says when a contains search's period is too long", async () => {
+    signIn("user");
+    const calls = api();
+    const user = userEvent.setup();
+    renderAt("/call-records?range=all", "/call-records", <CallRecords />);
+    await screen.findByText("+14155550001");
+
+    // Both number filters have the same options: pick from the list this select controls.
+    const choose = async (select: string, option: string) => {
+      const combobox = screen.getByRole("combobox", { name: select });
+      await user.click(combobox);
+      await waitFor(() => expect(document.getElementById(combobox.getAttribute("aria-controls")!)).not.toBeNull());
+      await user.click(within(document.getElementById(combobox.getAttribute("aria-controls")!)!).getByRole("option", { name: option, hidden: true }));
+    };
+    await choose("Called number match", "ends with");
+    await user.type(screen.getByRole("textbox", { name: "Called number" }), "0100");
+    await waitFor(() => expect(listCalls(calls).at(-1)!.get("callee")).toBe("0100"));
+    expect(listCalls(calls).at(-1)!.get("calleeMatch")).toBe("suffix");
+    // The caller is not searched, so its match is not sent.
+    expect(listCalls(calls).at(-1)!.has("callerMatch")).toBe(false);
+    expect(screen.queryByText(/needs a period of at most/)).not.toBeInTheDocument();
+
+    await choose("Called number match", "contains");
+    await waitFor(() => expect(listCalls(calls).at(-1)!.get("calleeMatch")).toBe("contains"));
+    expect(screen.getByText(/"contains" needs a period of at most 31 days/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole("combobox", { name: "When" }));
+    await user.click(await screen.findByRole("option", { name: "Last 7 days", hidden: true }));
+    await waitFor(() => expect(listCalls(calls).at(-1)!.has("since")).toBe(true));
+    expect(screen.queryByText(/needs a period of at most/)).not.toBeInTheDocument();
+    expect(screen.getByText(/Scans every call of the period/)).toBeInTheDocument();
+  });
 });

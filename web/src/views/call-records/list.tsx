@@ -1,8 +1,9 @@
 import { useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { Anchor, Button, Group, MultiSelect, Paper, Select, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Button, Group, MultiSelect, Paper, Select, Table, Text } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { CALL_STATUSES } from "../../../../workers/schemas/call-records";
+import { CONTAINS_MAX_DAYS } from "../../../../workers/domain/number-search";
 import { useGroups } from "../../api/agent-groups";
 import { useRecords, type RecordFilters } from "../../api/call-records";
 import { useAgents } from "../../api/voice-agents";
@@ -12,6 +13,7 @@ import { useCursorPages } from "../../lib/cursor-pages";
 import { dateTime, duration } from "../../lib/format";
 import { itemPath, ROUTE_CALL_RECORDS } from "../../routes";
 import { ExportButton } from "./export";
+import { isNumberMatch, NumberFilter } from "./number-filter";
 import { CallStatus } from "./status";
 
 const RANGES = [
@@ -34,6 +36,12 @@ export default function CallRecords() {
   const [calleeText, setCalleeText] = useState(params.get("callee") ?? "");
   const [caller] = useDebouncedValue(callerText.trim(), 300);
   const [callee] = useDebouncedValue(calleeText.trim(), 300);
+  const callerMatchParam = params.get("callerMatch");
+  const calleeMatchParam = params.get("calleeMatch");
+  const callerMatch = isNumberMatch(callerMatchParam) ? callerMatchParam : "prefix";
+  const calleeMatch = isNumberMatch(calleeMatchParam) ? calleeMatchParam : "prefix";
+  const rangeMs = RANGES.find((r) => r.value === range)?.ms ?? 0;
+  const periodTooLong = !rangeMs || rangeMs > CONTAINS_MAX_DAYS * 86_400_000;
   const pages = useCursorPages();
   const agents = useAgents({});
   const groups = useGroups();
@@ -59,8 +67,8 @@ export default function CallRecords() {
     direction: DIRECTIONS.find((d) => d.value === params.get("direction"))?.value,
     agentId: params.get("agentId") ?? undefined,
     groupId: params.get("groupId") ?? undefined,
-    caller: caller || undefined,
-    callee: callee || undefined,
+    ...(caller ? { caller, callerMatch } : {}),
+    ...(callee ? { callee, calleeMatch } : {}),
   };
   const records = useRecords({ ...filters, limit: PAGE, cursor: pages.cursor });
   const agentName = (id: string | null) => (id ? (agents.data?.items.find((a) => a.id === id)?.name ?? id) : "—");
@@ -83,8 +91,8 @@ export default function CallRecords() {
           />
           <Select label="Agent" placeholder="Any" clearable searchable data={(agents.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))} value={params.get("agentId")} onChange={(v) => set("agentId", v)} w={180} />
           <Select label="Group" placeholder="Any" clearable searchable data={(groups.data?.items ?? []).map((g) => ({ value: g.id, label: g.name }))} value={params.get("groupId")} onChange={(v) => set("groupId", v)} w={180} />
-          <TextInput label="Caller" placeholder="+1415…" value={callerText} onChange={(e) => (setCallerText(e.currentTarget.value), pages.reset())} w={140} />
-          <TextInput label="Called number" placeholder="+1800…" value={calleeText} onChange={(e) => (setCalleeText(e.currentTarget.value), pages.reset())} w={140} />
+          <NumberFilter label="Caller" placeholder="+1415…" text={callerText} onText={(t) => (setCallerText(t), pages.reset())} match={callerMatch} onMatch={(m) => set("callerMatch", m === "prefix" ? null : m)} periodTooLong={periodTooLong} />
+          <NumberFilter label="Called number" placeholder="+1800…" text={calleeText} onText={(t) => (setCalleeText(t), pages.reset())} match={calleeMatch} onMatch={(m) => set("calleeMatch", m === "prefix" ? null : m)} periodTooLong={periodTooLong} />
         </Group>
       </Paper>
       <QueryState query={records}>
