@@ -75,7 +75,18 @@ describe("voice agents table", () => {
     expect(screen.queryByRole("link", { name: "Add agent" })).toBeNull();
     expect(screen.queryByRole("checkbox", { name: "Select Bob" })).toBeNull();
     expect(screen.queryByRole("button", { name: /Delete/ })).toBeNull();
-    expect(screen.getByRole("switch", { name: "Bob enabled" })).toBeDisabled();
     expect(screen.getByText(/read-only access/)).toBeInTheDocument();
+  });
+
+  it("tells a read-only user in words which agents are enabled", async () => {
+    signIn("user");
+    api();
+    renderAt("/voice-agents", "/voice-agents", <AgentList />);
+    const table = await screen.findByRole("table", { name: "Voice agents" });
+    const [, alice, bob] = within(table).getAllByRole("row");
+    // A disabled switch looks the same on and off: the state must be readable without it.
+    expect(within(table).queryAllByRole("switch")).toHaveLength(0);
+    expect(within(alice!).getByTestId("enabled-state")).toHaveTextContent(/^Enabled$/);
+    expect(within(bob!).getByTestId("enabled-state")).toHaveTextContent(/^Disabled$/);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { screen, within } from "@testing-library/react";
 import CallRecordDetailView from "../../web/src/views/call-records/detail";
 import { agent, mockApi, page, renderAt, signIn } from "./render";
@@ -82,7 +82,8 @@ describe("call record detail", () => {
     // Today's name of the agent, not the one stored with the attempt.
     expect(await within(second!).findByRole("link", { name: "Bob" })).toBeInTheDocument();
     expect(within(second!).getByText("answered")).toBeInTheDocument();
-    expect(within(first!).getByText("0:00")).toBeInTheDocument();
+    // A busy attempt talked for nothing; the answered one for its reported duration.
+    expect(within(first!).getAllByRole("cell")[5]).toHaveTextContent(/^—$/);
     expect(within(second!).getByText("0:51")).toBeInTheDocument();
     // Nothing was flagged: no note about reported figures.
     expect(screen.queryByText("Reported figures not used")).toBeNull();
@@ -172,5 +173,64 @@ describe("call record detail", () => {
     renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
     expect(await screen.findByText("No routing decision was recorded.")).toBeInTheDocument();
     expect(screen.getByText("No dial attempts.")).toBeInTheDocument();
+  });
+
+  it("renders valid HTML: React reports no element nested where HTML forbids it", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      signIn("user");
+      mockApi({
+        "GET /api/call-records/cal_1": { ...RECORD, flags: [{ field: "durationSec", reported: 4242, used: 51, reason: "too long" }], carrierHeaders: { "A2B-DNID": "18005550123" } },
+        "GET /api/voice-agents": page([agent(), agent({ id: "agt_2", name: "Bob" })]),
+        "GET /api/trunks": page([]),
+      });
+      renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+      await screen.findByRole("table", { name: "Carrier headers" });
+      await screen.findByText("Chose Alice");
+      const messages = errors.mock.calls.map((args) => args.map(String).join(" "));
+      expect(messages.filter((m) => /cannot be a (descendant|child)|validateDOMNesting|hydration error/i.test(m))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it("says \"not reported\" for durations and dial results it does not know, never 0:00", async () => {
+    signIn("user");
+    const attempts = [
+      { n: 1, stage: "Support", kind: "agent", targetId: "agt_1", targetName: "Alice", groupId: "grp_1", startedAt: STARTED + 1_000, outcome: "answered" },
+      { n: 2, stage: "Support", kind: "agent", targetId: "agt_2", targetName: "Bob", groupId: "grp_1", startedAt: STARTED + 5_000, outcome: "answered", durationSec: 0 },
+    ];
+    mockApi({
+      "GET /api/call-records/cal_1": { ...RECORD, durationSec: 0, billableSec: null, attempts },
+      "GET /api/voice-agents": page([agent(), agent({ id: "agt_2", name: "Bob" })]),
+      "GET /api/trunks": page([]),
+    });
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    const table = await screen.findByRole("table", { name: "Attempts" });
+    expect(screen.getByRole("group", { name: "Duration" })).toHaveTextContent(/^Durationnot reported$/);
+    for (const row of within(table).getAllByRole("row").slice(1)) {
+      const [, , , , ended, talk, , dialStatus] = within(row).getAllByRole("cell");
+      expect(ended).toHaveTextContent(/^not reported$/);
+      expect(talk).toHaveTextContent(/^not reported$/);
+      expect(dialStatus).toHaveTextContent(/^not reported$/);
+    }
+    expect(screen.queryByText("0:00")).toBeNull();
+  });
+
+  it("shows a live call's missing figures as still to come", async () => {
+    signIn("user");
+    const attempts = [{ n: 1, stage: "Support", kind: "agent", targetId: "agt_1", targetName: "Alice", groupId: "grp_1", startedAt: STARTED + 1_000 }];
+    mockApi({
+      "GET /api/call-records/cal_1": { ...RECORD, status: "connected", endedAt: null, durationSec: null, attempts },
+      "GET /api/voice-agents": page([agent()]),
+      "GET /api/trunks": page([]),
+    });
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    const table = await screen.findByRole("table", { name: "Attempts" });
+    const [, , , , ended, talk] = within(within(table).getAllByRole("row")[1]!).getAllByRole("cell");
+    expect(ended).toHaveTextContent(/^in progress$/);
+    expect(talk).toHaveTextContent(/^in progress$/);
+    expect(screen.getByRole("group", { name: "Ended" })).toHaveTextContent(/^Endedin progress$/);
+    expect(screen.getByRole("group", { name: "Duration" })).toHaveTextContent(/^Durationin progress$/);
   });
 });

@@ -20,8 +20,9 @@ const TODAY = summary({ totals: { calls: 2, answered: 2, successRate: 1, avgDura
 const YESTERDAY = summary({ totals: { calls: 2, answered: 1, successRate: 0.5, avgDurationSec: 30 } });
 
 /** Answers today's, yesterday's and the period's summaries by their query. */
-function api(period: object) {
+function api(period: object, extra: Record<string, unknown> = {}) {
   return mockApi({
+    ...extra,
     "GET /api/analytics/summary": (url: URL) => (url.searchParams.has("until") ? YESTERDAY : url.searchParams.get("since") === todayRanges(Date.now()).today.since ? TODAY : period),
     "GET /api/voice-agents": page([agent(), agent({ id: "agt_2", name: "Bob" })]),
     "GET /api/agent-groups": page([]),
@@ -98,5 +99,76 @@ describe("dashboard", () => {
     // Yesterday is now all of 1 March up to this time of day: just after its midnight.
     expect(after.yesterday.since).toBe(new Date(2026, 2, 1).toISOString());
     expect(after.yesterday.until).toBe(new Date(2026, 2, 1, 0, 0, 30).toISOString());
+  });
+
+  it("draws calls over time with the figures of the data, answered first", async () => {
+    signIn("user");
+    const bucket = (hour: number, c: Record<string, number>) => ({ start: `2026-03-02T${String(hour).padStart(2, "0")}:00:00Z`, end: "", ...counts(c) });
+    const period = {
+      ...summary({ totals: { calls: 1218 + 1176, answered: 1176, failed: 20, timedOut: 4, abandoned: 14 } }),
+      series: [bucket(9, { answered: 700, failed: 12, timedOut: 3, abandoned: 9 }), bucket(10, { answered: 476, failed: 8, timedOut: 1, abandoned: 5 })],
+    };
+    api(period);
+    renderAt("/", "/", <Dashboard />);
+    const figure = await screen.findByRole("figure", { name: "Calls over time" });
+    const table = within(figure).getByRole("table", { name: "Calls over time, by outcome" });
+    await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(3));
+    expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toEqual(["Time", "Answered", "Failed", "Abandoned"]);
+    const values = within(table)
+      .getAllByRole("row")
+      .slice(1)
+      .map((row) => within(row).getAllByRole("cell").map((c) => Number(c.textContent)));
+    // Failed includes timed out, as the legend says.
+    expect(values).toEqual([
+      [700, 15, 9],
+      [476, 9, 5],
+    ]);
+  });
+
+  it("shows group load with whole names and says when health kept an agent below target", async () => {
+    signIn("user");
+    const member = (agentId: string, name: string, share: number) => ({ agentId, name, member: true, count: Math.round(share * 100), share, targetShare: 1 / 3, deviation: share - 1 / 3 });
+    const longName = "Customer support escalations · night shift";
+    api(
+      summary({
+        totals: { calls: 100, answered: 100 },
+        groups: [
+          {
+            groupId: "grp_1",
+            name: longName,
+            strategy: "round_robin",
+            ...counts({ calls: 100 }),
+            distribution: { basis: "attempts", total: 100, agents: [member("agt_1", "Alice with a rather long agent name", 0.26), member("agt_2", "Bob", 0.37), member("agt_3", "Carol", 0.37)] },
+          },
+        ],
+      }),
+      {
+        "GET /api/agent-groups/grp_1/stats": {
+          groupId: "grp_1",
+          strategy: "round_robin",
+          rollingWindowHours: 24,
+          members: [],
+          live: { members: [{ agentId: "agt_1", healthy: true, unhealthyUntil: null, consecutiveFailures: 0, failures: 9 }, { agentId: "agt_2", healthy: true, failures: 0 }, { agentId: "agt_3", healthy: true, failures: 1 }] },
+        },
+      },
+    );
+    renderAt("/", "/", <Dashboard />);
+    const figure = await screen.findByRole("figure", { name: "Group members: share of calls against target" });
+    const group = await within(figure).findByRole("region", { name: `${longName} load against target` });
+    expect(within(group).getByText("Alice with a rather long agent name")).toBeInTheDocument();
+    expect(within(group).getByRole("meter", { name: `Alice with a rather long agent name in ${longName}: 26% of the calls, target 33%` })).toHaveAttribute("aria-valuenow", "26");
+    const [alice, bob, carol] = within(group).getAllByTestId("group-load-member");
+    expect(await within(alice!).findByTestId("health-note")).toHaveTextContent("9 failed dials");
+    expect(within(bob!).queryByTestId("health-note")).toBeNull();
+    expect(within(carol!).queryByTestId("health-note")).toBeNull();
+    expect(within(group).getByText(/taken out of rotation for health get fewer calls/)).toBeInTheDocument();
+  });
+
+  it("says the average duration was not reported rather than 0:00 when answered calls have none", async () => {
+    signIn("user");
+    const today = summary({ totals: { calls: 3, answered: 3, successRate: 1, avgDurationSec: null } });
+    mockApi({ "GET /api/analytics/summary": today, "GET /api/voice-agents": page([]), "GET /api/agent-groups": page([]) });
+    renderAt("/", "/", <Dashboard />);
+    await waitFor(() => expect(screen.getByTestId("kpi-average-duration")).toHaveTextContent(/^not reported$/));
   });
 });

@@ -1,5 +1,5 @@
 import { useRef } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { CreateGroupBody, ReplaceMembersBody, UpdateGroupBody } from "../../../workers/schemas/agent-groups";
 import { api, query, unwrap, withJson } from "./client";
@@ -77,4 +77,52 @@ export function useDeleteGroup() {
     entity: "agent_group",
     success: "Agent group deleted",
   });
+}
+
+export const getGroupStats = (id: string) => unwrap(api["agent-groups"][":id"].stats.$get({ param: { id } }));
+
+/** How a member fared with the group's balancer: taken out for health now, and its failed dials. */
+export interface MemberHealth {
+  agentId: string;
+  healthy: boolean;
+  /** Back in rotation at (epoch ms) when out now. */
+  unhealthyUntil: number | null;
+  consecutiveFailures: number;
+  failures: number;
+}
+
+const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+
+/** The balancer's live figures are owned by it (an open record in the API): read defensively. */
+export function memberHealthOf(live: Record<string, unknown> | null | undefined): Map<string, MemberHealth> {
+  const out = new Map<string, MemberHealth>();
+  const members = Array.isArray(live?.members) ? (live.members as Record<string, unknown>[]) : [];
+  for (const m of members) {
+    if (!m || typeof m.agentId !== "string") continue;
+    out.set(m.agentId, {
+      agentId: m.agentId,
+      healthy: m.healthy !== false,
+      unhealthyUntil: typeof m.unhealthyUntil === "number" ? m.unhealthyUntil : null,
+      consecutiveFailures: num(m.consecutiveFailures),
+      failures: num(m.failures),
+    });
+  }
+  return out;
+}
+
+/** Each member's health in the group's balancer; polled, since health changes on its own clock (60 s cool-downs). */
+const groupHealthQuery = (id: string) => ({
+  queryKey: [...groupKeys.detail(id), "stats"],
+  queryFn: async () => memberHealthOf((await getGroupStats(id)).live),
+  refetchInterval: 15_000,
+});
+
+export function useGroupHealth(id: string | undefined) {
+  return useQuery({ ...groupHealthQuery(id ?? ""), enabled: !!id });
+}
+
+/** Several groups' member health at once, by group id. */
+export function useGroupsHealth(ids: string[]): Map<string, Map<string, MemberHealth>> {
+  const results = useQueries({ queries: ids.map(groupHealthQuery) });
+  return new Map(ids.flatMap((id, i) => (results[i]?.data ? [[id, results[i].data] as const] : [])));
 }

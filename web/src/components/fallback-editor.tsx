@@ -14,8 +14,18 @@ const KINDS = [
   { value: "announcement", label: "Play an announcement" },
 ];
 
-/** Where a call goes when its target cannot take it. */
-export function FallbackEditor({ value, onChange, error, disabled, noneLabel }: { value: Fallback; onChange(value: Fallback): void; error?: string; disabled?: boolean; noneLabel?: string }) {
+interface Props {
+  value: Fallback;
+  onChange(value: Fallback): void;
+  error?: string;
+  disabled?: boolean;
+  noneLabel?: string;
+  /** What the fallback is for where it is edited (a rule's and the tenant's default differ). */
+  description?: string;
+}
+
+/** Where a call goes when its target cannot take it, or (the tenant's default) when no rule matches it. */
+export function FallbackEditor({ value, onChange, error, disabled, noneLabel, description = "When the target cannot take the call" }: Props) {
   const kind = !value ? "none" : value.type === "agent" || value.type === "group" ? "target" : value.type;
   const kinds = noneLabel ? KINDS.map((k) => (k.value === "none" ? { ...k, label: noneLabel } : k)) : KINDS;
   return (
@@ -23,7 +33,7 @@ export function FallbackEditor({ value, onChange, error, disabled, noneLabel }: 
       <Group grow align="flex-start">
         <Select
           label="Fallback"
-          description="When the target cannot take the call"
+          description={description}
           data={kinds}
           value={kind}
           disabled={disabled}

@@ -70,7 +70,8 @@ export function Layout() {
                 <Menu.Target>
                   <UnstyledButton>
                     <Group gap={6} wrap="nowrap">
-                      <Text size="sm" fw={500}>
+                      {/* On a phone the name would squeeze the badges to "L…" and "READ…"; the menu names the user. */}
+                      <Text size="sm" fw={500} visibleFrom="sm">
                         {current?.user.name || current?.user.email}
                       </Text>
                       <Badge variant="light" color={current?.user.role === "admin" ? "indigo" : "gray"}>

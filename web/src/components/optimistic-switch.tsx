@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Switch } from "@mantine/core";
+import { Badge, Switch } from "@mantine/core";
 import { useCanWrite } from "../api/session";
 
 interface Props {
@@ -11,16 +11,29 @@ interface Props {
 }
 
 /**
+ * Read-only users get the state as words: a disabled switch looks washed out whether it is on
+ * or off, so a viewer could not tell which ones are enabled.
+ */
+function StateBadge({ checked, label }: { checked: boolean; label: string }) {
+  return (
+    <Badge variant={checked ? "light" : "outline"} color={checked ? "teal" : "gray"} title={label} data-testid="enabled-state">
+      {checked ? "Enabled" : "Disabled"}
+    </Badge>
+  );
+}
+
+/**
  * An on/off switch for a saved setting, with immediate feedback: it shows the requested state
  * while the change is saved, then what the server holds (back where it was if the save failed).
  */
 export function OptimisticSwitch({ checked, label, save }: Props) {
   const canWrite = useCanWrite();
   const [requested, setRequested] = useState<boolean | null>(null);
+  if (!canWrite) return <StateBadge checked={checked} label={label} />;
   return (
     <Switch
       checked={requested ?? checked}
-      disabled={!canWrite || requested !== null}
+      disabled={requested !== null}
       aria-label={label}
       onChange={(event) => {
         const next = event.currentTarget.checked;

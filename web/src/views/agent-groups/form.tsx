@@ -3,7 +3,7 @@ import { useNavigate } from "react-router";
 import { NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { CreateGroupBody, ReplaceMembersBody } from "../../../../workers/schemas/agent-groups";
-import type { CreateGroupInput, Group as GroupDto, MembersInput, UpdateGroupInput } from "../../api/agent-groups";
+import { useGroupHealth, type CreateGroupInput, type Group as GroupDto, type MembersInput, type UpdateGroupInput } from "../../api/agent-groups";
 import { useSummary } from "../../api/analytics";
 import { useCanWrite } from "../../api/session";
 import { useAgents } from "../../api/voice-agents";
@@ -82,6 +82,7 @@ export function GroupForm({ group, onCreate, onUpdate }: Props) {
   const live = useLiveCounts();
   const since = useMemo(() => new Date(Date.now() - 86_400_000).toISOString(), []);
   const summary = useSummary({ groupId: group?.id, since }, { refetchInterval: 30_000 });
+  const health = useGroupHealth(group?.id);
   const [error, setError] = useState<string | null>(null);
   const initial = useMemo(() => initialValues(group), [group]);
   const form = useForm<GroupFormValues>({ initialValues: initial, validate: zodValidate(CreateGroupBody, groupBody), validateInputOnBlur: true });
@@ -150,6 +151,7 @@ export function GroupForm({ group, onCreate, onUpdate }: Props) {
           strategy={form.values.strategy}
           liveCalls={live.byAgent}
           shares={shares}
+          health={health.data}
           readOnly={!canWrite}
           errors={memberErrors}
         />

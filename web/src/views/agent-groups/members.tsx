@@ -3,7 +3,9 @@ import { SortableContext, arrayMove, sortableKeyboardCoordinates, useSortable, v
 import { CSS } from "@dnd-kit/utilities";
 import { ActionIcon, Badge, Group, NumberInput, Paper, Select, Stack, Table, Text } from "@mantine/core";
 import { IconArrowDown, IconArrowUp, IconGripVertical, IconTrash } from "@tabler/icons-react";
+import type { MemberHealth } from "../../api/agent-groups";
 import type { Agent } from "../../api/voice-agents";
+import { HealthNote } from "../../components/health-note";
 import { ShareBar } from "../../components/share-bar";
 
 export interface MemberRow {
@@ -25,6 +27,8 @@ interface Props {
   strategy: string;
   liveCalls: Map<string, number>;
   shares: Map<string, MemberShare>;
+  /** Each member's health in the group's balancer: why a share may be off its target. */
+  health?: Map<string, MemberHealth> | undefined;
   readOnly: boolean;
   errors?: Record<string, string>;
 }
@@ -37,6 +41,7 @@ function SortableMember(props: {
   strategy: string;
   live: number;
   share: MemberShare | undefined;
+  health: MemberHealth | undefined;
   readOnly: boolean;
   error?: string;
   update(patch: Partial<MemberRow>): void;
@@ -114,6 +119,7 @@ function SortableMember(props: {
             no calls yet
           </Text>
         )}
+        <HealthNote health={props.health} />
       </Table.Td>
       {!readOnly && (
         <Table.Td w={50}>
@@ -131,7 +137,7 @@ function SortableMember(props: {
  * keyboard sensor), or the up/down buttons. Order is the failover order for `priority` and the
  * tie order for the others.
  */
-export function MembersEditor({ members, onChange, agents, strategy, liveCalls, shares, readOnly, errors = {} }: Props) {
+export function MembersEditor({ members, onChange, agents, strategy, liveCalls, shares, health, readOnly, errors = {} }: Props) {
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
   const byId = new Map(agents.map((a) => [a.id, a]));
   const available = agents.filter((a) => !members.some((m) => m.agentId === a.id));
@@ -186,6 +192,7 @@ export function MembersEditor({ members, onChange, agents, strategy, liveCalls, 
                       strategy={strategy}
                       live={liveCalls.get(member.agentId) ?? 0}
                       share={shares.get(member.agentId)}
+                      health={health?.get(member.agentId)}
                       readOnly={readOnly}
                       error={errors[`members.${index}.agentId`]}
                       update={(patch) => onChange(members.map((m, i) => (i === index ? { ...m, ...patch } : m)))}

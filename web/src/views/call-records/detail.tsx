@@ -5,7 +5,7 @@ import { useRecord, type CallRecordDetail } from "../../api/call-records";
 import { useAgents } from "../../api/voice-agents";
 import { PageHeader, QueryState } from "../../components/page";
 import { RoutingTrace } from "../../components/routing-trace";
-import { dateTime, duration, patternText, time } from "../../lib/format";
+import { dateTime, duration, NOT_REPORTED, patternText, talkTime, time } from "../../lib/format";
 import { itemPath, ROUTE_AGENT_GROUPS, ROUTE_CALL_RECORDS, ROUTE_INBOUND_RULES, ROUTE_VOICE_AGENTS } from "../../routes";
 import { recordedAttempts, recordedTrace, type RecordedAttempt } from "./recorded-trace";
 import { CallStatus } from "./status";
@@ -13,20 +13,32 @@ import { CarrierHeaders } from "./carrier-headers";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div>
+    <div role="group" aria-label={label}>
       <Text size="xs" c="dimmed">
         {label}
       </Text>
-      <Text size="sm">{children}</Text>
+      {/* A div, not a p: a fact may be a badge or a link block. */}
+      <Text size="sm" component="div">
+        {children}
+      </Text>
     </div>
   );
 }
 
 const OUTCOME_COLORS: Record<string, string> = { answered: "teal", failed: "red", ended: "gray" };
-const at = (ms: number | undefined) => (typeof ms === "number" ? time(ms) : "—");
+const ENDED = new Set(["completed", "failed", "timeout"]);
+/** What is missing from an ended call was not reported; from a live one it has not happened yet. */
+const unknown = (ended: boolean) => (ended ? NOT_REPORTED : "in progress");
+const at = (ms: number | undefined, ended: boolean) => (typeof ms === "number" ? time(ms) : unknown(ended));
+
+/** An attempt that ended unanswered talked for nothing; one without an outcome is unknown. */
+function attemptTalkTime(a: RecordedAttempt, ended: boolean): string {
+  if (!a.outcome && !a.durationSec) return unknown(ended);
+  return talkTime(a.durationSec, a.outcome === "answered");
+}
 
 /** Every dial of the call, in order, with who was dialled and how it went. */
-function Attempts({ attempts }: { attempts: CallRecordDetail["attempts"] }) {
+function Attempts({ attempts, ended }: { attempts: CallRecordDetail["attempts"]; ended: boolean }) {
   const agents = useAgents({});
   const rows = recordedAttempts(attempts);
   if (rows.length === 0) return <Text size="sm" c="dimmed">No dial attempts.</Text>;
@@ -70,19 +82,19 @@ function Attempts({ attempts }: { attempts: CallRecordDetail["attempts"] }) {
                 )}
               </Table.Td>
               <Table.Td>{a.stage ?? "—"}</Table.Td>
-              <Table.Td>{at(a.startedAt)}</Table.Td>
-              <Table.Td>{at(a.endedAt)}</Table.Td>
-              <Table.Td>{duration(a.durationSec)}</Table.Td>
+              <Table.Td>{at(a.startedAt, ended)}</Table.Td>
+              <Table.Td>{at(a.endedAt, ended)}</Table.Td>
+              <Table.Td>{attemptTalkTime(a, ended)}</Table.Td>
               <Table.Td>
                 {a.outcome ? (
                   <Badge variant="light" color={OUTCOME_COLORS[a.outcome] ?? "gray"}>
                     {a.outcome}
                   </Badge>
                 ) : (
-                  "—"
+                  unknown(ended)
                 )}
               </Table.Td>
-              <Table.Td className="mono">{a.dialStatus ?? "—"}</Table.Td>
+              <Table.Td className={a.dialStatus ? "mono" : undefined}>{a.dialStatus ?? unknown(ended)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -161,9 +173,9 @@ export default function CallRecordDetailView() {
                   <CallStatus status={r.status} />
                 </Fact>
                 <Fact label="Started">{dateTime(r.startedAt)}</Fact>
-                <Fact label="Answered">{dateTime(r.answeredAt)}</Fact>
-                <Fact label="Ended">{dateTime(r.endedAt)}</Fact>
-                <Fact label="Duration">{duration(r.durationSec)}</Fact>
+                <Fact label="Answered">{r.answeredAt ? dateTime(r.answeredAt) : ENDED.has(r.status) ? "not answered" : "—"}</Fact>
+                <Fact label="Ended">{r.endedAt ? dateTime(r.endedAt) : unknown(ENDED.has(r.status))}</Fact>
+                <Fact label="Duration">{ENDED.has(r.status) || r.durationSec ? talkTime(r.durationSec, r.answeredAt !== null) : "in progress"}</Fact>
                 <Fact label="Disposition">{r.disposition ?? "—"}</Fact>
                 <Fact label="End reason">{r.endReason ?? "—"}</Fact>
                 <Fact label="Attempts">{r.attemptCount}</Fact>
@@ -183,7 +195,7 @@ export default function CallRecordDetailView() {
               <Title order={2} size="h4" mb="sm">
                 Attempts
               </Title>
-              <Attempts attempts={r.attempts} />
+              <Attempts attempts={r.attempts} ended={ENDED.has(r.status)} />
             </Paper>
             <Paper withBorder p="md">
               <Title order={2} size="h4" mb="sm">

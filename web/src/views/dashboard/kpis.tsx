@@ -1,7 +1,7 @@
 import { Group, Paper, SimpleGrid, Text, ThemeIcon } from "@mantine/core";
 import { IconArrowDownRight, IconArrowUpRight, IconMinus } from "@tabler/icons-react";
 import type { Summary } from "../../api/analytics";
-import { duration, percent } from "../../lib/format";
+import { duration, NOT_REPORTED, percent } from "../../lib/format";
 
 interface Kpi {
   label: string;
@@ -19,6 +19,12 @@ function change(now: number | null | undefined, before: number | null | undefine
   return (now - before) / before;
 }
 
+/** Answered calls whose durations were never reported have no average: say so rather than 0:00. */
+function averageTalkTime(totals: Summary["totals"] | undefined): string {
+  if (!totals || totals.answered === 0) return "—";
+  return totals.avgDurationSec ? duration(totals.avgDurationSec) : NOT_REPORTED;
+}
+
 /** Calls started in the range: those that ended and those still going. */
 const started = (totals: Summary["totals"] | undefined) => (totals ? totals.calls + totals.inProgress : undefined);
 
@@ -34,7 +40,7 @@ export function kpisOf(today: Summary | undefined, yesterday: Summary | undefine
     },
     { label: "Success rate", value: percent(t?.successRate), counts: "answered ÷ calls ended today", change: change(t?.successRate, y?.successRate) },
     { label: "Active calls", value: String(activeCalls), counts: "live now, as calls start and end", change: null },
-    { label: "Average duration", value: duration(t?.avgDurationSec), counts: "talk time of calls answered today", change: change(t?.avgDurationSec, y?.avgDurationSec), neutral: true },
+    { label: "Average duration", value: averageTalkTime(t), counts: "talk time of calls answered today", change: change(t?.avgDurationSec, y?.avgDurationSec), neutral: true },
   ];
 }
 

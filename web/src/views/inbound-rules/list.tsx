@@ -84,7 +84,19 @@ export default function InboundList() {
                       {rule.target.type === "group" ? "Group" : "Agent"}: {targetName(rule.target)}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{rule.fallback ? (rule.fallback.type === "agent" || rule.fallback.type === "group" ? targetName(rule.fallback) : rule.fallback.type) : <Text c="dimmed">default</Text>}</Table.Td>
+                  <Table.Td>
+                    {rule.fallback ? (
+                      rule.fallback.type === "agent" || rule.fallback.type === "group" ? (
+                        targetName(rule.fallback)
+                      ) : (
+                        rule.fallback.type
+                      )
+                    ) : (
+                      <Text span inherit c="dimmed">
+                        default
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     <OptimisticSwitch checked={rule.enabled} label={`Rule ${rule.displayPattern} enabled`} save={(enabled) => update.mutateAsync({ ruleId: rule.id, enabled, version: rule.version })} />
                   </Table.Td>

@@ -1,13 +1,17 @@
 import { useState } from "react";
-import { Button, Code, Group, Select, Table, TextInput } from "@mantine/core";
+import { Button, Code, Group, Select, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { useAuditLog, type AuditEntity, type AuditEntry } from "../../api/tenant";
+import { useGroups } from "../../api/agent-groups";
+import { useSession } from "../../api/session";
+import { useAuditLog, useUsers, type AuditEntity } from "../../api/tenant";
+import { useAgents } from "../../api/voice-agents";
 import { ListTable } from "../../components/data-table";
 import { PageHeader, QueryState } from "../../components/page";
 import { useCursorPages } from "../../lib/cursor-pages";
+import { changedFields, entityName, type NameLookup } from "./audit-entry-text";
 
-/** Every entity the Worker audits (the Record makes a new one a type error here). */
-const ENTITY_LABELS: Record<AuditEntity, string> = {
+/** Every entity the Worker audits (the Record makes a new one a type error here), and the dead letters admins resolve. */
+const ENTITY_LABELS: Record<AuditEntity | "dead_letter", string> = {
   voice_agent: "Voice agents",
   agent_group: "Agent groups",
   inbound_rule: "Inbound rules",
@@ -15,20 +19,29 @@ const ENTITY_LABELS: Record<AuditEntity, string> = {
   trunk: "Trunks",
   tenant: "Tenant settings",
   user: "Users",
+  dead_letter: "Dead letters",
 };
-const ENTITIES = (Object.keys(ENTITY_LABELS) as AuditEntity[]).map((value) => ({ value, label: ENTITY_LABELS[value] }));
+type EntityFilter = keyof typeof ENTITY_LABELS;
+const ENTITIES = (Object.keys(ENTITY_LABELS) as EntityFilter[]).map((value) => ({ value, label: ENTITY_LABELS[value] }));
 
-function changedFields(entry: AuditEntry): string {
-  const before = (entry.before ?? {}) as Record<string, unknown>;
-  const after = (entry.after ?? {}) as Record<string, unknown>;
-  if (!entry.before) return "created";
-  if (!entry.after) return "deleted";
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !["version", "updatedAt"].includes(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-  return keys.length ? keys.join(", ") : "—";
+/** Current names of the entities entries may name without a snapshot: users (sign-ins), groups (member changes), agents, the tenant. */
+function useNameLookup(): NameLookup {
+  const users = useUsers();
+  const agents = useAgents({});
+  const groups = useGroups();
+  const tenant = useSession()?.tenant;
+  return (type, id) => {
+    if (type === "user") return users.data?.items.find((u) => u.id === id)?.email;
+    if (type === "voice_agent") return agents.data?.items.find((a) => a.id === id)?.name;
+    if (type === "agent_group") return groups.data?.items.find((g) => g.id === id)?.name;
+    if (type === "tenant" && tenant?.id === id) return tenant.name;
+    return null;
+  };
 }
 
 export default function AuditLog() {
-  const [entityType, setEntityType] = useState<AuditEntity | null>(null);
+  const [entityType, setEntityType] = useState<EntityFilter | null>(null);
+  const nameOf = useNameLookup();
   const [actorText, setActorText] = useState("");
   const [actor] = useDebouncedValue(actorText.trim(), 300);
   const pages = useCursorPages();
@@ -50,7 +63,18 @@ export default function AuditLog() {
                 <Table.Td>
                   <Code>{entry.action}</Code>
                 </Table.Td>
-                <Table.Td className="mono">{entry.entityId ?? entry.entityType}</Table.Td>
+                <Table.Td>
+                  <Stack gap={0}>
+                    <Text size="sm" title={entry.entityId ?? undefined}>
+                      {entityName(entry, nameOf)}
+                    </Text>
+                    {entry.entityId && (
+                      <Text size="xs" c="dimmed" className="mono">
+                        {ENTITY_LABELS[entry.entityType as EntityFilter] ?? entry.entityType} · {entry.entityId}
+                      </Text>
+                    )}
+                  </Stack>
+                </Table.Td>
                 <Table.Td>{changedFields(entry)}</Table.Td>
               </Table.Tr>
             )}
