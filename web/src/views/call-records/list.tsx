@@ -10,7 +10,7 @@ import { useAgents } from "../../api/voice-agents";
 import { ListTable } from "../../components/data-table";
 import { PageHeader, QueryState } from "../../components/page";
 import { useCursorPages } from "../../lib/cursor-pages";
-import { dateTime, duration } from "../../lib/format";
+import { dateTime, talkTime } from "../../lib/format";
 import { itemPath, ROUTE_CALL_RECORDS } from "../../routes";
 import { ExportButton } from "./export";
 import { isNumberMatch, NumberFilter } from "./number-filter";
@@ -122,7 +122,7 @@ export default function CallRecords() {
                 </Table.Td>
                 <Table.Td>{agentName(r.agentId)}</Table.Td>
                 <Table.Td>{r.attemptCount}</Table.Td>
-                <Table.Td>{duration(r.durationSec)}</Table.Td>
+                <Table.Td>{talkTime(r.durationSec, r.answeredAt !== null)}</Table.Td>
               </Table.Tr>
             )}
           </ListTable>
