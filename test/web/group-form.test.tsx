@@ -174,4 +174,26 @@ describe("agent group form", () => {
     expect(await screen.findByRole("textbox", { name: "Weight of Alice" })).toBeDisabled();
     expect(screen.queryByRole("button", { name: "Save changes" })).toBeNull();
   });
+
+  it("says which members health took out of rotation, from the group's stats", async () => {
+    signIn("user");
+    const until = Date.parse("2026-03-02T10:05:00Z");
+    mockApi({
+      "GET /api/agent-groups/grp_1": group(),
+      "GET /api/voice-agents": page(AGENTS),
+      "GET /api/analytics/summary": SUMMARY,
+      "GET /api/agent-groups/grp_1/stats": {
+        groupId: "grp_1",
+        strategy: "round_robin",
+        rollingWindowHours: 24,
+        members: [],
+        live: { members: [{ agentId: "agt_1", healthy: false, unhealthyUntil: until, consecutiveFailures: 3, failures: 4 }, { agentId: "agt_2", healthy: true, unhealthyUntil: null, consecutiveFailures: 0, failures: 0 }] },
+      },
+    });
+    renderAt("/agent-groups/grp_1", "/agent-groups/:id", <GroupEdit />);
+    await screen.findByRole("textbox", { name: /^Name/ });
+    const [alice, bob] = screen.getAllByTestId("member-row");
+    expect(await within(alice!).findByTestId("health-note")).toHaveTextContent(`Unhealthy: out of rotation for health until ${new Date(until).toLocaleTimeString()} (3 failed dials in a row)`);
+    expect(within(bob!).queryByTestId("health-note")).toBeNull();
+  });
 });
