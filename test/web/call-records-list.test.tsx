@@ -108,7 +108,7 @@ describe("call records", () => {
       await waitFor(() => expect(document.getElementById(combobox.getAttribute("aria-controls")!)).not.toBeNull());
       await user.click(within(document.getElementById(combobox.getAttribute("aria-controls")!)!).getByRole("option", { name: option, hidden: true }));
     };
-    await choose("Called number match", "ends with");
+    await choose("Match the To number", "ends with");
     await user.type(screen.getByRole("textbox", { name: "Called number" }), "0100");
     await waitFor(() => expect(listCalls(calls).at(-1)!.get("callee")).toBe("0100"));
     expect(listCalls(calls).at(-1)!.get("calleeMatch")).toBe("suffix");
@@ -116,7 +116,7 @@ describe("call records", () => {
     expect(listCalls(calls).at(-1)!.has("callerMatch")).toBe(false);
     expect(screen.queryByText(/needs a period of at most/)).not.toBeInTheDocument();
 
-    await choose("Called number match", "contains");
+    await choose("Match the To number", "contains");
     await waitFor(() => expect(listCalls(calls).at(-1)!.get("calleeMatch")).toBe("contains"));
     expect(screen.getByText(/"contains" needs a period of at most 31 days/)).toBeInTheDocument();
 

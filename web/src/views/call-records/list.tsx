@@ -91,8 +91,8 @@ export default function CallRecords() {
           />
           <Select label="Agent" placeholder="Any" clearable searchable data={(agents.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))} value={params.get("agentId")} onChange={(v) => set("agentId", v)} w={180} />
           <Select label="Group" placeholder="Any" clearable searchable data={(groups.data?.items ?? []).map((g) => ({ value: g.id, label: g.name }))} value={params.get("groupId")} onChange={(v) => set("groupId", v)} w={180} />
-          <NumberFilter label="Caller" placeholder="+1415…" text={callerText} onText={(t) => (setCallerText(t), pages.reset())} match={callerMatch} onMatch={(m) => set("callerMatch", m === "prefix" ? null : m)} periodTooLong={periodTooLong} />
-          <NumberFilter label="Called number" placeholder="+1800…" text={calleeText} onText={(t) => (setCalleeText(t), pages.reset())} match={calleeMatch} onMatch={(m) => set("calleeMatch", m === "prefix" ? null : m)} periodTooLong={periodTooLong} />
+          <NumberFilter label="Caller" column="From" placeholder="+1415…" text={callerText} onText={(t) => (setCallerText(t), pages.reset())} match={callerMatch} onMatch={(m) => set("callerMatch", m === "prefix" ? null : m)} periodTooLong={periodTooLong} />
+          <NumberFilter label="Called number" column="To" placeholder="+1800…" text={calleeText} onText={(t) => (setCalleeText(t), pages.reset())} match={calleeMatch} onMatch={(m) => set("calleeMatch", m === "prefix" ? null : m)} periodTooLong={periodTooLong} />
         </Group>
       </Paper>
       <QueryState query={records}>

@@ -18,6 +18,8 @@ export const isNumberMatch = (value: string | null): value is NumberMatch => (NU
  */
 export function NumberFilter(props: {
   label: string;
+  /** The record's column it searches: "From" or "To". */
+  column: "From" | "To";
   placeholder: string;
   text: string;
   onText: (text: string) => void;
@@ -30,7 +32,10 @@ export function NumberFilter(props: {
   return (
     <Group gap={4} align="flex-start" wrap="nowrap">
       <Select
-        label={`${props.label} match`}
+        label="Match"
+        // Named by the record's column, not the field's label, so that the number field's label
+        // ("Caller") names one control only.
+        aria-label={`Match the ${props.column} number`}
         data={MATCH_DATA}
         value={props.match}
         onChange={(v) => isNumberMatch(v) && props.onMatch(v)}
