@@ -118,6 +118,8 @@ describe("dashboard", () => {
       .getAllByRole("row")
       .slice(1)
       .map((row) => within(row).getAllByRole("cell").map((c) => Number(c.textContent)));
+    // The legend reads in stack order, answered (the base) first.
+    expect(within(within(figure).getByTestId("calls-over-time-legend")).getAllByText(/./).map((t) => t.textContent)).toEqual(["Answered", "Failed", "Abandoned"]);
     // Failed includes timed out, as the legend says.
     expect(values).toEqual([
       [700, 15, 9],

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import GroupAdd from "../../web/src/views/agent-groups/add";
@@ -195,5 +195,19 @@ describe("agent group form", () => {
     const [alice, bob] = screen.getAllByTestId("member-row");
     expect(await within(alice!).findByTestId("health-note")).toHaveTextContent(`Unhealthy: out of rotation for health until ${new Date(until).toLocaleTimeString()} (3 failed dials in a row)`);
     expect(within(bob!).queryByTestId("health-note")).toBeNull();
+  });
+
+  it("renders valid HTML: nothing but rows inside the members table", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      signIn("admin");
+      mockApi({ "GET /api/agent-groups/grp_1": group(), "GET /api/voice-agents": page(AGENTS), "GET /api/analytics/summary": SUMMARY });
+      renderAt("/agent-groups/grp_1", "/agent-groups/:id", <GroupEdit />);
+      await screen.findByRole("button", { name: /Reorder Alice/ });
+      const messages = errors.mock.calls.map((args) => args.map(String).join(" "));
+      expect(messages.filter((m) => /cannot be a (descendant|child)|cannot contain a nested/i.test(m))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
   });
 });

@@ -57,14 +57,15 @@ export function Layout() {
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">
             <Group gap="sm" wrap="nowrap">
               <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-              <Title order={2} size="h4">
+              {/* One line, a size smaller on a phone, so the badges beside it keep their words. */}
+              <Title order={2} size="h4" fz={{ base: "md", sm: "lg" }} style={{ whiteSpace: "nowrap" }}>
                 Agent Router
               </Title>
               <Text size="sm" c="dimmed" visibleFrom="sm">
                 {current?.tenant.name}
               </Text>
             </Group>
-            <Group gap="md" wrap="nowrap">
+            <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
               <ConnectionIndicator />
               <Menu position="bottom-end" withinPortal>
                 <Menu.Target>

@@ -151,26 +151,27 @@ export function MembersEditor({ members, onChange, agents, strategy, liveCalls, 
 
   return (
     <Stack gap="sm">
-      <Paper withBorder>
-        <Table.ScrollContainer minWidth={760}>
-          <Table verticalSpacing={6} aria-label="Members, in order">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Order</Table.Th>
-                <Table.Th>Agent</Table.Th>
-                {strategy === "priority" && <Table.Th>Priority</Table.Th>}
-                <Table.Th>Weight</Table.Th>
-                <Table.Th>Capacity</Table.Th>
-                <Table.Th>Live</Table.Th>
-                <Table.Th>Share vs target</Table.Th>
-                {!readOnly && (
-                  <Table.Th>
-                    <span className="visually-hidden">Remove</span>
-                  </Table.Th>
-                )}
-              </Table.Tr>
-            </Table.Thead>
-            <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+      {/* Around the table, not inside it: the context renders its screen-reader instructions as a div. */}
+      <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+        <Paper withBorder>
+          <Table.ScrollContainer minWidth={760}>
+            <Table verticalSpacing={6} aria-label="Members, in order">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Order</Table.Th>
+                  <Table.Th>Agent</Table.Th>
+                  {strategy === "priority" && <Table.Th>Priority</Table.Th>}
+                  <Table.Th>Weight</Table.Th>
+                  <Table.Th>Capacity</Table.Th>
+                  <Table.Th>Live</Table.Th>
+                  <Table.Th>Share vs target</Table.Th>
+                  {!readOnly && (
+                    <Table.Th>
+                      <span className="visually-hidden">Remove</span>
+                    </Table.Th>
+                  )}
+                </Table.Tr>
+              </Table.Thead>
               <SortableContext items={members.map((m) => m.agentId)} strategy={verticalListSortingStrategy}>
                 <Table.Tbody>
                   {members.length === 0 && (
@@ -202,10 +203,10 @@ export function MembersEditor({ members, onChange, agents, strategy, liveCalls, 
                   ))}
                 </Table.Tbody>
               </SortableContext>
-            </DndContext>
-          </Table>
-        </Table.ScrollContainer>
-      </Paper>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      </DndContext>
       {!readOnly && (
         <Group align="flex-end">
           <Select

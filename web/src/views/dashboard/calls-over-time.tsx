@@ -1,4 +1,4 @@
-import { Paper, Text, Title } from "@mantine/core";
+import { ColorSwatch, Group, Paper, Text, Title } from "@mantine/core";
 import { BarChart } from "@mantine/charts";
 import type { Summary } from "../../api/analytics";
 import { CALL_SERIES, callSeries, OUTCOME_COLORS, type SeriesPoint } from "./outcomes";
@@ -34,6 +34,20 @@ function SeriesTable({ points }: { points: SeriesPoint[] }) {
   );
 }
 
+/** The legend in stack order, bottom first (the chart library's own legend sorts by name). */
+function Legend() {
+  return (
+    <Group gap="md" justify="flex-end" mb="xs" aria-hidden data-testid="calls-over-time-legend">
+      {CALL_SERIES.map((s) => (
+        <Group gap={6} key={s} wrap="nowrap">
+          <ColorSwatch size={12} color={`var(--mantine-color-${OUTCOME_COLORS[s].replace(".", "-")})`} withShadow={false} />
+          <Text size="sm">{s}</Text>
+        </Group>
+      ))}
+    </Group>
+  );
+}
+
 /**
  * Calls per hour or day as stacked bars: answered (green) at the base, then failed (red) and
  * abandoned (grey). Bars, not stacked areas: an area stack's only visible edge is its top
@@ -52,16 +66,10 @@ export function CallsOverTime({ summary }: { summary: Summary | undefined }) {
           No ended calls in this period.
         </Text>
       ) : (
-        <BarChart
-          h={260}
-          data={points}
-          dataKey="time"
-          type="stacked"
-          withLegend
-          legendProps={{ verticalAlign: "top" }}
-          valueFormatter={count}
-          series={CALL_SERIES.map((name) => ({ name, color: OUTCOME_COLORS[name] }))}
-        />
+        <>
+          <Legend />
+          <BarChart h={240} data={points} dataKey="time" type="stacked" valueFormatter={count} series={CALL_SERIES.map((name) => ({ name, color: OUTCOME_COLORS[name] }))} />
+        </>
       )}
       <SeriesTable points={points} />
     </Paper>

@@ -54,7 +54,8 @@ function MemberBar({ group, member, health }: { group: string; member: MemberSha
 function GroupSection({ group, health }: { group: GroupSummary; health: Map<string, MemberHealth> | undefined }) {
   const name = group.name ?? group.groupId;
   const members = group.distribution.agents.filter((a) => a.member);
-  const explained = members.some((m) => Math.abs(m.share - m.targetShare) >= OFF_TARGET && healthNote(health?.get(m.agentId)));
+  // Only a struck member below its target is explained by health; above it, its failover dials count too.
+  const explained = members.some((m) => m.targetShare - m.share >= OFF_TARGET && healthNote(health?.get(m.agentId)));
   return (
     <Stack gap={8} component="section" aria-label={`${name} load against target`}>
       <Text size="sm" fw={700}>
