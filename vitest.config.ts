@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import react from "@vitejs/plugin-react";
 
-const abs = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const abs = (path: string) => fileURLToPath(new URL(path, import.meta.url).href);
 
 const db = {
   user: process.env.DB_USER ?? "cxlb",

@@ -10,7 +10,7 @@ export async function applyMigrations(url: string): Promise<void> {
   const connection = await connect(url);
   try {
     await migrate(drizzle(connection), {
-      migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url)),
+      migrationsFolder: fileURLToPath(new URL("../migrations", import.meta.url).href),
     });
   } finally {
     await connection.end();

@@ -5,8 +5,5 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_DATABASE_URL: string;
     }
-    interface GlobalProps {
-      mainModule: typeof import("../workers/index");
-    }
   }
 }

@@ -1,28 +1,16 @@
 import { z } from "zod";
-import type { GroupBalancer } from "../durable-objects/group-balancer";
-import type { CallSession } from "../durable-objects/call-session";
-import type { TenantHub } from "../durable-objects/tenant-hub";
 
-/** Bindings and secrets as wrangler.toml and `.dev.vars` declare them. */
-export interface Env {
-  ENVIRONMENT: string;
-  CALL_TIMEOUT_SECONDS: string;
+/**
+ * The bindings and variables wrangler.toml and `.dev.vars.example` declare, as `wrangler types`
+ * generates them (worker-configuration.d.ts, checked by the tests), plus the optional settings
+ * that neither declares. `loadConfig` checks the real values at start-up.
+ */
+export type Env = Cloudflare.Env & {
   /** Cloudonix's REST API (default https://api.cloudonix.io). */
   CLOUDONIX_API_URL?: string;
   /** Seconds after a call's last event before it re-sends its final record (default 60). */
   CALL_SETTLE_SECONDS?: string;
-  ENCRYPTION_KEY: string;
-  TOKEN_SIGNING_KEY: string;
-  UPSTASH_REDIS_REST_URL?: string;
-  UPSTASH_REDIS_REST_TOKEN?: string;
-  HYPERDRIVE: Hyperdrive;
-  GROUP_BALANCER: DurableObjectNamespace<GroupBalancer>;
-  CALL_SESSION: DurableObjectNamespace<CallSession>;
-  TENANT_HUB: DurableObjectNamespace<TenantHub>;
-  CALL_EVENTS: Queue;
-  EXPORT_JOBS: Queue;
-  EXPORTS: R2Bucket;
-}
+};
 
 const hasMethods = (...names: string[]) =>
   z.custom<object>(

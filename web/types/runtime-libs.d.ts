@@ -1,5 +1,5 @@
 // Load order matters: see web/tsconfig.json.
-/// <reference path="../../node_modules/@cloudflare/workers-types/2023-07-01/index.d.ts" />
+/// <reference path="../../worker-configuration.d.ts" />
 /// <reference path="../../node_modules/typescript/lib/lib.es5.d.ts" />
 /// <reference path="../../node_modules/typescript/lib/lib.es2015.core.d.ts" />
 /// <reference path="../../node_modules/typescript/lib/lib.es2015.collection.d.ts" />

@@ -1,8 +1,12 @@
 import { isExportMessage } from "../exports/jobs";
 import { queueMessageProblem, type QueueMessage } from "../queue/messages";
+import { queueRole } from "../queue/names";
 
-/** Queues whose letters hold call-events messages (the consumer parks from both; see wrangler.toml). */
-export const REPLAYABLE_QUEUES = ["call-events", "call-events-dlq"] as const;
+/** Letters of the call-events queue and its dead-letter queue hold call-events messages (see wrangler.toml). */
+const replayable = (queue: string) => {
+  const role = queueRole(queue);
+  return role === "call-events" || role === "dead-letters";
+};
 
 export interface ParkedLetter {
   queue: string;
@@ -19,7 +23,7 @@ const refused = (problem: string): LetterMessage => ({ message: null, problem })
  * reason is the letter's own, so replaying it again would never help: the API answers 422.
  */
 export function letterMessage(letter: ParkedLetter, tenantId: string): LetterMessage {
-  if (!(REPLAYABLE_QUEUES as readonly string[]).includes(letter.queue)) return refused(`letters of queue "${letter.queue}" hold no call events or deliveries to replay`);
+  if (!replayable(letter.queue)) return refused(`letters of queue "${letter.queue}" hold no call events or deliveries to replay`);
   // A cut body may still parse (a string cut inside an array is rare, but not impossible): never trust it.
   if (letter.bodyTruncated) return refused("its body was cut when it was parked, so the message is incomplete");
   let body: unknown;

@@ -32,8 +32,6 @@ export interface ExportMessage {
   tenantId: string;
 }
 
-export const EXPORT_QUEUE_NAME = "export-jobs";
-
 export const isExportMessage = (body: unknown): body is ExportMessage =>
   typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "export" && typeof (body as ExportMessage).exportId === "string";
 

@@ -4,16 +4,15 @@ import { storeCallEvents, storeDeadLetters, storeWebhookDeliveries, type DeadLet
 import { queueMessageProblem, type CallEventMessage, type QueueMessage, type WebhookDeliveryMessage } from "./messages";
 import { errorText, PARK_AFTER_ATTEMPTS, RETRY_DELAY_SECONDS, writeIsolated } from "./isolate";
 import { failDeadExports, runExportMessage } from "../exports/queue";
-import { EXPORT_QUEUE_NAME, isExportMessage } from "../exports/jobs";
-
-export const DEAD_LETTER_QUEUE = "call-events-dlq";
+import { isExportMessage } from "../exports/jobs";
+import { queueRole } from "./names";
 
 /**
  * Failed batches come back after 5 s, except on the dead-letter queue, the last stop: it waits
  * its configured retry_delay (wrangler.toml), so its retries outlast a MySQL outage of hours.
  */
 function retryAll(batch: MessageBatch<unknown>): void {
-  if (batch.queue === DEAD_LETTER_QUEUE) batch.retryAll();
+  if (queueRole(batch.queue) === "dead-letters") batch.retryAll();
   else batch.retryAll({ delaySeconds: RETRY_DELAY_SECONDS });
 }
 
@@ -33,8 +32,9 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     return;
   }
   try {
-    if (batch.queue === EXPORT_QUEUE_NAME) await runExports(env, handle.db, batch);
-    else if (batch.queue === DEAD_LETTER_QUEUE) await parkDeadLetters(env, handle.db, batch);
+    const role = queueRole(batch.queue);
+    if (role === "export-jobs") await runExports(env, handle.db, batch);
+    else if (role === "dead-letters") await parkDeadLetters(env, handle.db, batch);
     else await storeCallMessages(handle.db, batch);
   } catch (err) {
     console.error(`queue ${batch.queue}: batch of ${batch.messages.length} failed, retrying: ${errorText(err)}`);
