@@ -7,6 +7,32 @@ import { expect } from "vitest";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SHOTS = "test-output/e2e/screenshots";
 
+/**
+ * Everything the page reports as wrong: console errors and warnings (React's among them, the
+ * SPA is built for development here) and uncaught exceptions. `take()` hands them over and
+ * starts again; a test expects none, or names the ones it causes on purpose.
+ */
+export function watchConsole(page: Page): { take(): string[] } {
+  let messages: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") messages.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => messages.push(`uncaught: ${error.message}`));
+  return {
+    take() {
+      const taken = messages;
+      messages = [];
+      return taken;
+    },
+  };
+}
+
+/** Fails on any console error or warning except those `expected` matches (ones a test causes on purpose). */
+export function expectCleanConsole(watch: { take(): string[] }, expected: RegExp[] = []): void {
+  const unexpected = watch.take().filter((m) => !expected.some((e) => e.test(m)));
+  expect(unexpected, "browser console").toEqual([]);
+}
+
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { expectAccessible, launch, login, screenshot, settled } from "./browser";
+import { expectAccessible, expectCleanConsole, launch, login, screenshot, settled, watchConsole } from "./browser";
 import { choose, navigate, startCall } from "./helpers";
 
 const webUrl = inject("webUrl");
@@ -16,9 +16,17 @@ const target = { baseUrl: apiUrl, domain: tenant.domain, requestKey: tenant.requ
 describe("an admin's day", () => {
   let browser: Browser;
   let page: Page;
+  let watch: ReturnType<typeof watchConsole>;
+  /** Console messages a test causes on purpose. */
+  let expected: RegExp[] = [];
   beforeAll(async () => {
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watch = watchConsole(page);
+  });
+  afterEach(() => {
+    expectCleanConsole(watch, expected);
+    expected = [];
   });
   afterAll(async () => {
     await browser?.close();
@@ -212,7 +220,7 @@ describe("an admin's day", () => {
     // The trace reads like the routing tester's; attempts have real headers and agent names.
     await page.getByRole("table", { name: "Rules tried" }).getByText("+1800555*").waitFor();
     const attempts = page.getByRole("table", { name: "Attempts" });
-    expect(await attempts.getByRole("columnheader").allTextContents()).toEqual(["#", "Dialled", "Stage", "Started", "Ended", "Outcome", "Dial status"]);
+    expect(await attempts.getByRole("columnheader").allTextContents()).toEqual(["#", "Dialled", "Stage", "Started", "Ended", "Talk time", "Outcome", "Dial status"]);
     expect(await attempts.locator("tbody tr").first().getByRole("link").textContent()).toMatch(/^(Alice|Bob)$/);
     await screenshot(page, "15-call-detail");
     await expectAccessible(page, "call detail");

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { expectAccessible, launch, screenshot } from "./browser";
+import { expectAccessible, expectCleanConsole, launch, screenshot, watchConsole } from "./browser";
 import { navigate } from "./helpers";
 
 const webUrl = inject("webUrl");
@@ -9,9 +9,17 @@ const tenant = inject("tenant");
 describe("a read-only user, by keyboard alone", () => {
   let browser: Browser;
   let page: Page;
+  let watch: ReturnType<typeof watchConsole>;
+  /** Console messages a test causes on purpose. */
+  let expected: RegExp[] = [];
   beforeAll(async () => {
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    watch = watchConsole(page);
+  });
+  afterEach(() => {
+    expectCleanConsole(watch, expected);
+    expected = [];
   });
   afterAll(async () => {
     await browser?.close();
@@ -70,6 +78,8 @@ describe("a read-only user, by keyboard alone", () => {
   });
 
   it("ends the session when the server revokes it", async () => {
+    // The revoked token's requests are refused; the browser logs each refusal.
+    expected = [/status of 401/];
     await page.evaluate(`(() => { const s = JSON.parse(localStorage.getItem("cxlb.session")); s.token = "revoked.token"; localStorage.setItem("cxlb.session", JSON.stringify(s)); })()`);
     await page.reload();
     await page.getByText("Your session has ended. Sign in again to continue.").waitFor({ timeout: 15_000 });

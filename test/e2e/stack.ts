@@ -2,6 +2,7 @@
 // served by `vite preview` with /api (and the WebSocket) proxied to it, and a fresh tenant.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { freePort } from "../../scripts/lib/ports";
 import { randomBytes } from "node:crypto";
 import { drizzle } from "drizzle-orm/mysql2";
@@ -10,6 +11,9 @@ import { applyMigrations } from "../../scripts/migrate";
 import * as schema from "../../workers/db/schema";
 import { createTenantWithAdmin } from "../../workers/db/repos/tenants";
 import { hashPassword } from "../../workers/lib/passwords";
+
+/** Where the e2e build of the SPA goes (gitignored). */
+const WEB_OUT = resolve("test-output/e2e/web");
 
 export interface E2eTenant {
   tenantId: string;
@@ -61,7 +65,13 @@ export interface Stack {
 export async function startStack(): Promise<Stack> {
   if (!existsSync(".dev.vars")) copyFileSync(".dev.vars.example", ".dev.vars");
   await applyMigrations(databaseUrl("cxlb"));
-  const build = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { encoding: "utf8" });
+  // A development build of the SPA, apart from the real one: React then reports what it only
+  // checks in development (elements nested where HTML forbids it, missing keys) to the console,
+  // where the tests fail on it.
+  const build = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn", "--outDir", WEB_OUT, "--emptyOutDir"], {
+    encoding: "utf8",
+    env: { ...process.env, NODE_ENV: "development" },
+  });
   if (build.status !== 0) throw new Error(`the SPA did not build:\n${build.stdout}\n${build.stderr}`);
 
   const [apiPort, webPort] = [await freePort(), await freePort()];
@@ -71,7 +81,7 @@ export async function startStack(): Promise<Stack> {
   // wrangler.toml says production; a .dev.vars from before ENVIRONMENT was added would keep it.
   const api = start("npx", ["wrangler", "dev", "--port", String(apiPort), "--ip", "127.0.0.1", "--log-level", "warn", "--persist-to", state, "--var", "ENVIRONMENT:development"], env);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const web = start("npx", ["vite", "preview", "--config", "web/vite.config.ts", "--port", String(webPort), "--strictPort"], { ...env, API_URL: apiUrl });
+  const web = start("npx", ["vite", "preview", "--config", "web/vite.config.ts", "--outDir", WEB_OUT, "--port", String(webPort), "--strictPort"], { ...env, API_URL: apiUrl });
   const webUrl = `http://127.0.0.1:${webPort}`;
   try {
     await waitFor(`${apiUrl}/api/health`, api.child, api.output, "wrangler dev");
