@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { documentRoutes } from "../openapi/declare";
 import { agentGroups } from "./agent-groups";
 import { analytics } from "./analytics";
 import { auditLog } from "./audit-log";
@@ -42,5 +43,8 @@ export const api = new Hono<AppEnv>()
   .route("/api/dead-letters", deadLettersRoutes)
   .route("/api/realtime", realtime)
   .route("/api/openapi.json", openapi);
+
+// The declared routes' OpenAPI entries, at the paths the app serves them.
+documentRoutes(api);
 
 export type AppType = typeof api;

@@ -4,16 +4,15 @@ import { assertUnused } from "../db/repos/references";
 import { deleteAgents, findAgent, findAgents, groupsOfAgents, insertAgent, listAgents, setAgentsEnabled, updateAgent } from "../db/repos/voice-agents";
 import { normaliseServiceValue } from "../domain/providers";
 import { adminWrites, requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { agentLiveStatus } from "../routing/live-status";
 import { commitChange } from "../lib/change";
-import { assertVersion, etag, expectedVersion } from "../lib/concurrency";
+import { etag } from "../lib/concurrency";
 import { uniqueOr409 } from "../lib/db-conflicts";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { encryptSecret } from "../lib/secrets";
-import { readOptionalJson } from "../lib/optional-json";
-import { readJson, readQuery } from "../lib/validation";
+import { deleteVersioned, saveVersioned } from "../lib/versioned-change";
 import { IdParams } from "../schemas/common";
 import {
   AgentPage,
@@ -30,18 +29,17 @@ import {
 } from "../schemas/voice-agents";
 import { canonicalProviderId } from "../domain/providers";
 import type { AgentRow, NewAgentRow } from "../db/repos/voice-agents";
+import type { Executor } from "../db/executor";
 
-const docs = apiDocs("/api/voice-agents", "Voice agents");
-docs.get("/", "List voice agents (filter, search, sort, cursor pages)", { query: ListAgentsQuery, response: AgentPage });
-docs.post("/", "Create a voice agent", { auth: "admin", body: CreateAgentBody, response: AgentSchema, status: 201, errors: [409] });
-docs.post("/bulk", "Enable, disable or delete up to 100 agents, all or nothing", { auth: "admin", body: BulkAgentsBody, response: BulkResult, errors: [404, 409] });
-docs.get("/:id", "Get a voice agent", { params: IdParams, response: AgentSchema });
-docs.put("/:id", "Update a voice agent (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateAgentBody, response: AgentSchema, errors: [409] });
-docs.patch("/:id/toggle", "Enable or disable a voice agent (no body: flip it)", { auth: "admin", params: IdParams, body: ToggleAgentBody.optional(), response: AgentSchema, errors: [409] });
-docs.delete("/:id", "Delete a voice agent (refused while a rule or the tenant default uses it)", { auth: "admin", params: IdParams, errors: [409] });
-docs.get("/:id/status", "Enabled state, groups and live figures of an agent", { params: IdParams, response: AgentStatusSchema });
+const route = apiRoutes("Voice agents");
 
-const ENTITY = "voice agent";
+/** One agent's row, as saveVersioned and deleteVersioned lock, check and audit it. */
+const versioned = (tenantId: string, id: string, action: "updated" | "toggled" | "deleted") => ({
+  change: { entity: "voice_agent", action } as const,
+  name: "voice agent",
+  find: (tx: Executor, lock?: { forUpdate: true }) => findAgent(tx, tenantId, id, lock),
+  audited: toAgentDto,
+});
 const NAME_INDEX = "voice_agents_tenant_name_uq";
 const nameTaken = (name: string) => `A voice agent named "${name}" already exists in this tenant; choose another name`;
 
@@ -69,8 +67,8 @@ async function agentChanges(input: UpdateAgentInput, current: AgentRow, encrypti
 
 export const voiceAgents = new Hono<AppEnv>()
   .use(requireAuth, adminWrites)
-  .get("/", async (c) => {
-    const { sort, order, limit, cursor, ...filters } = readQuery(c, ListAgentsQuery);
+  .get("/", route("List voice agents (filter, search, sort, cursor pages)", { query: ListAgentsQuery, response: AgentPage }), async (c) => {
+    const { sort, order, limit, cursor, ...filters } = c.req.valid("query");
     if (filters.provider !== undefined) {
       const provider = canonicalProviderId(filters.provider);
       if (!provider) throw new AppError(400, "VALIDATION_FAILED", `Unknown provider "${filters.provider}"; GET /api/providers lists the valid ids`);
@@ -80,8 +78,8 @@ export const voiceAgents = new Hono<AppEnv>()
     const page = await listAgents(db, c.get("auth").tenantId, filters, { sort, order, limit, cursor, filters });
     return c.json({ items: page.rows.map(toAgentDto), nextCursor: page.nextCursor });
   })
-  .post("/", async (c) => {
-    const input = await readJson(c, CreateAgentBody);
+  .post("/", route("Create a voice agent", { auth: "admin", body: CreateAgentBody, response: AgentSchema, status: 201, errors: [409] }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const row: NewAgentRow = {
       id: newId("agt"),
@@ -106,8 +104,8 @@ export const voiceAgents = new Hono<AppEnv>()
     c.header("Location", `/api/voice-agents/${agent.id}`);
     return c.json(toAgentDto(agent), 201);
   })
-  .post("/bulk", async (c) => {
-    const { action, ids } = await readJson(c, BulkAgentsBody);
+  .post("/bulk", route("Enable, disable or delete up to 100 agents, all or nothing", { auth: "admin", body: BulkAgentsBody, response: BulkResult, errors: [404, 409] }), async (c) => {
+    const { action, ids } = c.req.valid("json");
     const { tenantId } = c.get("auth");
     // A bulk delete is announced as a deletion (agent.deleted), not as a status change.
     const changed = await commitChange(c, { entity: "voice_agent", action: action === "delete" ? "deleted" : "bulk" }, async (tx, audit) => {
@@ -133,66 +131,59 @@ export const voiceAgents = new Hono<AppEnv>()
     });
     return c.json({ action, ids, changed });
   })
-  .get("/:id", async (c) => {
+  .get("/:id", route("Get a voice agent", { params: IdParams, response: AgentSchema }), async (c) => {
     const db = await c.get("services").db();
     const agent = await findAgent(db, c.get("auth").tenantId, c.req.param("id"));
     if (!agent) throw notFound("Voice agent");
     c.header("ETag", etag(agent.version));
     return c.json(toAgentDto(agent));
   })
-  .put("/:id", async (c) => {
-    const input = await readJson(c, UpdateAgentBody);
-    const expected = expectedVersion(c, input.version);
+  .put("/:id", route("Update a voice agent (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateAgentBody, response: AgentSchema, errors: [409] }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    const agent = await commitChange(c, { entity: "voice_agent", action: "updated" }, async (tx, audit) => {
-      const current = await findAgent(tx, tenantId, id, { forUpdate: true });
-      if (!current) throw notFound("Voice agent");
-      assertVersion(ENTITY, expected, current.version);
-      const changes = await agentChanges(input, current, c.env.ENCRYPTION_KEY);
-      if (Object.keys(changes).length === 0) return current;
-      await uniqueOr409(() => updateAgent(tx, tenantId, id, changes), NAME_INDEX, nameTaken(input.name ?? ""), { field: "name" });
-      const updated = (await findAgent(tx, tenantId, id))!;
-      audit.record(id, toAgentDto(current), toAgentDto(updated));
-      return updated;
+    const agent = await saveVersioned(c, {
+      ...versioned(tenantId, id, "updated"),
+      version: input.version,
+      apply: async (tx, current) => {
+        const changes = await agentChanges(input, current, c.env.ENCRYPTION_KEY);
+        if (Object.keys(changes).length === 0) return false;
+        await uniqueOr409(() => updateAgent(tx, tenantId, id, changes), NAME_INDEX, nameTaken(input.name ?? ""), { field: "name" });
+        return true;
+      },
     });
-    c.header("ETag", etag(agent.version));
     return c.json(toAgentDto(agent));
   })
-  .patch("/:id/toggle", async (c) => {
-    const input = await readOptionalJson(c, ToggleAgentBody);
-    const expected = expectedVersion(c, input.version);
+  .patch("/:id/toggle", route("Enable or disable a voice agent (no body: flip it)", { auth: "admin", params: IdParams, body: ToggleAgentBody.optional(), response: AgentSchema, errors: [409] }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    const agent = await commitChange(c, { entity: "voice_agent", action: "toggled" }, async (tx, audit) => {
-      const current = await findAgent(tx, tenantId, id, { forUpdate: true });
-      if (!current) throw notFound("Voice agent");
-      assertVersion(ENTITY, expected, current.version);
-      const enabled = input.enabled ?? !current.enabled;
-      if (enabled === current.enabled) return current;
-      await updateAgent(tx, tenantId, id, { enabled });
-      const updated = (await findAgent(tx, tenantId, id))!;
-      audit.record(id, toAgentDto(current), toAgentDto(updated), enabled ? "voice_agent.enabled" : "voice_agent.disabled");
-      return updated;
+    const agent = await saveVersioned(c, {
+      ...versioned(tenantId, id, "toggled"),
+      version: input.version,
+      apply: async (tx, current) => {
+        const enabled = input.enabled ?? !current.enabled;
+        if (enabled === current.enabled) return false;
+        await updateAgent(tx, tenantId, id, { enabled });
+        return true;
+      },
+      audit: (_current, updated) => ({ action: updated.enabled ? "voice_agent.enabled" : "voice_agent.disabled" }),
     });
-    c.header("ETag", etag(agent.version));
     return c.json(toAgentDto(agent));
   })
-  .delete("/:id", async (c) => {
-    const expected = expectedVersion(c);
+  .delete("/:id", route("Delete a voice agent (refused while a rule or the tenant default uses it)", { auth: "admin", params: IdParams, errors: [409] }), async (c) => {
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    await commitChange(c, { entity: "voice_agent", action: "deleted" }, async (tx, audit) => {
-      const current = await findAgent(tx, tenantId, id, { forUpdate: true });
-      if (!current) throw notFound("Voice agent");
-      assertVersion(ENTITY, expected, current.version);
-      await assertUnused(tx, tenantId, "agent", [id]);
-      await deleteAgents(tx, tenantId, [id]);
-      audit.record(id, toAgentDto(current), null);
+    await deleteVersioned(c, {
+      ...versioned(tenantId, id, "deleted"),
+      remove: async (tx) => {
+        await assertUnused(tx, tenantId, "agent", [id]);
+        await deleteAgents(tx, tenantId, [id]);
+      },
     });
     return c.body(null, 204);
   })
-  .get("/:id/status", async (c) => {
+  .get("/:id/status", route("Enabled state, groups and live figures of an agent", { params: IdParams, response: AgentStatusSchema }), async (c) => {
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
     const db = await c.get("services").db();
