@@ -115,8 +115,8 @@ async function simulate(target: Target): Promise<Tally> {
 const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).textContent()) ?? "").trim();
 const mmss = (seconds: number) => `${Math.floor(Math.round(seconds) / 60)}:${String(Math.round(seconds) % 60).padStart(2, "0")}`;
 
-/** Header texts cut short by an ellipsis (scrolled wider than shown). */
-const CLIPPED_IN_HEADER = `[...document.querySelectorAll("header .mantine-Badge-label, header h2")].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent)`;
+/** The header's title and every badge's word, when cut short by an ellipsis (wider than shown). */
+const CLIPPED = `[...document.querySelectorAll("header h2, .mantine-Badge-label")].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent)`;
 
 /** What reaches past the right edge of the screen without a scroll container to hold it: unclipped, or positioned out of one. */
 const PAST_THE_EDGE = `(() => {
@@ -224,6 +224,7 @@ describe("the console tells the truth about a known set of calls", () => {
     expect(attempt[5]).toBe(mmss(sample.seconds));
     expect(attempt[6]).toBe("answered");
     expect(attempt[7]).toBe("completed");
+    expect(await page.evaluate(CLIPPED)).toEqual([]);
     await screenshot(page, "truth-02-call-detail-1440");
     await expectAccessible(page, "call detail");
   });
@@ -235,9 +236,9 @@ describe("the console tells the truth about a known set of calls", () => {
         await page.goto(`${webUrl}${path}`);
         await page.getByRole("heading", { name: ready }).first().waitFor();
         await page.waitForLoadState("networkidle");
-        // Nothing in the header is cut short ("L…", "READ…").
+        // No badge or title is cut short ("L…", "READ…", "ANSWE…").
         await screenshot(page, `truth-${width}-${name}`);
-        const clipped = await page.evaluate(CLIPPED_IN_HEADER);
+        const clipped = await page.evaluate(CLIPPED);
         expect(clipped, `${name} at ${width}px`).toEqual([]);
         // Nor does the page scroll sideways (wide tables scroll inside their own container).
         const sideways = (await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")) as number;
@@ -302,7 +303,7 @@ describe("a read-only user reads state without controls", () => {
     expect(new Set(await states.allTextContents())).toEqual(new Set(["Enabled"]));
     expect(await page.getByRole("switch").count()).toBe(0);
     await screenshot(page, "truth-390-voice-agents-read-only");
-    const clipped = await page.evaluate(CLIPPED_IN_HEADER);
+    const clipped = await page.evaluate(CLIPPED);
     expect(clipped).toEqual([]);
     await expectAccessible(page, "voice agents (read-only, 390 px)");
   });

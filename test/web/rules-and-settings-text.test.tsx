@@ -72,7 +72,7 @@ describe("tenant settings", () => {
     });
     renderAt("/settings", "/settings", <Settings />);
     await screen.findByRole("heading", { name: "Tenant", level: 2 });
-    expect(screen.getByText("What calls get that no inbound rule matches")).toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: "Default fallback" })).toHaveAccessibleDescription("What calls get that no inbound rule matches");
     expect(screen.queryByText("When the target cannot take the call")).toBeNull();
   });
 });

@@ -21,18 +21,19 @@ interface Props {
   disabled?: boolean;
   noneLabel?: string;
   /** What the fallback is for where it is edited (a rule's and the tenant's default differ). */
+  label?: string;
   description?: string;
 }
 
 /** Where a call goes when its target cannot take it, or (the tenant's default) when no rule matches it. */
-export function FallbackEditor({ value, onChange, error, disabled, noneLabel, description = "When the target cannot take the call" }: Props) {
+export function FallbackEditor({ value, onChange, error, disabled, noneLabel, label = "Fallback", description = "When the target cannot take the call" }: Props) {
   const kind = !value ? "none" : value.type === "agent" || value.type === "group" ? "target" : value.type;
   const kinds = noneLabel ? KINDS.map((k) => (k.value === "none" ? { ...k, label: noneLabel } : k)) : KINDS;
   return (
     <Stack gap="xs">
       <Group grow align="flex-start">
         <Select
-          label="Fallback"
+          label={label}
           description={description}
           data={kinds}
           value={kind}

@@ -87,7 +87,8 @@ function Attempts({ attempts, ended }: { attempts: CallRecordDetail["attempts"];
               <Table.Td>{attemptTalkTime(a, ended)}</Table.Td>
               <Table.Td>
                 {a.outcome ? (
-                  <Badge variant="light" color={OUTCOME_COLORS[a.outcome] ?? "gray"}>
+                  // Never narrower than its word: a squeezed badge cut "answered" to "ANSWE…".
+                  <Badge variant="light" color={OUTCOME_COLORS[a.outcome] ?? "gray"} miw="max-content">
                     {a.outcome}
                   </Badge>
                 ) : (

@@ -312,6 +312,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
             value={form.values.defaultFallback}
             onChange={(f) => form.setFieldValue("defaultFallback", f)}
             noneLabel="Hang up (no default)"
+            label="Default fallback"
             description="What calls get that no inbound rule matches"
             disabled={!canWrite}
             error={(form.errors.defaultFallback ?? form.errors["defaultFallback.id"]) as string | undefined}
