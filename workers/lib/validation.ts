@@ -75,7 +75,8 @@ export function jsonBody(schema: ZodType): MiddlewareHandler {
     // Hono's validator parses the cached text (c.req.json()): it is checked here first, with
     // our errors, and replaced by the well-formed JSON the schema is to see.
     const value = await readJsonValue(c, optional);
-    c.req.bodyCache.text = Promise.resolve(JSON.stringify(value));
+    // (The cache holds promises, whatever its declared type says.)
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(JSON.stringify(value));
     return validate(c, next);
   };
 }
@@ -91,11 +92,3 @@ export function queryOf(schema: ZodType): MiddlewareHandler {
   });
 }
 
-/** Reads and validates a JSON body inside a handler (routes not yet declared with apiRoutes). */
-export async function readJson<T extends ZodType>(c: Context, schema: T): Promise<z.output<T>> {
-  return parseWith(schema, await readJsonValue(c, false));
-}
-
-export function readQuery<T extends ZodType>(c: Context, schema: T): z.output<T> {
-  return parseWith(schema, c.req.query(), "query string");
-}

@@ -17,7 +17,9 @@ import { registerRoute, type HttpMethod, type RegisteredRoute, type RouteSpec } 
 /** Query values travel as strings: the keys are the schema's, the values are parsed by it. */
 type QueryStrings<T> = { [K in keyof T]: string | undefined };
 
-type BodyInput<S> = S extends { body: infer B extends ZodType } ? { in: { json: z.input<B> }; out: { json: NonNullable<z.output<B>> } } : {};
+/** A body schema that accepts undefined makes the body optional, for the client too. */
+type JsonIn<B extends ZodType> = undefined extends z.input<B> ? { json?: z.input<B> } : { json: z.input<B> };
+type BodyInput<S> = S extends { body: infer B extends ZodType } ? { in: JsonIn<B>; out: { json: NonNullable<z.output<B>> } } : {};
 type QueryInput<S> = S extends { query: infer Q extends ZodType } ? { in: { query: QueryStrings<z.input<Q>> }; out: { query: z.output<Q> } } : {};
 export type DeclaredInput<S> = BodyInput<S> & QueryInput<S>;
 

@@ -4,14 +4,14 @@ import { agentSummaries, deleteGroup, findGroup, insertGroup, listGroups, member
 import { assertUnused } from "../db/repos/references";
 import type { Executor } from "../db/executor";
 import { adminWrites, requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { groupLiveStats } from "../routing/live-status";
 import { commitChange } from "../lib/change";
-import { assertVersion, etag, expectedVersion } from "../lib/concurrency";
+import { etag } from "../lib/concurrency";
+import { deleteVersioned, saveVersioned } from "../lib/versioned-change";
 import { uniqueOr409 } from "../lib/db-conflicts";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { readJson, readQuery } from "../lib/validation";
 import { IdParams } from "../schemas/common";
 import {
   CreateGroupBody,
@@ -26,14 +26,7 @@ import {
   type MemberInputValue,
 } from "../schemas/agent-groups";
 
-const docs = apiDocs("/api/agent-groups", "Agent groups");
-docs.get("/", "List agent groups", { query: ListGroupsQuery, response: GroupPage });
-docs.post("/", "Create an agent group (optionally with its members)", { auth: "admin", body: CreateGroupBody, response: GroupDetailSchema, status: 201, errors: [404, 409] });
-docs.get("/:id", "Get an agent group with its members", { params: IdParams, response: GroupDetailSchema });
-docs.put("/:id", "Change a group's name, strategy or settings (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateGroupBody, response: GroupDetailSchema, errors: [409] });
-docs.delete("/:id", "Delete an agent group (refused while a rule or the tenant default uses it)", { auth: "admin", params: IdParams, errors: [409] });
-docs.put("/:id/members", "Replace the ordered member list, atomically (up to 1,000)", { auth: "admin", params: IdParams, body: ReplaceMembersBody, response: MembersResponse, errors: [409] });
-docs.get("/:id/stats", "Members and live figures of a group", { params: IdParams, response: GroupStatsSchema });
+const route = apiRoutes("Agent groups");
 
 const NAME_INDEX = "agent_groups_tenant_name_uq";
 const nameTaken = (name: string) => `An agent group named "${name}" already exists in this tenant; choose another name`;
@@ -73,23 +66,24 @@ async function resolveMembers(tx: Executor, tenantId: string, input: MemberInput
 /** The audit form of a member list: just what defines it. */
 const memberAudit = (members: MemberView[]) => members.map(({ agentId, priority, weight, capacity }) => ({ agentId, priority, weight, capacity }));
 
-async function loadForUpdate(tx: Executor, tenantId: string, id: string, expected: number | undefined): Promise<GroupRow> {
-  const current = await findGroup(tx, tenantId, id, { forUpdate: true });
-  if (!current) throw notFound("Agent group");
-  assertVersion("agent group", expected, current.version);
-  return current;
-}
+/** One group's row, as saveVersioned and deleteVersioned lock, check and audit it (`memberCount` as read in the change). */
+const versioned = (tenantId: string, id: string, action: "updated" | "deleted" | "members_replaced", memberCount: () => number) => ({
+  change: { entity: "agent_group", action } as const,
+  name: "agent group",
+  find: (tx: Executor, lock?: { forUpdate: true }) => findGroup(tx, tenantId, id, lock),
+  audited: (row: GroupRow) => toGroupDto(row, memberCount()),
+});
 
 export const agentGroups = new Hono<AppEnv>()
   .use(requireAuth, adminWrites)
-  .get("/", async (c) => {
-    const { sort, order, limit, cursor, ...filters } = readQuery(c, ListGroupsQuery);
+  .get("/", route("List agent groups", { query: ListGroupsQuery, response: GroupPage }), async (c) => {
+    const { sort, order, limit, cursor, ...filters } = c.req.valid("query");
     const db = await c.get("services").db();
     const page = await listGroups(db, c.get("auth").tenantId, filters, { sort, order, limit, cursor, filters });
     return c.json({ items: page.rows.map((row) => toGroupDto(row, row.memberCount)), nextCursor: page.nextCursor });
   })
-  .post("/", async (c) => {
-    const input = await readJson(c, CreateGroupBody);
+  .post("/", route("Create an agent group (optionally with its members)", { auth: "admin", body: CreateGroupBody, response: GroupDetailSchema, status: 201, errors: [404, 409] }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const row: NewGroupRow = {
       id: newId("grp"),
@@ -114,7 +108,7 @@ export const agentGroups = new Hono<AppEnv>()
     c.header("Location", `/api/agent-groups/${result.id}`);
     return c.json(result, 201);
   })
-  .get("/:id", async (c) => {
+  .get("/:id", route("Get an agent group with its members", { params: IdParams, response: GroupDetailSchema }), async (c) => {
     const { tenantId } = c.get("auth");
     const db = await c.get("services").db();
     const group = await findGroup(db, tenantId, c.req.param("id"));
@@ -122,56 +116,62 @@ export const agentGroups = new Hono<AppEnv>()
     c.header("ETag", etag(group.version));
     return c.json(detail(group, await membersOf(db, tenantId, group.id)));
   })
-  .put("/:id", async (c) => {
-    const input = await readJson(c, UpdateGroupBody);
-    const expected = expectedVersion(c, input.version);
+  .put("/:id", route("Change a group's name, strategy or settings (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateGroupBody, response: GroupDetailSchema, errors: [409] }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    const result = await commitChange(c, { entity: "agent_group", action: "updated" }, async (tx, audit) => {
-      const current = await loadForUpdate(tx, tenantId, id, expected);
-      const { version: _version, ...changes } = input;
-      const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<NewGroupRow>;
-      const members = await membersOf(tx, tenantId, id);
-      if (Object.keys(defined).length === 0) return detail(current, members);
-      await uniqueOr409(() => updateGroup(tx, tenantId, id, defined), NAME_INDEX, nameTaken(input.name ?? ""), { field: "name" });
-      const updated = (await findGroup(tx, tenantId, id))!;
-      audit.record(id, toGroupDto(current, members.length), toGroupDto(updated, members.length));
-      return detail(updated, members);
+    let members: MemberView[] = [];
+    const group = await saveVersioned(c, {
+      ...versioned(tenantId, id, "updated", () => members.length),
+      version: input.version,
+      apply: async (tx) => {
+        const { version: _version, ...changes } = input;
+        const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<NewGroupRow>;
+        members = await membersOf(tx, tenantId, id);
+        if (Object.keys(defined).length === 0) return false;
+        await uniqueOr409(() => updateGroup(tx, tenantId, id, defined), NAME_INDEX, nameTaken(input.name ?? ""), { field: "name" });
+        return true;
+      },
     });
-    c.header("ETag", etag(result.version));
-    return c.json(result);
+    return c.json(detail(group, members));
   })
-  .delete("/:id", async (c) => {
-    const expected = expectedVersion(c);
+  .delete("/:id", route("Delete an agent group (refused while a rule or the tenant default uses it)", { auth: "admin", params: IdParams, errors: [409] }), async (c) => {
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    await commitChange(c, { entity: "agent_group", action: "deleted" }, async (tx, audit) => {
-      const current = await loadForUpdate(tx, tenantId, id, expected);
-      await assertUnused(tx, tenantId, "group", [id]);
-      const members = await membersOf(tx, tenantId, id);
-      await deleteGroup(tx, tenantId, id);
-      audit.record(id, { ...toGroupDto(current, members.length), members: memberAudit(members) }, null);
+    let members: MemberView[] = [];
+    await deleteVersioned(c, {
+      ...versioned(tenantId, id, "deleted", () => members.length),
+      // The audit keeps the deleted group's members: read before it is audited.
+      audited: (row) => ({ ...toGroupDto(row, members.length), members: memberAudit(members) }),
+      remove: async (tx) => {
+        await assertUnused(tx, tenantId, "group", [id]);
+        members = await membersOf(tx, tenantId, id);
+        await deleteGroup(tx, tenantId, id);
+      },
     });
     return c.body(null, 204);
   })
-  .put("/:id/members", async (c) => {
-    const input = await readJson(c, ReplaceMembersBody);
-    const expected = expectedVersion(c, input.version);
+  .put("/:id/members", route("Replace the ordered member list, atomically (up to 1,000)", { auth: "admin", params: IdParams, body: ReplaceMembersBody, response: MembersResponse, errors: [409] }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    const result = await commitChange(c, { entity: "agent_group", action: "members_replaced" }, async (tx, audit) => {
-      const current = await loadForUpdate(tx, tenantId, id, expected);
-      const members = await resolveMembers(tx, tenantId, input.members);
-      const before = await memberSettings(tx, tenantId, id);
-      await replaceMembers(tx, tenantId, id, input.members);
-      await updateGroup(tx, tenantId, id, {});
-      audit.record(id, { members: before }, { members: memberAudit(members) });
-      return { groupId: id, version: current.version + 1, members };
+    let members: MemberView[] = [];
+    let before: unknown = [];
+    const group = await saveVersioned(c, {
+      ...versioned(tenantId, id, "members_replaced", () => members.length),
+      version: input.version,
+      apply: async (tx) => {
+        members = await resolveMembers(tx, tenantId, input.members);
+        before = await memberSettings(tx, tenantId, id);
+        await replaceMembers(tx, tenantId, id, input.members);
+        await updateGroup(tx, tenantId, id, {});
+        return true;
+      },
+      audit: () => ({ before: { members: before }, after: { members: memberAudit(members) } }),
     });
-    c.header("ETag", etag(result.version));
-    return c.json(result);
+    return c.json({ groupId: id, version: group.version, members });
   })
-  .get("/:id/stats", async (c) => {
+  .get("/:id/stats", route("Members and live figures of a group", { params: IdParams, response: GroupStatsSchema }), async (c) => {
     const { tenantId } = c.get("auth");
     const db = await c.get("services").db();
     const group = await findGroup(db, tenantId, c.req.param("id"));

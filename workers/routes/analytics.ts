@@ -5,9 +5,8 @@ import { computeSummary } from "../analytics/run-summary";
 import { isTimeZone, localBuckets } from "../analytics/time-zone";
 import { tenantTimezone } from "../db/repos/analytics";
 import { requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { AppError } from "../lib/errors";
-import { readQuery } from "../lib/validation";
 import { QualityQuery, QualitySchema, SummaryQuery, SummarySchema } from "../schemas/analytics";
 import { addSums, qualityFigures } from "../analytics/quality";
 import { qualitySums } from "../db/repos/quality";
@@ -41,25 +40,14 @@ const LiveCallsSchema = z.object({
   calls: z.array(LiveCallSchema),
 });
 
-const docs = apiDocs("/api/analytics", "Analytics");
-docs.get("/summary", "Totals, series in the tenant's time zone, per-agent and per-group figures with each group's share against its strategy", {
-  query: SummaryQuery,
-  response: SummarySchema,
-  description: "Computed from rollups kept by the queue consumer (15-minute slots) plus the raw records at the range's edges, so it equals a scan of the records but does not scan them.",
-});
-docs.get("/quality", "Call quality and cost per agent, group or provider, from the calls' CDRs", {
-  query: QualityQuery,
-  response: QualitySchema,
-  description: "Calls that started in the range (at most 92 days) and ended, grouped by their agent, group, or their agent's provider (calls whose agent was deleted are counted apart). Figures a CDR did not report are left out of their average; cost per minute divides a cost by the billed seconds of the calls that reported it.",
-});
-docs.get("/live-calls", "Calls in progress, from the tenant's live-call registry", { response: LiveCallsSchema });
+const route = apiRoutes("Analytics");
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export const analytics = new Hono<AppEnv>()
   .use(requireAuth)
-  .get("/summary", async (c) => {
-    const query = readQuery(c, SummaryQuery);
+  .get("/summary", route("Totals, series in the tenant's time zone, per-agent and per-group figures with each group's share against its strategy", { query: SummaryQuery, response: SummarySchema, description: "Computed from rollups kept by the queue consumer (15-minute slots) plus the raw records at the range's edges, so it equals a scan of the records but does not scan them." }), async (c) => {
+    const query = c.req.valid("query");
     const { tenantId } = c.get("auth");
     const until = query.until?.getTime() ?? Date.now();
     const since = query.since?.getTime() ?? until - DAY;
@@ -80,8 +68,8 @@ export const analytics = new Hono<AppEnv>()
     });
     return c.json(summary);
   })
-  .get("/quality", async (c) => {
-    const query = readQuery(c, QualityQuery);
+  .get("/quality", route("Call quality and cost per agent, group or provider, from the calls' CDRs", { query: QualityQuery, response: QualitySchema, description: "Calls that started in the range (at most 92 days) and ended, grouped by their agent, group, or their agent's provider (calls whose agent was deleted are counted apart). Figures a CDR did not report are left out of their average; cost per minute divides a cost by the billed seconds of the calls that reported it." }), async (c) => {
+    const query = c.req.valid("query");
     const until = query.until?.getTime() ?? Date.now();
     const since = query.since?.getTime() ?? until - DAY;
     if (until - since > MAX_QUALITY_RANGE_MS) throw new AppError(400, "RANGE_TOO_LONG", "The range may span at most 92 days");
@@ -93,7 +81,7 @@ export const analytics = new Hono<AppEnv>()
       .sort((a, b) => b.calls - a.calls || String(a.key).localeCompare(String(b.key)));
     return c.json({ range: { since: iso(since)!, until: iso(until)! }, by: query.by, rows, totals: qualityFigures(addSums(sums)) });
   })
-  .get("/live-calls", async (c) => {
+  .get("/live-calls", route("Calls in progress, from the tenant's live-call registry", { response: LiveCallsSchema }), async (c) => {
     const live = await c.env.TENANT_HUB.getByName(c.get("auth").tenantId).liveCalls();
     return c.json({
       seq: live.seq,

@@ -2,15 +2,14 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { listAudit } from "../db/repos/audit-log";
 import { requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
-import { readQuery } from "../lib/validation";
+import { apiRoutes } from "../openapi/declare";
 import { AuditEntrySchema, ListAuditQuery } from "../schemas/audit-log";
 import { Page } from "../schemas/common";
 
-apiDocs("/api/audit-log", "Audit log").get("/", "Who changed what and when (newest first by default)", { query: ListAuditQuery, response: Page(AuditEntrySchema) });
+const route = apiRoutes("Audit log");
 
-export const auditLog = new Hono<AppEnv>().use(requireAuth).get("/", async (c) => {
-  const { order, limit, cursor, ...filters } = readQuery(c, ListAuditQuery);
+export const auditLog = new Hono<AppEnv>().use(requireAuth).get("/", route("Who changed what and when (newest first by default)", { query: ListAuditQuery, response: Page(AuditEntrySchema) }), async (c) => {
+  const { order, limit, cursor, ...filters } = c.req.valid("query");
   const db = await c.get("services").db();
   const page = await listAudit(db, c.get("auth").tenantId, filters, { sort: "id", order, limit, cursor, filters });
   return c.json({

@@ -7,7 +7,7 @@ import { findTenant } from "../db/repos/tenants";
 import { findUser, findUserByEmail, recordLogin, updateUser, type UserRow } from "../db/repos/users";
 import type { Executor } from "../db/executor";
 import { requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { auditContext } from "../lib/change";
 import { clientIp } from "../lib/client-ip";
 import { AppError } from "../lib/errors";
@@ -16,23 +16,10 @@ import { countLoginAttempt, loginSucceeded } from "../lib/login-throttle";
 import { hashPassword, verifyPassword } from "../lib/passwords";
 import { attemptCounter } from "../lib/rate-limit";
 import { ACCESS_TOKEN_TTL_SECONDS, SESSION_MAX_AGE_SECONDS, signAccessToken } from "../lib/tokens";
-import { readJson } from "../lib/validation";
 import { ChangePasswordBody, LoginBody, LogoutBody, MeResponse, TokenResponse } from "../schemas/users";
-import { readOptionalJson } from "../lib/optional-json";
 import { closeLiveSockets } from "../realtime/close-sockets";
 
-const docs = apiDocs("/api/auth", "Authentication");
-docs.post("/login", "Sign in with email and password", {
-  auth: "none",
-  body: LoginBody,
-  response: TokenResponse,
-  errors: [429],
-  description: "Failed sign-ins are throttled per account and per client address (429 with Retry-After).",
-});
-docs.post("/logout", "Sign out: the token stops working at once ({\"allSessions\": true} ends every session of the user)", { body: LogoutBody.optional(), bodyType: "application/json" });
-docs.get("/user", "The signed-in user, their role and tenant", { response: MeResponse });
-docs.post("/refresh", "Exchange a live token for a fresh one (sessions last at most 12 hours from sign-in)", { response: TokenResponse });
-docs.post("/password", "Change your own password (ends your other sessions)", { body: ChangePasswordBody, errors: [403] });
+const route = apiRoutes("Authentication");
 
 /** Verifying against a throw-away hash when the email is unknown keeps both paths equally slow. */
 let decoyHash: Promise<string> | undefined;
@@ -62,8 +49,8 @@ async function issueToken(c: Context<AppEnv>, db: Executor, user: UserRow, tenan
 }
 
 export const auth = new Hono<AppEnv>()
-  .post("/login", async (c) => {
-    const { email, password } = await readJson(c, LoginBody);
+  .post("/login", route("Sign in with email and password", { auth: "none", body: LoginBody, response: TokenResponse, errors: [429], description: "Failed sign-ins are throttled per account and per client address (429 with Retry-After)." }), async (c) => {
+    const { email, password } = c.req.valid("json");
     const services = c.get("services");
     const counter = attemptCounter(services.redis, services.config.upstash?.url);
     const ip = clientIp(c);
@@ -86,8 +73,8 @@ export const auth = new Hono<AppEnv>()
     return c.json(body);
   })
   .use(requireAuth)
-  .post("/logout", async (c) => {
-    const { allSessions } = await readOptionalJson(c, LogoutBody);
+  .post("/logout", route("Sign out: the token stops working at once ({\"allSessions\": true} ends every session of the user)", { body: LogoutBody.optional(), bodyType: "application/json" }), async (c) => {
+    const { allSessions } = c.req.valid("json");
     const db = await c.get("services").db();
     const auth = c.get("auth");
     if (allSessions) await revokeUserSessions(db, auth.userId);
@@ -96,7 +83,7 @@ export const auth = new Hono<AppEnv>()
     await insertAudit(db, auditContext(c), [{ action: "auth.logout", entityType: "user", entityId: auth.userId }]);
     return c.body(null, 204);
   })
-  .get("/user", (c) => {
+  .get("/user", route("The signed-in user, their role and tenant", { response: MeResponse }), (c) => {
     const auth = c.get("auth");
     return c.json({
       user: { id: auth.userId, email: auth.email, name: auth.name, role: auth.role },
@@ -105,7 +92,7 @@ export const auth = new Hono<AppEnv>()
       session: { id: auth.sessionId, expiresAt: auth.sessionExpiresAt.toISOString() },
     });
   })
-  .post("/refresh", async (c) => {
+  .post("/refresh", route("Exchange a live token for a fresh one (sessions last at most 12 hours from sign-in)", { response: TokenResponse }), async (c) => {
     const auth = c.get("auth");
     if (Date.now() / 1000 >= auth.authTime + SESSION_MAX_AGE_SECONDS - 60) {
       throw new AppError(401, "SESSION_TOO_OLD", "This session is 12 hours old; sign in again with your password");
@@ -117,8 +104,8 @@ export const auth = new Hono<AppEnv>()
     await revokeSession(db, auth.sessionId);
     return c.json(body);
   })
-  .post("/password", async (c) => {
-    const { currentPassword, newPassword } = await readJson(c, ChangePasswordBody);
+  .post("/password", route("Change your own password (ends your other sessions)", { body: ChangePasswordBody, errors: [403] }), async (c) => {
+    const { currentPassword, newPassword } = c.req.valid("json");
     const auth = c.get("auth");
     const db = await c.get("services").db();
     const user = await findUser(db, auth.tenantId, auth.userId);

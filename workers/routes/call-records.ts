@@ -3,9 +3,8 @@ import type { AppEnv } from "../app-env";
 import { CursorError, decodeCursor, encodeCursor } from "../analytics/records-cursor";
 import { eventsOfCall, findRecord, namesFor, positionOf, readRecords, type ListedRecord } from "../db/repos/call-records";
 import { requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { AppError, notFound } from "../lib/errors";
-import { readJson, readQuery } from "../lib/validation";
 import { isoOrNull } from "../schemas/common";
 import { CallRecordDetailSchema, CallRecordPage, ListRecordsQuery, RecordIdParams, type CallRecordDto } from "../schemas/call-records";
 import { CreateExportBody, ExportSchema } from "../schemas/exports";
@@ -13,16 +12,7 @@ import { createExport } from "../exports/jobs";
 import type { RecordFlag } from "../../durable-objects/logic/call-figures";
 import { recordCdrFigures } from "../analytics/quality";
 
-const docs = apiDocs("/api/call-records", "Call records");
-docs.get("/", "List call records (filters, sort, cursor pages)", { query: ListRecordsQuery, response: CallRecordPage });
-docs.post("/export", "Export the filtered records as CSV or JSON (a background job; poll GET /api/exports/{id})", {
-  body: CreateExportBody,
-  response: ExportSchema,
-  status: 202,
-  errors: [429],
-  description: "Any signed-in user may export: it reads what the list already shows. At most 1,000,000 rows per export.",
-});
-docs.get("/:id", "A call record with its attempts, routing trace and event timeline", { params: RecordIdParams, response: CallRecordDetailSchema });
+const route = apiRoutes("Call records");
 
 export function toRecordDto(row: ListedRecord): CallRecordDto {
   return {
@@ -52,8 +42,8 @@ const named = (id: string | null, name: string | null) => (id ? { id, name } : n
 
 export const callRecords = new Hono<AppEnv>()
   .use(requireAuth)
-  .get("/", async (c) => {
-    const { sort, order, limit, cursor, ...filters } = readQuery(c, ListRecordsQuery);
+  .get("/", route("List call records (filters, sort, cursor pages)", { query: ListRecordsQuery, response: CallRecordPage }), async (c) => {
+    const { sort, order, limit, cursor, ...filters } = c.req.valid("query");
     let after = null;
     if (cursor) {
       try {
@@ -70,13 +60,13 @@ export const callRecords = new Hono<AppEnv>()
     const nextCursor = rows.length > limit && last ? encodeCursor(sort, order, filters, positionOf(sort, last)) : null;
     return c.json({ items: page.map(toRecordDto), nextCursor });
   })
-  .post("/export", async (c) => {
-    const input = await readJson(c, CreateExportBody);
+  .post("/export", route("Export the filtered records as CSV or JSON (a background job; poll GET /api/exports/{id})", { body: CreateExportBody, response: ExportSchema, status: 202, errors: [429], description: "Any signed-in user may export: it reads what the list already shows. At most 1,000,000 rows per export." }), async (c) => {
+    const input = c.req.valid("json");
     const job = await createExport(c, input);
     c.header("Location", `/api/exports/${job.id}`);
     return c.json(job, 202);
   })
-  .get("/:id", async (c) => {
+  .get("/:id", route("A call record with its attempts, routing trace and event timeline", { params: RecordIdParams, response: CallRecordDetailSchema }), async (c) => {
     const { tenantId } = c.get("auth");
     const db = await c.get("services").db();
     const row = await findRecord(db, tenantId, c.req.param("id"));

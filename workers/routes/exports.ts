@@ -5,34 +5,22 @@ import { exportsTable } from "../db/schema";
 import { verifyDownload } from "../exports/download-token";
 import { isExpired, toExportDto } from "../exports/jobs";
 import { bearerToken, requireAuth, authenticateToken } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { AppError, notFound } from "../lib/errors";
-import { readQuery } from "../lib/validation";
 import { DownloadQuery, ExportIdParams, ExportSchema } from "../schemas/exports";
 import { eq } from "drizzle-orm";
 
-const docs = apiDocs("/api/exports", "Call records");
-docs.get("/:id", "An export's status and progress, and its download link when done", { params: ExportIdParams, response: ExportSchema });
-docs.get("/:id/download", "Download a finished export (Bearer token, or the short-lived token of downloadUrl)", {
-  auth: "none",
-  params: ExportIdParams,
-  query: DownloadQuery,
-  response: null,
-  status: 200,
-  responseType: "text/csv",
-  errors: [401, 410],
-  description: "Streams the file from storage; Range requests are honoured. 410 once the export has expired.",
-});
+const route = apiRoutes("Call records");
 
 export const exportsRoutes = new Hono<AppEnv>()
-  .get("/:id", requireAuth, async (c) => {
+  .get("/:id", route("An export's status and progress, and its download link when done", { params: ExportIdParams, response: ExportSchema }), requireAuth, async (c) => {
     const db = await c.get("services").db();
     const job = await findExport(db, c.get("auth").tenantId, c.req.param("id"));
     if (!job) throw notFound("Export");
     return c.json(await toExportDto(job, c.env.TOKEN_SIGNING_KEY));
   })
-  .get("/:id/download", async (c) => {
-    const { token } = readQuery(c, DownloadQuery);
+  .get("/:id/download", route("Download a finished export (Bearer token, or the short-lived token of downloadUrl)", { auth: "none", params: ExportIdParams, query: DownloadQuery, response: null, status: 200, responseType: "text/csv", errors: [401, 410], description: "Streams the file from storage; Range requests are honoured. 410 once the export has expired." }), async (c) => {
+    const { token } = c.req.valid("query");
     const id = c.req.param("id");
     const services = c.get("services");
     const db = await services.db();

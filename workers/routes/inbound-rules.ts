@@ -6,23 +6,18 @@ import type { Executor } from "../db/executor";
 import { conditionKey, type HeaderCondition } from "../domain/carrier-headers";
 import { findInboundConflict, type Conflict, type InboundRuleRef } from "../domain/rule-conflicts";
 import { adminWrites, requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { commitChange } from "../lib/change";
-import { assertVersion, etag, expectedVersion } from "../lib/concurrency";
+import { etag } from "../lib/concurrency";
+import { deleteVersioned, saveVersioned } from "../lib/versioned-change";
 import { uniqueOr409 } from "../lib/db-conflicts";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { readJson, readQuery } from "../lib/validation";
 import { IdParams } from "../schemas/common";
 import { CreateInboundBody, InboundRulePage, InboundRuleSchema, ListInboundQuery, UpdateInboundBody, displayPattern, type InboundRuleDto } from "../schemas/inbound-rules";
 
-const docs = apiDocs("/api/inbound-rules", "Inbound rules");
+const route = apiRoutes("Inbound rules");
 const CONFLICTS = "Duplicates (the same pattern and the same header condition) and rules that could never match a call are refused with 409 RULE_CONFLICT naming the other rule.";
-docs.get("/", "List inbound rules", { query: ListInboundQuery, response: InboundRulePage });
-docs.post("/", "Create an inbound rule", { auth: "admin", body: CreateInboundBody, response: InboundRuleSchema, status: 201, errors: [404, 409], description: CONFLICTS });
-docs.get("/:id", "Get an inbound rule", { params: IdParams, response: InboundRuleSchema });
-docs.put("/:id", "Change an inbound rule (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateInboundBody, response: InboundRuleSchema, errors: [409], description: CONFLICTS });
-docs.delete("/:id", "Delete an inbound rule", { auth: "admin", params: IdParams, errors: [409] });
 
 export function toInboundDto(row: InboundRow): InboundRuleDto {
   return {
@@ -79,16 +74,24 @@ async function assertNoConflict(tx: Executor, tenantId: string, candidate: Inbou
 
 const duplicatePattern = (pattern: string, key: string) => `The pattern ${withCondition(pattern, key)} is already used by another rule of this tenant`;
 
+/** One rule's row, as saveVersioned and deleteVersioned lock, check and audit it. */
+const versioned = (tenantId: string, id: string, action: "updated" | "deleted") => ({
+  change: { entity: "inbound_rule", action } as const,
+  name: "inbound rule",
+  find: (tx: Executor, lock?: { forUpdate: true }) => findInbound(tx, tenantId, id, lock),
+  audited: toInboundDto,
+});
+
 export const inboundRules = new Hono<AppEnv>()
   .use(requireAuth, adminWrites)
-  .get("/", async (c) => {
-    const { sort, order, limit, cursor, ...filters } = readQuery(c, ListInboundQuery);
+  .get("/", route("List inbound rules", { query: ListInboundQuery, response: InboundRulePage }), async (c) => {
+    const { sort, order, limit, cursor, ...filters } = c.req.valid("query");
     const db = await c.get("services").db();
     const page = await listInbound(db, c.get("auth").tenantId, filters, { sort, order, limit, cursor, filters });
     return c.json({ items: page.rows.map(toInboundDto), nextCursor: page.nextCursor });
   })
-  .post("/", async (c) => {
-    const input = await readJson(c, CreateInboundBody);
+  .post("/", route("Create an inbound rule", { auth: "admin", body: CreateInboundBody, response: InboundRuleSchema, status: 201, errors: [404, 409], description: CONFLICTS }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const row: NewInboundRow = {
       id: newId("irl"),
@@ -116,60 +119,52 @@ export const inboundRules = new Hono<AppEnv>()
     c.header("Location", `/api/inbound-rules/${rule.id}`);
     return c.json(toInboundDto(rule), 201);
   })
-  .get("/:id", async (c) => {
+  .get("/:id", route("Get an inbound rule", { params: IdParams, response: InboundRuleSchema }), async (c) => {
     const rule = await findInbound(await c.get("services").db(), c.get("auth").tenantId, c.req.param("id"));
     if (!rule) throw notFound("Inbound rule");
     c.header("ETag", etag(rule.version));
     return c.json(toInboundDto(rule));
   })
-  .put("/:id", async (c) => {
-    const input = await readJson(c, UpdateInboundBody);
-    const expected = expectedVersion(c, input.version);
+  .put("/:id", route("Change an inbound rule (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateInboundBody, response: InboundRuleSchema, errors: [409], description: CONFLICTS }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    const rule = await commitChange(c, { entity: "inbound_rule", action: "updated" }, async (tx, audit) => {
-      if (input.target) await assertTargetExists(tx, tenantId, input.target, "target.id");
-      if (input.fallback) await assertFallbackExists(tx, tenantId, input.fallback, "fallback.id");
-      const current = await findInbound(tx, tenantId, id, { forUpdate: true });
-      if (!current) throw notFound("Inbound rule");
-      assertVersion("inbound rule", expected, current.version);
-      const changes: Partial<NewInboundRow> = {};
-      if (input.name !== undefined) changes.name = input.name;
-      if (input.pattern !== undefined) {
-        changes.pattern = input.pattern.pattern;
-        changes.matchType = input.pattern.matchType;
-      }
-      if (input.priority !== undefined) changes.priority = input.priority;
-      if (input.enabled !== undefined) changes.enabled = input.enabled;
-      if (input.target !== undefined) {
-        changes.targetType = input.target.type;
-        changes.targetId = input.target.id;
-      }
-      if (input.fallback !== undefined) changes.fallback = input.fallback;
-      if (input.header !== undefined) Object.assign(changes, conditionColumns(input.header));
-      if (Object.keys(changes).length === 0) return current;
-      const next = { ...current, ...changes } as InboundRow;
-      if (next.pattern !== current.pattern || next.conditionKey !== current.conditionKey || (next.enabled && !current.enabled)) {
-        await assertNoConflict(tx, tenantId, { id, name: next.name, pattern: next.pattern, matchType: next.matchType, enabled: next.enabled, conditionKey: next.conditionKey });
-      }
-      await uniqueOr409(() => updateInbound(tx, tenantId, id, changes, current.version), "inbound_rules_tenant_pattern_uq", duplicatePattern(next.pattern, next.conditionKey), { reason: "duplicate" });
-      const updated = (await findInbound(tx, tenantId, id))!;
-      audit.record(id, toInboundDto(current), toInboundDto(updated));
-      return updated;
+    const rule = await saveVersioned(c, {
+      ...versioned(tenantId, id, "updated"),
+      version: input.version,
+      lockFirst: async (tx) => {
+        if (input.target) await assertTargetExists(tx, tenantId, input.target, "target.id");
+        if (input.fallback) await assertFallbackExists(tx, tenantId, input.fallback, "fallback.id");
+      },
+      apply: async (tx, current) => {
+        const changes: Partial<NewInboundRow> = {};
+        if (input.name !== undefined) changes.name = input.name;
+        if (input.pattern !== undefined) {
+          changes.pattern = input.pattern.pattern;
+          changes.matchType = input.pattern.matchType;
+        }
+        if (input.priority !== undefined) changes.priority = input.priority;
+        if (input.enabled !== undefined) changes.enabled = input.enabled;
+        if (input.target !== undefined) {
+          changes.targetType = input.target.type;
+          changes.targetId = input.target.id;
+        }
+        if (input.fallback !== undefined) changes.fallback = input.fallback;
+        if (input.header !== undefined) Object.assign(changes, conditionColumns(input.header));
+        if (Object.keys(changes).length === 0) return false;
+        const next = { ...current, ...changes } as InboundRow;
+        if (next.pattern !== current.pattern || next.conditionKey !== current.conditionKey || (next.enabled && !current.enabled)) {
+          await assertNoConflict(tx, tenantId, { id, name: next.name, pattern: next.pattern, matchType: next.matchType, enabled: next.enabled, conditionKey: next.conditionKey });
+        }
+        await uniqueOr409(() => updateInbound(tx, tenantId, id, changes, current.version), "inbound_rules_tenant_pattern_uq", duplicatePattern(next.pattern, next.conditionKey), { reason: "duplicate" });
+        return true;
+      },
     });
-    c.header("ETag", etag(rule.version));
     return c.json(toInboundDto(rule));
   })
-  .delete("/:id", async (c) => {
-    const expected = expectedVersion(c);
+  .delete("/:id", route("Delete an inbound rule", { auth: "admin", params: IdParams, errors: [409] }), async (c) => {
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    await commitChange(c, { entity: "inbound_rule", action: "deleted" }, async (tx, audit) => {
-      const current = await findInbound(tx, tenantId, id, { forUpdate: true });
-      if (!current) throw notFound("Inbound rule");
-      assertVersion("inbound rule", expected, current.version);
-      await deleteInbound(tx, tenantId, id);
-      audit.record(id, toInboundDto(current), null);
-    });
+    await deleteVersioned(c, { ...versioned(tenantId, id, "deleted"), remove: (tx) => deleteInbound(tx, tenantId, id) });
     return c.body(null, 204);
   });

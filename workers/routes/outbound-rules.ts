@@ -4,22 +4,17 @@ import { deleteOutbound, findOutbound, insertOutbound, listOutbound, lockTrunks,
 import type { Executor } from "../db/executor";
 import { findOutboundConflict, type OutboundRuleRef } from "../domain/rule-conflicts";
 import { adminWrites, requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { commitChange } from "../lib/change";
-import { assertVersion, etag, expectedVersion } from "../lib/concurrency";
+import { etag } from "../lib/concurrency";
+import { deleteVersioned, saveVersioned } from "../lib/versioned-change";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { readJson, readQuery } from "../lib/validation";
 import { IdParams } from "../schemas/common";
 import { CreateOutboundBody, ListOutboundQuery, OutboundRulePage, OutboundRuleSchema, UpdateOutboundBody, type OutboundRuleDto } from "../schemas/trunks";
 
-const docs = apiDocs("/api/outbound-rules", "Outbound rules");
+const route = apiRoutes("Outbound rules");
 const CONFLICTS = "A rule with the same prefix and callers as another, or one that an earlier rule for the same prefix makes unreachable, is refused with 409 RULE_CONFLICT.";
-docs.get("/", "List outbound rules", { query: ListOutboundQuery, response: OutboundRulePage });
-docs.post("/", "Create an outbound rule", { auth: "admin", body: CreateOutboundBody, response: OutboundRuleSchema, status: 201, errors: [404, 409], description: CONFLICTS });
-docs.get("/:id", "Get an outbound rule", { params: IdParams, response: OutboundRuleSchema });
-docs.put("/:id", "Change an outbound rule (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateOutboundBody, response: OutboundRuleSchema, errors: [409], description: CONFLICTS });
-docs.delete("/:id", "Delete an outbound rule", { auth: "admin", params: IdParams, errors: [409] });
 
 function toOutboundDto(row: OutboundRow): OutboundRuleDto {
   return {
@@ -69,15 +64,23 @@ async function assertNoConflict(tx: Executor, tenantId: string, candidate: Outbo
   throw new AppError(409, "RULE_CONFLICT", message, { reason: conflict.kind, conflictingRule: { id: conflict.rule.id, name: conflict.rule.name, destinationPrefix: conflict.rule.destinationPrefix } });
 }
 
+/** One rule's row, as saveVersioned and deleteVersioned lock, check and audit it. */
+const versioned = (tenantId: string, id: string, action: "updated" | "deleted") => ({
+  change: { entity: "outbound_rule", action } as const,
+  name: "outbound rule",
+  find: (tx: Executor, lock?: { forUpdate: true }) => findOutbound(tx, tenantId, id, lock),
+  audited: toOutboundDto,
+});
+
 export const outboundRules = new Hono<AppEnv>()
   .use(requireAuth, adminWrites)
-  .get("/", async (c) => {
-    const { sort, order, limit, cursor, ...filters } = readQuery(c, ListOutboundQuery);
+  .get("/", route("List outbound rules", { query: ListOutboundQuery, response: OutboundRulePage }), async (c) => {
+    const { sort, order, limit, cursor, ...filters } = c.req.valid("query");
     const page = await listOutbound(await c.get("services").db(), c.get("auth").tenantId, filters, { sort, order, limit, cursor, filters });
     return c.json({ items: page.rows.map(toOutboundDto), nextCursor: page.nextCursor });
   })
-  .post("/", async (c) => {
-    const input = await readJson(c, CreateOutboundBody);
+  .post("/", route("Create an outbound rule", { auth: "admin", body: CreateOutboundBody, response: OutboundRuleSchema, status: 201, errors: [404, 409], description: CONFLICTS }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const row: NewOutboundRow = {
       id: newId("orl"),
@@ -101,47 +104,39 @@ export const outboundRules = new Hono<AppEnv>()
     c.header("Location", `/api/outbound-rules/${rule.id}`);
     return c.json(toOutboundDto(rule), 201);
   })
-  .get("/:id", async (c) => {
+  .get("/:id", route("Get an outbound rule", { params: IdParams, response: OutboundRuleSchema }), async (c) => {
     const rule = await findOutbound(await c.get("services").db(), c.get("auth").tenantId, c.req.param("id"));
     if (!rule) throw notFound("Outbound rule");
     c.header("ETag", etag(rule.version));
     return c.json(toOutboundDto(rule));
   })
-  .put("/:id", async (c) => {
-    const input = await readJson(c, UpdateOutboundBody);
-    const expected = expectedVersion(c, input.version);
+  .put("/:id", route("Change an outbound rule (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateOutboundBody, response: OutboundRuleSchema, errors: [409], description: CONFLICTS }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    const rule = await commitChange(c, { entity: "outbound_rule", action: "updated" }, async (tx, audit) => {
-      if (input.trunkIds) await assertTrunksExist(tx, tenantId, input.trunkIds);
-      const current = await findOutbound(tx, tenantId, id, { forUpdate: true });
-      if (!current) throw notFound("Outbound rule");
-      assertVersion("outbound rule", expected, current.version);
-      const { version: _version, ...rest } = input;
-      const changes = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as Partial<NewOutboundRow>;
-      if (Object.keys(changes).length === 0) return current;
-      const next = { ...current, ...changes } as OutboundRow;
-      if (changes.destinationPrefix !== undefined || changes.callerPatterns !== undefined || changes.priority !== undefined || changes.enabled === true) {
-        await assertNoConflict(tx, tenantId, ref(next));
-      }
-      await updateOutbound(tx, tenantId, id, changes);
-      const updated = (await findOutbound(tx, tenantId, id))!;
-      audit.record(id, toOutboundDto(current), toOutboundDto(updated));
-      return updated;
+    const rule = await saveVersioned(c, {
+      ...versioned(tenantId, id, "updated"),
+      version: input.version,
+      lockFirst: async (tx) => {
+        if (input.trunkIds) await assertTrunksExist(tx, tenantId, input.trunkIds);
+      },
+      apply: async (tx, current) => {
+        const { version: _version, ...rest } = input;
+        const changes = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as Partial<NewOutboundRow>;
+        if (Object.keys(changes).length === 0) return false;
+        const next = { ...current, ...changes } as OutboundRow;
+        if (changes.destinationPrefix !== undefined || changes.callerPatterns !== undefined || changes.priority !== undefined || changes.enabled === true) {
+          await assertNoConflict(tx, tenantId, ref(next));
+        }
+        await updateOutbound(tx, tenantId, id, changes);
+        return true;
+      },
     });
-    c.header("ETag", etag(rule.version));
     return c.json(toOutboundDto(rule));
   })
-  .delete("/:id", async (c) => {
-    const expected = expectedVersion(c);
+  .delete("/:id", route("Delete an outbound rule", { auth: "admin", params: IdParams, errors: [409] }), async (c) => {
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    await commitChange(c, { entity: "outbound_rule", action: "deleted" }, async (tx, audit) => {
-      const current = await findOutbound(tx, tenantId, id, { forUpdate: true });
-      if (!current) throw notFound("Outbound rule");
-      assertVersion("outbound rule", expected, current.version);
-      await deleteOutbound(tx, tenantId, id);
-      audit.record(id, toOutboundDto(current), null);
-    });
+    await deleteVersioned(c, { ...versioned(tenantId, id, "deleted"), remove: (tx) => deleteOutbound(tx, tenantId, id) });
     return c.body(null, 204);
   });

@@ -3,21 +3,17 @@ import type { AppEnv } from "../app-env";
 import { agentDialCxml, dialResultUrl, endCxml, trunkDialCxml } from "../../durable-objects/logic/call-cxml";
 import { boundedCarrierHeaders } from "../domain/carrier-headers";
 import { AppError } from "../lib/errors";
-import { readJson } from "../lib/validation";
 import { requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { planRoute, type DecisionTrace, type RouteStage } from "../routing/decide";
 import { dialDetails } from "../routing/packed-group";
 import { buildSnapshot } from "../routing/snapshot-builder";
 import { ExplainBody, ExplainResponse, type ExplainDecision, type StageOutcome } from "../schemas/routing";
 
-apiDocs("/api/routing", "Routing").post("/explain", "Explain the routing decision for a hypothetical call, changing no counter", {
-  body: ExplainBody,
-  response: ExplainResponse,
-});
+const route = apiRoutes("Routing");
 
-export const routing = new Hono<AppEnv>().use(requireAuth).post("/explain", async (c) => {
-  const body = await readJson(c, ExplainBody);
+export const routing = new Hono<AppEnv>().use(requireAuth).post("/explain", route("Explain the routing decision for a hypothetical call, changing no counter", { body: ExplainBody, response: ExplainResponse }), async (c) => {
+  const body = c.req.valid("json");
   const auth = c.get("auth");
   // Explain reads the committed configuration itself, not a cached snapshot.
   const snapshot = await buildSnapshot(await c.get("services").db(), auth.tenantId);

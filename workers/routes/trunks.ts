@@ -3,22 +3,18 @@ import type { AppEnv } from "../app-env";
 import { assertTrunksUnused } from "../db/repos/references";
 import { deleteTrunk, findTrunk, insertTrunk, listTrunks, updateTrunk, type NewTrunkRow, type TrunkRow } from "../db/repos/trunks";
 import { adminWrites, requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { commitChange } from "../lib/change";
-import { assertVersion, etag, expectedVersion } from "../lib/concurrency";
+import { etag } from "../lib/concurrency";
+import { deleteVersioned, saveVersioned } from "../lib/versioned-change";
+import type { Executor } from "../db/executor";
 import { uniqueOr409 } from "../lib/db-conflicts";
 import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { readJson, readQuery } from "../lib/validation";
 import { IdParams } from "../schemas/common";
 import { CreateTrunkBody, ListTrunksQuery, TrunkPage, TrunkSchema, UpdateTrunkBody, type TrunkDto } from "../schemas/trunks";
 
-const docs = apiDocs("/api/trunks", "Trunks");
-docs.get("/", "List SIP trunks", { query: ListTrunksQuery, response: TrunkPage });
-docs.post("/", "Add a Cloudonix trunk", { auth: "admin", body: CreateTrunkBody, response: TrunkSchema, status: 201, errors: [409] });
-docs.get("/:id", "Get a trunk", { params: IdParams, response: TrunkSchema });
-docs.put("/:id", "Change a trunk (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateTrunkBody, response: TrunkSchema, errors: [409] });
-docs.delete("/:id", "Delete a trunk (refused while an outbound rule uses it)", { auth: "admin", params: IdParams, errors: [409] });
+const route = apiRoutes("Trunks");
 
 const NAME_INDEX = "trunks_tenant_name_uq";
 const nameTaken = (name: string) => `A trunk named "${name}" already exists in this tenant`;
@@ -36,15 +32,23 @@ function toTrunkDto(row: TrunkRow): TrunkDto {
   };
 }
 
+/** One trunk's row, as saveVersioned and deleteVersioned lock, check and audit it. */
+const versioned = (tenantId: string, id: string, action: "updated" | "deleted") => ({
+  change: { entity: "trunk", action } as const,
+  name: "trunk",
+  find: (tx: Executor, lock?: { forUpdate: true }) => findTrunk(tx, tenantId, id, lock),
+  audited: toTrunkDto,
+});
+
 export const trunks = new Hono<AppEnv>()
   .use(requireAuth, adminWrites)
-  .get("/", async (c) => {
-    const { sort, order, limit, cursor, ...filters } = readQuery(c, ListTrunksQuery);
+  .get("/", route("List SIP trunks", { query: ListTrunksQuery, response: TrunkPage }), async (c) => {
+    const { sort, order, limit, cursor, ...filters } = c.req.valid("query");
     const page = await listTrunks(await c.get("services").db(), c.get("auth").tenantId, filters, { sort, order, limit, cursor, filters });
     return c.json({ items: page.rows.map(toTrunkDto), nextCursor: page.nextCursor });
   })
-  .post("/", async (c) => {
-    const input = await readJson(c, CreateTrunkBody);
+  .post("/", route("Add a Cloudonix trunk", { auth: "admin", body: CreateTrunkBody, response: TrunkSchema, status: 201, errors: [409] }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const row: NewTrunkRow = {
       id: newId("trk"),
@@ -64,43 +68,38 @@ export const trunks = new Hono<AppEnv>()
     c.header("Location", `/api/trunks/${trunk.id}`);
     return c.json(toTrunkDto(trunk), 201);
   })
-  .get("/:id", async (c) => {
+  .get("/:id", route("Get a trunk", { params: IdParams, response: TrunkSchema }), async (c) => {
     const trunk = await findTrunk(await c.get("services").db(), c.get("auth").tenantId, c.req.param("id"));
     if (!trunk) throw notFound("Trunk");
     c.header("ETag", etag(trunk.version));
     return c.json(toTrunkDto(trunk));
   })
-  .put("/:id", async (c) => {
-    const input = await readJson(c, UpdateTrunkBody);
-    const expected = expectedVersion(c, input.version);
+  .put("/:id", route("Change a trunk (only the fields sent)", { auth: "admin", params: IdParams, body: UpdateTrunkBody, response: TrunkSchema, errors: [409] }), async (c) => {
+    const input = c.req.valid("json");
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    const trunk = await commitChange(c, { entity: "trunk", action: "updated" }, async (tx, audit) => {
-      const current = await findTrunk(tx, tenantId, id, { forUpdate: true });
-      if (!current) throw notFound("Trunk");
-      assertVersion("trunk", expected, current.version);
-      const { version: _version, ...rest } = input;
-      const changes = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as Partial<NewTrunkRow>;
-      if (Object.keys(changes).length === 0) return current;
-      await uniqueOr409(() => updateTrunk(tx, tenantId, id, changes), NAME_INDEX, nameTaken(input.name ?? ""), { field: "name" });
-      const updated = (await findTrunk(tx, tenantId, id))!;
-      audit.record(id, toTrunkDto(current), toTrunkDto(updated));
-      return updated;
+    const trunk = await saveVersioned(c, {
+      ...versioned(tenantId, id, "updated"),
+      version: input.version,
+      apply: async (tx) => {
+        const { version: _version, ...rest } = input;
+        const changes = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as Partial<NewTrunkRow>;
+        if (Object.keys(changes).length === 0) return false;
+        await uniqueOr409(() => updateTrunk(tx, tenantId, id, changes), NAME_INDEX, nameTaken(input.name ?? ""), { field: "name" });
+        return true;
+      },
     });
-    c.header("ETag", etag(trunk.version));
     return c.json(toTrunkDto(trunk));
   })
-  .delete("/:id", async (c) => {
-    const expected = expectedVersion(c);
+  .delete("/:id", route("Delete a trunk (refused while an outbound rule uses it)", { auth: "admin", params: IdParams, errors: [409] }), async (c) => {
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
-    await commitChange(c, { entity: "trunk", action: "deleted" }, async (tx, audit) => {
-      const current = await findTrunk(tx, tenantId, id, { forUpdate: true });
-      if (!current) throw notFound("Trunk");
-      assertVersion("trunk", expected, current.version);
-      await assertTrunksUnused(tx, tenantId, [id]);
-      await deleteTrunk(tx, tenantId, id);
-      audit.record(id, toTrunkDto(current), null);
+    await deleteVersioned(c, {
+      ...versioned(tenantId, id, "deleted"),
+      remove: async (tx) => {
+        await assertTrunksUnused(tx, tenantId, [id]);
+        await deleteTrunk(tx, tenantId, id);
+      },
     });
     return c.body(null, 204);
   });

@@ -5,9 +5,8 @@ import { countParked } from "../db/repos/dead-letters";
 import { countDeliveries, findDelivery, listDeliveries } from "../db/repos/webhook-deliveries";
 import { rowId, toDeliveryDto } from "../debugger/dto";
 import { requireAuth } from "../middleware/auth";
-import { apiDocs } from "../openapi/registry";
+import { apiRoutes } from "../openapi/declare";
 import { notFound } from "../lib/errors";
-import { readQuery } from "../lib/validation";
 import {
   DELIVERY_WINDOWS,
   DeliveryDetailSchema,
@@ -19,21 +18,18 @@ import {
   SummaryQuery,
 } from "../schemas/webhook-deliveries";
 
-const docs = apiDocs("/api/webhook-deliveries", "Delivery debugger");
-docs.get("/", "Cloudonix webhook deliveries, newest first (without request and answer texts)", { query: ListDeliveriesQuery, response: DeliveryPage });
-docs.get("/summary", "Delivery health: recent deliveries, failures and parked dead letters", { query: SummaryQuery, response: DeliverySummarySchema });
-docs.get("/:id", "One delivery: the request as received, our answer, status and timing", { params: DeliveryIdParams, response: DeliveryDetailSchema });
+const route = apiRoutes("Delivery debugger");
 
 export const webhookDeliveries = new Hono<AppEnv>()
   .use(requireAuth)
-  .get("/", async (c) => {
-    const { limit, cursor, ...filters } = readQuery(c, ListDeliveriesQuery);
+  .get("/", route("Cloudonix webhook deliveries, newest first (without request and answer texts)", { query: ListDeliveriesQuery, response: DeliveryPage }), async (c) => {
+    const { limit, cursor, ...filters } = c.req.valid("query");
     const db = await c.get("services").db();
     const page = await listDeliveries(db, c.get("auth").tenantId, filters, { sort: "receivedAt", order: "desc", limit, cursor, filters });
     return c.json({ items: page.rows.map(toDeliveryDto), nextCursor: page.nextCursor });
   })
-  .get("/summary", async (c) => {
-    const { window } = readQuery(c, SummaryQuery);
+  .get("/summary", route("Delivery health: recent deliveries, failures and parked dead letters", { query: SummaryQuery, response: DeliverySummarySchema }), async (c) => {
+    const { window } = c.req.valid("query");
     const { tenantId } = c.get("auth");
     const db = await c.get("services").db();
     const since = new Date(Date.now() - DELIVERY_WINDOWS[window]);
@@ -48,7 +44,7 @@ export const webhookDeliveries = new Hono<AppEnv>()
       parkedDeadLetters,
     });
   })
-  .get("/:id", async (c) => {
+  .get("/:id", route("One delivery: the request as received, our answer, status and timing", { params: DeliveryIdParams, response: DeliveryDetailSchema }), async (c) => {
     const { tenantId } = c.get("auth");
     const db = await c.get("services").db();
     const id = rowId(c.req.param("id"));

@@ -2,7 +2,7 @@ import { useRef } from "react";
 import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { CreateGroupBody, ReplaceMembersBody, UpdateGroupBody } from "../../../workers/schemas/agent-groups";
-import { api, query, unwrap, withJson } from "./client";
+import { api, query, unwrap } from "./client";
 import { useApiMutation } from "./mutations";
 
 export type Group = Awaited<ReturnType<typeof getGroup>>;
@@ -49,11 +49,11 @@ export function useSaveGroup(id: string) {
   const savedVersion = useRef<number | null>(null);
   return useApiMutation({
     mutationFn: async ({ settings, members }: { settings: UpdateGroupInput; members: MembersInput | null }) => {
-      const group = await unwrap(api["agent-groups"][":id"].$put(withJson({ param: { id } }, { ...settings, version: savedVersion.current ?? settings.version })));
+      const group = await unwrap(api["agent-groups"][":id"].$put({ param: { id }, json: { ...settings, version: savedVersion.current ?? settings.version } }));
       savedVersion.current = group.version;
       if (members) {
         try {
-          await unwrap(api["agent-groups"][":id"].members.$put(withJson({ param: { id } }, { ...members, version: group.version })));
+          await unwrap(api["agent-groups"][":id"].members.$put({ param: { id }, json: { ...members, version: group.version } }));
         } catch (err) {
           // The list shows the saved settings; the form (from the detail) keeps the edits.
           void client.invalidateQueries({ queryKey: groupKeys.list() });

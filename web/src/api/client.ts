@@ -44,11 +44,3 @@ export function query(params: object): Record<string, string> {
   return out;
 }
 
-/**
- * Path params plus a JSON body. The Worker validates bodies inside its handlers (readJson with
- * the zod schemas) rather than with a validator middleware, so the route types know params
- * but not bodies; request bodies are typed from those same zod schemas at each call site.
- */
-export function withJson<P extends object>(args: P, json: unknown): P {
-  return { ...args, json } as P;
-}

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { CreateInboundBody, UpdateInboundBody } from "../../../workers/schemas/inbound-rules";
-import { api, query, unwrap, withJson } from "./client";
+import { api, query, unwrap } from "./client";
 import { useApiMutation } from "./mutations";
 
 export type InboundRule = Awaited<ReturnType<typeof getInboundRule>>;
@@ -50,7 +50,7 @@ export function useCreateInbound() {
 export function useUpdateInbound(id?: string) {
   return useApiMutation({
     mutationFn: ({ ruleId, ...input }: UpdateInboundInput & { ruleId?: string }) =>
-      unwrap(api["inbound-rules"][":id"].$put(withJson({ param: { id: ruleId ?? id! } }, input))),
+      unwrap(api["inbound-rules"][":id"].$put({ param: { id: ruleId ?? id! }, json: input })),
     invalidates: [inboundKeys.all],
     entity: "inbound_rule",
     success: (rule) => `Inbound rule ${rule.displayPattern} ${rule.enabled ? "saved" : "saved (disabled)"}`,

@@ -4,7 +4,7 @@ import type { ConfigChange } from "../../../workers/routing/config-changed";
 import type { ListAuditQuery } from "../../../workers/schemas/audit-log";
 import type { UpdateTenantBody } from "../../../workers/schemas/tenant";
 import type { CreateUserBody, UpdateUserBody } from "../../../workers/schemas/users";
-import { api, query, unwrap, withJson } from "./client";
+import { api, query, unwrap } from "./client";
 import { useApiMutation } from "./mutations";
 
 export type Tenant = Awaited<ReturnType<typeof getTenant>>;
@@ -79,7 +79,7 @@ export function useCreateUser() {
 
 export function useUpdateUser() {
   return useApiMutation({
-    mutationFn: ({ id, ...input }: UpdateUserInput & { id: string }) => unwrap(api.users[":id"].$put(withJson({ param: { id } }, input))),
+    mutationFn: ({ id, ...input }: UpdateUserInput & { id: string }) => unwrap(api.users[":id"].$put({ param: { id }, json: input })),
     invalidates: [userKeys.all, auditKeys.all],
     entity: "user",
     success: (user) => `User ${user.email} saved`,

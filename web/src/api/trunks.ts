@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { CreateOutboundBody, CreateTrunkBody, UpdateOutboundBody, UpdateTrunkBody } from "../../../workers/schemas/trunks";
-import { api, query, unwrap, withJson } from "./client";
+import { api, query, unwrap } from "./client";
 import { useApiMutation } from "./mutations";
 
 export type Trunk = Awaited<ReturnType<typeof getTrunk>>;
@@ -36,7 +36,7 @@ export function useOutboundRule(id: string | undefined) {
 export function useSaveTrunk(id?: string) {
   return useApiMutation({
     mutationFn: (input: CreateTrunkInput | UpdateTrunkInput) =>
-      id ? unwrap(api.trunks[":id"].$put(withJson({ param: { id } }, input))) : unwrap(api.trunks.$post({ json: input })),
+      id ? unwrap(api.trunks[":id"].$put({ param: { id }, json: input })) : unwrap(api.trunks.$post({ json: input as CreateTrunkInput })),
     invalidates: [trunkKeys.all],
     entity: "trunk",
     success: (trunk) => `Trunk "${trunk.name}" saved`,
@@ -48,7 +48,7 @@ export function useSaveOutbound(id?: string) {
   return useApiMutation({
     mutationFn: ({ ruleId, ...input }: (CreateOutboundInput | UpdateOutboundInput) & { ruleId?: string }) => {
       const target = ruleId ?? id;
-      return target ? unwrap(api["outbound-rules"][":id"].$put(withJson({ param: { id: target } }, input))) : unwrap(api["outbound-rules"].$post({ json: input }));
+      return target ? unwrap(api["outbound-rules"][":id"].$put({ param: { id: target }, json: input })) : unwrap(api["outbound-rules"].$post({ json: input as CreateOutboundInput }));
     },
     invalidates: [outboundKeys.all],
     entity: "outbound_rule",

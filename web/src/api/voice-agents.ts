@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { BulkAgentsBody, CreateAgentBody, ListAgentsQuery, UpdateAgentBody } from "../../../workers/schemas/voice-agents";
-import { api, query, unwrap, withJson } from "./client";
+import { api, query, unwrap } from "./client";
 import { useApiMutation } from "./mutations";
 
 export type AgentFilters = Omit<z.input<typeof ListAgentsQuery>, "cursor">;
@@ -48,7 +48,7 @@ export function useCreateAgent() {
 
 export function useUpdateAgent(id: string) {
   return useApiMutation({
-    mutationFn: (input: UpdateAgentInput) => unwrap(api["voice-agents"][":id"].$put(withJson({ param: { id } }, input))),
+    mutationFn: (input: UpdateAgentInput) => unwrap(api["voice-agents"][":id"].$put({ param: { id }, json: input })),
     invalidates: [agentKeys.all],
     entity: "voice_agent",
     success: (agent) => `Voice agent "${agent.name}" saved`,
@@ -58,7 +58,7 @@ export function useUpdateAgent(id: string) {
 
 export function useToggleAgent() {
   return useApiMutation({
-    mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) => unwrap(api["voice-agents"][":id"].toggle.$patch(withJson({ param: { id } }, { enabled }))),
+    mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) => unwrap(api["voice-agents"][":id"].toggle.$patch({ param: { id }, json: { enabled } })),
     invalidates: [agentKeys.all],
     entity: "voice_agent",
     success: (agent) => `${agent.name} ${agent.enabled ? "enabled" : "disabled"}`,
