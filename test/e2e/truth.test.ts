@@ -78,7 +78,8 @@ async function call(target: Target, n: number, outcome: keyof typeof PLAN, tally
     const talked = Math.round((endedAt - answeredAt) / 1000);
     await post(target, `/api/webhooks/voice-application/dial-result?attempt=${attemptOf(xml)}`, { ...body, DialCallStatus: "completed", DialCallDuration: String(talked) });
     await postLifecycle(target, "session-update", { token: session, status: "completed", domain: target.domain, callEndTime: endedAt });
-    await postLifecycle(target, "cdr", { domain: target.domain, disposition: "ANSWER", duration: Math.round((endedAt - callStart) / 1000), billsec: talked, session: { token: session, callStartTime: callStart, callAnswerTime: answeredAt, callEndTime: endedAt } });
+    // No CDR for these: the talk time comes from DialCallDuration and the session's times. (A
+    // CDR's "duration" is the whole call, ringing included, and the record takes it as is.)
     bump(tally.answered, last!);
     tally.durations.push(talked);
     tally.sample ??= { from, seconds: talked };

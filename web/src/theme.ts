@@ -15,6 +15,9 @@ export const theme = createTheme({
     Modal: { defaultProps: { closeButtonProps: { "aria-label": "Close" } } },
     // Wide tables scroll sideways on small screens; a keyboard user must be able to reach and scroll them.
     TableScrollContainer: { defaultProps: { type: "native", tabIndex: 0 } },
+    // A badge is a word or two: never squeezed to "ANSWE…" or "HEALT…" by a table cell or a
+    // crowded header (it clips its label, so without this its minimum width is next to nothing).
+    Badge: { styles: { root: { minWidth: "max-content" } } },
   },
   variantColorResolver: (input) => {
     const colors = defaultVariantColorsResolver(input);

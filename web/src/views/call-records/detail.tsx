@@ -87,8 +87,7 @@ function Attempts({ attempts, ended }: { attempts: CallRecordDetail["attempts"];
               <Table.Td>{attemptTalkTime(a, ended)}</Table.Td>
               <Table.Td>
                 {a.outcome ? (
-                  // Never narrower than its word: a squeezed badge cut "answered" to "ANSWE…".
-                  <Badge variant="light" color={OUTCOME_COLORS[a.outcome] ?? "gray"} miw="max-content">
+                  <Badge variant="light" color={OUTCOME_COLORS[a.outcome] ?? "gray"}>
                     {a.outcome}
                   </Badge>
                 ) : (
