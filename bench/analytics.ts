@@ -120,7 +120,7 @@ try {
   await worker.stop();
 }
 
-console.log("\nfigure".padEnd(64) + "value".padStart(12) + "   target     ");
+console.log(`${"\nfigure".padEnd(64)}${"value".padStart(12)}   target     `);
 for (const f of figures) console.log(`${f.what.padEnd(63)} ${f.value.padStart(12)}   ${f.target.padEnd(10)} ${f.ok ? "ok" : "MISSED"}`);
 
 /** Time from sending the voice webhook to the call.started event on a dashboard socket. */

@@ -177,7 +177,7 @@ export class TenantHub extends DurableObject<Env> {
 
   async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     if (typeof message !== "string" || message.length > 4_096) return this.#reject(ws, "messages are small JSON text frames");
-    let parsed;
+    let parsed: ReturnType<typeof ClientMessage.safeParse> | null;
     try {
       parsed = ClientMessage.safeParse(JSON.parse(message));
     } catch {

@@ -19,7 +19,7 @@ const record = (overrides: Partial<RollupRecord> = {}): RollupRecord => ({
   ...overrides,
 });
 
-const valueOf = (cells: Cell[], agentId: string, measure: string) =>
+const valueIn = (cells: Cell[], agentId: string, measure: string) =>
   cells.filter((c) => c.agentId === agentId).reduce((n, c) => n + c.values[MEASURES.indexOf(measure as never)]!, 0);
 
 /** Applies signatures in order the way the store does (delta from the previous one). */
@@ -101,18 +101,18 @@ describe("rollup contribution", () => {
   it("counts the call under its final agent and every dial under the agent dialled", ({ expect }) => {
     const cells = rollupDelta(null, rollupSignature(record()));
     expect(cells.every((c) => c.slot === Date.UTC(2026, 0, 10, 12, 0))).toBe(true);
-    expect(["calls", "answered", "durationSum", "durationCount", "h8"].map((m) => valueOf(cells, "agt_b", m))).toEqual([1, 1, 95, 1, 1]);
-    expect(["calls", "attempts", "firstAttempts", "attemptsFailed"].map((m) => valueOf(cells, "agt_a", m))).toEqual([0, 1, 1, 1]);
-    expect(["attempts", "firstAttempts", "attemptsAnswered"].map((m) => valueOf(cells, "agt_b", m))).toEqual([1, 0, 1]);
+    expect(["calls", "answered", "durationSum", "durationCount", "h8"].map((m) => valueIn(cells, "agt_b", m))).toEqual([1, 1, 95, 1, 1]);
+    expect(["calls", "attempts", "firstAttempts", "attemptsFailed"].map((m) => valueIn(cells, "agt_a", m))).toEqual([0, 1, 1, 1]);
+    expect(["attempts", "firstAttempts", "attemptsAnswered"].map((m) => valueIn(cells, "agt_b", m))).toEqual([1, 0, 1]);
   });
 
   it("classifies failed, timed-out and abandoned calls", ({ expect }) => {
     const failed = rollupDelta(null, rollupSignature(record({ status: "failed", answeredAt: null, durationSec: 0 })));
     const timeout = rollupDelta(null, rollupSignature(record({ status: "timeout", answeredAt: null, durationSec: 0 })));
     const abandoned = rollupDelta(null, rollupSignature(record({ answeredAt: null, durationSec: 0 })));
-    expect(["failed", "answered", "durationCount"].map((m) => valueOf(failed, "agt_b", m))).toEqual([1, 0, 0]);
-    expect(valueOf(timeout, "agt_b", "timedOut")).toBe(1);
-    expect(["abandoned", "answered"].map((m) => valueOf(abandoned, "agt_b", m))).toEqual([1, 0]);
+    expect(["failed", "answered", "durationCount"].map((m) => valueIn(failed, "agt_b", m))).toEqual([1, 0, 0]);
+    expect(valueIn(timeout, "agt_b", "timedOut")).toBe(1);
+    expect(["abandoned", "answered"].map((m) => valueIn(abandoned, "agt_b", m))).toEqual([1, 0]);
   });
 
   it("is a no-op when the same record is applied again", ({ expect }) => {
@@ -124,7 +124,7 @@ describe("rollup contribution", () => {
     const before = rollupSignature(record({ durationSec: 95 }));
     const after = rollupSignature(record({ durationSec: 610 }));
     const cells = replay([before, after]);
-    expect(["calls", "durationSum", "h8", "h15"].map((m) => valueOf(cells, "agt_b", m))).toEqual([1, 610, 0, 1]);
+    expect(["calls", "durationSum", "h8", "h15"].map((m) => valueIn(cells, "agt_b", m))).toEqual([1, 610, 0, 1]);
   });
 
   it("ends in the same totals whatever order the record's states arrive in", ({ expect }) => {

@@ -12,7 +12,9 @@ function setup(ttlMs = 5_000) {
       const n = ++runs;
       release.push(() => resolve(n));
     });
-  return { check, run, runs: () => runs, release: () => release.splice(0).forEach((r) => r()), advance: (ms: number) => (now += ms) };
+  return { check, run, runs: () => runs, release: () => {
+      for (const r of release.splice(0)) r();
+    }, advance: (ms: number) => (now += ms) };
 }
 
 describe("SharedCheck", () => {

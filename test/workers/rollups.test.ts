@@ -31,7 +31,7 @@ describe("rollups kept by the queue consumer", () => {
     const callId = newTestCallId();
     const agent = f.agents[0]!.id;
     const base = { startedAt: T, groupId: f.groupId, agentId: agent, attempts: [{ targetId: agent, groupId: f.groupId }] };
-    const recordId = "cal_rollup_" + crypto.randomUUID().slice(0, 8);
+    const recordId = `cal_rollup_${crypto.randomUUID().slice(0, 8)}`;
     const ringing = callMessage(f.tenantId, callId, 2, callRecordState({ ...base, status: "ringing" }, recordId));
     const ended = callMessage(
       f.tenantId,
@@ -51,7 +51,7 @@ describe("rollups kept by the queue consumer", () => {
   it("does not count a live call, and counts it when it ends", async ({ expect }) => {
     const f = await createRoutingFixture();
     const callId = newTestCallId();
-    const recordId = "cal_live_" + crypto.randomUUID().slice(0, 8);
+    const recordId = `cal_live_${crypto.randomUUID().slice(0, 8)}`;
     await withDb((db) => storeCallEvents(db, [callMessage(f.tenantId, callId, 1, callRecordState({ startedAt: T, status: "connected", answeredAfterSec: 1 }, recordId))]));
     expect((await rollupTotals(f.tenantId)).calls).toBe(0);
     await withDb((db) => storeCallEvents(db, [callMessage(f.tenantId, callId, 2, callRecordState({ startedAt: T, status: "failed" }, recordId))]));
@@ -61,7 +61,7 @@ describe("rollups kept by the queue consumer", () => {
   it("moves the rollups when a late CDR changes an ended call's duration", async ({ expect }) => {
     const f = await createRoutingFixture();
     const callId = newTestCallId();
-    const recordId = "cal_cdr_" + crypto.randomUUID().slice(0, 8);
+    const recordId = `cal_cdr_${crypto.randomUUID().slice(0, 8)}`;
     const spec = { startedAt: T, answeredAfterSec: 2, groupId: f.groupId, agentId: f.agents[1]!.id };
     await withDb(async (db) => {
       await storeCallEvents(db, [callMessage(f.tenantId, callId, 3, callRecordState({ ...spec, durationSec: 30 }, recordId))]);

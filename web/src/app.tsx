@@ -56,32 +56,40 @@ export function App() {
       >
         {(
           [
-            [R.ROUTE_DASHBOARD, <Dashboard />],
-            [R.ROUTE_VOICE_AGENTS, <AgentList />],
-            [R.newPath(R.ROUTE_VOICE_AGENTS), <AgentAdd />],
-            [`${R.ROUTE_VOICE_AGENTS}/:id`, <AgentEdit />],
-            [R.ROUTE_AGENT_GROUPS, <GroupList />],
-            [R.newPath(R.ROUTE_AGENT_GROUPS), <GroupAdd />],
-            [`${R.ROUTE_AGENT_GROUPS}/:id`, <GroupEdit />],
-            [R.ROUTE_INBOUND_RULES, <InboundList />],
-            [R.ROUTE_ROUTING_TESTER, <RoutingTester />],
-            [R.newPath(R.ROUTE_INBOUND_RULES), <InboundAdd />],
-            [`${R.ROUTE_INBOUND_RULES}/:id`, <InboundEdit />],
-            [R.ROUTE_OUTBOUND_RULES, <OutboundList />],
-            [R.newPath(R.ROUTE_OUTBOUND_RULES), <OutboundAdd />],
-            [`${R.ROUTE_OUTBOUND_RULES}/:id`, <OutboundEdit />],
-            [R.ROUTE_TRUNKS, <TrunkList />],
-            [R.newPath(R.ROUTE_TRUNKS), <TrunkAdd />],
-            [`${R.ROUTE_TRUNKS}/:id`, <TrunkEdit />],
-            [R.ROUTE_CALL_RECORDS, <CallRecords />],
-            [`${R.ROUTE_CALL_RECORDS}/:id`, <CallRecordDetail />],
-            [R.ROUTE_DELIVERIES, <Deliveries />],
-            [R.ROUTE_SETTINGS, <Settings />],
-            [R.ROUTE_USERS, <Users />],
-            [R.ROUTE_AUDIT_LOG, <AuditLog />],
+            [R.ROUTE_DASHBOARD, Dashboard],
+            [R.ROUTE_VOICE_AGENTS, AgentList],
+            [R.newPath(R.ROUTE_VOICE_AGENTS), AgentAdd],
+            [`${R.ROUTE_VOICE_AGENTS}/:id`, AgentEdit],
+            [R.ROUTE_AGENT_GROUPS, GroupList],
+            [R.newPath(R.ROUTE_AGENT_GROUPS), GroupAdd],
+            [`${R.ROUTE_AGENT_GROUPS}/:id`, GroupEdit],
+            [R.ROUTE_INBOUND_RULES, InboundList],
+            [R.ROUTE_ROUTING_TESTER, RoutingTester],
+            [R.newPath(R.ROUTE_INBOUND_RULES), InboundAdd],
+            [`${R.ROUTE_INBOUND_RULES}/:id`, InboundEdit],
+            [R.ROUTE_OUTBOUND_RULES, OutboundList],
+            [R.newPath(R.ROUTE_OUTBOUND_RULES), OutboundAdd],
+            [`${R.ROUTE_OUTBOUND_RULES}/:id`, OutboundEdit],
+            [R.ROUTE_TRUNKS, TrunkList],
+            [R.newPath(R.ROUTE_TRUNKS), TrunkAdd],
+            [`${R.ROUTE_TRUNKS}/:id`, TrunkEdit],
+            [R.ROUTE_CALL_RECORDS, CallRecords],
+            [`${R.ROUTE_CALL_RECORDS}/:id`, CallRecordDetail],
+            [R.ROUTE_DELIVERIES, Deliveries],
+            [R.ROUTE_SETTINGS, Settings],
+            [R.ROUTE_USERS, Users],
+            [R.ROUTE_AUDIT_LOG, AuditLog],
           ] as const
-        ).map(([path, element]) => (
-          <Route key={path} path={path} element={<Suspense fallback={loading}>{element}</Suspense>} />
+        ).map(([path, Screen]) => (
+          <Route
+            key={path}
+            path={path}
+            element={
+              <Suspense fallback={loading}>
+                <Screen />
+              </Suspense>
+            }
+          />
         ))}
         <Route path="*" element={<Navigate to={R.ROUTE_DASHBOARD} replace />} />
       </Route>

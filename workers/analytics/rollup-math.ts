@@ -77,7 +77,7 @@ function compactAttempts(attempts: unknown): [string, string, Outcome][] {
   if (!Array.isArray(attempts)) return [];
   const out: [string, string, Outcome][] = [];
   for (const a of attempts as Record<string, unknown>[]) {
-    if (!a || a.kind !== "agent" || typeof a.targetId !== "string") continue;
+    if (a?.kind !== "agent" || typeof a.targetId !== "string") continue;
     const outcome: Outcome = a.outcome === "answered" ? "a" : a.outcome === "failed" ? "f" : a.outcome === "ended" ? "e" : "";
     out.push([typeof a.groupId === "string" ? a.groupId : "", a.targetId, outcome]);
   }

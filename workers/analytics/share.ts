@@ -54,7 +54,7 @@ export function targetShares(strategy: Strategy, members: readonly ShareMember[]
   }
   const weights = enabled.map((m) => Math.max(0, m.weight));
   const total = weights.reduce((a, b) => a + b, 0);
-  enabled.forEach((m, i) => targets.set(m.agentId, total > 0 ? weights[i]! / total : 1 / enabled.length));
+  for (const [i, m] of enabled.entries()) targets.set(m.agentId, total > 0 ? weights[i]! / total : 1 / enabled.length);
   return targets;
 }
 

@@ -42,10 +42,12 @@ const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 // Characters XML 1.0 forbids (C0 controls, lone surrogates, U+FFFE/U+FFFF) plus DEL and the C1
 // controls, which are legal but only ever garbage in a phone call's metadata.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what this removes.
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // Tab and line breaks become spaces: the output stays one line and words stay apart.
 const LINE_CONTROLS = /[\t\n\r]/g;
 const SPECIAL = /[&<>"']/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what makes a value need escaping.
 const NEEDS_WORK = /[&<>"'\u0000-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 

@@ -49,7 +49,7 @@ export const DEFAULT_EXPORT_FIELDS = EXPORT_FIELD_NAMES.filter((f) => f !== "att
 export type ExportFormat = "csv" | "json";
 
 export function exportHeader(format: ExportFormat, fields: readonly ExportField[]): string {
-  return format === "csv" ? CSV_BOM + fields.map(csvCell).join(",") + "\r\n" : "[";
+  return format === "csv" ? `${CSV_BOM}${fields.map(csvCell).join(",")}\r\n` : "[";
 }
 
 /** JSON columns arrive as their text; a JSON value of null or anything unparsable is written as null. */

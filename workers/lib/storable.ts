@@ -5,7 +5,7 @@
  */
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character this strips (MySQL text cannot store it).
 const NUL = /\u0000/g;
 
 /** Lone surrogates become U+FFFD, NUL characters go. */

@@ -4,7 +4,7 @@ import { hangupCxml, rejectCxml } from "../domain/cxml";
 import { newId } from "../lib/ids";
 import type { WebhookDeliveryMessage } from "../queue/messages";
 import { sendDelivery } from "./deliveries";
-import { WebhookError, type ReceivedWebhook } from "./params";
+import type { WebhookError, ReceivedWebhook } from "./params";
 import { storedRequest, storedResponse } from "./stored-request";
 
 export function cxml(c: Context<AppEnv>, body: string, status: 200 | WebhookError["status"] = 200): Response {

@@ -44,6 +44,7 @@ export function Layout() {
   const [opened, { toggle, close }] = useDisclosure();
   const current = useSession();
   const location = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the navbar closes on every navigation (pathname).
   useEffect(close, [location.pathname, close]);
 
   return (

@@ -154,9 +154,11 @@ export class RealtimeClient {
     }
     switch (msg.type) {
       case "hello":
-        return this.#onHello(msg as HelloMessage);
+        this.#onHello(msg as HelloMessage);
+        return;
       case "snapshot":
-        return this.#onSnapshot(msg as SnapshotMessage);
+        this.#onSnapshot(msg as SnapshotMessage);
+        return;
       case "heartbeat":
         // A heartbeat ahead of what we saw means events were lost on the way.
         if (this.#seq !== null && msg.seq > this.#seq) this.#resume(msg.seq);
@@ -168,7 +170,7 @@ export class RealtimeClient {
       case "error":
         return;
       default:
-        return this.#onEvent(msg as EventMessage);
+        this.#onEvent(msg as EventMessage);
     }
   }
 
@@ -200,7 +202,10 @@ export class RealtimeClient {
     if (typeof event.seq !== "number") return;
     if (this.#seq !== null) {
       if (event.seq <= this.#seq) return; // a replayed duplicate
-      if (event.seq > this.#seq + 1) return this.#resume(event.seq);
+      if (event.seq > this.#seq + 1) {
+        this.#resume(event.seq);
+        return;
+      }
     }
     this.#seq = event.seq;
     if (this.#resumeUntil !== null && event.seq >= this.#resumeUntil) this.#endResume();

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Executor } from "../executor";
 import type { MySql2Database } from "drizzle-orm/mysql2";
 import { tenants, users } from "../schema";
-import * as schema from "../schema";
+import type * as schema from "../schema";
 import { newId } from "../../lib/ids";
 import { hashPassword } from "../../lib/passwords";
 import { encryptSecret, hashRequestKey, newCallbackToken, newRequestKey } from "../../lib/secrets";

@@ -6,6 +6,7 @@ type Figures = Pick<CallRecordDetail, "quality" | "cost" | "amdResult" | "record
 
 function Figure({ label, children }: { label: string; children: React.ReactNode }) {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a labelled group of text, not form controls; a fieldset would bring form semantics and browser borders.
     <div role="group" aria-label={label}>
       <Text size="xs" c="dimmed">
         {label}

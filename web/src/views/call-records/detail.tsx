@@ -13,6 +13,7 @@ import { CarrierHeaders } from "./carrier-headers";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a labelled group of text, not form controls; a fieldset would bring form semantics and browser borders.
     <div role="group" aria-label={label}>
       <Text size="xs" c="dimmed">
         {label}

@@ -55,10 +55,10 @@ export default function CallRecords() {
   };
 
   // The range's start is fixed when the filters change, so that paging stays on one result set.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed on purpose whenever any filter (params) changes.
   const since = useMemo(() => {
     const ms = RANGES.find((r) => r.value === range)?.ms ?? 0;
     return ms ? new Date(Date.now() - ms).toISOString() : undefined;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [range, params.toString()]);
 
   const filters: RecordFilters = {

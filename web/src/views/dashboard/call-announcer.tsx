@@ -3,7 +3,8 @@ import type { LiveCall } from "../../realtime/client";
 
 function describe(started: LiveCall[], ended: LiveCall[]): string {
   if (started.length + ended.length > 2) {
-    return [started.length && `${started.length} calls started`, ended.length && `${ended.length} calls ended`].filter(Boolean).join(", ") + ".";
+    const counts = [started.length && `${started.length} calls started`, ended.length && `${ended.length} calls ended`].filter(Boolean);
+    return `${counts.join(", ")}.`;
   }
   return [...started.map((c) => `Call from ${c.from} to ${c.to} started.`), ...ended.map((c) => `Call from ${c.from} to ${c.to} ended.`)].join(" ");
 }

@@ -31,6 +31,7 @@ function MemberBar({ group, member, health }: { group: string; member: MemberSha
           </Text>
         </Text>
       </Group>
+      {/* biome-ignore lint/a11y/useSemanticElements: a <meter> cannot draw the target tick inside its bar. */}
       <div
         role="meter"
         aria-label={`${name} in ${group}: ${pct(member.share)} of the calls, target ${pct(member.targetShare)}`}

@@ -131,6 +131,7 @@ export function InboundForm({ rule, onSubmit }: Props) {
               />
               <NumberInput label="Priority" description="Lower wins among otherwise equal rules (0–10000)" min={0} max={10000} allowDecimal={false} {...form.getInputProps("priority")} />
             </SimpleGrid>
+            {/* biome-ignore lint/a11y/useSemanticElements: Mantine inputs inside a fieldset would need its legend and border reset; the labelled group reads the same. */}
             <div role="group" aria-labelledby="header-condition-label">
               <Text size="sm" fw={500} id="header-condition-label">
                 Only when carrier header … equals …
