@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { screen, within } from "@testing-library/react";
+import InboundAdd from "../../web/src/views/inbound-rules/add";
 import InboundList from "../../web/src/views/inbound-rules/list";
 import Settings from "../../web/src/views/settings/tenant";
 import { mockApi, page, renderAt, signIn } from "./render";
@@ -40,6 +41,18 @@ describe("inbound rules list", () => {
     // Inline and inheriting the cell's size and family (Mantine's default Text is a 16 px paragraph).
     expect(text.tagName).toBe("SPAN");
     expect(text).toHaveAttribute("data-inherit");
+  });
+});
+
+describe("inbound rule form", () => {
+  it("types numbers in monospace, but labels and help in the form's font", async () => {
+    signIn("admin");
+    mockApi({ "GET /api/inbound-rules": page([]), "GET /api/agent-groups": page([]), "GET /api/voice-agents": page([]) });
+    renderAt("/inbound-rules/new", "/inbound-rules/new", <InboundAdd />);
+    const pattern = await screen.findByRole("textbox", { name: /Called number pattern/ });
+    expect(pattern).toHaveClass("mono");
+    expect(screen.getByText("Called number pattern").closest(".mono")).toBeNull();
+    expect(screen.getByText("Carrier header").closest(".mono")).toBeNull();
   });
 });
 

@@ -16,7 +16,9 @@ export function NotSaved({ children }: { children: ReactNode }) {
 export function WriteFieldset({ children }: { children: ReactNode }) {
   const canWrite = useCanWrite();
   return (
-    <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
+    // min-width 0: a fieldset is otherwise as wide as its widest content, and pushed the
+    // inputs past the edge of their card on a phone.
+    <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
       <Stack>{children}</Stack>
     </fieldset>
   );

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 import { useNavigate } from "react-router";
-import { NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Title, useMatches } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { CreateGroupBody, ReplaceMembersBody } from "../../../../workers/schemas/agent-groups";
 import { useGroupHealth, type CreateGroupInput, type Group as GroupDto, type MembersInput, type UpdateGroupInput } from "../../api/agent-groups";
@@ -78,6 +78,7 @@ interface Props {
 export function GroupForm({ group, onCreate, onUpdate }: Props) {
   const navigate = useNavigate();
   const canWrite = useCanWrite();
+  const phone = useMatches({ base: true, xs: false });
   const agents = useAgents({});
   const live = useLiveCounts();
   const since = useMemo(() => new Date(Date.now() - 86_400_000).toISOString(), []);
@@ -127,7 +128,8 @@ export function GroupForm({ group, onCreate, onUpdate }: Props) {
             </SimpleGrid>
             <Textarea label="Description" autosize minRows={1} {...form.getInputProps("description")} />
             <div>
-              <LabelledSegments label="Strategy" data={STRATEGIES.map(({ value, label }) => ({ value, label }))} disabled={!canWrite} {...form.getInputProps("strategy")} />
+              {/* Stacked on a phone: the three strategies side by side are wider than the screen. */}
+              <LabelledSegments label="Strategy" orientation={phone ? "vertical" : "horizontal"} data={STRATEGIES.map(({ value, label }) => ({ value, label }))} disabled={!canWrite} {...form.getInputProps("strategy")} />
               <Text size="sm" c="dimmed" mt={4}>
                 {strategy.help}
               </Text>

@@ -112,7 +112,7 @@ export function InboundForm({ rule, onSubmit }: Props) {
               </NotSaved>
             )}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label="Called number pattern" required placeholder="+1555*" description={patternHelp} className="mono" {...form.getInputProps("pattern")} />
+              <TextInput label="Called number pattern" required placeholder="+1555*" description={patternHelp} classNames={{ input: "mono" }} {...form.getInputProps("pattern")} />
               <TextInput label="Name" description="Optional, for people" {...form.getInputProps("name")} />
             </SimpleGrid>
             {conflict && (
@@ -140,8 +140,8 @@ export function InboundForm({ rule, onSubmit }: Props) {
                 Optional. The rule then takes only calls whose carrier SIP header has this value, and wins over a rule of the same pattern without a condition; other calls pass it by.
               </Text>
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput label="Carrier header" placeholder="X-Tenant" className="mono" {...form.getInputProps("header.name")} />
-                <TextInput label="Equals" placeholder="42" className="mono" {...form.getInputProps("header.value")} />
+                <TextInput label="Carrier header" placeholder="X-Tenant" classNames={{ input: "mono" }} {...form.getInputProps("header.name")} />
+                <TextInput label="Equals" placeholder="42" classNames={{ input: "mono" }} {...form.getInputProps("header.value")} />
               </SimpleGrid>
             </div>
             <FallbackEditor value={form.values.fallback} onChange={(f) => form.setFieldValue("fallback", f)} error={(form.errors.fallback ?? form.errors["fallback.id"] ?? form.errors["fallback.text"]) as string | undefined} disabled={!canWrite} />

@@ -118,7 +118,8 @@ export default function RoutingTester() {
             autosize
             minRows={2}
             maxRows={8}
-            className="mono"
+            // Only what is typed is monospace, not the label and its help.
+            classNames={{ input: "mono" }}
             mt="sm"
             maw={520}
             {...form.getInputProps("headers")}

@@ -60,7 +60,7 @@ export function OutboundForm({ rule, onSubmit }: { rule?: OutboundRule; onSubmit
           <WriteFieldset>
             {error && <NotSaved>{error}</NotSaved>}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label="Destination prefix" placeholder="+44" description="Destinations starting with this; empty: every destination. The longest prefix wins." className="mono" {...form.getInputProps("destinationPrefix")} />
+              <TextInput label="Destination prefix" placeholder="+44" description="Destinations starting with this; empty: every destination. The longest prefix wins." classNames={{ input: "mono" }} {...form.getInputProps("destinationPrefix")} />
               <TextInput label="Name" {...form.getInputProps("name")} />
             </SimpleGrid>
             <TagsInput

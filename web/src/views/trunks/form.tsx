@@ -40,7 +40,7 @@ export function TrunkForm({ trunk, onSubmit }: { trunk?: Trunk; onSubmit(body: C
         <Stack>
           <WriteFieldset>
             {error && <NotSaved>{error}</NotSaved>}
-            <TextInput label="Trunk name in Cloudonix" required description='As used in <Dial trunks="…">' className="mono" {...form.getInputProps("name")} />
+            <TextInput label="Trunk name in Cloudonix" required description='As used in <Dial trunks="…">' classNames={{ input: "mono" }} {...form.getInputProps("name")} />
             <Textarea label="Description" autosize minRows={1} {...form.getInputProps("description")} />
             <TextInput label="Caller ID override" placeholder="+14155550100" description="Presented on calls out of this trunk; empty keeps the caller's" {...form.getInputProps("callerIdOverride")} />
             <Switch label="Enabled" {...form.getInputProps("enabled", { type: "checkbox" })} />
