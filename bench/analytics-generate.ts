@@ -82,9 +82,7 @@ try {
   const groups = strategies.map((strategy, g) => ({ id: newId("grp"), tenantId, name: `Group ${g + 1}`, strategy }));
   await db.insert(schema.agentGroups).values(groups);
   const membersOf = groups.map((_, g) => agents.slice(g * 5, g * 5 + 5));
-  await db.insert(schema.agentGroupMembers).values(
-    membersOf.flatMap((members, g) => members.map((a, position) => ({ groupId: groups[g]!.id, agentId: a.id, tenantId, position, priority: position < 2 ? 0 : 1 }))),
-  );
+  await db.insert(schema.agentGroupMembers).values(membersOf.flatMap((members, g) => members.map((a, position) => ({ groupId: groups[g]!.id, agentId: a.id, tenantId, position, priority: position < 2 ? 0 : 1 }))));
   const rules = groups.map((group, g) => ({ id: newId("irl"), tenantId, name: `Line ${g + 1}`, pattern: `18005${g}*`, matchType: "prefix" as const, targetType: "group" as const, targetId: group.id }));
   await db.insert(schema.inboundRoutingRules).values(rules);
   const trunk = newId("trk");
@@ -98,9 +96,30 @@ try {
   const starts = Float64Array.from({ length: RECORDS }, () => from + Math.floor(random() * (to - from))).sort();
   const cells = new Map<string, Cell>();
   const columns = [
-    "id", "tenant_id", "call_id", "direction", "from_number", "to_number", "caller_name", "status", "disposition", "end_reason",
-    "rule_id", "group_id", "agent_id", "trunk_id", "attempt_count", "attempts", "decision", "started_at", "answered_at", "ended_at",
-    "duration_sec", "billable_sec", "last_seq", "rollup_sig",
+    "id",
+    "tenant_id",
+    "call_id",
+    "direction",
+    "from_number",
+    "to_number",
+    "caller_name",
+    "status",
+    "disposition",
+    "end_reason",
+    "rule_id",
+    "group_id",
+    "agent_id",
+    "trunk_id",
+    "attempt_count",
+    "attempts",
+    "decision",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "duration_sec",
+    "billable_sec",
+    "last_seq",
+    "rollup_sig",
   ];
   await connection.query("SET SESSION unique_checks = 0, foreign_key_checks = 0");
   for (let offset = 0; offset < RECORDS; offset += BATCH) {
@@ -176,9 +195,21 @@ try {
   const insert = async (table: string, columns: string[], rows: unknown[][]) => {
     for (let i = 0; i < rows.length; i += 2_000) await connection.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ?`, [rows.slice(i, i + 2_000)]);
   };
-  await insert("call_rollups", ["tenant_id", "slot_start", "direction", "group_id", "agent_id", ...measureColumns], cellList.map((c) => [tenantId, new Date(c.slot), c.direction, c.groupId, c.agentId, ...c.values]));
-  await insert("call_rollups_daily", ["tenant_id", "day_start", "direction", "group_id", "agent_id", ...measureColumns], dailyCells(cellList).map((c) => [tenantId, new Date(c.slot), c.direction, c.groupId, c.agentId, ...c.values]));
-  await insert("call_rollup_series", ["tenant_id", "slot_start", "direction", ...measureColumns.slice(0, SERIES_MEASURE_COUNT)], seriesCells(cellList).map((c) => [tenantId, new Date(c.slot), c.direction, ...c.values.slice(0, SERIES_MEASURE_COUNT)]));
+  await insert(
+    "call_rollups",
+    ["tenant_id", "slot_start", "direction", "group_id", "agent_id", ...measureColumns],
+    cellList.map((c) => [tenantId, new Date(c.slot), c.direction, c.groupId, c.agentId, ...c.values]),
+  );
+  await insert(
+    "call_rollups_daily",
+    ["tenant_id", "day_start", "direction", "group_id", "agent_id", ...measureColumns],
+    dailyCells(cellList).map((c) => [tenantId, new Date(c.slot), c.direction, c.groupId, c.agentId, ...c.values]),
+  );
+  await insert(
+    "call_rollup_series",
+    ["tenant_id", "slot_start", "direction", ...measureColumns.slice(0, SERIES_MEASURE_COUNT)],
+    seriesCells(cellList).map((c) => [tenantId, new Date(c.slot), c.direction, ...c.values.slice(0, SERIES_MEASURE_COUNT)]),
+  );
   await connection.query("ANALYZE TABLE call_records, call_rollups, call_rollups_daily, call_rollup_series");
   const state: AnalyticsBenchState = { tenantId, domain, requestKey, viewer, agents: agents.map((a) => a.id), groups: groups.map((g) => g.id), records: RECORDS, from, to, timezone };
   mkdirSync(".wrangler", { recursive: true });

@@ -17,8 +17,7 @@ const N = values.quick ? 10 : 40;
 const DAY = 86_400_000;
 
 const figures: { what: string; value: string; target: string; ok: boolean }[] = [];
-const record = (what: string, ms: number, target: number, unit = "ms") =>
-  figures.push({ what, value: `${ms.toFixed(1)} ${unit}`, target: `≤ ${target} ${unit}`, ok: ms <= target });
+const record = (what: string, ms: number, target: number, unit = "ms") => figures.push({ what, value: `${ms.toFixed(1)} ${unit}`, target: `≤ ${target} ${unit}`, ok: ms <= target });
 
 // A bundled build: wrangler dev on the sources would reload whenever someone edits the tree.
 // Worker logs (the export job's time split) are copied to stderr.
@@ -104,7 +103,9 @@ try {
   const text = await file.text();
   const lines = text.split("\r\n").filter(Boolean).length - 1;
   const downloadMs = performance.now() - startedExport - exportMs;
-  console.log(`export: ${job.totalRows.toLocaleString()} rows matched, ${status.rowCount.toLocaleString()} written, ${lines.toLocaleString()} CSV lines, ${(status.sizeBytes! / 1e6).toFixed(1)} MB in ${(exportMs / 1000).toFixed(2)} s (download ${(downloadMs / 1000).toFixed(2)} s)`);
+  console.log(
+    `export: ${job.totalRows.toLocaleString()} rows matched, ${status.rowCount.toLocaleString()} written, ${lines.toLocaleString()} CSV lines, ${(status.sizeBytes! / 1e6).toFixed(1)} MB in ${(exportMs / 1000).toFixed(2)} s (download ${(downloadMs / 1000).toFixed(2)} s)`,
+  );
   if (lines !== status.rowCount || status.rowCount !== job.totalRows) throw new Error("export row count mismatch");
   record(`export of ${status.rowCount.toLocaleString()} rows, request to done`, exportMs / 1000, 10, "s");
 

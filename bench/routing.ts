@@ -92,8 +92,7 @@ function on(worker: Worker) {
       if (result.requests > 800) await sleep(Math.max(0, ended + EVICTION_MS - Date.now()));
       return result;
     },
-    staticXml: (connections: number) =>
-      runLoad({ label: `static XML, ${connections} conn`, url: `${worker.url}/__bench/static-xml`, connections, seconds, headers: headers(small), body: () => JSON.stringify(voiceBody(target(small), { from: "1", to: "2" })) }),
+    staticXml: (connections: number) => runLoad({ label: `static XML, ${connections} conn`, url: `${worker.url}/__bench/static-xml`, connections, seconds, headers: headers(small), body: () => JSON.stringify(voiceBody(target(small), { from: "1", to: "2" })) }),
     /** Isolates, snapshots and objects warm before measuring. */
     warm: async (...calls: [BenchTenant, CallSpec][]) => {
       for (const [t, call] of calls) for (let i = 0; i < 20; i++) await (await post(t, call)).text();
@@ -139,7 +138,10 @@ async function section(title: string, run: (w: ReturnType<typeof on>) => Promise
 
 await section(`1. routed webhook vs static XML, 50 connections (${seconds} s each, ${rounds} rounds)`, async (w) => {
   await w.warm([small, inbound(small)]);
-  const { a, b, ratio, range } = await interleave(() => w.staticXml(50), () => w.routed("routed webhook (10 rules, 3 agents), 50 conn", small, 50));
+  const { a, b, ratio, range } = await interleave(
+    () => w.staticXml(50),
+    () => w.routed("routed webhook (10 rules, 3 agents), 50 conn", small, 50),
+  );
   console.log(formatLoad(a));
   console.log(formatLoad(b));
   console.log(`throughput ratio routed/static: ${ratio.toFixed(2)} (rounds ${range}) (target ≥ 0.60: ${verdict(ratio >= 0.6 && failures(b) === 0)})`);
@@ -147,7 +149,10 @@ await section(`1. routed webhook vs static XML, 50 connections (${seconds} s eac
 
 await section(`2. decision latency at 1 connection (${rounds} rounds)`, async (w) => {
   await w.warm([small, inbound(small)]);
-  const { a, b } = await interleave(() => w.staticXml(1), () => w.routed("routed webhook, 1 conn", small, 1));
+  const { a, b } = await interleave(
+    () => w.staticXml(1),
+    () => w.routed("routed webhook, 1 conn", small, 1),
+  );
   console.log(formatLoad(a));
   console.log(formatLoad(b));
   console.log(`routed p50 ${b.p50} ms, p99 ${b.p99} ms (targets ≤ 3 ms, ≤ 10 ms: ${verdict(b.p50 <= 3 && b.p99 <= 10)}); static p50 ${a.p50} ms, p99 ${a.p99} ms`);
@@ -155,8 +160,14 @@ await section(`2. decision latency at 1 connection (${rounds} rounds)`, async (w
 
 await section(`3. configuration size (${rounds} rounds)`, async (w) => {
   await w.warm([small, inbound(small)], [large, inbound(large)]);
-  const at50 = await interleave(() => w.routed("10 rules, 3 agents, 50 conn", small, 50), () => w.routed("10,000 rules, 1,000-agent group, 50 conn", large, 50));
-  const at1 = await interleave(() => w.routed("10 rules, 3 agents, 1 conn", small, 1), () => w.routed("10,000 rules, 1,000-agent group, 1 conn", large, 1));
+  const at50 = await interleave(
+    () => w.routed("10 rules, 3 agents, 50 conn", small, 50),
+    () => w.routed("10,000 rules, 1,000-agent group, 50 conn", large, 50),
+  );
+  const at1 = await interleave(
+    () => w.routed("10 rules, 3 agents, 1 conn", small, 1),
+    () => w.routed("10,000 rules, 1,000-agent group, 1 conn", large, 1),
+  );
   for (const r of [at50.a, at50.b, at1.a, at1.b]) console.log(formatLoad(r));
   console.log(`throughput large/small: ${at50.ratio.toFixed(2)} (rounds ${at50.range}) (target ≥ 0.90: ${verdict(at50.ratio >= 0.9 && failures(at50.b) === 0)}); p50 at 1 conn large ${at1.b.p50} ms vs small ${at1.a.p50} ms`);
 });
@@ -188,8 +199,14 @@ await section("4. 1,000 concurrent calls into a 7-agent round-robin group", asyn
 
 await section(`5. outbound (subscriber → trunk) vs inbound (→ agent group) decisions (${rounds} rounds)`, async (w) => {
   await w.warm([small, inbound(small)], [small, outbound(small)]);
-  const at50 = await interleave(() => w.routed("inbound, 10 rules, 3 agents, 50 conn", small, 50), () => w.routed("outbound, 10 prefixes, 2 trunks, 50 conn", small, 50, outbound(small)));
-  const at1 = await interleave(() => w.routed("inbound, 1 conn", small, 1), () => w.routed("outbound, 1 conn", small, 1, outbound(small)));
+  const at50 = await interleave(
+    () => w.routed("inbound, 10 rules, 3 agents, 50 conn", small, 50),
+    () => w.routed("outbound, 10 prefixes, 2 trunks, 50 conn", small, 50, outbound(small)),
+  );
+  const at1 = await interleave(
+    () => w.routed("inbound, 1 conn", small, 1),
+    () => w.routed("outbound, 1 conn", small, 1, outbound(small)),
+  );
   for (const r of [at50.a, at50.b, at1.a, at1.b]) console.log(formatLoad(r));
   console.log(`throughput outbound/inbound: ${at50.ratio.toFixed(2)} (rounds ${at50.range}); p50 at 1 conn outbound ${at1.b.p50} ms vs inbound ${at1.a.p50} ms`);
 });

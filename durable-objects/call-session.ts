@@ -4,7 +4,25 @@ import { decryptSecret } from "../workers/lib/secrets";
 import type { CallAttempt, CallEventMessage, CallRecordState } from "../workers/queue/messages";
 import type { RoutePlan, RouteStage } from "../workers/routing/decide";
 import { dialDetails } from "../workers/routing/packed-group";
-import { claimLifetimeMs, hubEventOf, needsSettling, newCallData, noteRefused, RETAIN_ENDED_MS, seenEvent, settleMessage, SETTLE_AFTER_SECONDS, silenceDeadline, stageKeyOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
+import {
+  claimLifetimeMs,
+  hubEventOf,
+  needsSettling,
+  newCallData,
+  noteRefused,
+  RETAIN_ENDED_MS,
+  seenEvent,
+  settleMessage,
+  SETTLE_AFTER_SECONDS,
+  silenceDeadline,
+  stageKeyOf,
+  type CallData,
+  type CallFacts,
+  type CdrInput,
+  type LifecycleResult,
+  type RouteAnswer,
+  type SessionUpdateInput,
+} from "./call/model";
 import { CallOutbox, OUTBOX_RETRY_MS } from "./call/outbox";
 import type { HealthChange } from "./group-balancer";
 import type { HubEvent } from "./hub-events";
@@ -322,9 +340,7 @@ export class CallSession extends DurableObject<Env> {
         if (trunk) {
           call.candidates = stage.trunks.slice(stage.trunks.indexOf(trunk) + 1).map((t) => t.id);
           call.record.trunkId = trunk.id;
-          return this.#dial(call, stage.label, "trunk", trunk.id, trunk.name, null, undefined, (url) =>
-            trunkDialCxml(stage, trunk, url),
-          );
+          return this.#dial(call, stage.label, "trunk", trunk.id, trunk.name, null, undefined, (url) => trunkDialCxml(stage, trunk, url));
         }
         continue;
       }
@@ -384,10 +400,7 @@ export class CallSession extends DurableObject<Env> {
     const slot = call.slot;
     if (!slot) return;
     call.slot = null;
-    const released = await this.env.GROUP_BALANCER.getByName(slot.balancer).release(
-      call.facts.callKey,
-      result ? { agentId: slot.agentId, result } : undefined,
-    );
+    const released = await this.env.GROUP_BALANCER.getByName(slot.balancer).release(call.facts.callKey, result ? { agentId: slot.agentId, result } : undefined);
     this.#publishHealth(call, released.healthChange ? [released.healthChange] : []);
   }
 

@@ -133,12 +133,7 @@ export class GroupBalancer extends DurableObject<Env> {
     if (!sticky) this.#saveRotation(result.rotation);
     this.#claim(request.callKey, chosen, now, request.claimTtlMs);
     if (group.stickyTtlSeconds && request.caller) {
-      this.ctx.storage.sql.exec(
-        "INSERT OR REPLACE INTO sticky (caller, agent_id, expires_at) VALUES (?, ?, ?)",
-        request.caller,
-        chosen,
-        now + group.stickyTtlSeconds * 1000,
-      );
+      this.ctx.storage.sql.exec("INSERT OR REPLACE INTO sticky (caller, agent_id, expires_at) VALUES (?, ?, ?)", request.caller, chosen, now + group.stickyTtlSeconds * 1000);
     }
     await this.#armAlarm();
     return outcome;
@@ -289,21 +284,14 @@ export class GroupBalancer extends DurableObject<Env> {
     const { health, changed } = recordOutcome(this.#health.get(agentId) ?? HEALTHY, result, now);
     this.#health.set(agentId, health);
     const sql = this.ctx.storage.sql;
-    sql.exec(
-      "INSERT OR REPLACE INTO health (agent_id, consecutive_failures, unhealthy_until) VALUES (?, ?, ?)",
-      agentId,
-      health.consecutiveFailures,
-      health.unhealthyUntil,
-    );
+    sql.exec("INSERT OR REPLACE INTO health (agent_id, consecutive_failures, unhealthy_until) VALUES (?, ?, ?)", agentId, health.consecutiveFailures, health.unhealthyUntil);
     const column = result === "success" ? "successes" : "failures";
     sql.exec(`INSERT INTO totals (agent_id, ${column}) VALUES (?, 1) ON CONFLICT (agent_id) DO UPDATE SET ${column} = ${column} + 1`, agentId);
     return changed ? { agentId, healthy: changed === "became_healthy" } : null;
   }
 
   #stickyAgent(caller: string, now: number): string | null {
-    const row = this.ctx.storage.sql
-      .exec<{ agent_id: string; expires_at: number }>("SELECT agent_id, expires_at FROM sticky WHERE caller = ?", caller)
-      .toArray()[0];
+    const row = this.ctx.storage.sql.exec<{ agent_id: string; expires_at: number }>("SELECT agent_id, expires_at FROM sticky WHERE caller = ?", caller).toArray()[0];
     return row && row.expires_at > now ? row.agent_id : null;
   }
 

@@ -5,20 +5,7 @@ import type { HubEvent, LiveCallSummary } from "./hub-events";
 import { migrateSql } from "./lib/sql-migrations";
 import { closeQuietly, isUpgrade, viewerOf } from "./lib/viewer-identity";
 import { isTerminal } from "./logic/call-machine";
-import {
-  closeFor,
-  isEventKey,
-  isResend,
-  isTargeted,
-  liveSummaryOf,
-  registryAction,
-  resumePlan,
-  socketVerdict,
-  takeResume,
-  type SocketEnd,
-  type SocketState,
-  type SocketTarget,
-} from "./logic/hub-logic";
+import { closeFor, isEventKey, isResend, isTargeted, liveSummaryOf, registryAction, resumePlan, socketVerdict, takeResume, type SocketEnd, type SocketState, type SocketTarget } from "./logic/hub-logic";
 
 const SCHEMA = [
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -83,7 +70,12 @@ export class TenantHub extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     void ctx.blockConcurrencyWhile(async () => {
       migrateSql(ctx.storage.sql, SCHEMA);
-      const meta = new Map(ctx.storage.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
+      const meta = new Map(
+        ctx.storage.sql
+          .exec<{ key: string; value: string }>("SELECT key, value FROM meta")
+          .toArray()
+          .map((r) => [r.key, r.value]),
+      );
       this.#seq = Number(meta.get("seq") ?? 0);
       this.#epoch = meta.get("epoch") ?? crypto.randomUUID().slice(0, 8);
       if (!meta.has("epoch")) ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('epoch', ?)", this.#epoch);
@@ -272,14 +264,7 @@ export class TenantHub extends DurableObject<Env> {
         sql.exec("DELETE FROM live_calls WHERE call_id = ?", callId);
         sql.exec("INSERT OR REPLACE INTO ended_calls (call_id, at) VALUES (?, ?)", callId, now);
       } else if (entry.write === "upsert" && entry.summary) {
-        sql.exec(
-          "INSERT OR REPLACE INTO live_calls (call_id, at, started_at, checked_at, body) VALUES (?, ?, ?, ?, ?)",
-          callId,
-          entry.current!.at,
-          entry.summary.startedAt,
-          now,
-          JSON.stringify(entry.summary),
-        );
+        sql.exec("INSERT OR REPLACE INTO live_calls (call_id, at, started_at, checked_at, body) VALUES (?, ?, ?, ?, ?)", callId, entry.current!.at, entry.summary.startedAt, now, JSON.stringify(entry.summary));
       }
     }
     if (bodies.length) {
@@ -359,9 +344,7 @@ export class TenantHub extends DurableObject<Env> {
   async #reconcileStaleCalls(now: number): Promise<void> {
     const tenantId = this.ctx.id.name;
     if (!tenantId) return;
-    const stale = this.ctx.storage.sql
-      .exec<{ call_id: string; body: string }>("SELECT call_id, body FROM live_calls WHERE checked_at < ? ORDER BY checked_at LIMIT 20", now - STALE_CALL_MS)
-      .toArray();
+    const stale = this.ctx.storage.sql.exec<{ call_id: string; body: string }>("SELECT call_id, body FROM live_calls WHERE checked_at < ? ORDER BY checked_at LIMIT 20", now - STALE_CALL_MS).toArray();
     for (const row of stale) {
       let ended = false;
       try {

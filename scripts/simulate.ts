@@ -42,13 +42,16 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("//")).join("\n"));
+  console.log(
+    readFileSync(new URL(import.meta.url), "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("//"))
+      .join("\n"),
+  );
   process.exit(0);
 }
 
-const demo = existsSync(".local/demo.json")
-  ? (JSON.parse(readFileSync(".local/demo.json", "utf8")) as { domain: string; requestKey: string; callbackToken?: string; adminEmail?: string; adminPassword?: string })
-  : null;
+const demo = existsSync(".local/demo.json") ? (JSON.parse(readFileSync(".local/demo.json", "utf8")) as { domain: string; requestKey: string; callbackToken?: string; adminEmail?: string; adminPassword?: string }) : null;
 // The demo's callback token only with the demo's domain: another tenant's would be refused.
 const demoToken = values.domain === undefined || values.domain === demo?.domain ? demo?.callbackToken : undefined;
 const target: Target = {
@@ -172,7 +175,12 @@ if (calls === 1) {
   latencies.sort((a, b) => a - b);
   const summary = summarize(traces);
   const admin = await signIn();
-  const agents = admin ? agentsByTarget(summary.agents.map((a) => a.target), await admin.agents()) : (new Map() as ReturnType<typeof agentsByTarget>);
+  const agents = admin
+    ? agentsByTarget(
+        summary.agents.map((a) => a.target),
+        await admin.agents(),
+      )
+    : (new Map() as ReturnType<typeof agentsByTarget>);
   const names = new Map([...agents].map(([t, a]) => [t, `${a.name} (${t})`]));
   console.log(`\n${calls} calls at concurrency ${concurrency} in ${seconds.toFixed(1)} s, outcome ${outcome}`);
   console.log(`route latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);

@@ -18,7 +18,10 @@ function encode(value, base64) {
   if (typeof value === "number") return value;
   if (Array.isArray(value)) return value.map((item) => encode(item, base64));
   if (Buffer.isBuffer(value)) value = value.toString();
-  if (typeof value === "object") return Object.entries(value).flat().map((item) => encode(item, base64));
+  if (typeof value === "object")
+    return Object.entries(value)
+      .flat()
+      .map((item) => encode(item, base64));
   return base64 ? Buffer.from(String(value)).toString("base64") : String(value);
 }
 
@@ -72,7 +75,10 @@ http
       for (const command of body) multi.addCommand(asArgs(command));
       try {
         const out = await multi.exec();
-        return send(200, out.map((r) => (r instanceof Error ? { error: r.message } : { result: encode(r, base64) })));
+        return send(
+          200,
+          out.map((r) => (r instanceof Error ? { error: r.message } : { result: encode(r, base64) })),
+        );
       } catch (err) {
         return send(400, { error: String(err?.message ?? err) });
       }

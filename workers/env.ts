@@ -13,13 +13,7 @@ export type Env = Cloudflare.Env & {
 };
 
 const hasMethods = (...names: string[]) =>
-  z.custom<object>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      names.every((name) => typeof (value as Record<string, unknown>)[name] === "function"),
-    { message: `binding missing (expected an object with ${names.join(", ")})` },
-  );
+  z.custom<object>((value) => typeof value === "object" && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === "function"), { message: `binding missing (expected an object with ${names.join(", ")})` });
 
 const base64Key32 = z.string().refine(
   (value) => {
@@ -44,10 +38,7 @@ const EnvSchema = z
     TOKEN_SIGNING_KEY: z.string().min(32, "must be at least 32 characters"),
     UPSTASH_REDIS_REST_URL: z.url({ message: "must be an http(s) URL" }).optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
-    HYPERDRIVE: z.object(
-      { host: z.string().min(1), port: z.number(), user: z.string(), database: z.string().min(1) },
-      { message: "binding missing (a Hyperdrive binding to MySQL)" },
-    ),
+    HYPERDRIVE: z.object({ host: z.string().min(1), port: z.number(), user: z.string(), database: z.string().min(1) }, { message: "binding missing (a Hyperdrive binding to MySQL)" }),
     GROUP_BALANCER: hasMethods("idFromName", "get"),
     CALL_SESSION: hasMethods("idFromName", "get"),
     TENANT_HUB: hasMethods("idFromName", "get"),
@@ -91,9 +82,7 @@ export function loadConfig(env: Env): AppConfig {
   if (cached) return cached;
   const result = EnvSchema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`));
   }
   const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = result.data;
   const config: AppConfig = {

@@ -43,7 +43,11 @@ export class Services {
     while (this.#background.size) await Promise.all([...this.#background]);
     const pending = this.#db;
     this.#db = undefined;
-    if (pending) await pending.then((handle) => handle.close(), () => {});
+    if (pending)
+      await pending.then(
+        (handle) => handle.close(),
+        () => {},
+      );
   }
 
   /** null when Upstash is not configured. */

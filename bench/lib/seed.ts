@@ -55,9 +55,7 @@ export async function seedBenchTenant(label: string, rules: number, agents: numb
     const trunkIds = [newId("trk"), newId("trk")];
     await db.insert(schema.trunks).values(trunkIds.map((id, i) => ({ id, tenantId: tenant.tenantId, name: `carrier-${i}` })));
     const prefixes = ["1", "33", "34", "39", "44", "49", "61", "81", "86", "91"];
-    await db.insert(schema.outboundRoutingRules).values(
-      prefixes.map((prefix, i) => ({ id: newId("orl"), tenantId: tenant.tenantId, name: `Via ${prefix}`, destinationPrefix: prefix, trunkIds: i % 2 ? trunkIds : [...trunkIds].reverse() })),
-    );
+    await db.insert(schema.outboundRoutingRules).values(prefixes.map((prefix, i) => ({ id: newId("orl"), tenantId: tenant.tenantId, name: `Via ${prefix}`, destinationPrefix: prefix, trunkIds: i % 2 ? trunkIds : [...trunkIds].reverse() })));
     const middle = ruleRows[Math.floor(rules / 2) - (Math.floor(rules / 2) % 2)]!;
     return { tenantId: tenant.tenantId, domain, requestKey: tenant.requestKey, dialled: `+${middle.pattern}`, outbound: { from: "1004", to: "+442071234567" }, agentNumbers: agentRows.map((a) => a.serviceValue) };
   } finally {

@@ -11,9 +11,7 @@ export function dialResultUrl(baseUrl: string, attempt: number): string {
 /** An AI agent: `<Service provider>` for numbers, `<Sip>` when the agent is a SIP URI. */
 export function agentDialCxml(agent: PlanAgent, password: string | undefined, actionUrl: string): string {
   const credentials = { username: agent.username ?? undefined, password };
-  const noun = /^sips?:/i.test(agent.serviceValue)
-    ? ({ noun: "Sip", uri: agent.serviceValue, ...credentials } as const)
-    : ({ noun: "Service", provider: agent.provider, number: agent.serviceValue, ...credentials } as const);
+  const noun = /^sips?:/i.test(agent.serviceValue) ? ({ noun: "Sip", uri: agent.serviceValue, ...credentials } as const) : ({ noun: "Service", provider: agent.provider, number: agent.serviceValue, ...credentials } as const);
   return renderCxml([{ verb: "Dial", attrs: { action: actionUrl, method: "POST", timeout: DIAL_TIMEOUT_SECONDS }, nouns: [noun] }]);
 }
 

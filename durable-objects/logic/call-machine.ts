@@ -46,10 +46,7 @@ const TABLE: Record<NonTerminal, Partial<Record<CallEvent, CallState>>> = {
   connected: { answer: "connected", hangup: "completed", fail: "completed", time_out: "timeout" },
 };
 
-export function transition(
-  state: CallState,
-  event: CallEvent,
-): { ok: true; next: CallState } | { ok: false; reason: string } {
+export function transition(state: CallState, event: CallEvent): { ok: true; next: CallState } | { ok: false; reason: string } {
   if (state === "completed" || state === "failed" || state === "timeout") {
     return { ok: false, reason: `call is ${state}; "${event}" is ignored` };
   }

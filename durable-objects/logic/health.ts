@@ -17,11 +17,7 @@ export function isHealthy(health: AgentHealth, now: number): boolean {
   return health.unhealthyUntil <= now;
 }
 
-export function recordOutcome(
-  health: AgentHealth,
-  outcome: "success" | "failure",
-  now: number,
-): { health: AgentHealth; changed: "became_unhealthy" | "became_healthy" | null } {
+export function recordOutcome(health: AgentHealth, outcome: "success" | "failure", now: number): { health: AgentHealth; changed: "became_unhealthy" | "became_healthy" | null } {
   const wasHealthy = isHealthy(health, now) && health.consecutiveFailures < FAILURE_THRESHOLD;
   if (outcome === "success") {
     return { health: HEALTHY, changed: wasHealthy ? null : "became_healthy" };

@@ -29,8 +29,7 @@ export function registryAction(summary: LiveCallSummary, eventType: string, curr
   return "upsert";
 }
 
-export const isEventKey = (key: unknown): key is EventKey =>
-  typeof key === "object" && key !== null && typeof (key as EventKey).stream === "string" && (key as EventKey).stream.length > 0 && Number.isInteger((key as EventKey).seq);
+export const isEventKey = (key: unknown): key is EventKey => typeof key === "object" && key !== null && typeof (key as EventKey).stream === "string" && (key as EventKey).stream.length > 0 && Number.isInteger((key as EventKey).seq);
 
 /**
  * A stream's events reach the hub in order (its publisher sends them oldest first and resends
@@ -41,12 +40,7 @@ export const isResend = (key: EventKey, lastSeen: number | null): boolean => las
 export type ResumePlan = { kind: "replay"; after: number } | { kind: "resync"; reason: "epoch_changed" | "too_far_behind" | "ahead_of_server" } | { kind: "current" };
 
 /** What a client that last saw `since` (of `clientEpoch`) needs to catch up. */
-export function resumePlan(
-  since: number,
-  clientEpoch: string | undefined,
-  hub: { seq: number; epoch: string; oldestBuffered: number | null },
-  maxReplay: number,
-): ResumePlan {
+export function resumePlan(since: number, clientEpoch: string | undefined, hub: { seq: number; epoch: string; oldestBuffered: number | null }, maxReplay: number): ResumePlan {
   if (clientEpoch !== undefined && clientEpoch !== hub.epoch) return { kind: "resync", reason: "epoch_changed" };
   if (since > hub.seq) return { kind: "resync", reason: "ahead_of_server" };
   if (since === hub.seq) return { kind: "current" };

@@ -104,12 +104,7 @@ function ids(candidates: Candidate[]): string[] {
   return candidates.map((c) => c.member.agentId);
 }
 
-export function pick(
-  strategy: Strategy,
-  members: PickMember[],
-  counters: (agentId: string) => AgentCounters,
-  rotation: RotationState,
-): PickResult {
+export function pick(strategy: Strategy, members: PickMember[], counters: (agentId: string) => AgentCounters, rotation: RotationState): PickResult {
   const sorted = [...members].sort(byPosition);
   const skipped: PickResult["skipped"] = [];
   const candidates: Candidate[] = [];
@@ -159,9 +154,7 @@ function roundRobin(eligible: Candidate[], length: number, state: RotationState)
   }
   state.swrr[chosen.member.agentId] = chosenCurrent - total;
 
-  const rest = eligible
-    .filter((c) => c !== chosen)
-    .sort((a, b) => b.member.weight - a.member.weight || a.index - b.index);
+  const rest = eligible.filter((c) => c !== chosen).sort((a, b) => b.member.weight - a.member.weight || a.index - b.index);
   return ids([chosen, ...rest]);
 }
 
@@ -210,11 +203,7 @@ function leastLoaded(eligible: Candidate[], length: number, state: RotationState
   if (eligible.length === 0) return [];
   const start = wrap(state.pointer, length);
   // windowCount / weight compared by cross-multiplying, so equal scores tie exactly.
-  const order = [...eligible].sort(
-    (a, b) =>
-      a.counters.windowCount * b.member.weight - b.counters.windowCount * a.member.weight ||
-      cyclicDistance(a.index, start, length) - cyclicDistance(b.index, start, length),
-  );
+  const order = [...eligible].sort((a, b) => a.counters.windowCount * b.member.weight - b.counters.windowCount * a.member.weight || cyclicDistance(a.index, start, length) - cyclicDistance(b.index, start, length));
   const first = order[0];
   if (first) state.pointer = (first.index + 1) % length;
   return ids(order);

@@ -20,7 +20,20 @@ const TRUNK = "carrier-a";
 export async function seedDemoConfiguration(tx: Executor, tenantId: string): Promise<boolean> {
   let added = false;
   const agentIds = new Map(
-    (await tx.select({ id: schema.voiceAgents.id, name: schema.voiceAgents.name }).from(schema.voiceAgents).where(and(eq(schema.voiceAgents.tenantId, tenantId), inArray(schema.voiceAgents.name, AGENTS.map((a) => a.name))))).map((row) => [row.name, row.id]),
+    (
+      await tx
+        .select({ id: schema.voiceAgents.id, name: schema.voiceAgents.name })
+        .from(schema.voiceAgents)
+        .where(
+          and(
+            eq(schema.voiceAgents.tenantId, tenantId),
+            inArray(
+              schema.voiceAgents.name,
+              AGENTS.map((a) => a.name),
+            ),
+          ),
+        )
+    ).map((row) => [row.name, row.id]),
   );
   const missingAgents = AGENTS.filter((agent) => !agentIds.has(agent.name)).map((agent) => ({ ...agent, id: newId("agt"), tenantId, tags: ["demo"] }));
   if (missingAgents.length) {
@@ -30,7 +43,10 @@ export async function seedDemoConfiguration(tx: Executor, tenantId: string): Pro
   }
   const agent = (index: number) => agentIds.get(AGENTS[index]!.name)!;
 
-  const [group] = await tx.select({ id: schema.agentGroups.id }).from(schema.agentGroups).where(and(eq(schema.agentGroups.tenantId, tenantId), eq(schema.agentGroups.name, SALES_GROUP)));
+  const [group] = await tx
+    .select({ id: schema.agentGroups.id })
+    .from(schema.agentGroups)
+    .where(and(eq(schema.agentGroups.tenantId, tenantId), eq(schema.agentGroups.name, SALES_GROUP)));
   const sales = group?.id ?? newId("grp");
   if (!group) {
     await tx.insert(schema.agentGroups).values({ id: sales, tenantId, name: SALES_GROUP, strategy: "round_robin", description: "Three sales agents in rotation" });
@@ -47,7 +63,20 @@ export async function seedDemoConfiguration(tx: Executor, tenantId: string): Pro
     { name: "Support line", pattern: "18885550100", matchType: "exact" as const, targetType: "agent" as const, targetId: agent(3) },
   ];
   const havePatterns = new Set(
-    (await tx.select({ pattern: schema.inboundRoutingRules.pattern }).from(schema.inboundRoutingRules).where(and(eq(schema.inboundRoutingRules.tenantId, tenantId), inArray(schema.inboundRoutingRules.pattern, rules.map((r) => r.pattern))))).map((r) => r.pattern),
+    (
+      await tx
+        .select({ pattern: schema.inboundRoutingRules.pattern })
+        .from(schema.inboundRoutingRules)
+        .where(
+          and(
+            eq(schema.inboundRoutingRules.tenantId, tenantId),
+            inArray(
+              schema.inboundRoutingRules.pattern,
+              rules.map((r) => r.pattern),
+            ),
+          ),
+        )
+    ).map((r) => r.pattern),
   );
   const missingRules = rules.filter((rule) => !havePatterns.has(rule.pattern)).map((rule) => ({ ...rule, id: newId("irl"), tenantId }));
   if (missingRules.length) {
@@ -55,13 +84,20 @@ export async function seedDemoConfiguration(tx: Executor, tenantId: string): Pro
     added = true;
   }
 
-  const [existingTrunk] = await tx.select({ id: schema.trunks.id }).from(schema.trunks).where(and(eq(schema.trunks.tenantId, tenantId), eq(schema.trunks.name, TRUNK)));
+  const [existingTrunk] = await tx
+    .select({ id: schema.trunks.id })
+    .from(schema.trunks)
+    .where(and(eq(schema.trunks.tenantId, tenantId), eq(schema.trunks.name, TRUNK)));
   const trunk = existingTrunk?.id ?? newId("trk");
   if (!existingTrunk) {
     await tx.insert(schema.trunks).values({ id: trunk, tenantId, name: TRUNK, description: "Demo PSTN carrier" });
     added = true;
   }
-  const [catchAll] = await tx.select({ id: schema.outboundRoutingRules.id }).from(schema.outboundRoutingRules).where(and(eq(schema.outboundRoutingRules.tenantId, tenantId), eq(schema.outboundRoutingRules.destinationPrefix, ""))).limit(1);
+  const [catchAll] = await tx
+    .select({ id: schema.outboundRoutingRules.id })
+    .from(schema.outboundRoutingRules)
+    .where(and(eq(schema.outboundRoutingRules.tenantId, tenantId), eq(schema.outboundRoutingRules.destinationPrefix, "")))
+    .limit(1);
   if (!catchAll) {
     await tx.insert(schema.outboundRoutingRules).values({ id: newId("orl"), tenantId, name: "Everything out carrier-a", destinationPrefix: "", trunkIds: [trunk] });
     added = true;

@@ -51,30 +51,28 @@ async function ensureUser(tx: Executor, tenantId: string, user: DemoUser): Promi
  * changed by hand) completes it and resets the credentials it prints.
  */
 export async function seedDemo(db: MySql2Database<typeof schema>, encryptionKey: string | null = null): Promise<DemoSeedResult> {
-  const [adminHash, viewerHash, requestKeyHash, callbackHash] = await Promise.all([
-    hashPassword(DEMO.adminPassword),
-    hashPassword(DEMO.viewerPassword),
-    hashRequestKey(DEMO.requestKey),
-    hashRequestKey(DEMO.callbackToken),
-  ]);
+  const [adminHash, viewerHash, requestKeyHash, callbackHash] = await Promise.all([hashPassword(DEMO.adminPassword), hashPassword(DEMO.viewerPassword), hashRequestKey(DEMO.requestKey), hashRequestKey(DEMO.callbackToken)]);
   const requestKey = { requestKeyHash, requestKeyHint: DEMO.requestKey.slice(-4), previousRequestKeyHash: null, previousRequestKeyExpiresAt: null };
   return db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select({ id: schema.tenants.id, requestKeyHash: schema.tenants.requestKeyHash, callbackTokenHash: schema.tenants.callbackTokenHash })
-      .from(schema.tenants)
-      .where(eq(schema.tenants.cloudonixDomain, DEMO.domain))
-      .for("update");
+    const [existing] = await tx.select({ id: schema.tenants.id, requestKeyHash: schema.tenants.requestKeyHash, callbackTokenHash: schema.tenants.callbackTokenHash }).from(schema.tenants).where(eq(schema.tenants.cloudonixDomain, DEMO.domain)).for("update");
     const tenantId = existing?.id ?? newId("ten");
     if (!existing) {
       await tx.insert(schema.tenants).values({ id: tenantId, name: DEMO.name, cloudonixDomain: DEMO.domain, requestKeyRotatedAt: new Date(), ...requestKey });
     } else if (existing.requestKeyHash !== requestKeyHash) {
-      await tx.update(schema.tenants).set({ ...requestKey, requestKeyRotatedAt: new Date() }).where(eq(schema.tenants.id, tenantId));
+      await tx
+        .update(schema.tenants)
+        .set({ ...requestKey, requestKeyRotatedAt: new Date() })
+        .where(eq(schema.tenants.id, tenantId));
     }
     await ensureUser(tx, tenantId, { email: DEMO.adminEmail, name: "Demo Admin", role: "admin", passwordHash: adminHash });
     await ensureUser(tx, tenantId, { email: DEMO.viewerEmail, name: "Demo Viewer", role: "user", passwordHash: viewerHash });
     const keyReset = existing !== undefined && existing.requestKeyHash !== requestKeyHash;
     const callbackReset = encryptionKey !== null && existing?.callbackTokenHash !== callbackHash;
-    if (callbackReset) await tx.update(schema.tenants).set(await callbackTokenColumns(DEMO.callbackToken, encryptionKey)).where(eq(schema.tenants.id, tenantId));
+    if (callbackReset)
+      await tx
+        .update(schema.tenants)
+        .set(await callbackTokenColumns(DEMO.callbackToken, encryptionKey))
+        .where(eq(schema.tenants.id, tenantId));
     // Same token: encrypted again under the current key (.dev.vars may have a new one), so
     // Settings can always show the URLs; routing checks the hash, which did not change.
     else if (encryptionKey !== null) {
@@ -83,7 +81,11 @@ export async function seedDemo(db: MySql2Database<typeof schema>, encryptionKey:
     }
     const configAdded = await seedDemoConfiguration(tx, tenantId);
     // Routing caches snapshots by this version; a repaired demo must not route from the old one.
-    if (existing && (configAdded || keyReset || callbackReset)) await tx.update(schema.tenants).set({ configVersion: sql`${schema.tenants.configVersion} + 1` }).where(eq(schema.tenants.id, tenantId));
+    if (existing && (configAdded || keyReset || callbackReset))
+      await tx
+        .update(schema.tenants)
+        .set({ configVersion: sql`${schema.tenants.configVersion} + 1` })
+        .where(eq(schema.tenants.id, tenantId));
     return { tenantId, created: !existing };
   });
 }

@@ -53,15 +53,8 @@ describe("MySQL migrations", () => {
       expect(find("tenants", "cloudonix_domain_uuid")?.nu).toBe(0);
       expect(find("tenants", "cloudonix_domain")?.nu).toBe(0);
 
-      const [fks] = await db.query<any[]>(
-        "SELECT table_name AS t, referenced_table_name AS r FROM information_schema.referential_constraints WHERE constraint_schema = ?",
-        [database],
-      );
-      expect(fks).toEqual(expect.arrayContaining([
-        expect.objectContaining({ t: "users", r: "tenants" }),
-        expect.objectContaining({ t: "agent_group_members", r: "voice_agents" }),
-        expect.objectContaining({ t: "agent_group_members", r: "agent_groups" }),
-      ]));
+      const [fks] = await db.query<any[]>("SELECT table_name AS t, referenced_table_name AS r FROM information_schema.referential_constraints WHERE constraint_schema = ?", [database]);
+      expect(fks).toEqual(expect.arrayContaining([expect.objectContaining({ t: "users", r: "tenants" }), expect.objectContaining({ t: "agent_group_members", r: "voice_agents" }), expect.objectContaining({ t: "agent_group_members", r: "agent_groups" })]));
     } finally {
       await db.end();
     }

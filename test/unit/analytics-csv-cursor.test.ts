@@ -4,7 +4,7 @@ import { CursorError, decodeCursor, encodeCursor, filtersFingerprint } from "../
 
 describe("CSV cells", () => {
   it.for([
-    ["=HYPERLINK(\"http://x\")", `"'=HYPERLINK(""http://x"")"`],
+    ['=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
     ["+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"],
     ["-2+3", "'-2+3"],
     ["@SUM(A1:A2)", "'@SUM(A1:A2)"],
@@ -24,9 +24,7 @@ describe("CSV cells", () => {
   });
 
   it("quotes commas, quotes, line breaks and edge spaces, and writes null as empty", ({ expect }) => {
-    expect(["a,b", 'say "hi"', "two\nlines", " pad", null, undefined, 7, new Date(0), { x: 1 }].map(csvCell).join(",")).toBe(
-      `"a,b","say ""hi""","two\nlines"," pad",,,7,1970-01-01T00:00:00.000Z,"{""x"":1}"`,
-    );
+    expect(["a,b", 'say "hi"', "two\nlines", " pad", null, undefined, 7, new Date(0), { x: 1 }].map(csvCell).join(",")).toBe(`"a,b","say ""hi""","two\nlines"," pad",,,7,1970-01-01T00:00:00.000Z,"{""x"":1}"`);
   });
 });
 
@@ -34,7 +32,10 @@ describe("record cursors", () => {
   const filters = { status: ["completed", "failed"], agentId: "agt_1" };
 
   it("round-trips a position, null sort values included", ({ expect }) => {
-    for (const position of [{ value: 1_700_000_000_000, id: "cal_1" }, { value: null, id: "cal_2" }]) {
+    for (const position of [
+      { value: 1_700_000_000_000, id: "cal_1" },
+      { value: null, id: "cal_2" },
+    ]) {
       expect(decodeCursor(encodeCursor("durationSec", "desc", filters, position), "durationSec", "desc", filters)).toEqual(position);
     }
   });

@@ -19,8 +19,7 @@ const record = (overrides: Partial<RollupRecord> = {}): RollupRecord => ({
   ...overrides,
 });
 
-const valueIn = (cells: Cell[], agentId: string, measure: string) =>
-  cells.filter((c) => c.agentId === agentId).reduce((n, c) => n + c.values[MEASURES.indexOf(measure as never)]!, 0);
+const valueIn = (cells: Cell[], agentId: string, measure: string) => cells.filter((c) => c.agentId === agentId).reduce((n, c) => n + c.values[MEASURES.indexOf(measure as never)]!, 0);
 
 /** Applies signatures in order the way the store does (delta from the previous one). */
 function replay(sigs: (string | null)[]): Cell[] {
@@ -58,14 +57,7 @@ describe("duration bins", () => {
 
   it("locates a rank inside the histogram", ({ expect }) => {
     const h = [2, 0, 3, 1];
-    expect([0, 1, 2, 4, 5, 6].map((k) => locateRank(h, k))).toEqual([
-      { bin: 0, rankInBin: 0 },
-      { bin: 0, rankInBin: 1 },
-      { bin: 2, rankInBin: 0 },
-      { bin: 2, rankInBin: 2 },
-      { bin: 3, rankInBin: 0 },
-      null,
-    ]);
+    expect([0, 1, 2, 4, 5, 6].map((k) => locateRank(h, k))).toEqual([{ bin: 0, rankInBin: 0 }, { bin: 0, rankInBin: 1 }, { bin: 2, rankInBin: 0 }, { bin: 2, rankInBin: 2 }, { bin: 3, rankInBin: 0 }, null]);
   });
 
   it("takes one middle rank for odd counts and two for even ones", ({ expect }) => {
@@ -128,11 +120,7 @@ describe("rollup contribution", () => {
   });
 
   it("ends in the same totals whatever order the record's states arrive in", ({ expect }) => {
-    const states = [
-      record({ status: "ringing", answeredAt: null, durationSec: null }),
-      record({ status: "completed", durationSec: 40 }),
-      record({ status: "completed", durationSec: 42 }),
-    ].map(rollupSignature);
+    const states = [record({ status: "ringing", answeredAt: null, durationSec: null }), record({ status: "completed", durationSec: 40 }), record({ status: "completed", durationSec: 42 })].map(rollupSignature);
     const direct = replay([states[2]!]);
     // Newest wins in the store, so an older state arriving late never replaces a newer one;
     // what matters is that any path ending at the final record leaves the same rollups.

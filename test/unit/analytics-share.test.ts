@@ -24,7 +24,14 @@ describe("target shares", () => {
 
 describe("distribution", () => {
   it("compares the dial counts of a round-robin group with its targets", ({ expect }) => {
-    const d = distribution("round_robin", [m("a"), m("b")], traffic([["a", 60, 50], ["b", 40, 40]]));
+    const d = distribution(
+      "round_robin",
+      [m("a"), m("b")],
+      traffic([
+        ["a", 60, 50],
+        ["b", 40, 40],
+      ]),
+    );
     expect(d).toEqual({
       basis: "attempts",
       total: 100,
@@ -36,7 +43,15 @@ describe("distribution", () => {
   });
 
   it("uses first picks for priority groups and lists former members with target 0", ({ expect }) => {
-    const d = distribution("priority", [m("a", 1, 1), m("b", 1, 2)], traffic([["a", 90, 90], ["b", 30, 5], ["gone", 5, 5]]));
+    const d = distribution(
+      "priority",
+      [m("a", 1, 1), m("b", 1, 2)],
+      traffic([
+        ["a", 90, 90],
+        ["b", 30, 5],
+        ["gone", 5, 5],
+      ]),
+    );
     expect(d.basis).toBe("firstAttempts");
     expect(d.agents.map((r) => [r.agentId, r.member, r.count, r.targetShare])).toEqual([
       ["a", true, 90, 1],

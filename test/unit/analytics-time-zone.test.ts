@@ -2,8 +2,7 @@ import { describe, it } from "vitest";
 import { bucketIndex, isTimeZone, localBuckets, offsetAt } from "../../workers/analytics/time-zone";
 
 const H = 3_600_000;
-const shape = (from: string, to: string, interval: "hour" | "day", tz: string) =>
-  localBuckets(Date.parse(from), Date.parse(to), interval, tz).map((b) => [b.label, (b.end - b.start) / H]);
+const shape = (from: string, to: string, interval: "hour" | "day", tz: string) => localBuckets(Date.parse(from), Date.parse(to), interval, tz).map((b) => [b.label, (b.end - b.start) / H]);
 
 describe("local buckets", () => {
   it("has a 23-hour day when New York springs forward and a 25-hour one when it falls back", ({ expect }) => {
@@ -27,9 +26,7 @@ describe("local buckets", () => {
       ["2026-01-01T00:00:00+05:30", 24],
       ["2026-01-02T00:00:00+05:30", 24],
     ]);
-    expect(shape("2026-01-01T00:15:00Z", "2026-01-01T01:15:00Z", "hour", "Asia/Kathmandu")).toEqual([
-      ["2026-01-01T06:00:00+05:45", 1],
-    ]);
+    expect(shape("2026-01-01T00:15:00Z", "2026-01-01T01:15:00Z", "hour", "Asia/Kathmandu")).toEqual([["2026-01-01T06:00:00+05:45", 1]]);
   });
 
   it("starts the day after the gap where midnight does not exist (Santiago)", ({ expect }) => {

@@ -74,12 +74,7 @@ function inbound(id: string, pattern: string, extra: Partial<SnapshotInboundRule
 const tenant42 = { name: "X-Tenant", value: "42" };
 
 describe("inbound matching with carrier-header conditions", () => {
-  const index = buildInboundIndex([
-    inbound("plain", "1800*", { priority: 1 }),
-    inbound("t42", "1800*", { priority: 500, header: tenant42 }),
-    inbound("t43", "1800*", { priority: 200, header: { name: "X-Tenant", value: "43" } }),
-    inbound("short", "1*"),
-  ]);
+  const index = buildInboundIndex([inbound("plain", "1800*", { priority: 1 }), inbound("t42", "1800*", { priority: 500, header: tenant42 }), inbound("t43", "1800*", { priority: 200, header: { name: "X-Tenant", value: "43" } }), inbound("short", "1*")]);
 
   it("prefers the rule whose condition holds over the rule without one, whatever the priorities; the header name in any case", ({ expect }) => {
     const { rule, tried } = matchInbound(index, "18005550199", headerLookup({ "x-tenant": "42" }));
@@ -106,7 +101,11 @@ describe("inbound matching with carrier-header conditions", () => {
     const only = buildInboundIndex([inbound("t42", "1800*", { header: tenant42 }), inbound("short", "1*"), inbound("exact", "18005550199", { header: tenant42 })]);
     const { rule, tried } = matchInbound(only, "18005550199", headerLookup({ "X-Tenant": "41" }));
     expect(rule?.id).toBe("short");
-    expect(tried.map((t) => [t.ruleId, t.result])).toEqual([["exact", "header_not_matched"], ["t42", "header_not_matched"], ["short", "matched"]]);
+    expect(tried.map((t) => [t.ruleId, t.result])).toEqual([
+      ["exact", "header_not_matched"],
+      ["t42", "header_not_matched"],
+      ["short", "matched"],
+    ]);
     // The exact rule's condition holding makes it win over every prefix.
     expect(matchInbound(only, "18005550199", headerLookup({ "X-Tenant": " 42 " })).rule?.id).toBe("exact");
   });
@@ -172,11 +171,7 @@ function snapshot(overrides: Partial<RoutingSnapshot> = {}): RoutingSnapshot {
     agents: { dnid: agent("dnid"), to: agent("to"), t42: agent("t42") },
     groups: {},
     trunks: {},
-    inboundRules: [
-      inbound("r-dnid", "18005550123", { targetId: "dnid" }),
-      inbound("r-to", "18005550199", { targetId: "to" }),
-      inbound("r-t42", "18005550199", { targetId: "t42", header: tenant42 }),
-    ],
+    inboundRules: [inbound("r-dnid", "18005550123", { targetId: "dnid" }), inbound("r-to", "18005550199", { targetId: "to" }), inbound("r-t42", "18005550199", { targetId: "t42", header: tenant42 })],
     outboundRules: [],
     routingNumberHeader: "A2B-DNID",
     ...overrides,

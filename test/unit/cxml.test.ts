@@ -1,12 +1,5 @@
 import { describe, it } from "vitest";
-import {
-  escapeXml,
-  hangupCxml,
-  rejectCxml,
-  renderCxml,
-  type CxmlVerb,
-  type RejectReason,
-} from "../../workers/domain/cxml";
+import { escapeXml, hangupCxml, rejectCxml, renderCxml, type CxmlVerb, type RejectReason } from "../../workers/domain/cxml";
 import { elementsOf, parseXml, textOf } from "./helpers/xml";
 
 const DECL = '<?xml version="1.0" encoding="UTF-8"?>';
@@ -25,9 +18,7 @@ describe("renderCxml", () => {
       },
     ]);
     expect(xml).toBe(
-      DECL +
-        '<Response><Dial action="https://router.example.com/cx/dial-result?attempt=1" method="POST" callerId="+14155550100" timeout="25">' +
-        '<Header name="X-Tenant-Id" value="42"/><Service provider="retell">+12125550123</Service></Dial></Response>',
+      `${DECL}<Response><Dial action="https://router.example.com/cx/dial-result?attempt=1" method="POST" callerId="+14155550100" timeout="25"><Header name="X-Tenant-Id" value="42"/><Service provider="retell">+12125550123</Service></Dial></Response>`,
     );
   });
 
@@ -48,20 +39,12 @@ describe("renderCxml", () => {
         nouns: [{ noun: "Number", number: "+442071234567" }],
       },
     ]);
-    expect(xml).toBe(
-      DECL +
-        '<Response><Dial action="https://r.example/a" method="GET" callerId="+14155550100" callerName="Acme" timeout="45" trunks="carrier-a" timeLimit="3600" record="record-from-answer">' +
-        "<Number>+442071234567</Number></Dial></Response>",
-    );
+    expect(xml).toBe(`${DECL}<Response><Dial action="https://r.example/a" method="GET" callerId="+14155550100" callerName="Acme" timeout="45" trunks="carrier-a" timeLimit="3600" record="record-from-answer"><Number>+442071234567</Number></Dial></Response>`);
   });
 
   it("omits undefined attributes and stringifies booleans", ({ expect }) => {
-    expect(renderCxml([{ verb: "Dial", attrs: { record: true, callerId: undefined }, nouns: [{ noun: "Number", number: "1004" }] }])).toBe(
-      `${DECL}<Response><Dial record="true"><Number>1004</Number></Dial></Response>`,
-    );
-    expect(renderCxml([{ verb: "Dial", nouns: [{ noun: "Number", number: "1004" }] }])).toBe(
-      `${DECL}<Response><Dial><Number>1004</Number></Dial></Response>`,
-    );
+    expect(renderCxml([{ verb: "Dial", attrs: { record: true, callerId: undefined }, nouns: [{ noun: "Number", number: "1004" }] }])).toBe(`${DECL}<Response><Dial record="true"><Number>1004</Number></Dial></Response>`);
+    expect(renderCxml([{ verb: "Dial", nouns: [{ noun: "Number", number: "1004" }] }])).toBe(`${DECL}<Response><Dial><Number>1004</Number></Dial></Response>`);
   });
 
   it("renders Service credentials and Sip with credentials", ({ expect }) => {
@@ -74,11 +57,7 @@ describe("renderCxml", () => {
         ],
       },
     ]);
-    expect(xml).toBe(
-      DECL +
-        '<Response><Dial><Service provider="vapi" username="u" password="p">+15550001111</Service>' +
-        '<Sip username="su" password="sp">sip:agent_abc@sip.agent.example;transport=tls</Sip></Dial></Response>',
-    );
+    expect(xml).toBe(`${DECL}<Response><Dial><Service provider="vapi" username="u" password="p">+15550001111</Service><Sip username="su" password="sp">sip:agent_abc@sip.agent.example;transport=tls</Sip></Dial></Response>`);
   });
 
   it.for([
@@ -87,9 +66,7 @@ describe("renderCxml", () => {
     [" Retell ", "retell"],
     ["Not-Yet-Listed", "not-yet-listed"],
   ] as const)("emits provider %j as Cloudonix's id %j", ([provider, expected], { expect }) => {
-    expect(renderCxml([{ verb: "Dial", nouns: [{ noun: "Service", provider, number: "+1" }] }])).toContain(
-      `<Service provider="${expected}">+1</Service>`,
-    );
+    expect(renderCxml([{ verb: "Dial", nouns: [{ noun: "Service", provider, number: "+1" }] }])).toContain(`<Service provider="${expected}">+1</Service>`);
   });
 
   it("renders the other verbs", ({ expect }) => {
@@ -103,9 +80,7 @@ describe("renderCxml", () => {
       { verb: "Hangup" },
     ]);
     expect(xml).toBe(
-      DECL +
-        '<Response><Say voice="woman" language="en-US" loop="2">All agents are busy.</Say><Pause length="1"/><Pause/>' +
-        '<Redirect method="POST">https://r.example/next?a=1&amp;b=2</Redirect><Reject reason="busy"/><Reject/><Hangup/></Response>',
+      `${DECL}<Response><Say voice="woman" language="en-US" loop="2">All agents are busy.</Say><Pause length="1"/><Pause/><Redirect method="POST">https://r.example/next?a=1&amp;b=2</Redirect><Reject reason="busy"/><Reject/><Hangup/></Response>`,
     );
   });
 

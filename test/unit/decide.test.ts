@@ -18,11 +18,20 @@ function snapshot(overrides: Partial<RoutingSnapshot> = {}): RoutingSnapshot {
     outboundCallerPatterns: ["1212555*"],
     agents: { a1: agent("a1"), a2: agent("a2", false), a3: agent("a3") },
     groups: {
-      g1: { id: "g1", name: "Sales", strategy: "priority", rollingWindowHours: 24, maxAttempts: 2, stickyTtlSeconds: null, enabled: true, members: [
-        { agentId: "a1", position: 0, priority: 1, weight: 1, capacity: 2 },
-        { agentId: "a2", position: 1, priority: 2, weight: 3, capacity: null },
-        { agentId: "gone", position: 2, priority: 3, weight: 1, capacity: null },
-      ] },
+      g1: {
+        id: "g1",
+        name: "Sales",
+        strategy: "priority",
+        rollingWindowHours: 24,
+        maxAttempts: 2,
+        stickyTtlSeconds: null,
+        enabled: true,
+        members: [
+          { agentId: "a1", position: 0, priority: 1, weight: 1, capacity: 2 },
+          { agentId: "a2", position: 1, priority: 2, weight: 3, capacity: null },
+          { agentId: "gone", position: 2, priority: 3, weight: 1, capacity: null },
+        ],
+      },
       off: { id: "off", name: "Off", strategy: "round_robin", rollingWindowHours: 24, maxAttempts: 3, stickyTtlSeconds: null, enabled: false, members: [] },
     },
     trunks: { tr1: { id: "tr1", name: "carrier-a", callerIdOverride: null, enabled: true }, tr2: { id: "tr2", name: "carrier-b", callerIdOverride: "+1555", enabled: false } },
@@ -50,10 +59,7 @@ describe("classifyDirection", () => {
 
 describe("planRoute: a registered endpoint's (subscriber) call", () => {
   const extensions = snapshot({
-    inboundRules: [
-      ...snapshot().inboundRules,
-      { id: "x1", name: "support desk", pattern: "3000", matchType: "exact", priority: 100, enabled: true, targetType: "agent", targetId: "a1", fallback: null },
-    ],
+    inboundRules: [...snapshot().inboundRules, { id: "x1", name: "support desk", pattern: "3000", matchType: "exact", priority: 100, enabled: true, targetType: "agent", targetId: "a1", fallback: null }],
   });
 
   it("goes to an internal destination when an inbound rule names the dialled extension", ({ expect }) => {

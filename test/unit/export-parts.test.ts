@@ -35,16 +35,14 @@ describe("PartWriter", () => {
 describe("export rows", () => {
   it("writes a CSV header with a BOM and rows in the field order, formulas neutralised", ({ expect }) => {
     expect(exportHeader("csv", ["id", "from"])).toBe("\uFEFFid,from\r\n");
-    expect(exportLine("csv", ["id", "from", "callerName", "startedAt", "durationSec", "answeredAt"], ["cal_1", "+14155550100", "=1+2", "1970-01-01T00:00:00.000Z", 12, null], 0)).toBe(
-      "cal_1,+14155550100,'=1+2,1970-01-01T00:00:00.000Z,12,\r\n",
-    );
+    expect(exportLine("csv", ["id", "from", "callerName", "startedAt", "durationSec", "answeredAt"], ["cal_1", "+14155550100", "=1+2", "1970-01-01T00:00:00.000Z", 12, null], 0)).toBe("cal_1,+14155550100,'=1+2,1970-01-01T00:00:00.000Z,12,\r\n");
     expect(exportLine("csv", ["attempts", "routing"], ['[{"n":1}]', null], 0)).toBe('"[{""n"":1}]",\r\n');
     expect(DEFAULT_EXPORT_FIELDS).not.toContain("routing");
   });
 
   it("writes a valid JSON array with typed values, JSON columns embedded as JSON", ({ expect }) => {
     const fields = ["id", "durationSec", "answeredAt", "attempts", "routing"] as const;
-    const row = ["cal_\"1", 12, null, '[{"n":1}]', '{"x":1}'];
+    const row = ['cal_"1', 12, null, '[{"n":1}]', '{"x":1}'];
     const two = exportHeader("json", fields) + exportLine("json", fields, row, 0) + exportLine("json", fields, [...row.slice(0, 4), null], 1) + exportFooter("json", 2);
     expect(JSON.parse(two)).toEqual([
       { id: 'cal_"1', durationSec: 12, answeredAt: null, attempts: [{ n: 1 }], routing: { x: 1 } },

@@ -33,7 +33,11 @@ describe("agent health", () => {
 describe("rolling window buckets", () => {
   it("sum the current hour and the previous windowHours - 1", ({ expect }) => {
     const now = 100 * 3_600_000 + 1_234;
-    const buckets = new Map([[hourOf(now), 3], [hourOf(now) - 23, 2], [hourOf(now) - 24, 50]]);
+    const buckets = new Map([
+      [hourOf(now), 3],
+      [hourOf(now) - 23, 2],
+      [hourOf(now) - 24, 50],
+    ]);
     expect(windowSum(buckets, 24, now)).toBe(5);
     expect(windowSum(buckets, 25, now)).toBe(55);
     expect(windowSum(undefined, 24, now)).toBe(0);

@@ -9,10 +9,16 @@ describe("LruMap", () => {
     expect(lru.get("a")).toBe(1);
     lru.set("c", 3);
     expect(lru.get("b")).toBeUndefined();
-    expect([...lru.entries()]).toEqual([["a", 1], ["c", 3]]);
+    expect([...lru.entries()]).toEqual([
+      ["a", 1],
+      ["c", 3],
+    ]);
     lru.set("a", 10);
     lru.set("d", 4);
-    expect([...lru.entries()]).toEqual([["a", 10], ["d", 4]]);
+    expect([...lru.entries()]).toEqual([
+      ["a", 10],
+      ["d", 4],
+    ]);
     expect(lru.size).toBe(2);
   });
 

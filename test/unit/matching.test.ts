@@ -1,11 +1,5 @@
 import { describe, it } from "vitest";
-import {
-  buildInboundIndex,
-  buildOutboundIndex,
-  matchInbound,
-  matchOutbound,
-  type RuleTrace,
-} from "../../workers/domain/matching";
+import { buildInboundIndex, buildOutboundIndex, matchInbound, matchOutbound, type RuleTrace } from "../../workers/domain/matching";
 import { matchesPattern } from "../../workers/domain/numbers";
 import type { SnapshotInboundRule, SnapshotOutboundRule } from "../../workers/routing/snapshot-types";
 import { randomDigits, randomInt, seededRandom } from "./helpers/random";
@@ -40,11 +34,7 @@ function outbound(id: string, destinationPrefix: string, extra: Partial<Snapshot
 
 describe("inbound matching", () => {
   it("prefers an exact rule over any prefix rule, whatever the priorities", ({ expect }) => {
-    const index = buildInboundIndex([
-      inbound("p", "1555*", { priority: 1 }),
-      inbound("e", "15551234567", { priority: 500 }),
-      inbound("all", "*", { priority: 1 }),
-    ]);
+    const index = buildInboundIndex([inbound("p", "1555*", { priority: 1 }), inbound("e", "15551234567", { priority: 500 }), inbound("all", "*", { priority: 1 })]);
     const { rule, tried } = matchInbound(index, "+1 (555) 123-4567");
     expect(rule?.id).toBe("e");
     expect(tried).toEqual([
@@ -55,11 +45,7 @@ describe("inbound matching", () => {
   });
 
   it("prefers the longer prefix, whatever the priorities", ({ expect }) => {
-    const index = buildInboundIndex([
-      inbound("short", "1*", { priority: 1 }),
-      inbound("long", "1555*", { priority: 900 }),
-      inbound("mid", "155*", { priority: 2 }),
-    ]);
+    const index = buildInboundIndex([inbound("short", "1*", { priority: 1 }), inbound("long", "1555*", { priority: 900 }), inbound("mid", "155*", { priority: 2 })]);
     const { rule, tried } = matchInbound(index, "15559990000");
     expect(rule?.id).toBe("long");
     expect(tried.map((t) => [t.ruleId, t.result])).toEqual([
@@ -70,11 +56,7 @@ describe("inbound matching", () => {
   });
 
   it("breaks ties of the same pattern by priority, then by id", ({ expect }) => {
-    const index = buildInboundIndex([
-      inbound("r3", "1555*", { priority: 100 }),
-      inbound("r2", "1555*", { priority: 100 }),
-      inbound("r1", "1555*", { priority: 50 }),
-    ]);
+    const index = buildInboundIndex([inbound("r3", "1555*", { priority: 100 }), inbound("r2", "1555*", { priority: 100 }), inbound("r1", "1555*", { priority: 50 })]);
     const { rule, tried } = matchInbound(index, "15550000000");
     expect(rule?.id).toBe("r1");
     expect(tried.map((t) => [t.ruleId, t.result])).toEqual([
@@ -90,12 +72,7 @@ describe("inbound matching", () => {
   });
 
   it("skips disabled rules but reports them, and falls through to the next candidate", ({ expect }) => {
-    const index = buildInboundIndex([
-      inbound("exact-off", "15551234567", { enabled: false }),
-      inbound("long-off", "1555*", { enabled: false }),
-      inbound("short", "1*"),
-      inbound("all-off", "*", { enabled: false }),
-    ]);
+    const index = buildInboundIndex([inbound("exact-off", "15551234567", { enabled: false }), inbound("long-off", "1555*", { enabled: false }), inbound("short", "1*"), inbound("all-off", "*", { enabled: false })]);
     const { rule, tried } = matchInbound(index, "15551234567");
     expect(rule?.id).toBe("short");
     expect(tried).toEqual([
@@ -113,13 +90,7 @@ describe("inbound matching", () => {
   });
 
   it("lists only rules whose pattern matches the number", ({ expect }) => {
-    const index = buildInboundIndex([
-      inbound("a", "15551234567"),
-      inbound("b", "15551234568"),
-      inbound("c", "1556*"),
-      inbound("d", "155512345678*"),
-      inbound("e", "1555*"),
-    ]);
+    const index = buildInboundIndex([inbound("a", "15551234567"), inbound("b", "15551234568"), inbound("c", "1556*"), inbound("d", "155512345678*"), inbound("e", "1555*")]);
     expect(matchInbound(index, "15551234567").tried.map((t) => t.ruleId)).toEqual(["a", "e"]);
   });
 
@@ -161,12 +132,7 @@ describe("inbound matching", () => {
   function referenceInbound(rules: SnapshotInboundRule[], number: string): { rule: SnapshotInboundRule | null; tried: RuleTrace[] } {
     const digitsOf = (r: SnapshotInboundRule) => r.pattern.replace("*", "");
     const matching = rules.filter((r) => (r.matchType === "exact" ? number === r.pattern : matchesPattern(number, r.pattern)));
-    const rank = (r: SnapshotInboundRule): [number, number, number, string] => [
-      r.matchType === "exact" ? 0 : 1,
-      -digitsOf(r).length,
-      r.priority,
-      r.id,
-    ];
+    const rank = (r: SnapshotInboundRule): [number, number, number, string] => [r.matchType === "exact" ? 0 : 1, -digitsOf(r).length, r.priority, r.id];
     matching.sort((a, b) => {
       const [x, y] = [rank(a), rank(b)];
       for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
@@ -219,11 +185,7 @@ describe("inbound matching", () => {
 
 describe("outbound matching", () => {
   it("picks the longest destination prefix, whatever the priorities", ({ expect }) => {
-    const index = buildOutboundIndex([
-      outbound("any", "", { priority: 1 }),
-      outbound("uk", "44", { priority: 50 }),
-      outbound("london", "4420", { priority: 100 }),
-    ]);
+    const index = buildOutboundIndex([outbound("any", "", { priority: 1 }), outbound("uk", "44", { priority: 50 }), outbound("london", "4420", { priority: 100 })]);
     const { rule, tried } = matchOutbound(index, "1004", "+44 20 7123 4567");
     expect(rule?.id).toBe("london");
     expect(tried).toEqual([
@@ -234,11 +196,7 @@ describe("outbound matching", () => {
   });
 
   it("breaks ties by priority, then id", ({ expect }) => {
-    const index = buildOutboundIndex([
-      outbound("b", "1", { priority: 10 }),
-      outbound("a", "1", { priority: 10 }),
-      outbound("c", "1", { priority: 5 }),
-    ]);
+    const index = buildOutboundIndex([outbound("b", "1", { priority: 10 }), outbound("a", "1", { priority: 10 }), outbound("c", "1", { priority: 5 })]);
     const { rule, tried } = matchOutbound(index, "1004", "15551234567");
     expect(rule?.id).toBe("c");
     expect(tried.map((t) => [t.ruleId, t.result])).toEqual([
@@ -249,10 +207,7 @@ describe("outbound matching", () => {
   });
 
   it("applies a rule only to the callers it accepts, and says so", ({ expect }) => {
-    const index = buildOutboundIndex([
-      outbound("sales", "1", { callerPatterns: ["+1 555 100*", "2000"] }),
-      outbound("default", ""),
-    ]);
+    const index = buildOutboundIndex([outbound("sales", "1", { callerPatterns: ["+1 555 100*", "2000"] }), outbound("default", "")]);
     expect(matchOutbound(index, "+15551001234", "18005550199").rule?.id).toBe("sales");
     expect(matchOutbound(index, "2000", "18005550199").rule?.id).toBe("sales");
     const other = matchOutbound(index, "15559990000", "18005550199");
@@ -303,18 +258,8 @@ describe("outbound matching", () => {
   });
 
   function referenceOutbound(rules: SnapshotOutboundRule[], caller: string, destination: string): SnapshotOutboundRule | null {
-    const ok = rules.filter(
-      (r) =>
-        r.enabled &&
-        destination.startsWith(r.destinationPrefix) &&
-        (r.callerPatterns.length === 0 || r.callerPatterns.some((p) => matchesPattern(caller, p))),
-    );
-    ok.sort(
-      (a, b) =>
-        b.destinationPrefix.length - a.destinationPrefix.length ||
-        a.priority - b.priority ||
-        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
+    const ok = rules.filter((r) => r.enabled && destination.startsWith(r.destinationPrefix) && (r.callerPatterns.length === 0 || r.callerPatterns.some((p) => matchesPattern(caller, p))));
+    ok.sort((a, b) => b.destinationPrefix.length - a.destinationPrefix.length || a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return ok[0] ?? null;
   }
 

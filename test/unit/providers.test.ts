@@ -5,7 +5,50 @@ describe("the provider catalog", () => {
   it("lists every Cloudonix service-provider id once, lower-case, with a name and help", ({ expect }) => {
     const ids = PROVIDERS.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ["retell", "retell-udp", "retell-tcp", "retell-tls", "vapi", "vapi-udp", "vapi-noproxy", "elevenlabs", "synthflow", "dasha", "superdash.ai", "ultravox", "deepvox", "deepvox-sandbox", "relayhawk", "voicehub", "fonio", "sigmamind", "modon", "modon-sandbox", "puretalk", "puretalk-tcp", "millis-us", "millis-eu", "rapida", "smallest", "call2me", "call2me-tcp", "call2me-tls", "revring", "x", "openai", "vogent", "omnidim.im", "ringg", "ringg-tcp", "ringg-tls", "vomyra", "telnyx", "telnyx-udp", "telnyx-tcp", "telnyx-tls"]) {
+    for (const id of [
+      "retell",
+      "retell-udp",
+      "retell-tcp",
+      "retell-tls",
+      "vapi",
+      "vapi-udp",
+      "vapi-noproxy",
+      "elevenlabs",
+      "synthflow",
+      "dasha",
+      "superdash.ai",
+      "ultravox",
+      "deepvox",
+      "deepvox-sandbox",
+      "relayhawk",
+      "voicehub",
+      "fonio",
+      "sigmamind",
+      "modon",
+      "modon-sandbox",
+      "puretalk",
+      "puretalk-tcp",
+      "millis-us",
+      "millis-eu",
+      "rapida",
+      "smallest",
+      "call2me",
+      "call2me-tcp",
+      "call2me-tls",
+      "revring",
+      "x",
+      "openai",
+      "vogent",
+      "omnidim.im",
+      "ringg",
+      "ringg-tcp",
+      "ringg-tls",
+      "vomyra",
+      "telnyx",
+      "telnyx-udp",
+      "telnyx-tcp",
+      "telnyx-tls",
+    ]) {
       expect(ids).toContain(id);
     }
     expect(ids).toHaveLength(42);

@@ -24,7 +24,12 @@ describe("inbound conflicts", () => {
     ["a prefix with an exact rule for its own digits only", "1555*", ["1555"]],
     ["the catch-all", "*", ["1555*", "1555", ...children("1555").map((r) => r.pattern)]],
   ] as const)("accepts %s", ([, candidate, others], { expect }) => {
-    expect(findInboundConflict(rule(candidate), others.map((p) => rule(p)))).toBeNull();
+    expect(
+      findInboundConflict(
+        rule(candidate),
+        others.map((p) => rule(p)),
+      ),
+    ).toBeNull();
   });
 
   it("refuses a prefix rule whose every number is taken by more specific rules, naming them", ({ expect }) => {
@@ -38,7 +43,12 @@ describe("inbound conflicts", () => {
   it("follows the cover through deeper exact rules", ({ expect }) => {
     const others = [rule("1555"), ...children("1555").slice(1), rule("15550"), ...children("15550")];
     expect(findInboundConflict(rule("1555*"), others)?.kind).toBe("shadowed");
-    expect(findInboundConflict(rule("1555*"), others.filter((r) => r.pattern !== "155509*"))).toBeNull();
+    expect(
+      findInboundConflict(
+        rule("1555*"),
+        others.filter((r) => r.pattern !== "155509*"),
+      ),
+    ).toBeNull();
   });
 
   it("ignores disabled rules on both sides", ({ expect }) => {

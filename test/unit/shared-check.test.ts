@@ -12,9 +12,15 @@ function setup(ttlMs = 5_000) {
       const n = ++runs;
       release.push(() => resolve(n));
     });
-  return { check, run, runs: () => runs, release: () => {
+  return {
+    check,
+    run,
+    runs: () => runs,
+    release: () => {
       for (const r of release.splice(0)) r();
-    }, advance: (ms: number) => (now += ms) };
+    },
+    advance: (ms: number) => (now += ms),
+  };
 }
 
 describe("SharedCheck", () => {

@@ -32,7 +32,7 @@ describe("storable JSON", () => {
   it("counts nesting without parsing, ignoring brackets inside strings", () => {
     expect(jsonNestsDeeperThan(`${'{"a":'.repeat(33)}1${"}".repeat(33)}`, 32)).toBe(true);
     expect(jsonNestsDeeperThan(`${'{"a":'.repeat(32)}1${"}".repeat(32)}`, 32)).toBe(false);
-    expect(jsonNestsDeeperThan(JSON.stringify({ s: "[[[[[[[[[[\\\"{{{{{{" }), 2)).toBe(false);
+    expect(jsonNestsDeeperThan(JSON.stringify({ s: '[[[[[[[[[[\\"{{{{{{' }), 2)).toBe(false);
   });
 });
 

@@ -1,13 +1,5 @@
 import { describe, it } from "vitest";
-import {
-  emptyRotation,
-  pick,
-  type AgentCounters,
-  type PickMember,
-  type PickResult,
-  type RotationState,
-  type Strategy,
-} from "../../durable-objects/logic/strategies";
+import { emptyRotation, pick, type AgentCounters, type PickMember, type PickResult, type RotationState, type Strategy } from "../../durable-objects/logic/strategies";
 
 function member(agentId: string, position: number, extra: Partial<PickMember> = {}): PickMember {
   return { agentId, position, priority: 1, weight: 1, capacity: null, enabled: true, ...extra };
@@ -28,12 +20,7 @@ function countersFrom(table: CounterTable): (agentId: string) => AgentCounters {
  * Runs `n` picks the way the balancer does: the rotation carries over, and the chosen agent's
  * window count goes up by one. Returns the chosen agents in order and the final state.
  */
-function simulate(
-  strategy: Strategy,
-  list: PickMember[],
-  n: number,
-  opts: { counters?: CounterTable; rotation?: RotationState } = {},
-): { chosen: string[]; rotation: RotationState; counters: CounterTable } {
+function simulate(strategy: Strategy, list: PickMember[], n: number, opts: { counters?: CounterTable; rotation?: RotationState } = {}): { chosen: string[]; rotation: RotationState; counters: CounterTable } {
   const table: CounterTable = structuredClone(opts.counters ?? {});
   let rotation = opts.rotation ?? emptyRotation();
   const chosen: string[] = [];
@@ -65,15 +52,7 @@ function deepFreeze<T>(value: T): T {
 
 describe("eligibility", () => {
   it("skips disabled, zero-weight, unhealthy and full agents, naming the reason, in position order", ({ expect }) => {
-    const list = [
-      member("ok", 0),
-      member("off", 1, { enabled: false }),
-      member("zero", 2, { weight: 0 }),
-      member("sick", 3),
-      member("full", 4, { capacity: 2 }),
-      member("room", 5, { capacity: 3 }),
-      member("nocap", 6, { capacity: 0 }),
-    ];
+    const list = [member("ok", 0), member("off", 1, { enabled: false }), member("zero", 2, { weight: 0 }), member("sick", 3), member("full", 4, { capacity: 2 }), member("room", 5, { capacity: 3 }), member("nocap", 6, { capacity: 0 })];
     const counters = countersFrom({ sick: { healthy: false }, full: { active: 2 }, room: { active: 2 }, ok: { active: 50 } });
     for (const strategy of ["round_robin", "priority", "load_balanced"] as const) {
       const result = pick(strategy, list, counters, emptyRotation());
@@ -98,16 +77,18 @@ describe("eligibility", () => {
     ]);
   });
 
-  it.for(["round_robin", "priority", "load_balanced"] as const)(
-    "%s: with nobody eligible the order is empty and the rotation is unchanged",
-    (strategy, { expect }) => {
-      const rotation: RotationState = { pointer: 2, swrr: { a: 3 }, tierPointers: { "1": 1 } };
-      const result = pick(strategy, members("ab", () => ({ enabled: false })), countersFrom({}), rotation);
-      expect(result.order).toEqual([]);
-      expect(result.rotation).toEqual(rotation);
-      expect(pick(strategy, [], countersFrom({}), emptyRotation())).toEqual({ order: [], skipped: [], rotation: emptyRotation() });
-    },
-  );
+  it.for(["round_robin", "priority", "load_balanced"] as const)("%s: with nobody eligible the order is empty and the rotation is unchanged", (strategy, { expect }) => {
+    const rotation: RotationState = { pointer: 2, swrr: { a: 3 }, tierPointers: { "1": 1 } };
+    const result = pick(
+      strategy,
+      members("ab", () => ({ enabled: false })),
+      countersFrom({}),
+      rotation,
+    );
+    expect(result.order).toEqual([]);
+    expect(result.rotation).toEqual(rotation);
+    expect(pick(strategy, [], countersFrom({}), emptyRotation())).toEqual({ order: [], skipped: [], rotation: emptyRotation() });
+  });
 
   it.for(["round_robin", "priority", "load_balanced"] as const)("%s: never mutates its inputs", (strategy, { expect }) => {
     const list = deepFreeze([member("c", 2, { weight: 2 }), member("a", 0, { priority: 2 }), member("b", 1)]);
@@ -162,7 +143,11 @@ describe("round_robin with equal weights", () => {
   });
 
   it("also uses the pointer when all eligible weights are equal but not 1", ({ expect }) => {
-    const { chosen, rotation } = simulate("round_robin", members("abc", () => ({ weight: 3 })), 4);
+    const { chosen, rotation } = simulate(
+      "round_robin",
+      members("abc", () => ({ weight: 3 })),
+      4,
+    );
     expect(chosen).toEqual(["a", "b", "c", "a"]);
     expect(rotation.pointer).toBe(1);
     expect(rotation.swrr).toEqual({});
@@ -247,13 +232,7 @@ describe("round_robin with weights (smooth weighted round robin)", () => {
 });
 
 describe("priority", () => {
-  const tiers = () => [
-    member("p1a", 0, { priority: 1 }),
-    member("p1b", 1, { priority: 1 }),
-    member("p2a", 2, { priority: 2 }),
-    member("p2b", 3, { priority: 2 }),
-    member("p10", 4, { priority: 10 }),
-  ];
+  const tiers = () => [member("p1a", 0, { priority: 1 }), member("p1b", 1, { priority: 1 }), member("p2a", 2, { priority: 2 }), member("p2b", 3, { priority: 2 }), member("p10", 4, { priority: 10 })];
 
   it("rotates within the top tier and never uses lower tiers while it has someone", ({ expect }) => {
     const { chosen, rotation } = simulate("priority", tiers(), 1000);

@@ -63,8 +63,7 @@ describe("voice agent form", () => {
     signIn("admin");
     mockApi({
       "GET /api/providers": PROVIDERS,
-      "POST /api/voice-agents": () =>
-        new Response(JSON.stringify({ error: { code: "CONFLICT", message: 'A voice agent named "Alice" already exists', requestId: "r1", details: { field: "name" } } }), { status: 409 }),
+      "POST /api/voice-agents": () => new Response(JSON.stringify({ error: { code: "CONFLICT", message: 'A voice agent named "Alice" already exists', requestId: "r1", details: { field: "name" } } }), { status: 409 }),
     });
     const user = userEvent.setup();
     renderAt("/voice-agents/new", "/voice-agents/new", <AgentAdd />);

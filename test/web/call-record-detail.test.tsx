@@ -73,7 +73,9 @@ describe("call record detail", () => {
     api();
     renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
     const table = await screen.findByRole("table", { name: "Attempts" });
-    const headers = within(table).getAllByRole("columnheader").map((h) => h.textContent);
+    const headers = within(table)
+      .getAllByRole("columnheader")
+      .map((h) => h.textContent);
     expect(headers).toEqual(["#", "Dialled", "Stage", "Started", "Ended", "Talk time", "Outcome", "Dial status"]);
     const [, first, second] = within(table).getAllByRole("row");
     expect(within(first!).getByRole("link", { name: "Alice" })).toHaveAttribute("href", "/voice-agents/agt_1");
@@ -100,7 +102,9 @@ describe("call record detail", () => {
     renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
     const note = await screen.findByRole("note");
     expect(within(note).getByText("Reported figures not used")).toBeInTheDocument();
-    const items = within(note).getAllByRole("listitem").map((li) => li.textContent);
+    const items = within(note)
+      .getAllByRole("listitem")
+      .map((li) => li.textContent);
     expect(items).toEqual([
       "Duration: reported 1:10:42, kept 0:51. duration 4242 s is longer than the call lasted (60 s from its start to its end)",
       "Disposition: reported BUSY, kept ANSWER. the call was answered; BUSY would take that back",
@@ -133,7 +137,7 @@ describe("call record detail", () => {
     expect(figure("Cloudonix route")).toHaveTextContent("eu-carrier-1");
   });
 
-  it("says \"not reported\" for every CDR figure that was not reported, never 0", async () => {
+  it('says "not reported" for every CDR figure that was not reported, never 0', async () => {
     signIn("user");
     const none = {
       quality: { mosRx: null, mosTx: null, jitterMs: null, packetLossPct: null },
@@ -194,7 +198,7 @@ describe("call record detail", () => {
     }
   });
 
-  it("says \"not reported\" for durations and dial results it does not know, never 0:00", async () => {
+  it('says "not reported" for durations and dial results it does not know, never 0:00', async () => {
     signIn("user");
     const attempts = [
       { n: 1, stage: "Support", kind: "agent", targetId: "agt_1", targetName: "Alice", groupId: "grp_1", startedAt: STARTED + 1_000, outcome: "answered" },
@@ -215,6 +219,13 @@ describe("call record detail", () => {
       expect(dialStatus).toHaveTextContent(/^not reported$/);
     }
     expect(screen.queryByText("0:00")).toBeNull();
+  });
+
+  it("says the disposition was not reported when an ended call had no CDR", async () => {
+    signIn("user");
+    mockApi({ "GET /api/call-records/cal_1": { ...RECORD, disposition: null }, "GET /api/voice-agents": page([agent()]), "GET /api/trunks": page([]) });
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    expect(await screen.findByRole("group", { name: "Disposition" })).toHaveTextContent(/^Dispositionnot reported$/);
   });
 
   it("shows a live call's missing figures as still to come", async () => {

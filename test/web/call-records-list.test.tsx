@@ -30,15 +30,17 @@ const record = (n: number, overrides: Record<string, unknown> = {}) => ({
 /** Two pages: the first points at the second with a cursor. */
 function api() {
   return mockApi({
-    "GET /api/call-records": (url: URL) =>
-      url.searchParams.get("cursor") === "page2" ? { items: [record(3, { status: "failed" })], nextCursor: null } : { items: [record(1), record(2)], nextCursor: "page2" },
+    "GET /api/call-records": (url: URL) => (url.searchParams.get("cursor") === "page2" ? { items: [record(3, { status: "failed" })], nextCursor: null } : { items: [record(1), record(2)], nextCursor: "page2" }),
     "GET /api/voice-agents": page([agent()]),
     "GET /api/agent-groups": page([]),
   });
 }
 
 const listCalls = (calls: { path: string }[]) => calls.filter((c) => c.path.startsWith("/api/call-records?")).map((c) => new URL(c.path, "http://x").searchParams);
-const rows = () => within(screen.getByRole("table", { name: "Call records" })).getAllByRole("row").slice(1);
+const rows = () =>
+  within(screen.getByRole("table", { name: "Call records" }))
+    .getAllByRole("row")
+    .slice(1);
 
 describe("call records", () => {
   it("pages forward and back with the cursor, on the same filters", async () => {

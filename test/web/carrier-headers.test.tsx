@@ -130,9 +130,7 @@ describe("routing tester: carrier headers", () => {
     await user.type(screen.getByRole("textbox", { name: /To \(called number\)/ }), "+18005550199");
     await user.type(screen.getByRole("textbox", { name: /Carrier headers/ }), "A2B-DNID: 18005550123{Enter}{Enter}X-Tenant: 7");
     await user.click(screen.getByRole("button", { name: "Explain" }));
-    await waitFor(() =>
-      expect(calls.find((c) => c.method === "POST")?.body).toEqual({ from: "+14155550100", to: "+18005550199", direction: "auto", headers: { "A2B-DNID": "18005550123", "X-Tenant": "7" } }),
-    );
+    await waitFor(() => expect(calls.find((c) => c.method === "POST")?.body).toEqual({ from: "+14155550100", to: "+18005550199", direction: "auto", headers: { "A2B-DNID": "18005550123", "X-Tenant": "7" } }));
     const rules = await screen.findByRole("table", { name: "Rules tried" });
     expect(within(rules).getByText("header not matched")).toBeInTheDocument();
     expect(within(rules).getByText("header X-Tenant is not 42")).toBeInTheDocument();
@@ -167,9 +165,33 @@ describe("routing tester: carrier headers", () => {
 
 describe("call record detail: carrier headers", () => {
   const RECORD = {
-    id: "cal_1", callId: "sess-1", direction: "inbound", from: "+14155550100", to: "+18005550199", callerName: null, status: "completed", disposition: "answered", endReason: "hangup",
-    ruleId: null, groupId: null, agentId: null, trunkId: null, attemptCount: 0, startedAt: "2026-03-02T10:00:00.000Z", answeredAt: null, endedAt: "2026-03-02T10:01:00.000Z",
-    durationSec: 0, billableSec: 0, rule: null, group: null, agent: null, trunk: null, attempts: [], routing: null, flags: [], events: [],
+    id: "cal_1",
+    callId: "sess-1",
+    direction: "inbound",
+    from: "+14155550100",
+    to: "+18005550199",
+    callerName: null,
+    status: "completed",
+    disposition: "answered",
+    endReason: "hangup",
+    ruleId: null,
+    groupId: null,
+    agentId: null,
+    trunkId: null,
+    attemptCount: 0,
+    startedAt: "2026-03-02T10:00:00.000Z",
+    answeredAt: null,
+    endedAt: "2026-03-02T10:01:00.000Z",
+    durationSec: 0,
+    billableSec: 0,
+    rule: null,
+    group: null,
+    agent: null,
+    trunk: null,
+    attempts: [],
+    routing: null,
+    flags: [],
+    events: [],
   };
 
   it("lists the headers the call arrived with, and nothing for a call without", async () => {
@@ -177,8 +199,18 @@ describe("call record detail: carrier headers", () => {
     mockApi({ "GET /api/call-records/cal_1": { ...RECORD, carrierHeaders: { "A2B-DNID": "18005550123", "X-Tenant": "42" } }, "GET /api/voice-agents": page([]), "GET /api/trunks": page([]) });
     const { unmount } = renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
     const table = await screen.findByRole("table", { name: "Carrier headers" });
-    const rows = within(table).getAllByRole("row").slice(1).map((r) => within(r).getAllByRole("cell").map((c) => c.textContent));
-    expect(rows).toEqual([["A2B-DNID", "18005550123"], ["X-Tenant", "42"]]);
+    const rows = within(table)
+      .getAllByRole("row")
+      .slice(1)
+      .map((r) =>
+        within(r)
+          .getAllByRole("cell")
+          .map((c) => c.textContent),
+      );
+    expect(rows).toEqual([
+      ["A2B-DNID", "18005550123"],
+      ["X-Tenant", "42"],
+    ]);
     unmount();
 
     mockApi({ "GET /api/call-records/cal_1": { ...RECORD, carrierHeaders: null }, "GET /api/voice-agents": page([]), "GET /api/trunks": page([]) });

@@ -113,13 +113,25 @@ describe("dashboard", () => {
     const figure = await screen.findByRole("figure", { name: "Calls over time" });
     const table = within(figure).getByRole("table", { name: "Calls over time, by outcome" });
     await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(3));
-    expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toEqual(["Time", "Answered", "Failed", "Abandoned"]);
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((h) => h.textContent),
+    ).toEqual(["Time", "Answered", "Failed", "Abandoned"]);
     const values = within(table)
       .getAllByRole("row")
       .slice(1)
-      .map((row) => within(row).getAllByRole("cell").map((c) => Number(c.textContent)));
+      .map((row) =>
+        within(row)
+          .getAllByRole("cell")
+          .map((c) => Number(c.textContent)),
+      );
     // The legend reads in stack order, answered (the base) first.
-    expect(within(within(figure).getByTestId("calls-over-time-legend")).getAllByText(/./).map((t) => t.textContent)).toEqual(["Answered", "Failed", "Abandoned"]);
+    expect(
+      within(within(figure).getByTestId("calls-over-time-legend"))
+        .getAllByText(/./)
+        .map((t) => t.textContent),
+    ).toEqual(["Answered", "Failed", "Abandoned"]);
     // Failed includes timed out, as the legend says.
     expect(values).toEqual([
       [700, 15, 9],
@@ -150,7 +162,13 @@ describe("dashboard", () => {
           strategy: "round_robin",
           rollingWindowHours: 24,
           members: [],
-          live: { members: [{ agentId: "agt_1", healthy: true, unhealthyUntil: null, consecutiveFailures: 0, failures: 9 }, { agentId: "agt_2", healthy: true, failures: 0 }, { agentId: "agt_3", healthy: true, failures: 1 }] },
+          live: {
+            members: [
+              { agentId: "agt_1", healthy: true, unhealthyUntil: null, consecutiveFailures: 0, failures: 9 },
+              { agentId: "agt_2", healthy: true, failures: 0 },
+              { agentId: "agt_3", healthy: true, failures: 1 },
+            ],
+          },
         },
       },
     );

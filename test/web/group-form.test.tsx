@@ -157,7 +157,11 @@ describe("agent group form", () => {
     membersAnswer = () => ({ groupId: "grp_1", version: 6, members: [] });
     await user.click(screen.getByRole("button", { name: "Save changes" }));
     expect(await screen.findByText("elsewhere")).toBeInTheDocument();
-    expect(puts().slice(2).map((c) => [c.path, (c.body as { version: number }).version])).toEqual([
+    expect(
+      puts()
+        .slice(2)
+        .map((c) => [c.path, (c.body as { version: number }).version]),
+    ).toEqual([
       ["/api/agent-groups/grp_1", 4],
       ["/api/agent-groups/grp_1/members", 5],
     ]);
@@ -187,7 +191,12 @@ describe("agent group form", () => {
         strategy: "round_robin",
         rollingWindowHours: 24,
         members: [],
-        live: { members: [{ agentId: "agt_1", healthy: false, unhealthyUntil: until, consecutiveFailures: 3, failures: 4 }, { agentId: "agt_2", healthy: true, unhealthyUntil: null, consecutiveFailures: 0, failures: 0 }] },
+        live: {
+          members: [
+            { agentId: "agt_1", healthy: false, unhealthyUntil: until, consecutiveFailures: 3, failures: 4 },
+            { agentId: "agt_2", healthy: true, unhealthyUntil: null, consecutiveFailures: 0, failures: 0 },
+          ],
+        },
       },
     });
     renderAt("/agent-groups/grp_1", "/agent-groups/:id", <GroupEdit />);

@@ -44,8 +44,7 @@ describe("a list screen", () => {
     signIn("admin");
     let failures = 1;
     mockApi({
-      "GET /api/trunks": () =>
-        failures-- > 0 ? new Response(JSON.stringify({ error: { code: "INTERNAL", message: "The database is unavailable", requestId: "r" } }), { status: 503 }) : page([TRUNK]),
+      "GET /api/trunks": () => (failures-- > 0 ? new Response(JSON.stringify({ error: { code: "INTERNAL", message: "The database is unavailable", requestId: "r" } }), { status: 503 }) : page([TRUNK])),
     });
     const user = userEvent.setup();
     renderAt("/trunks", "/trunks", <TrunkList />);

@@ -5,7 +5,22 @@ import { LiveCallsPanel } from "../../web/src/views/dashboard/live-calls";
 import { FakeSocket } from "./fake-socket";
 import { mockApi, page, renderAt, signIn } from "./render";
 
-const call = (callId: string, from: string) => ({ callId, recordId: `cal_${callId}`, state: "connected", direction: "inbound", from, to: "+18005550199", ruleId: null, groupId: null, agentId: null, trunkId: null, attempt: 1, startedAt: Date.now(), answeredAt: null, endedAt: null });
+const call = (callId: string, from: string) => ({
+  callId,
+  recordId: `cal_${callId}`,
+  state: "connected",
+  direction: "inbound",
+  from,
+  to: "+18005550199",
+  ruleId: null,
+  groupId: null,
+  agentId: null,
+  trunkId: null,
+  attempt: 1,
+  startedAt: Date.now(),
+  answeredAt: null,
+  endedAt: null,
+});
 
 describe("live calls panel", () => {
   it("announces calls starting and ending, not the ticking elapsed times or the list a connect brings", async () => {

@@ -44,7 +44,10 @@ function api() {
   });
 }
 
-const names = () => within(screen.getByRole("table", { name: "Quality and cost" })).getAllByTestId("quality-row").map((r) => within(r).getAllByRole("cell")[0]!.textContent);
+const names = () =>
+  within(screen.getByRole("table", { name: "Quality and cost" }))
+    .getAllByTestId("quality-row")
+    .map((r) => within(r).getAllByRole("cell")[0]!.textContent);
 
 describe("quality and cost per agent, group and provider", () => {
   it("lists each agent's figures, says which rows are deleted or have no agent, and marks poor MOS and the highest cost per minute", async () => {
@@ -53,7 +56,9 @@ describe("quality and cost per agent, group and provider", () => {
     renderAt("/", "/", <QualityCost since={SINCE} />);
     const table = await screen.findByRole("table", { name: "Quality and cost" });
     expect(calls.map((c) => c.path)).toContain(`/api/analytics/quality?since=${encodeURIComponent(SINCE)}&by=agent`);
-    const headers = within(table).getAllByRole("columnheader").map((h) => h.textContent);
+    const headers = within(table)
+      .getAllByRole("columnheader")
+      .map((h) => h.textContent);
     expect(headers).toEqual(["Agent", "Calls", "With quality", "Average MOS", "MOS below 3.5", "Jitter", "Loss", "Rated cost", "Sell cost", "Cost per minute"]);
     expect(names()).toEqual(["Alice", "Bob", "Deleted agent (agt_9)", "No agent"]);
     const [alice, bob, deleted] = within(table).getAllByTestId("quality-row");
@@ -65,7 +70,10 @@ describe("quality and cost per agent, group and provider", () => {
     expect(within(bob!).getByText("highest")).toBeInTheDocument();
     expect(within(table).getAllByText("highest")).toHaveLength(1);
     expect(bob).toHaveTextContent("0.09 / min");
-    const cells = (row: HTMLElement) => within(row).getAllByRole("cell").map((c) => c.textContent);
+    const cells = (row: HTMLElement) =>
+      within(row)
+        .getAllByRole("cell")
+        .map((c) => c.textContent);
     expect(cells(alice!)).toEqual(["Alice", "5", "5", "4.10", "0.0%", "8 ms", "0.2%", "0.1", "0.2", "0.02 / min"]);
     // Nothing reported is a dash, not a zero; a cost total of nothing is 0.
     expect(cells(deleted!)).toEqual(["Deleted agent (agt_9)", "2", "0", "—", "—", "—", "—", "0.05", "0", "0.05 / min"]);

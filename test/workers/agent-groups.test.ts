@@ -10,7 +10,10 @@ describe("agent groups", () => {
       strategy: "load_balanced",
       rollingWindowHours: 48,
       stickyTtlSeconds: 3600,
-      members: [{ agentId: b.id, priority: 1 }, { agentId: a.id, weight: 9, capacity: 2 }],
+      members: [
+        { agentId: b.id, priority: 1 },
+        { agentId: a.id, weight: 9, capacity: 2 },
+      ],
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: "Sales", strategy: "load_balanced", rollingWindowHours: 48, maxAttempts: 3, stickyTtlSeconds: 3600, enabled: true, memberCount: 2, version: 1 });
@@ -116,7 +119,10 @@ describe("agent groups", () => {
     await t.asAdmin("POST", "/api/agent-groups", { name: "Alpha sales", strategy: "priority", members: [{ agentId: agent.id }] });
     await t.asAdmin("POST", "/api/agent-groups", { name: "Beta support", description: "night shift", enabled: false });
     const all = await t.asViewer("GET", "/api/agent-groups");
-    expect(all.body.items.map((g: any) => [g.name, g.memberCount])).toEqual([["Alpha sales", 1], ["Beta support", 0]]);
+    expect(all.body.items.map((g: any) => [g.name, g.memberCount])).toEqual([
+      ["Alpha sales", 1],
+      ["Beta support", 0],
+    ]);
     expect((await t.asViewer("GET", "/api/agent-groups?strategy=priority")).body.items).toHaveLength(1);
     expect((await t.asViewer("GET", "/api/agent-groups?enabled=false")).body.items[0].name).toBe("Beta support");
     expect((await t.asViewer("GET", `/api/agent-groups?agentId=${agent.id}`)).body.items[0].name).toBe("Alpha sales");

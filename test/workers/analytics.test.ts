@@ -63,9 +63,9 @@ async function raw(tenantId: string, q: RawQuery) {
              SUM(status = 'timeout') AS timedOut, SUM(status = 'completed' AND answered_at IS NULL) AS abandoned,
              AVG(CASE WHEN answered_at IS NOT NULL THEN duration_sec END) AS avg
       FROM call_records WHERE ${where} AND status IN ('completed', 'failed', 'timeout')`)) as unknown as [Record<string, string | number | null>[]];
-    const [durations] = (await db.execute(
-      sql`SELECT duration_sec AS d FROM call_records WHERE ${where} AND status IN ('completed', 'failed', 'timeout') AND answered_at IS NOT NULL AND duration_sec IS NOT NULL ORDER BY duration_sec`,
-    )) as unknown as [{ d: number }[]];
+    const [durations] = (await db.execute(sql`SELECT duration_sec AS d FROM call_records WHERE ${where} AND status IN ('completed', 'failed', 'timeout') AND answered_at IS NOT NULL AND duration_sec IS NOT NULL ORDER BY duration_sec`)) as unknown as [
+      { d: number }[],
+    ];
     const [[live]] = (await db.execute(sql`SELECT COUNT(*) AS n FROM call_records WHERE ${where} AND status NOT IN ('completed', 'failed', 'timeout')`)) as unknown as [{ n: number }[]];
     const d = durations.map((r) => Number(r.d));
     const median = d.length === 0 ? null : d.length % 2 ? d[(d.length - 1) / 2]! : (d[d.length / 2 - 1]! + d[d.length / 2]!) / 2;
@@ -129,13 +129,7 @@ describe("GET /api/analytics/summary", () => {
       expect([bucket.calls, bucket.answered, bucket.failed, bucket.avgDurationSec]).toEqual([expected.calls, expected.answered, expected.failed, expected.avgDurationSec]);
     }
     const hours = await summary(f, { since: "2026-03-08T04:00:00Z", until: "2026-03-08T09:00:00Z", interval: "hour", timezone: "America/New_York" });
-    expect(hours.series.map((b: { start: string }) => b.start)).toEqual([
-      "2026-03-07T23:00:00-05:00",
-      "2026-03-08T00:00:00-05:00",
-      "2026-03-08T01:00:00-05:00",
-      "2026-03-08T03:00:00-04:00",
-      "2026-03-08T04:00:00-04:00",
-    ]);
+    expect(hours.series.map((b: { start: string }) => b.start)).toEqual(["2026-03-07T23:00:00-05:00", "2026-03-08T00:00:00-05:00", "2026-03-08T01:00:00-05:00", "2026-03-08T03:00:00-04:00", "2026-03-08T04:00:00-04:00"]);
     const total = hours.series.reduce((n: number, b: { calls: number }) => n + b.calls, 0);
     expect(total).toBe(hours.totals.calls);
   });
@@ -148,12 +142,7 @@ describe("GET /api/analytics/summary", () => {
     for (const agent of body.agents) {
       const mine = ended.filter((s) => s.spec.agentId === agent.agentId);
       const dials = ended.flatMap((s) => s.spec.attempts ?? []).filter((a) => a.targetId === agent.agentId);
-      expect([agent.calls, agent.answered, agent.attempts, agent.attemptsFailed]).toEqual([
-        mine.length,
-        mine.filter((s) => s.spec.answeredAfterSec !== null).length,
-        dials.length,
-        dials.filter((a) => a.outcome === "failed").length,
-      ]);
+      expect([agent.calls, agent.answered, agent.attempts, agent.attemptsFailed]).toEqual([mine.length, mine.filter((s) => s.spec.answeredAfterSec !== null).length, dials.length, dials.filter((a) => a.outcome === "failed").length]);
       expect(agent.name).toMatch(/^Agent \d$/);
     }
     const [a, b] = f.groups;

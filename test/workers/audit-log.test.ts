@@ -3,8 +3,7 @@ import { describe, it } from "vitest";
 import * as schema from "../../workers/db/schema";
 import { createAgent, createTenantFixture, withDb } from "./helpers/fixtures";
 
-const configVersion = (tenantId: string) =>
-  withDb((db) => db.select({ v: schema.tenants.configVersion }).from(schema.tenants).where(eq(schema.tenants.id, tenantId))).then((rows) => rows[0]!.v);
+const configVersion = (tenantId: string) => withDb((db) => db.select({ v: schema.tenants.configVersion }).from(schema.tenants).where(eq(schema.tenants.id, tenantId))).then((rows) => rows[0]!.v);
 
 describe("the audit log", () => {
   it("records every change with actor, client address, before and after (secrets redacted)", async ({ expect }) => {

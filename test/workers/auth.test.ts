@@ -76,7 +76,10 @@ describe("tokens and sessions", () => {
     const t = await createTenantFixture("auth");
     const [header, payload, signature] = t.admin.token.split(".");
     const claims = JSON.parse(atob(payload!.replace(/-/g, "+").replace(/_/g, "/")));
-    const forgedPayload = btoa(JSON.stringify({ ...claims, tid: "ten_someone_else" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const forgedPayload = btoa(JSON.stringify({ ...claims, tid: "ten_someone_else" }))
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
     for (const token of [`${header}.${forgedPayload}.${signature}`, `${header}.${payload}.${signature!.slice(0, -2)}AA`, "not-a-token", `${header}.${payload}.`]) {
       const res = await call(token, "GET", "/api/auth/user");
       expect(res.status).toBe(401);

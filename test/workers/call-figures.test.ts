@@ -16,8 +16,7 @@ async function route(f: RoutingFixture) {
   return body;
 }
 
-const dialResult = async (f: RoutingFixture, body: Record<string, unknown>, extra: Record<string, unknown>, attempt = 1) =>
-  (await exports.default.fetch(`${VOICE}/dial-result?attempt=${attempt}`, webhookInit(f, { ...body, ...extra }))).text();
+const dialResult = async (f: RoutingFixture, body: Record<string, unknown>, extra: Record<string, unknown>, attempt = 1) => (await exports.default.fetch(`${VOICE}/dial-result?attempt=${attempt}`, webhookInit(f, { ...body, ...extra }))).text();
 
 const lifecycle = async (f: RoutingFixture, kind: "session-update" | "cdr", body: unknown) => {
   const res = await exports.default.fetch(callbackUrl(f, kind), callbackInit(body));
@@ -26,10 +25,19 @@ const lifecycle = async (f: RoutingFixture, kind: "session-update" | "cdr", body
 
 /** The stored record once `ready` holds for it. */
 async function recordWhen(f: RoutingFixture, callId: string, ready: (row: typeof callRecords.$inferSelect) => boolean, what: string) {
-  return eventually(async () => {
-    const [row] = await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, callId))));
-    return row && ready(row) ? row : null;
-  }, 15_000, what);
+  return eventually(
+    async () => {
+      const [row] = await withDb((db) =>
+        db
+          .select()
+          .from(callRecords)
+          .where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, callId))),
+      );
+      return row && ready(row) ? row : null;
+    },
+    15_000,
+    what,
+  );
 }
 
 interface Attempt {

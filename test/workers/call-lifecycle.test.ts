@@ -10,9 +10,7 @@ const BASE = "https://router.test/api/webhooks";
 
 /** With the request key, or (`key` false, lifecycle callbacks only) at the tenant's callback URL without Authorization. */
 async function post(fixture: RoutingFixture, path: string, body: unknown, key = true) {
-  const res = key
-    ? await exports.default.fetch(`${BASE}${path}`, webhookInit(fixture, body))
-    : await exports.default.fetch(callbackUrl(fixture, path.slice(1) as "session-update" | "cdr"), callbackInit(body));
+  const res = key ? await exports.default.fetch(`${BASE}${path}`, webhookInit(fixture, body)) : await exports.default.fetch(callbackUrl(fixture, path.slice(1) as "session-update" | "cdr"), callbackInit(body));
   return { status: res.status, text: await res.text() };
 }
 
@@ -34,16 +32,23 @@ async function agentStats(fixture: RoutingFixture): Promise<number[][]> {
 
 /** The CallSession's event counter: it moves with every event the call queues. */
 async function eventSeq(fixture: RoutingFixture, callId: string): Promise<number> {
-  return runInDurableObject(env.CALL_SESSION.getByName(`${fixture.tenantId}:${callId}`), (_instance, state) =>
-    state.storage.kv.get<{ seq: number }>("call")!.seq,
-  );
+  return runInDurableObject(env.CALL_SESSION.getByName(`${fixture.tenantId}:${callId}`), (_instance, state) => state.storage.kv.get<{ seq: number }>("call")!.seq);
 }
 
 async function finalRecord(fixture: RoutingFixture, callId: string, status: string) {
-  return eventually(async () => {
-    const [row] = await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, fixture.tenantId), eq(callRecords.callId, callId))));
-    return row?.status === status ? row : null;
-  }, 15_000, `record ${status}`);
+  return eventually(
+    async () => {
+      const [row] = await withDb((db) =>
+        db
+          .select()
+          .from(callRecords)
+          .where(and(eq(callRecords.tenantId, fixture.tenantId), eq(callRecords.callId, callId))),
+      );
+      return row?.status === status ? row : null;
+    },
+    15_000,
+    `record ${status}`,
+  );
 }
 
 describe("the call lifecycle from session updates and CDRs", () => {
@@ -67,10 +72,14 @@ describe("the call lifecycle from session updates and CDRs", () => {
     expect(await balancerActive(f)).toBe(0);
     const cdr = { call_id: "sip-call-id@host", domain: f.domain, disposition: "ANSWER", duration: 4, billsec: 2, session: { token: call.Session } };
     expect((await post(f, "/cdr", cdr, false)).status).toBe(200);
-    const row = await eventually(async () => {
-      const [r] = await withDb((db) => db.select().from(callRecords).where(eq(callRecords.callId, call.Session)));
-      return r?.billableSec === 2 ? r : null;
-    }, 15_000, "the CDR fields");
+    const row = await eventually(
+      async () => {
+        const [r] = await withDb((db) => db.select().from(callRecords).where(eq(callRecords.callId, call.Session)));
+        return r?.billableSec === 2 ? r : null;
+      },
+      15_000,
+      "the CDR fields",
+    );
     expect(row).toMatchObject({ status: "completed", disposition: "ANSWER", durationSec: 4, billableSec: 2, agentId: f.agents[0]!.id, flags: null });
     expect(row.answeredAt?.getTime()).toBe(answeredAt);
   });
@@ -140,14 +149,18 @@ describe("the call lifecycle from session updates and CDRs", () => {
       const call = voiceBody(f);
       await post(f, "/voice-application", call);
       await post(f, "/session-update", session(call.Session, "ringing", { domain: f.domain }));
-      const res = cdr
-        ? await post(f, "/cdr", { domain: f.domain, ...cdr, session: { token: call.Session } }, false)
-        : await post(f, "/session-update", session(call.Session, status, { domain: f.domain }));
+      const res = cdr ? await post(f, "/cdr", { domain: f.domain, ...cdr, session: { token: call.Session } }, false) : await post(f, "/session-update", session(call.Session, status, { domain: f.domain }));
       expect(JSON.parse(res.text)).toEqual({ ok: true, state: "failed", applied: true });
       calls.push(call);
     }
     // Round robin put one call on each agent, in order.
-    expect(await agentStats(f)).toEqual([[0, 0, 1], [0, 0, 1], [0, 0, 0], [0, 0, 0], [0, 0, 0]]);
+    expect(await agentStats(f)).toEqual([
+      [0, 0, 1],
+      [0, 0, 1],
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
     const rows = await Promise.all(calls.map((call) => finalRecord(f, call.Session, "failed")));
     expect(rows.map((r) => [r.agentId, r.endReason, (r.attempts as { outcome: string }[])[0]!.outcome])).toEqual([
       [f.agents[0]!.id, "busy", "failed"],
@@ -170,10 +183,19 @@ describe("the call lifecycle from session updates and CDRs", () => {
     const res = await post(f, "/cdr", cdr, false);
     expect(JSON.parse(res.text)).toEqual({ ok: true, state: "completed", applied: true });
     expect(await agentStats(f)).toEqual([[0, 1, 0]]);
-    const row = await eventually(async () => {
-      const [r] = await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, call.Session))));
-      return r?.disposition === "ANSWER" ? r : null;
-    }, 15_000, "the CDR's record");
+    const row = await eventually(
+      async () => {
+        const [r] = await withDb((db) =>
+          db
+            .select()
+            .from(callRecords)
+            .where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, call.Session))),
+        );
+        return r?.disposition === "ANSWER" ? r : null;
+      },
+      15_000,
+      "the CDR's record",
+    );
     expect(row).toMatchObject({ status: "completed", endReason: "completed", durationSec: 4, billableSec: 3 });
     expect(row.answeredAt?.getTime()).toBe(end - 3_000);
     expect(row.endedAt?.getTime()).toBe(end);
@@ -191,10 +213,19 @@ describe("the call lifecycle from session updates and CDRs", () => {
     expect(await eventSeq(f, call.Session)).toBe(seq);
     const row = await finalRecord(f, call.Session, "failed");
     expect(row.endedAt?.getTime()).toBe(end);
-    const cdrEvents = await eventually(async () => {
-      const events = await withDb((db) => db.select().from(callEvents).where(and(eq(callEvents.tenantId, f.tenantId), eq(callEvents.callId, call.Session))));
-      return events.length === seq ? events.filter((e) => e.type === "call.cdr") : null;
-    }, 15_000, "every event of the call");
+    const cdrEvents = await eventually(
+      async () => {
+        const events = await withDb((db) =>
+          db
+            .select()
+            .from(callEvents)
+            .where(and(eq(callEvents.tenantId, f.tenantId), eq(callEvents.callId, call.Session))),
+        );
+        return events.length === seq ? events.filter((e) => e.type === "call.cdr") : null;
+      },
+      15_000,
+      "every event of the call",
+    );
     expect(cdrEvents).toHaveLength(1);
     expect(await agentStats(f)).toEqual([[0, 0, 1]]);
   });

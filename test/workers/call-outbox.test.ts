@@ -41,8 +41,7 @@ function destinations() {
   };
 }
 
-const inObject = <T>(work: (kv: SyncKvStorage) => Promise<T>) =>
-  runInDurableObject(env.CALL_SESSION.getByName(`outbox-test-${crypto.randomUUID()}`), (_instance, state) => work(state.storage.kv));
+const inObject = <T>(work: (kv: SyncKvStorage) => Promise<T>) => runInDurableObject(env.CALL_SESSION.getByName(`outbox-test-${crypto.randomUUID()}`), (_instance, state) => work(state.storage.kv));
 
 describe("a call's outbox", () => {
   it("delivers to both destinations and then holds nothing", async () => {

@@ -19,11 +19,7 @@ function specs(f: RecordsFixture, from: string[], to: (i: number) => string, off
 /** The tenant's records: the numbers above, and many more that end otherwise. */
 async function seed(f: RecordsFixture): Promise<StoredCall[]> {
   const noise = Array.from({ length: NOISE }, (_, i) => `+1650555${String(2000 + i).padStart(4, "0")}`);
-  return storeCalls(f.tenantId, [
-    ...specs(f, ENDING_0100, (i) => `1800555${String(7000 + i)}`),
-    ...specs(f, NOT_ENDING_0100, () => "18005557777", 10),
-    ...specs(f, noise, (i) => (i < 3 ? `+1 800 555-${String(4400 + i)}` : "18005559999"), 20),
-  ]);
+  return storeCalls(f.tenantId, [...specs(f, ENDING_0100, (i) => `1800555${String(7000 + i)}`), ...specs(f, NOT_ENDING_0100, () => "18005557777", 10), ...specs(f, noise, (i) => (i < 3 ? `+1 800 555-${String(4400 + i)}` : "18005559999"), 20)]);
 }
 
 interface PlanRow {
@@ -49,7 +45,10 @@ describe("call records searched by the end of a number", () => {
     const other = await createRecordsFixture();
     const stored = await seed(f);
     // The same numbers in another tenant must never show.
-    await storeCalls(other.tenantId, specs(other, ENDING_0100, () => "18005550100"));
+    await storeCalls(
+      other.tenantId,
+      specs(other, ENDING_0100, () => "18005550100"),
+    );
     const ids = (calls: StoredCall[]) => calls.map((c) => c.recordId).sort();
     const list = async (query: Record<string, string>) => {
       const res = await f.asViewer("GET", `/api/call-records?${new URLSearchParams({ ...query, limit: "200" })}`);

@@ -136,7 +136,10 @@ describe("GET /api/call-records", () => {
 
   it("refuses a cursor reused with other filters, bad filters, and anonymous callers", async ({ expect }) => {
     const f = await createRecordsFixture();
-    await storeCalls(f.tenantId, [0, 1, 2].map((i) => ({ startedAt: T0 + i })));
+    await storeCalls(
+      f.tenantId,
+      [0, 1, 2].map((i) => ({ startedAt: T0 + i })),
+    );
     const first = await f.asViewer("GET", "/api/call-records?limit=1");
     const reused = await f.asViewer("GET", `/api/call-records?limit=1&status=failed&cursor=${first.body.nextCursor}`);
     expect(reused.status).toBe(400);

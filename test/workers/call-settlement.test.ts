@@ -8,7 +8,15 @@ import { createRoutingFixture, voiceBody, webhookInit, type RoutingFixture } fro
 const VOICE = "https://router.test/api/webhooks/voice-application";
 
 const recordOf = (f: RoutingFixture, callId: string) =>
-  withDb(async (db) => (await db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, callId))))[0]);
+  withDb(
+    async (db) =>
+      (
+        await db
+          .select()
+          .from(callRecords)
+          .where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, callId)))
+      )[0],
+  );
 
 describe("an ended call settles its own record", () => {
   it("re-sends its final record after it went quiet, so a record the queue lost is stored again, with no duplicate event", async ({ expect }) => {
@@ -16,17 +24,31 @@ describe("an ended call settles its own record", () => {
     const body = voiceBody(f);
     expect((await exports.default.fetch(VOICE, webhookInit(f, body))).status).toBe(200);
     expect((await exports.default.fetch(`${VOICE}/dial-result?attempt=1`, webhookInit(f, { ...body, DialCallStatus: "completed", DialCallDuration: "1" }))).status).toBe(200);
-    const stored = await eventually(async () => {
-      const row = await recordOf(f, body.Session);
-      return row?.status === "completed" ? row : null;
-    }, 15_000, "the completed record");
-    const events = await withDb((db) => db.select().from(callEvents).where(and(eq(callEvents.tenantId, f.tenantId), eq(callEvents.callId, body.Session))));
+    const stored = await eventually(
+      async () => {
+        const row = await recordOf(f, body.Session);
+        return row?.status === "completed" ? row : null;
+      },
+      15_000,
+      "the completed record",
+    );
+    const events = await withDb((db) =>
+      db
+        .select()
+        .from(callEvents)
+        .where(and(eq(callEvents.tenantId, f.tenantId), eq(callEvents.callId, body.Session))),
+    );
 
     // As if the queue had lost it in a crash.
     await withDb((db) => db.delete(callRecords).where(eq(callRecords.id, stored.id)));
     const settled = await eventually(() => recordOf(f, body.Session), 15_000, "the record, settled by the call itself");
     expect(settled).toMatchObject({ id: stored.id, status: "completed", lastSeq: stored.lastSeq, agentId: stored.agentId, durationSec: stored.durationSec, attemptCount: 1 });
-    const after = await withDb((db) => db.select().from(callEvents).where(and(eq(callEvents.tenantId, f.tenantId), eq(callEvents.callId, body.Session))));
+    const after = await withDb((db) =>
+      db
+        .select()
+        .from(callEvents)
+        .where(and(eq(callEvents.tenantId, f.tenantId), eq(callEvents.callId, body.Session))),
+    );
     expect(after.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
   });
 });

@@ -151,7 +151,12 @@ describe("rotating the callback URLs", () => {
     expect(before.body).toMatchObject({ hasCallbackToken: false, callbackTokenRotatedAt: null, callbackUrls: null });
     const refused = await t.asViewer("POST", "/api/tenant/callback-token", {});
     expect([refused.status, refused.body.error.code]).toEqual([403, "FORBIDDEN"]);
-    const [unchanged] = await withDb((db) => db.select().from(tenants).where(and(eq(tenants.id, t.tenantId))));
+    const [unchanged] = await withDb((db) =>
+      db
+        .select()
+        .from(tenants)
+        .where(and(eq(tenants.id, t.tenantId))),
+    );
     expect(unchanged!.callbackTokenHash).toBeNull();
 
     const rotated = await t.asAdmin("POST", "/api/tenant/callback-token");

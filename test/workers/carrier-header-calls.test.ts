@@ -34,10 +34,7 @@ function trunkCall(f: RoutingFixture, options: { headers?: unknown; sessionData?
     Direction: "inbound",
     Domain: f.domain,
     AccountSid: f.domain,
-    SessionData:
-      "sessionData" in options
-        ? options.sessionData
-        : { id: 123, domainId: 7, token: session, callerId: "14155550100", destination: TO, status: "new", callStartTime: Date.now() - 100, profile },
+    SessionData: "sessionData" in options ? options.sessionData : { id: 123, domainId: 7, token: session, callerId: "14155550100", destination: TO, status: "new", callStartTime: Date.now() - 100, profile },
   };
 }
 
@@ -106,10 +103,19 @@ describe("an inbound rule requiring X-Tenant: 42", () => {
     const other = trunkCall(f, { headers: { CID: "x" } });
     expect(dialled(f, await route(f, other))).toBe(1);
 
-    const row = await eventually(async () => {
-      const [r] = await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, other.Session))));
-      return r;
-    }, 15_000, "the call record");
+    const row = await eventually(
+      async () => {
+        const [r] = await withDb((db) =>
+          db
+            .select()
+            .from(callRecords)
+            .where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, other.Session))),
+        );
+        return r;
+      },
+      15_000,
+      "the call record",
+    );
     const trace = row.decision as { rulesTried: { result: string; detail?: string }[] };
     expect(trace.rulesTried).toContainEqual(expect.objectContaining({ result: "header_not_matched", detail: "header X-Tenant is not 42" }));
   });
@@ -139,10 +145,19 @@ describe("malformed SessionData never refuses the call", () => {
     expect(JSON.stringify(body).length).toBeGreaterThan(50_000);
     // Tenant 42's rule does not take it: X-Tenant was past the 50 headers kept.
     expect(dialled(f, await route(f, body))).toBe(1);
-    const row = await eventually(async () => {
-      const [r] = await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, body.Session))));
-      return r;
-    }, 15_000, "the call record");
+    const row = await eventually(
+      async () => {
+        const [r] = await withDb((db) =>
+          db
+            .select()
+            .from(callRecords)
+            .where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, body.Session))),
+        );
+        return r;
+      },
+      15_000,
+      "the call record",
+    );
     expect(Object.keys(row.carrierHeaders!)).toEqual(Array.from({ length: 50 }, (_, i) => `H${i}`));
   });
 });
@@ -161,10 +176,19 @@ describe("explain and the stored record", () => {
     const headers = { "A2B-DNID": DNID, "A2B-CLID": "14155550100", "Correlation-Id": "c-42", Ignored: 7 };
     const body = trunkCall(f, { headers });
     await route(f, body);
-    const row = await eventually(async () => {
-      const [r] = await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, body.Session))));
-      return r;
-    }, 15_000, "the call record");
+    const row = await eventually(
+      async () => {
+        const [r] = await withDb((db) =>
+          db
+            .select()
+            .from(callRecords)
+            .where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, body.Session))),
+        );
+        return r;
+      },
+      15_000,
+      "the call record",
+    );
     const expected = { "A2B-DNID": DNID, "A2B-CLID": "14155550100", "Correlation-Id": "c-42" };
     expect(row.carrierHeaders).toEqual(expected);
     const detail = await call(token, "GET", `/api/call-records/${row.id}`);
@@ -175,10 +199,19 @@ describe("explain and the stored record", () => {
     // A call without headers has none in its record.
     const plain = trunkCall(f, { sessionData: null });
     await route(f, plain);
-    const plainRow = await eventually(async () => {
-      const [r] = await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, plain.Session))));
-      return r;
-    }, 15_000, "the call record");
+    const plainRow = await eventually(
+      async () => {
+        const [r] = await withDb((db) =>
+          db
+            .select()
+            .from(callRecords)
+            .where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, plain.Session))),
+        );
+        return r;
+      },
+      15_000,
+      "the call record",
+    );
     expect(plainRow.carrierHeaders).toBeNull();
     expect((await call(token, "GET", `/api/call-records/${plainRow.id}`)).body.carrierHeaders).toBeNull();
   });

@@ -21,10 +21,19 @@ async function sendCdr(f: RoutingFixture, body: unknown) {
 }
 
 async function storedAfterCdr(f: RoutingFixture, callId: string) {
-  return eventually(async () => {
-    const [row] = await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, callId))));
-    return row?.disposition ? row : null;
-  }, 15_000, "the CDR's record");
+  return eventually(
+    async () => {
+      const [row] = await withDb((db) =>
+        db
+          .select()
+          .from(callRecords)
+          .where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, callId))),
+      );
+      return row?.disposition ? row : null;
+    },
+    15_000,
+    "the CDR's record",
+  );
 }
 
 /** A CDR as Cloudonix posts it to the callback URL (values invented, shape real). */
@@ -74,7 +83,7 @@ describe("a CDR's quality, cost, AMD, recording and route", () => {
     const detail = await api(admin, "GET", `/api/call-records/${row.id}`);
     expect(detail.status).toBe(200);
     expect(detail.body.quality).toEqual({ mosRx: 4.32, mosTx: 3.87, jitterMs: 12.5, packetLossPct: 0.75 });
-    expect(detail.body.cost).toEqual({ rated: 0.012345, sell: 0.0375, ratedPerMinute: 0.370350, sellPerMinute: 1.125 });
+    expect(detail.body.cost).toEqual({ rated: 0.012345, sell: 0.0375, ratedPerMinute: 0.37035, sellPerMinute: 1.125 });
     expect(detail.body).toMatchObject({ amdResult: "HUMAN", recordingUrl: "https://recordings.cloudonix.example/r/abc.mp3", cxTrunkId: "4711", cxRoute: "eu-carrier-1" });
   });
 

@@ -18,7 +18,13 @@ import { withDb } from "./helpers/db";
 /** "waiting" while `promise` is still blocked after `ms`. */
 function stateAfter(promise: Promise<unknown>, ms = 400): Promise<"done" | "waiting"> {
   promise.catch(() => {});
-  return Promise.race([promise.then(() => "done" as const, () => "done" as const), new Promise<"waiting">((resolve) => setTimeout(() => resolve("waiting"), ms))]);
+  return Promise.race([
+    promise.then(
+      () => "done" as const,
+      () => "done" as const,
+    ),
+    new Promise<"waiting">((resolve) => setTimeout(() => resolve("waiting"), ms)),
+  ]);
 }
 
 const statuses = (answers: { status: number }[]) => answers.map((a) => a.status).sort();
@@ -83,12 +89,21 @@ describe("locks taken by the configuration checks", () => {
     let deleting: Promise<unknown> | undefined;
     await withDb((db) =>
       db.transaction(async (tx) => {
-        const found = await agentSummaries(tx, t.tenantId, agents.map((a) => a.id));
+        const found = await agentSummaries(
+          tx,
+          t.tenantId,
+          agents.map((a) => a.id),
+        );
         expect(found.size).toBe(2);
         deleting = withDb((db2) => db2.delete(voiceAgents).where(eq(voiceAgents.id, agents[1].id)));
         expect(await stateAfter(deleting)).toBe("waiting");
         // Without the lock the agent would be gone by now and this insert would fail its foreign key.
-        await replaceMembers(tx, t.tenantId, group.id, agents.map((a) => ({ agentId: a.id })));
+        await replaceMembers(
+          tx,
+          t.tenantId,
+          group.id,
+          agents.map((a) => ({ agentId: a.id })),
+        );
       }),
     );
     await deleting;

@@ -30,9 +30,7 @@ describe("Worker configuration", () => {
   });
 
   it("reports every problem in one message", ({ expect }) => {
-    expect(() => loadConfig(envWith({ ENCRYPTION_KEY: undefined, TOKEN_SIGNING_KEY: undefined }))).toThrow(
-      /ENCRYPTION_KEY: .*; TOKEN_SIGNING_KEY: /,
-    );
+    expect(() => loadConfig(envWith({ ENCRYPTION_KEY: undefined, TOKEN_SIGNING_KEY: undefined }))).toThrow(/ENCRYPTION_KEY: .*; TOKEN_SIGNING_KEY: /);
   });
 
   it("answers requests with a CONFIG_INVALID envelope naming the binding, without a stack", async ({ expect }) => {

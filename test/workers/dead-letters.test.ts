@@ -8,8 +8,14 @@ import { createTenantFixture, type TenantFixture } from "./helpers/fixtures";
 
 const storedOf = (tenantId: string, callId: string) =>
   withDb(async (db) => ({
-    records: await db.select().from(schema.callRecords).where(and(eq(schema.callRecords.tenantId, tenantId), eq(schema.callRecords.callId, callId))),
-    events: await db.select().from(schema.callEvents).where(and(eq(schema.callEvents.tenantId, tenantId), eq(schema.callEvents.callId, callId))),
+    records: await db
+      .select()
+      .from(schema.callRecords)
+      .where(and(eq(schema.callRecords.tenantId, tenantId), eq(schema.callRecords.callId, callId))),
+    events: await db
+      .select()
+      .from(schema.callEvents)
+      .where(and(eq(schema.callEvents.tenantId, tenantId), eq(schema.callEvents.callId, callId))),
   }));
 
 const letterRow = (id: number) => withDb(async (db) => (await db.select().from(schema.deadLetters).where(eq(schema.deadLetters.id, id)))[0]!);
@@ -131,7 +137,15 @@ describe("dead letters: replay and discard", () => {
 
     const audit = await auditOf(t, id);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: "dead_letter.replayed", entityType: "dead_letter", entityId: String(id), actor: { userId: t.admin.id, email: t.admin.email }, ip: "203.0.113.9", before: { status: "parked" }, after: { status: "replayed", callId: message.callId } });
+    expect(audit[0]).toMatchObject({
+      action: "dead_letter.replayed",
+      entityType: "dead_letter",
+      entityId: String(id),
+      actor: { userId: t.admin.id, email: t.admin.email },
+      ip: "203.0.113.9",
+      before: { status: "parked" },
+      after: { status: "replayed", callId: message.callId },
+    });
   });
 
   it("replays a webhook delivery into the deliveries list", async ({ expect }) => {

@@ -58,7 +58,10 @@ describe("the error envelope", () => {
 describe("the benchmarks' routes", () => {
   it("do not exist in production", async ({ expect }) => {
     const production = envWith({ ENVIRONMENT: "production" });
-    for (const [method, path] of [["POST", "/__bench/enqueue"], ["GET", "/__bench/static-xml"]] as const) {
+    for (const [method, path] of [
+      ["POST", "/__bench/enqueue"],
+      ["GET", "/__bench/static-xml"],
+    ] as const) {
       const res = await requestWithEnv(production, path, { method, headers: { "content-type": "application/json" }, body: method === "POST" ? "[]" : undefined });
       expect(res.status, path).toBe(404);
     }

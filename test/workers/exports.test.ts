@@ -59,11 +59,15 @@ async function listAll(f: RecordsFixture, query: Record<string, string>): Promis
 }
 
 async function finished(f: RecordsFixture, id: string) {
-  return eventually(async () => {
-    const res = await f.asViewer("GET", `/api/exports/${id}`);
-    if (res.body.status === "failed") throw new Error(`export failed: ${res.body.error}`);
-    return res.body.status === "done" ? res.body : null;
-  }, 20_000, `export ${id}`);
+  return eventually(
+    async () => {
+      const res = await f.asViewer("GET", `/api/exports/${id}`);
+      if (res.body.status === "failed") throw new Error(`export failed: ${res.body.error}`);
+      return res.body.status === "done" ? res.body : null;
+    },
+    20_000,
+    `export ${id}`,
+  );
 }
 
 const download = (url: string, headers: Record<string, string> = {}) => exports.default.fetch(`${BASE}${url}`, { headers });
@@ -71,10 +75,7 @@ const download = (url: string, headers: Record<string, string> = {}) => exports.
 describe("exports", () => {
   it("writes CSV equal to the filtered list, safe to open in a spreadsheet", async ({ expect }) => {
     const f = await createRecordsFixture();
-    await storeCalls(f.tenantId, [
-      ...specs(f, 230),
-      { startedAt: T0 + 5, status: "completed", from: "=HYPERLINK(\"http://evil\",\"x\")", agentId: f.agents[0]!, groupId: f.groups[0]!, answeredAfterSec: 1, durationSec: 9 },
-    ]);
+    await storeCalls(f.tenantId, [...specs(f, 230), { startedAt: T0 + 5, status: "completed", from: '=HYPERLINK("http://evil","x")', agentId: f.agents[0]!, groupId: f.groups[0]!, answeredAfterSec: 1, durationSec: 9 }]);
     const filters = { status: "completed", since: new Date(T0).toISOString(), until: new Date(T0 + 200 * 61_000).toISOString() };
     const created = await f.asViewer("POST", "/api/call-records/export", { format: "csv", filters, sort: "durationSec", order: "asc" });
     expect(created.status).toBe(202);
@@ -99,15 +100,12 @@ describe("exports", () => {
       const e = expected[i]!;
       expect([r[col("from")], r[col("status")], r[col("durationSec")], r[col("startedAt")]]).toEqual([e.from.startsWith("=") ? `'${e.from}` : e.from, e.status, String(e.durationSec), e.startedAt]);
     }
-    expect(rows.find((r) => r[col("from")]!.includes("HYPERLINK"))![col("from")]).toBe("'=HYPERLINK(\"http://evil\",\"x\")");
+    expect(rows.find((r) => r[col("from")]!.includes("HYPERLINK"))![col("from")]).toBe('\'=HYPERLINK("http://evil","x")');
   });
 
   it("writes JSON with the chosen fields, attempts included", async ({ expect }) => {
     const f = await createRecordsFixture();
-    await storeCalls(f.tenantId, [
-      ...specs(f, 40),
-      { startedAt: T0 + 1, agentId: f.agents[1]!, groupId: f.groups[0]!, attempts: [{ targetId: f.agents[1]!, groupId: f.groups[0]!, outcome: "answered" }], answeredAfterSec: 1, durationSec: 5 },
-    ]);
+    await storeCalls(f.tenantId, [...specs(f, 40), { startedAt: T0 + 1, agentId: f.agents[1]!, groupId: f.groups[0]!, attempts: [{ targetId: f.agents[1]!, groupId: f.groups[0]!, outcome: "answered" }], answeredAfterSec: 1, durationSec: 5 }]);
     const created = await f.asAdmin("POST", "/api/call-records/export", { format: "json", fields: ["id", "agentId", "attempts"], filters: { agentId: f.agents[1]! } });
     const done = await finished(f, created.body.id);
     const res = await download(`/api/exports/${done.id}/download`, { authorization: `Bearer ${f.viewer.token}` });
@@ -122,7 +120,10 @@ describe("exports", () => {
     const f = await createRecordsFixture();
     // ~16 KB of routing trace per record: 700 records make three 5 MiB parts' worth.
     const trace = { picks: Array.from({ length: 160 }, (_, i) => ({ stage: `stage ${i}`, skipped: "x".repeat(80) })) };
-    await storeCalls(f.tenantId, specs(f, 700).map((s) => ({ ...s, decision: trace })));
+    await storeCalls(
+      f.tenantId,
+      specs(f, 700).map((s) => ({ ...s, decision: trace })),
+    );
     const id = `exp_test${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
     await withDb((db) =>
       db.insert(exportsTable).values({
@@ -185,7 +186,12 @@ describe("exports", () => {
     const ranged = await download(done.downloadUrl, { range: "bytes=0-9" });
     expect([ranged.status, ranged.headers.get("content-range"), (await ranged.arrayBuffer()).byteLength]).toEqual([206, `bytes 0-9/${done.sizeBytes}`, 10]);
 
-    await withDb((db) => db.update(exportsTable).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(exportsTable.id, done.id)));
+    await withDb((db) =>
+      db
+        .update(exportsTable)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(exportsTable.id, done.id)),
+    );
     await withDb((db) => cleanExports(env, db));
     expect((await a.asViewer("GET", `/api/exports/${done.id}`)).body).toMatchObject({ status: "expired", downloadUrl: null });
     expect((await download(done.downloadUrl)).status).toBe(410);
@@ -196,7 +202,12 @@ describe("exports", () => {
     const f = await createRecordsFixture();
     await storeCalls(f.tenantId, specs(f, 3));
     const done = await finished(f, (await f.asViewer("POST", "/api/call-records/export", {})).body.id);
-    await withDb((db) => db.update(exportsTable).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(exportsTable.id, done.id)));
+    await withDb((db) =>
+      db
+        .update(exportsTable)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(exportsTable.id, done.id)),
+    );
     expect((await f.asViewer("GET", `/api/exports/${done.id}`)).body).toMatchObject({ status: "expired", downloadUrl: null });
     const gone = await download(done.downloadUrl);
     expect([gone.status, ((await gone.json()) as { error: { code: string } }).error.code]).toEqual([410, "EXPORT_EXPIRED"]);
@@ -205,7 +216,12 @@ describe("exports", () => {
 
     await withDb((db) => cleanExports(env, db));
     expect((await f.asViewer("GET", `/api/exports/${done.id}`)).body.status).toBe("expired");
-    await withDb((db) => db.update(exportsTable).set({ updatedAt: new Date(Date.now() - 8 * 86_400_000) }).where(eq(exportsTable.id, done.id)));
+    await withDb((db) =>
+      db
+        .update(exportsTable)
+        .set({ updatedAt: new Date(Date.now() - 8 * 86_400_000) })
+        .where(eq(exportsTable.id, done.id)),
+    );
     const cleaned = await withDb((db) => cleanExports(env, db));
     expect(cleaned.deleted).toBeGreaterThanOrEqual(1);
     expect((await f.asViewer("GET", `/api/exports/${done.id}`)).status).toBe(404);
@@ -213,11 +229,7 @@ describe("exports", () => {
 
   it("lets only one of several simultaneous requests take the tenant's last export slot", async ({ expect }) => {
     const f = await createRecordsFixture();
-    await withDb((db) =>
-      db.insert(exportsTable).values(
-        [1, 2].map((n) => ({ id: `exp_busy${n}${crypto.randomUUID().slice(0, 8)}`, tenantId: f.tenantId, format: "csv" as const, filters: {}, fields: ["id"], status: "queued" as const })),
-      ),
-    );
+    await withDb((db) => db.insert(exportsTable).values([1, 2].map((n) => ({ id: `exp_busy${n}${crypto.randomUUID().slice(0, 8)}`, tenantId: f.tenantId, format: "csv" as const, filters: {}, fields: ["id"], status: "queued" as const }))));
     const answers = await Promise.all(Array.from({ length: 4 }, () => f.asViewer("POST", "/api/call-records/export", {})));
     expect(answers.map((a) => a.status).sort()).toEqual([202, 429, 429, 429]);
   });
@@ -227,11 +239,7 @@ describe("exports", () => {
     const bad = await f.asViewer("POST", "/api/call-records/export", { format: "xlsx", fields: ["secret"], filters: { status: "lost" } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["fields.0", "filters.status", "format"]);
-    await withDb((db) =>
-      db.insert(exportsTable).values(
-        [1, 2, 3].map((n) => ({ id: `exp_busy${n}${crypto.randomUUID().slice(0, 8)}`, tenantId: f.tenantId, format: "csv" as const, filters: {}, fields: ["id"], status: "queued" as const })),
-      ),
-    );
+    await withDb((db) => db.insert(exportsTable).values([1, 2, 3].map((n) => ({ id: `exp_busy${n}${crypto.randomUUID().slice(0, 8)}`, tenantId: f.tenantId, format: "csv" as const, filters: {}, fields: ["id"], status: "queued" as const }))));
     const busy = await f.asViewer("POST", "/api/call-records/export", {});
     expect([busy.status, busy.body.error.code, busy.headers.get("retry-after")]).toEqual([429, "TOO_MANY_EXPORTS", "30"]);
   });

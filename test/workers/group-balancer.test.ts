@@ -55,7 +55,11 @@ describe("GroupBalancer", () => {
     const third = await balancer(g).pick({ callKey: "c3", group: g });
     expect(new Set([first.chosen, second.chosen, third.chosen]).size).toBe(3);
     const stats = await balancer(g).stats();
-    expect(stats.map((s) => [s.agentId, s.active, s.windowCount])).toEqual([["a0", 1, 1], ["a1", 1, 1], ["a2", 1, 1]]);
+    expect(stats.map((s) => [s.agentId, s.active, s.windowCount])).toEqual([
+      ["a0", 1, 1],
+      ["a1", 1, 1],
+      ["a2", 1, 1],
+    ]);
   });
 
   it("treats a repeated pick for the same call as the same claim", async ({ expect }) => {
@@ -74,7 +78,10 @@ describe("GroupBalancer", () => {
     expect((await stub.pick({ callKey: "x2", group: g })).chosen).toBe("a1");
     const full = await stub.pick({ callKey: "x3", group: g });
     expect(full.chosen).toBeNull();
-    expect(full.skipped).toEqual([{ agentId: "a0", reason: "at_capacity" }, { agentId: "a1", reason: "at_capacity" }]);
+    expect(full.skipped).toEqual([
+      { agentId: "a0", reason: "at_capacity" },
+      { agentId: "a1", reason: "at_capacity" },
+    ]);
     expect((await stub.release("x1")).released).toBe(true);
     expect((await stub.release("x1")).released).toBe(false);
     expect((await stub.pick({ callKey: "x4", group: g })).chosen).toBe("a0");
@@ -149,7 +156,10 @@ describe("GroupBalancer", () => {
     expect(next).toMatchObject({ chosen: "a1", remaining: ["a2"] });
     expect(repeat).toMatchObject({ chosen: "a1", remaining: ["a2"], healthChanges: [] });
     const stats = await stub.stats();
-    expect(stats.map((s) => [s.agentId, s.active, s.picks, s.failures])).toEqual([["a0", 0, 1, 1], ["a1", 1, 1, 0]]);
+    expect(stats.map((s) => [s.agentId, s.active, s.picks, s.failures])).toEqual([
+      ["a0", 0, 1, 1],
+      ["a1", 1, 1, 0],
+    ]);
   });
 
   it("keeps a sticky caller on the same agent while the TTL lasts", async ({ expect }) => {

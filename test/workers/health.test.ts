@@ -47,10 +47,7 @@ describe("GET /api/health", () => {
   });
 
   it("stays healthy without Upstash and says Redis is not configured", async ({ expect }) => {
-    const res = await requestWithEnv(
-      envWith({ UPSTASH_REDIS_REST_URL: undefined, UPSTASH_REDIS_REST_TOKEN: undefined }),
-      "/api/health",
-    );
+    const res = await requestWithEnv(envWith({ UPSTASH_REDIS_REST_URL: undefined, UPSTASH_REDIS_REST_TOKEN: undefined }), "/api/health");
     expect(res.status).toBe(200);
     const body = await res.json<any>();
     expect(body.checks.redis.status).toBe("not_configured");
@@ -59,7 +56,14 @@ describe("GET /api/health", () => {
 
 describe("GET /api/health/live", () => {
   it("answers ok with no I/O: not even a binding or secret is read", async ({ expect }) => {
-    const untouchable = new Proxy({}, { get: () => { throw new Error("liveness touched a binding"); } });
+    const untouchable = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("liveness touched a binding");
+        },
+      },
+    );
     const res = await requestWithEnv(envWith({ HYPERDRIVE: untouchable, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1", ENCRYPTION_KEY: undefined }), "/api/health/live");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok" });

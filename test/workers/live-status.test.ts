@@ -15,9 +15,7 @@ describe("live figures from the balancers", () => {
     const status = await call(token, "GET", `/api/voice-agents/${f.agents[0]!.id}/status`);
     expect(status.status).toBe(200);
     expect(status.body.live).toMatchObject({ activeCalls: 2, callsLast24h: 2, healthy: true });
-    expect(status.body.live.byBalancer).toEqual(
-      expect.arrayContaining([expect.objectContaining({ groupId: f.groupId, activeCalls: 2 }), expect.objectContaining({ balancer: `agent:${f.agents[0]!.id}`, activeCalls: 0 })]),
-    );
+    expect(status.body.live.byBalancer).toEqual(expect.arrayContaining([expect.objectContaining({ groupId: f.groupId, activeCalls: 2 }), expect.objectContaining({ balancer: `agent:${f.agents[0]!.id}`, activeCalls: 0 })]));
 
     const stats = await call(token, "GET", `/api/agent-groups/${f.groupId}/stats`);
     expect(stats.status).toBe(200);

@@ -56,7 +56,12 @@ describe("outbound routing through trunks", () => {
     const { markTenantChanged } = await import("./helpers/config");
     const schema = await import("../../workers/db/schema");
     const { inArray } = await import("drizzle-orm");
-    await withDb((db) => db.update(schema.trunks).set({ enabled: false }).where(inArray(schema.trunks.id, [f.trunks["carrier-b"]!, f.trunks["carrier-c"]!])));
+    await withDb((db) =>
+      db
+        .update(schema.trunks)
+        .set({ enabled: false })
+        .where(inArray(schema.trunks.id, [f.trunks["carrier-b"]!, f.trunks["carrier-c"]!])),
+    );
     await markTenantChanged(f.tenantId);
     // The UK rule (carrier-b, carrier-c) cannot carry it; the catch-all (carrier-a) does.
     expect(await call(f, { Direction: "subscriber", From: "1004", To: "447700900123" })).toEqual({ status: 200, xml: dial("carrier-a", "+447700900123", "1004") });

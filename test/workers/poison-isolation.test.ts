@@ -94,7 +94,11 @@ describe("one bad request never takes other messages with it", () => {
       expect(types, callId).toContain("call.ended");
     }
     const letters = await withDb((db) => db.select({ callId: deadLetters.callId, body: deadLetters.body }).from(deadLetters));
-    for (const callId of callIds) expect(letters.filter((l) => l.callId === callId || l.body.includes(callId)), callId).toEqual([]);
+    for (const callId of callIds)
+      expect(
+        letters.filter((l) => l.callId === callId || l.body.includes(callId)),
+        callId,
+      ).toEqual([]);
 
     // The authenticated hostile calls are calls too: stored, with their text made storable.
     const hostileCalls = hostile.flatMap((r) => (r.authenticatedCall ? [r.authenticatedCall] : []));
@@ -112,7 +116,12 @@ describe("one bad request never takes other messages with it", () => {
     // Every delivery landed, the hostile ones included, bounded and marked when cut.
     const deep = await eventually(
       async () => {
-        const rows = await withDb((db) => db.select().from(webhookEvents).where(and(eq(webhookEvents.outcome, "JSON_TOO_DEEP"), like(webhookEvents.requestBody, '{"a":{"a":%'))));
+        const rows = await withDb((db) =>
+          db
+            .select()
+            .from(webhookEvents)
+            .where(and(eq(webhookEvents.outcome, "JSON_TOO_DEEP"), like(webhookEvents.requestBody, '{"a":{"a":%'))),
+        );
         return rows.length >= 3 ? rows : null;
       },
       15_000,

@@ -25,11 +25,20 @@ const cdr = (f: RoutingFixture, token: string, billsec: number, extra: Record<st
 
 /** The stored records of `tokens` once each has ended (and, where a CDR was sent, carries it). */
 async function ended(f: RoutingFixture, tokens: string[], withCdr: number) {
-  return eventually(async () => {
-    const rows = await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), inArray(callRecords.callId, tokens))));
-    const done = rows.filter((r) => ["completed", "failed", "timeout"].includes(r.status));
-    return done.length === tokens.length && rows.filter((r) => r.disposition !== null).length === withCdr ? tokens.map((t) => rows.find((r) => r.callId === t)!) : null;
-  }, 20_000, "the calls' records");
+  return eventually(
+    async () => {
+      const rows = await withDb((db) =>
+        db
+          .select()
+          .from(callRecords)
+          .where(and(eq(callRecords.tenantId, f.tenantId), inArray(callRecords.callId, tokens))),
+      );
+      const done = rows.filter((r) => ["completed", "failed", "timeout"].includes(r.status));
+      return done.length === tokens.length && rows.filter((r) => r.disposition !== null).length === withCdr ? tokens.map((t) => rows.find((r) => r.callId === t)!) : null;
+    },
+    20_000,
+    "the calls' records",
+  );
 }
 
 const figures = (rows: { key: string | null; [field: string]: unknown }[], key: string | null) => rows.find((r) => r.key === key);
@@ -65,13 +74,35 @@ describe("GET /api/analytics/quality", () => {
 
     // Agent p: MOS min(4.2, 3.9) = 3.9 and 3.1 → 3.5, one poor of two; rated 0.01 + 0.03 (approx) over 6 s; sell 0.08 over 6 s.
     const pFigures = {
-      calls: 2, callsWithQuality: 2, mosCalls: 2, avgMos: 3.5, poorMosCalls: 1, poorMosShare: 0.5, avgJitterMs: 20, avgPacketLossPct: 1,
-      billedSec: 6, ratedCost: 0.04, sellCost: 0.08, ratedCostPerMinute: 0.4, sellCostPerMinute: 0.8,
+      calls: 2,
+      callsWithQuality: 2,
+      mosCalls: 2,
+      avgMos: 3.5,
+      poorMosCalls: 1,
+      poorMosShare: 0.5,
+      avgJitterMs: 20,
+      avgPacketLossPct: 1,
+      billedSec: 6,
+      ratedCost: 0.04,
+      sellCost: 0.08,
+      ratedCostPerMinute: 0.4,
+      sellCostPerMinute: 0.8,
     };
     // Agent q: one call with MOS 2.9 (poor), jitter 5, no loss; rated 0.015 over 3 s; no sell cost; one call without a CDR.
     const qFigures = {
-      calls: 2, callsWithQuality: 1, mosCalls: 1, avgMos: 2.9, poorMosCalls: 1, poorMosShare: 1, avgJitterMs: 5, avgPacketLossPct: null,
-      billedSec: 3, ratedCost: 0.015, sellCost: 0, ratedCostPerMinute: 0.3, sellCostPerMinute: null,
+      calls: 2,
+      callsWithQuality: 1,
+      mosCalls: 1,
+      avgMos: 2.9,
+      poorMosCalls: 1,
+      poorMosShare: 1,
+      avgJitterMs: 5,
+      avgPacketLossPct: null,
+      billedSec: 3,
+      ratedCost: 0.015,
+      sellCost: 0,
+      ratedCostPerMinute: 0.3,
+      sellCostPerMinute: null,
     };
     const byAgent = await get("agent");
     expect(byAgent.status).toBe(200);
@@ -80,8 +111,19 @@ describe("GET /api/analytics/quality", () => {
     expect(figures(byAgent.body.rows, q)).toEqual({ key: q, name: f.agents.find((a) => a.id === q)!.name, missing: null, ...qFigures });
     // All four: MOS (3.9 + 2.9 + 3.1) / 3 = 3.3, 2 of 3 poor; rated 0.055 over 9 s; sell 0.08 over the 6 s of the calls that reported it.
     const all = {
-      calls: 4, callsWithQuality: 3, mosCalls: 3, avgMos: 3.3, poorMosCalls: 2, poorMosShare: 0.6667, avgJitterMs: 15, avgPacketLossPct: 1,
-      billedSec: 9, ratedCost: 0.055, sellCost: 0.08, ratedCostPerMinute: 0.366667, sellCostPerMinute: 0.8,
+      calls: 4,
+      callsWithQuality: 3,
+      mosCalls: 3,
+      avgMos: 3.3,
+      poorMosCalls: 2,
+      poorMosShare: 0.6667,
+      avgJitterMs: 15,
+      avgPacketLossPct: 1,
+      billedSec: 9,
+      ratedCost: 0.055,
+      sellCost: 0.08,
+      ratedCostPerMinute: 0.366667,
+      sellCostPerMinute: 0.8,
     };
     expect(byAgent.body.totals).toEqual(all);
 

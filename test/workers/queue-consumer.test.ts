@@ -44,7 +44,10 @@ function callEvent(tenantId: string, callId: string, seq: number, status: string
 }
 
 async function deliver(queue: string, bodies: unknown[], useEnv: Env = env, attempts = 1) {
-  const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `${queue}-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body })));
+  const batch = createMessageBatch(
+    queue,
+    bodies.map((body, i) => ({ id: `${queue}-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch, useEnv, ctx);
   return getQueueResult(batch, ctx);
@@ -52,8 +55,16 @@ async function deliver(queue: string, bodies: unknown[], useEnv: Env = env, atte
 
 const rowsOf = (tenantId: string, callId: string) =>
   withDb(async (db) => ({
-    record: (await db.select().from(callRecords).where(and(eq(callRecords.tenantId, tenantId), eq(callRecords.callId, callId))))[0],
-    events: await db.select().from(callEvents).where(and(eq(callEvents.tenantId, tenantId), eq(callEvents.callId, callId))),
+    record: (
+      await db
+        .select()
+        .from(callRecords)
+        .where(and(eq(callRecords.tenantId, tenantId), eq(callRecords.callId, callId)))
+    )[0],
+    events: await db
+      .select()
+      .from(callEvents)
+      .where(and(eq(callEvents.tenantId, tenantId), eq(callEvents.callId, callId))),
   }));
 
 describe("the call-events queue consumer", () => {
@@ -107,7 +118,12 @@ describe("the call-events queue consumer", () => {
       await worker.queue(batch, env, ctx);
       await getQueueResult(batch, ctx);
     }
-    const rows = await withDb((db) => db.select().from(deadLetters).where(eq(deadLetters.messageId, `dlq-${marker}`)));
+    const rows = await withDb((db) =>
+      db
+        .select()
+        .from(deadLetters)
+        .where(eq(deadLetters.messageId, `dlq-${marker}`)),
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ queue: "call-events-dlq", attempts: 6, kind: "mystery", status: "parked", bodyTruncated: false });
     expect(JSON.parse(rows[0]!.body)).toEqual({ kind: "mystery", marker });
@@ -131,7 +147,12 @@ describe("the call-events queue consumer", () => {
     const third = await deliver("call-events", [poison], env, 3);
     expect(third.explicitAcks).toHaveLength(1);
     expect(third.retryMessages).toHaveLength(0);
-    const [letter] = await withDb((db) => db.select().from(deadLetters).where(and(eq(deadLetters.queue, "call-events"), eq(deadLetters.callId, poison.callId))));
+    const [letter] = await withDb((db) =>
+      db
+        .select()
+        .from(deadLetters)
+        .where(and(eq(deadLetters.queue, "call-events"), eq(deadLetters.callId, poison.callId))),
+    );
     expect(letter).toMatchObject({ kind: "call_event", tenantId: poison.tenantId, attempts: 3, status: "parked" });
     expect(letter!.error).toMatch(/foreign key/i);
     expect(JSON.parse(letter!.body)).toMatchObject({ callId: poison.callId, seq: 1 });
@@ -175,7 +196,12 @@ describe("the call-events queue consumer", () => {
     await worker.queue(batch, env, ctx);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toHaveLength(2);
-    const rows = await withDb((db) => db.select().from(deadLetters).where(like(deadLetters.messageId, `dlq-%-${marker}`)));
+    const rows = await withDb((db) =>
+      db
+        .select()
+        .from(deadLetters)
+        .where(like(deadLetters.messageId, `dlq-%-${marker}`)),
+    );
     expect(rows).toHaveLength(2);
     const a = rows.find((r) => r.messageId.startsWith("dlq-a"))!;
     expect(JSON.parse(a.body)).toMatchObject({ kind: "call_event", marker, big: "10", self: null });

@@ -236,7 +236,22 @@ describe("the live-call registry", () => {
     const f = await createRoutingFixture();
     const socket = await openSocket("/api/realtime", bearer(await signInTo(f.tenantId)));
     await socket.next((m) => m.type === "snapshot");
-    const ghost = { callId: `ghost-${crypto.randomUUID()}`, recordId: "cal_ghost", state: "ringing", direction: "inbound", from: "1", to: "2", ruleId: null, groupId: null, agentId: null, trunkId: null, attempt: 1, startedAt: Date.now(), answeredAt: null, endedAt: null };
+    const ghost = {
+      callId: `ghost-${crypto.randomUUID()}`,
+      recordId: "cal_ghost",
+      state: "ringing",
+      direction: "inbound",
+      from: "1",
+      to: "2",
+      ruleId: null,
+      groupId: null,
+      agentId: null,
+      trunkId: null,
+      attempt: 1,
+      startedAt: Date.now(),
+      answeredAt: null,
+      endedAt: null,
+    };
     await hub(f.tenantId).publish([event("call.started", { ...ghost, event: "call.started", detail: {} })]);
     expect((await hub(f.tenantId).liveCalls()).calls.map((c) => c.callId)).toEqual([ghost.callId]);
     // Ten minutes of silence later (no CallSession knows this call): the alarm checks and ends it.

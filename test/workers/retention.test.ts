@@ -14,20 +14,23 @@ async function setRetention(f: RecordsFixture, days: number) {
 
 async function counts(tenantId: string) {
   return withDb(async (db) => {
-    const n = async (table: typeof callRecords | typeof callEvents | typeof callRollups | typeof webhookEvents) =>
-      Number((await db.select({ n: sql<number>`COUNT(*)` }).from(table).where(eq(table.tenantId, tenantId)))[0]!.n);
-    const [calls] = await db.select({ n: sql<number>`COALESCE(SUM(${callRollups.calls}), 0)` }).from(callRollups).where(eq(callRollups.tenantId, tenantId));
+    const n = async (table: typeof callRecords | typeof callEvents | typeof callRollups | typeof webhookEvents) => Number((await db.select({ n: sql<number>`COUNT(*)` }).from(table).where(eq(table.tenantId, tenantId)))[0]!.n);
+    const [calls] = await db
+      .select({ n: sql<number>`COALESCE(SUM(${callRollups.calls}), 0)` })
+      .from(callRollups)
+      .where(eq(callRollups.tenantId, tenantId));
     return { records: await n(callRecords), events: await n(callEvents), rollupCalls: Number(calls!.n), deliveries: await n(webhookEvents) };
   });
 }
 
 async function seed(f: RecordsFixture, ages: number[]) {
-  const stored = await storeCalls(f.tenantId, ages.map((age, i) => ({ startedAt: NOW - age * DAY + i * 1000, agentId: f.agents[0]!, groupId: f.groups[0]!, answeredAfterSec: 1, durationSec: 30 })));
+  const stored = await storeCalls(
+    f.tenantId,
+    ages.map((age, i) => ({ startedAt: NOW - age * DAY + i * 1000, agentId: f.agents[0]!, groupId: f.groups[0]!, answeredAfterSec: 1, durationSec: 30 })),
+  );
   await withDb(async (db) => {
     await db.insert(callEvents).values(stored.map((s) => ({ tenantId: f.tenantId, callId: s.callId, seq: 1, type: "call.started", at: new Date(s.spec.startedAt), data: {} })));
-    await db.insert(webhookEvents).values(
-      ages.map((age, i) => ({ deliveryId: `ret-${crypto.randomUUID()}`, tenantId: f.tenantId, kind: "voice-application", method: "POST", statusCode: 200, outcome: "routed", receivedAt: new Date(NOW - age * DAY + i) })),
-    );
+    await db.insert(webhookEvents).values(ages.map((age, i) => ({ deliveryId: `ret-${crypto.randomUUID()}`, tenantId: f.tenantId, kind: "voice-application", method: "POST", statusCode: 200, outcome: "routed", receivedAt: new Date(NOW - age * DAY + i) })));
   });
   return stored;
 }
@@ -49,7 +52,12 @@ describe("retention", () => {
     expect(await counts(short.tenantId)).toEqual({ records: 3, events: 6, rollupCalls: 3, deliveries: 3 });
     expect(await counts(long.tenantId)).toEqual({ records: 5, events: 10, rollupCalls: 5, deliveries: 5 });
     const left = await withDb((db) => db.select({ id: callRecords.id }).from(callRecords).where(eq(callRecords.tenantId, short.tenantId)));
-    expect(left.map((r) => r.id).sort()).toEqual(kept.slice(4).map((s) => s.recordId).sort());
+    expect(left.map((r) => r.id).sort()).toEqual(
+      kept
+        .slice(4)
+        .map((s) => s.recordId)
+        .sort(),
+    );
   });
 
   it("works in bounded batches within a budget, and the next run finishes the job", async ({ expect }) => {
@@ -62,7 +70,12 @@ describe("retention", () => {
     const second = await withDb((db) => runRetention(db, { now: NOW, tenantIds: [f.tenantId], batchRows: 2 }));
     expect(second.complete).toBe(true);
     expect(await counts(f.tenantId)).toEqual({ records: 1, events: 2, rollupCalls: 1, deliveries: 1 });
-    const [row] = await withDb((db) => db.select({ n: sql<number>`COUNT(*)` }).from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), sql`${callRecords.startedAt} < ${new Date(NOW - 7 * DAY)}`)));
+    const [row] = await withDb((db) =>
+      db
+        .select({ n: sql<number>`COUNT(*)` })
+        .from(callRecords)
+        .where(and(eq(callRecords.tenantId, f.tenantId), sql`${callRecords.startedAt} < ${new Date(NOW - 7 * DAY)}`)),
+    );
     expect(Number(row!.n)).toBe(0);
   });
 

@@ -33,12 +33,7 @@ describe("rollups kept by the queue consumer", () => {
     const base = { startedAt: T, groupId: f.groupId, agentId: agent, attempts: [{ targetId: agent, groupId: f.groupId }] };
     const recordId = `cal_rollup_${crypto.randomUUID().slice(0, 8)}`;
     const ringing = callMessage(f.tenantId, callId, 2, callRecordState({ ...base, status: "ringing" }, recordId));
-    const ended = callMessage(
-      f.tenantId,
-      callId,
-      4,
-      callRecordState({ ...base, status: "completed", answeredAfterSec: 3, durationSec: 70, attempts: [{ targetId: agent, groupId: f.groupId, outcome: "answered" }] }, recordId),
-    );
+    const ended = callMessage(f.tenantId, callId, 4, callRecordState({ ...base, status: "completed", answeredAfterSec: 3, durationSec: 70, attempts: [{ targetId: agent, groupId: f.groupId, outcome: "answered" }] }, recordId));
     await withDb(async (db) => {
       await storeCallEvents(db, [ended]);
       await storeCallEvents(db, [ringing]); // late, older: changes nothing
@@ -68,7 +63,12 @@ describe("rollups kept by the queue consumer", () => {
       await storeCallEvents(db, [callMessage(f.tenantId, callId, 4, callRecordState({ ...spec, durationSec: 31 }, recordId), "call.cdr")]);
     });
     expect(await rollupTotals(f.tenantId)).toMatchObject({ calls: 1, answered: 1, durationSum: 31 });
-    const [row] = await withDb((db) => db.select({ sig: callRecords.rollupSig }).from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, callId))));
+    const [row] = await withDb((db) =>
+      db
+        .select({ sig: callRecords.rollupSig })
+        .from(callRecords)
+        .where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, callId))),
+    );
     expect(JSON.parse(row!.sig!)[7]).toBe(31);
   });
 
@@ -86,19 +86,24 @@ describe("rollups kept by the queue consumer", () => {
     // Four consumers, each with a shuffled overlapping half: every call is stored at least twice.
     await Promise.all(
       [0, 1, 2, 3].map((k) =>
-        withDb((db) => storeCallEvents(db, messages.filter((_, i) => (i + k) % 2 === 0 || i % 3 === k % 3))),
+        withDb((db) =>
+          storeCallEvents(
+            db,
+            messages.filter((_, i) => (i + k) % 2 === 0 || i % 3 === k % 3),
+          ),
+        ),
       ),
     );
     await withDb((db) => storeCallEvents(db, messages));
-    const expectedDuration = messages.reduce((n, m) => n + (m.record.answeredAt ? m.record.durationSec ?? 0 : 0), 0);
+    const expectedDuration = messages.reduce((n, m) => n + (m.record.answeredAt ? (m.record.durationSec ?? 0) : 0), 0);
     expect(await rollupTotals(f.tenantId)).toEqual({ calls: 60, answered: 45, failed: 15, durationSum: expectedDuration, attempts: 0 });
     // The daily and series tables moved by the same deltas.
-    const [[daily], [series]] = await withDb((db) =>
+    const [[daily], [series]] = (await withDb((db) =>
       Promise.all([
         db.execute(sql`SELECT CAST(SUM(calls) AS SIGNED) AS calls, CAST(SUM(duration_sum) AS SIGNED) AS d FROM call_rollups_daily WHERE tenant_id = ${f.tenantId}`),
         db.execute(sql`SELECT CAST(SUM(calls) AS SIGNED) AS calls, CAST(SUM(duration_sum) AS SIGNED) AS d FROM call_rollup_series WHERE tenant_id = ${f.tenantId}`),
       ]),
-    ) as unknown as [[{ calls: number; d: number }[]], [{ calls: number; d: number }[]]];
+    )) as unknown as [[{ calls: number; d: number }[]], [{ calls: number; d: number }[]]];
     expect([Number(daily[0]!.calls), Number(daily[0]!.d), Number(series[0]!.calls), Number(series[0]!.d)]).toEqual([60, expectedDuration, 60, expectedDuration]);
   });
 });

@@ -15,8 +15,7 @@ import { createAgent, createTenantFixture } from "./helpers/fixtures";
 import { createRoutingFixture, voiceBody, webhookInit, type RoutingFixture } from "./helpers/routing-fixture";
 
 const VOICE = "https://router.test/api/webhooks/voice-application";
-const route = async (f: RoutingFixture, overrides: Record<string, unknown> = {}) =>
-  (await exports.default.fetch(VOICE, webhookInit(f, voiceBody(f, overrides)))).text();
+const route = async (f: RoutingFixture, overrides: Record<string, unknown> = {}) => (await exports.default.fetch(VOICE, webhookInit(f, voiceBody(f, overrides)))).text();
 const brokenHyperdrive = { host: "127.0.0.1", port: 1, user: "x", password: "x", database: "x", connectionString: "" };
 const upstash = () => createRedis({ url: env.UPSTASH_REDIS_REST_URL!, token: env.UPSTASH_REDIS_REST_TOKEN! });
 

@@ -26,7 +26,17 @@ describe("stale sign-in sessions (hourly cron)", () => {
 
     const deleted = await withDb((db) => purgeStaleSessions(db, new Date(now)));
     expect(deleted).toBeGreaterThanOrEqual(stale.length);
-    const left = await withDb((db) => db.select({ id: authSessions.id }).from(authSessions).where(inArray(authSessions.id, [...stale, ...kept].map((s) => s.id))));
+    const left = await withDb((db) =>
+      db
+        .select({ id: authSessions.id })
+        .from(authSessions)
+        .where(
+          inArray(
+            authSessions.id,
+            [...stale, ...kept].map((s) => s.id),
+          ),
+        ),
+    );
     expect(left.map((row) => row.id).sort()).toEqual(kept.map((s) => s.id).sort());
     // The fixture's own sign-ins are live.
     const fixtureSessions = await withDb((db) => db.select({ id: authSessions.id }).from(authSessions).where(eq(authSessions.tenantId, t.tenantId)));

@@ -43,7 +43,11 @@ describe("users", () => {
 
   it("never removes the last active admin: not by demotion, disabling or deletion", async ({ expect }) => {
     const t = await createTenantFixture("usr");
-    for (const [method, body] of [["PUT", { role: "user" }], ["PUT", { disabled: true }], ["DELETE", undefined]] as const) {
+    for (const [method, body] of [
+      ["PUT", { role: "user" }],
+      ["PUT", { disabled: true }],
+      ["DELETE", undefined],
+    ] as const) {
       const res = await t.asAdmin(method, `/api/users/${t.admin.id}`, body);
       expect(res.status, `${method} ${JSON.stringify(body)}`).toBe(409);
       expect(res.body.error.code).toBe("LAST_ADMIN");
@@ -60,10 +64,7 @@ describe("users", () => {
     const t = await createTenantFixture("usr");
     await t.asAdmin("PUT", `/api/users/${t.viewer.id}`, { role: "admin" });
     const second = await login(t.viewer.email, t.viewer.password);
-    const results = await Promise.all([
-      t.asAdmin("PUT", `/api/users/${t.viewer.id}`, { role: "user" }),
-      call(second, "PUT", `/api/users/${t.admin.id}`, { role: "user" }),
-    ]);
+    const results = await Promise.all([t.asAdmin("PUT", `/api/users/${t.viewer.id}`, { role: "user" }), call(second, "PUT", `/api/users/${t.admin.id}`, { role: "user" })]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const admins = await t.asViewer("GET", "/api/users?role=admin");
     expect(admins.body.items).toHaveLength(1);

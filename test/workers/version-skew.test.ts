@@ -47,14 +47,26 @@ describe("a call across a gradual deploy", () => {
     const cdr = await exports.default.fetch(callbackUrl(f, "cdr"), callbackInit({ domain: f.domain, disposition: "ANSWER", billsec: 1, duration: 1, session: { token: body.Session } }));
     expect(cdr.status).toBe(200);
     const record = await eventually(
-      async () => (await withDb((db) => db.select().from(callRecords).where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, body.Session)))))[0] ?? null,
+      async () =>
+        (
+          await withDb((db) =>
+            db
+              .select()
+              .from(callRecords)
+              .where(and(eq(callRecords.tenantId, f.tenantId), eq(callRecords.callId, body.Session))),
+          )
+        )[0] ?? null,
       15_000,
       "the record",
     );
-    const final = await eventually(async () => {
-      const row = (await withDb((db) => db.select().from(callRecords).where(eq(callRecords.id, record.id))))[0];
-      return row?.disposition === "ANSWER" ? row : null;
-    }, 15_000, "the record with its CDR");
+    const final = await eventually(
+      async () => {
+        const row = (await withDb((db) => db.select().from(callRecords).where(eq(callRecords.id, record.id))))[0];
+        return row?.disposition === "ANSWER" ? row : null;
+      },
+      15_000,
+      "the record with its CDR",
+    );
     expect(final).toMatchObject({ status: "completed", disposition: "ANSWER", attemptCount: 1 });
   });
 

@@ -61,10 +61,19 @@ describe("unauthenticated webhook traffic is limited per address and per claimed
     await routes(f, ip);
 
     // Every limited request is still a delivery.
-    const rows = await eventually(async () => {
-      const found = await withDb((db) => db.select().from(webhookEvents).where(and(eq(webhookEvents.outcome, "RATE_LIMITED"), like(webhookEvents.requestQuery, `%${marker}%`))));
-      return found.length === 5 ? found : null;
-    }, 10_000, "the rate-limited deliveries");
+    const rows = await eventually(
+      async () => {
+        const found = await withDb((db) =>
+          db
+            .select()
+            .from(webhookEvents)
+            .where(and(eq(webhookEvents.outcome, "RATE_LIMITED"), like(webhookEvents.requestQuery, `%${marker}%`))),
+        );
+        return found.length === 5 ? found : null;
+      },
+      10_000,
+      "the rate-limited deliveries",
+    );
     expect(rows[0]).toMatchObject({ statusCode: 429, kind: "voice-application", tenantId: null });
     expect(rows[0]!.responseBody).toContain('<Reject reason="busy"/>');
   });
@@ -100,9 +109,7 @@ describe("unauthenticated webhook traffic is limited per address and per claimed
   it("does not count a keyed request's refusal after it authenticated (an unknown call)", async ({ expect }) => {
     const f = await createRoutingFixture({ agentCount: 1 });
     const ip = freshIp();
-    const statuses = await flood(perAddress + 5, () =>
-      send("/session-update", webhookInit(f, { token: `unknown-${crypto.randomUUID()}`, status: "processing", domain: f.domain }) as RequestInit & { headers: Record<string, string> }, ip),
-    );
+    const statuses = await flood(perAddress + 5, () => send("/session-update", webhookInit(f, { token: `unknown-${crypto.randomUUID()}`, status: "processing", domain: f.domain }) as RequestInit & { headers: Record<string, string> }, ip));
     expect(new Set(statuses)).toEqual(new Set([404]));
     const bareAfter = await send("/voice-application", bare(voiceBody({ domain: unknownDomain() })), ip);
     expect(bareAfter.status).not.toBe(429);

@@ -165,7 +165,10 @@ describe("the voice webhook refuses bad input with CXML and a 4xx, never a 5xx",
     ];
     await withDb(async (db) => {
       for (const a of agents) {
-        await db.update(voiceAgents).set({ serviceValue: a.serviceValue, username: a.username, passwordEnc: await encryptSecret(a.password, env.ENCRYPTION_KEY) }).where(eq(voiceAgents.id, a.id));
+        await db
+          .update(voiceAgents)
+          .set({ serviceValue: a.serviceValue, username: a.username, passwordEnc: await encryptSecret(a.password, env.ENCRYPTION_KEY) })
+          .where(eq(voiceAgents.id, a.id));
       }
     });
     await markTenantChanged(f.tenantId);

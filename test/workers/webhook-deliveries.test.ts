@@ -16,10 +16,14 @@ describe("webhook deliveries are never dropped silently", () => {
     const body = voiceBody(f);
     const res = await requestWithEnv(envWith({ CALL_EVENTS: refusingQueue }), "/api/webhooks/voice-application", webhookInit(f, body));
     expect(res.status).toBe(200);
-    const rows = await eventually(async () => {
-      const found = await withDb((db) => db.select().from(webhookEvents).where(eq(webhookEvents.callId, body.Session)));
-      return found.length ? found : null;
-    }, 5_000, "the delivery row");
+    const rows = await eventually(
+      async () => {
+        const found = await withDb((db) => db.select().from(webhookEvents).where(eq(webhookEvents.callId, body.Session)));
+        return found.length ? found : null;
+      },
+      5_000,
+      "the delivery row",
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ tenantId: f.tenantId, kind: "voice-application", statusCode: 200, requestTruncated: false });
     // The request is kept as the text that arrived, and our answer beside it.

@@ -17,7 +17,10 @@ async function post(fixture: RoutingFixture, url: string, body: Record<string, u
 
 function recordOf(fixture: RoutingFixture, callId: string) {
   return withDb(async (db) => {
-    const [row] = await db.select().from(callRecords).where(and(eq(callRecords.tenantId, fixture.tenantId), eq(callRecords.callId, callId)));
+    const [row] = await db
+      .select()
+      .from(callRecords)
+      .where(and(eq(callRecords.tenantId, fixture.tenantId), eq(callRecords.callId, callId)));
     return row;
   });
 }
@@ -36,10 +39,14 @@ describe("failover through the Dial action", () => {
     expect(third.xml).toContain("dial-result?attempt=3");
     expect(end).toEqual({ status: 200, xml: '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>' });
 
-    const record = await eventually(async () => {
-      const row = await recordOf(fixture, body.Session);
-      return row?.status === "failed" ? row : null;
-    }, 15_000, "the failed call record");
+    const record = await eventually(
+      async () => {
+        const row = await recordOf(fixture, body.Session);
+        return row?.status === "failed" ? row : null;
+      },
+      15_000,
+      "the failed call record",
+    );
     expect(record.attemptCount).toBe(3);
     expect(record.endReason).toBe("all_attempts_failed");
     expect((record.attempts as { outcome: string; dialStatus: string }[]).map((a) => [a.outcome, a.dialStatus])).toEqual([
@@ -47,7 +54,12 @@ describe("failover through the Dial action", () => {
       ["failed", "no-answer"],
       ["failed", "failed"],
     ]);
-    const events = await withDb((db) => db.select().from(callEvents).where(and(eq(callEvents.tenantId, fixture.tenantId), eq(callEvents.callId, body.Session))));
+    const events = await withDb((db) =>
+      db
+        .select()
+        .from(callEvents)
+        .where(and(eq(callEvents.tenantId, fixture.tenantId), eq(callEvents.callId, body.Session))),
+    );
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.map((e) => e.type)).toContain("call.attempt_failed");
   });
@@ -60,10 +72,14 @@ describe("failover through the Dial action", () => {
     const repeat = await post(fixture, dialResult(1), { ...body, DialCallStatus: "completed" });
     expect(done.xml).toContain("<Hangup/>");
     expect(repeat).toEqual(done);
-    const record = await eventually(async () => {
-      const row = await recordOf(fixture, body.Session);
-      return row?.status === "completed" ? row : null;
-    }, 15_000, "the completed call record");
+    const record = await eventually(
+      async () => {
+        const row = await recordOf(fixture, body.Session);
+        return row?.status === "completed" ? row : null;
+      },
+      15_000,
+      "the completed call record",
+    );
     expect(record.agentId).toBe(fixture.agents[0]!.id);
     expect(record.attemptCount).toBe(1);
     expect(record.answeredAt).not.toBeNull();
@@ -85,7 +101,12 @@ describe("failover through the Dial action", () => {
   it("falls back to the rule's fallback agent when the group is exhausted", async ({ expect }) => {
     const fixture = await createRoutingFixture({ agentCount: 2, maxAttempts: 1 });
     // Point the rule's fallback at the second agent; the group stage allows one attempt only.
-    await withDb((db) => db.update(inboundRoutingRules).set({ fallback: { type: "agent", id: fixture.agents[1]!.id } }).where(eq(inboundRoutingRules.id, fixture.ruleId)));
+    await withDb((db) =>
+      db
+        .update(inboundRoutingRules)
+        .set({ fallback: { type: "agent", id: fixture.agents[1]!.id } })
+        .where(eq(inboundRoutingRules.id, fixture.ruleId)),
+    );
     await markTenantChanged(fixture.tenantId);
     const body = voiceBody(fixture);
     const first = await post(fixture, VOICE, body);
@@ -99,10 +120,14 @@ describe("failover through the Dial action", () => {
     const body = voiceBody(fixture);
     await post(fixture, VOICE, body);
     await post(fixture, VOICE, body);
-    const rows = await eventually(async () => {
-      const found = await withDb((db) => db.select().from(webhookEvents).where(eq(webhookEvents.callId, body.Session)));
-      return found.length >= 2 ? found : null;
-    }, 15_000, "two webhook deliveries");
+    const rows = await eventually(
+      async () => {
+        const found = await withDb((db) => db.select().from(webhookEvents).where(eq(webhookEvents.callId, body.Session)));
+        return found.length >= 2 ? found : null;
+      },
+      15_000,
+      "two webhook deliveries",
+    );
     expect(rows.map((r) => r.outcome).sort()).toEqual(["duplicate", "routed:ringing"]);
     expect(rows.every((r) => r.tenantId === fixture.tenantId && r.statusCode === 200)).toBe(true);
   });

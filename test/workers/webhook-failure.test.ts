@@ -20,10 +20,19 @@ async function sealUnderOldKey(agentId: string) {
 }
 
 function delivery(callId: string, webhook: string) {
-  return eventually(async () => {
-    const rows = await withDb((db) => db.select().from(webhookEvents).where(and(eq(webhookEvents.callId, callId), eq(webhookEvents.kind, webhook))));
-    return rows[0] ?? null;
-  }, 15_000, `the ${webhook} delivery`);
+  return eventually(
+    async () => {
+      const rows = await withDb((db) =>
+        db
+          .select()
+          .from(webhookEvents)
+          .where(and(eq(webhookEvents.callId, callId), eq(webhookEvents.kind, webhook))),
+      );
+      return rows[0] ?? null;
+    },
+    15_000,
+    `the ${webhook} delivery`,
+  );
 }
 
 async function activeCalls(f: RoutingFixture): Promise<number> {

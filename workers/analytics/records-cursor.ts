@@ -50,12 +50,7 @@ export function decodeCursor(cursor: string, sort: string, order: SortOrder, fil
   } catch {
     throw new CursorError("is not one this API issued");
   }
-  if (
-    typeof body !== "object" ||
-    body === null ||
-    typeof body.i !== "string" ||
-    !(body.v === null || (typeof body.v === "number" && Number.isFinite(body.v)))
-  ) {
+  if (typeof body !== "object" || body === null || typeof body.i !== "string" || !(body.v === null || (typeof body.v === "number" && Number.isFinite(body.v)))) {
     throw new CursorError("is not one this API issued");
   }
   if (body.s !== sort || body.o !== order) throw new CursorError(`was issued for sort=${body.s}&order=${body.o}`);

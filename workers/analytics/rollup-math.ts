@@ -12,20 +12,7 @@ import { floorSlot } from "./slots";
 export const LIVE_STATUSES = ["initiated", "routing", "ringing", "connected"] as const;
 
 /** Measures in call_rollups column order: call measures, attempt measures, duration bins. */
-export const MEASURES = [
-  "calls",
-  "answered",
-  "failed",
-  "timedOut",
-  "abandoned",
-  "durationSum",
-  "durationCount",
-  "attempts",
-  "firstAttempts",
-  "attemptsAnswered",
-  "attemptsFailed",
-  ...Array.from({ length: BIN_COUNT }, (_, i) => `h${i}`),
-] as const;
+export const MEASURES = ["calls", "answered", "failed", "timedOut", "abandoned", "durationSum", "durationCount", "attempts", "firstAttempts", "attemptsAnswered", "attemptsFailed", ...Array.from({ length: BIN_COUNT }, (_, i) => `h${i}`)] as const;
 export type Measure = (typeof MEASURES)[number];
 export const MEASURE_COUNT = MEASURES.length;
 /** Positions in MEASURES. */
@@ -101,8 +88,7 @@ export function rollupSignature(record: RollupRecord): string | null {
   return JSON.stringify(sig);
 }
 
-export const cellKey = (c: Pick<Cell, "slot" | "direction" | "groupId" | "agentId">): string =>
-  `${c.slot}\u0001${c.direction}\u0001${c.groupId}\u0001${c.agentId}`;
+export const cellKey = (c: Pick<Cell, "slot" | "direction" | "groupId" | "agentId">): string => `${c.slot}\u0001${c.direction}\u0001${c.groupId}\u0001${c.agentId}`;
 
 function cellIn(cells: Map<string, Cell>, slot: number, direction: Cell["direction"], groupId: string, agentId: string): number[] {
   const key = cellKey({ slot, direction, groupId, agentId });

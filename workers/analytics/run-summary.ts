@@ -26,7 +26,15 @@ export async function computeSummary(db: Executor, tenantId: string, request: Su
   const buckets = localBuckets(since, until, request.interval, request.timezone);
   const { interior, edges } = splitRange(since, until);
   const split = interior ? splitDays(interior) : null;
-  const series = interior ? await rollupSeries(db, tenantId, interior, buckets.slice(1).map((b) => b.start), dimensions) : [];
+  const series = interior
+    ? await rollupSeries(
+        db,
+        tenantId,
+        interior,
+        buckets.slice(1).map((b) => b.start),
+        dimensions,
+      )
+    : [];
   const targets = split ? await rollupTargets(db, tenantId, split.days, split.slots, dimensions) : [];
   const edgeCellMap = new Map<string, Cell>();
   for (const record of await edgeRecords(db, tenantId, edges, dimensions.direction)) addContribution(edgeCellMap, rollupSignature(record));

@@ -45,8 +45,7 @@ const addInto = (target: number[], values: readonly number[]) => {
   for (let i = 0; i < MEASURE_COUNT; i++) target[i]! += values[i] ?? 0;
 };
 
-export const cellMatches = (cell: Cell, d: Dimensions) =>
-  (!d.direction || cell.direction === d.direction) && (!d.groupId || cell.groupId === d.groupId) && (!d.agentId || cell.agentId === d.agentId);
+export const cellMatches = (cell: Cell, d: Dimensions) => (!d.direction || cell.direction === d.direction) && (!d.groupId || cell.groupId === d.groupId) && (!d.agentId || cell.agentId === d.agentId);
 
 export function aggregate(buckets: readonly Bucket[], seriesRows: readonly SeriesRow[], targets: readonly TargetRow[], edgeCells: readonly Cell[]): Aggregates {
   const series = buckets.map(zero);

@@ -8,9 +8,7 @@ export const CLOUDONIX_API_URL = "https://api.cloudonix.io";
 const TIMEOUT_MS = 5_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type DomainUuidResult =
-  | { ok: true; uuid: string }
-  | { ok: false; reason: "key_refused" | "domain_not_found" | "unavailable"; message: string };
+export type DomainUuidResult = { ok: true; uuid: string } | { ok: false; reason: "key_refused" | "domain_not_found" | "unavailable"; message: string };
 
 export interface CloudonixApiOptions {
   baseUrl?: string;

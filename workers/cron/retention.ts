@@ -94,15 +94,35 @@ export async function runRetention(db: Db, options: RetentionOptions = {}): Prom
       if (!rows.length) return 0;
       // One transaction: a failure between the two must not leave records whose events are gone.
       const deleted = await db.transaction(async (tx) => {
-        const events = await tx.delete(callEvents).where(and(eq(callEvents.tenantId, tenant.id), inArray(callEvents.callId, rows.map((r) => r.callId))));
-        const records = await tx.delete(callRecords).where(and(eq(callRecords.tenantId, tenant.id), inArray(callRecords.id, rows.map((r) => r.id))));
+        const events = await tx.delete(callEvents).where(
+          and(
+            eq(callEvents.tenantId, tenant.id),
+            inArray(
+              callEvents.callId,
+              rows.map((r) => r.callId),
+            ),
+          ),
+        );
+        const records = await tx.delete(callRecords).where(
+          and(
+            eq(callRecords.tenantId, tenant.id),
+            inArray(
+              callRecords.id,
+              rows.map((r) => r.id),
+            ),
+          ),
+        );
         return { events: affectedRows(events), records: affectedRows(records) };
       });
       result.events += deleted.events;
       result.records += deleted.records;
       return rows.length;
     });
-    for (const [table, column] of [["call_rollups", "slot_start"], ["call_rollup_series", "slot_start"], ["call_rollups_daily", "day_start"]] as const) {
+    for (const [table, column] of [
+      ["call_rollups", "slot_start"],
+      ["call_rollup_series", "slot_start"],
+      ["call_rollups_daily", "day_start"],
+    ] as const) {
       await drain(async () => {
         const n = affectedRows(await db.execute(sql`DELETE FROM ${sql.raw(table)} WHERE tenant_id = ${tenant.id} AND ${sql.raw(column)} < ${cutoff} LIMIT ${batch}`));
         result.rollups += n;

@@ -33,13 +33,7 @@ async function store(db: Db, messages: QueueMessage[]): Promise<void> {
 
 function storeFailed(c: Context<AppEnv>, err: unknown): AppError {
   console.error(`[${c.get("requestId")}] replaying dead letters failed:`, err);
-  return new AppError(
-    503,
-    "REPLAY_FAILED",
-    isTransientDbError(err)
-      ? "MySQL is unavailable right now; the letter stays parked: try again in a moment"
-      : "MySQL refused to store the message; the letter stays parked (discard it if it can never be stored)",
-  );
+  return new AppError(503, "REPLAY_FAILED", isTransientDbError(err) ? "MySQL is unavailable right now; the letter stays parked: try again in a moment" : "MySQL refused to store the message; the letter stays parked (discard it if it can never be stored)");
 }
 
 const resolvedText = (letter: DeadLetterRow) => [letter.status, letter.resolvedAt && `at ${letter.resolvedAt.toISOString()}`, letter.resolvedBy && `by ${letter.resolvedBy}`].filter(Boolean).join(" ");
@@ -140,7 +134,10 @@ export async function replayAllLetters(c: Context<AppEnv>) {
  */
 async function storeEach(c: Context<AppEnv>, db: Db, ready: { letter: DeadLetterRow; message: QueueMessage }[], skipped: { id: number; problem: string }[]): Promise<DeadLetterRow[]> {
   try {
-    await store(db, ready.map((r) => r.message));
+    await store(
+      db,
+      ready.map((r) => r.message),
+    );
     return ready.map((r) => r.letter);
   } catch (err) {
     if (isTransientDbError(err)) throw storeFailed(c, err);

@@ -75,6 +75,9 @@ export function boundedCarrierHeaders(raw: unknown): CarrierHeaders | null {
 /** The number a header carries, digits only (one leading "+" and separators allowed), else null. */
 export function headerNumber(value: string | undefined): string | null {
   if (value === undefined) return null;
-  const stripped = value.trim().replace(/[\s\-.()]/g, "").replace(/^\+/, "");
+  const stripped = value
+    .trim()
+    .replace(/[\s\-.()]/g, "")
+    .replace(/^\+/, "");
   return /^[0-9]{1,20}$/.test(stripped) ? stripped : null;
 }

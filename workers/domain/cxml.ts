@@ -80,11 +80,7 @@ const HEADER_NAME = /^X-[A-Za-z0-9\-.!%*_+`'~]+$/;
 function renderNoun(noun: DialNoun): string {
   switch (noun.noun) {
     case "Service":
-      return element(
-        "Service",
-        attr("provider", cxmlProviderId(noun.provider)) + attr("username", noun.username) + attr("password", noun.password),
-        noun.number,
-      );
+      return element("Service", attr("provider", cxmlProviderId(noun.provider)) + attr("username", noun.username) + attr("password", noun.password), noun.number);
     case "Number":
       return element("Number", "", noun.number);
     case "Sip":
@@ -99,16 +95,7 @@ function renderNoun(noun: DialNoun): string {
 
 function renderDialAttrs(a: DialAttrs | undefined): string {
   if (!a) return "";
-  return (
-    attr("action", a.action) +
-    attr("method", a.method) +
-    attr("callerId", a.callerId) +
-    attr("callerName", a.callerName) +
-    attr("timeout", a.timeout) +
-    attr("trunks", a.trunks) +
-    attr("timeLimit", a.timeLimit) +
-    attr("record", a.record)
-  );
+  return attr("action", a.action) + attr("method", a.method) + attr("callerId", a.callerId) + attr("callerName", a.callerName) + attr("timeout", a.timeout) + attr("trunks", a.trunks) + attr("timeLimit", a.timeLimit) + attr("record", a.record);
 }
 
 function renderVerb(v: CxmlVerb): string {

@@ -11,15 +11,7 @@ import { matchesPattern, normalizeNumber, parsePattern } from "./numbers";
 export interface RuleTrace {
   ruleId: string;
   pattern: string;
-  result:
-    | "matched"
-    | "disabled"
-    | "lower_priority"
-    | "shadowed_by_exact"
-    | "shadowed_by_longer_prefix"
-    | "caller_not_accepted"
-    | "no_enabled_trunk"
-    | "header_not_matched";
+  result: "matched" | "disabled" | "lower_priority" | "shadowed_by_exact" | "shadowed_by_longer_prefix" | "caller_not_accepted" | "no_enabled_trunk" | "header_not_matched";
   /** Why, when the result alone does not say it (header_not_matched: "header X-Tenant is not 42"). */
   detail?: string;
 }
@@ -103,11 +95,7 @@ export function buildInboundIndex(rules: SnapshotInboundRule[]): InboundIndex {
  * `tried` holds only rules whose pattern matches the number, in the order considered; a
  * disabled rule is always reported as "disabled", whatever else would have beaten it.
  */
-export function matchInbound(
-  index: InboundIndex,
-  calledNumber: string,
-  headers: HeaderLookup = NO_HEADERS,
-): { rule: SnapshotInboundRule | null; tried: RuleTrace[] } {
+export function matchInbound(index: InboundIndex, calledNumber: string, headers: HeaderLookup = NO_HEADERS): { rule: SnapshotInboundRule | null; tried: RuleTrace[] } {
   const number = normalizeNumber(calledNumber);
   const tried: RuleTrace[] = [];
   let winner: SnapshotInboundRule | null = null;
@@ -187,12 +175,7 @@ export function buildOutboundIndex(rules: SnapshotOutboundRule[]): OutboundIndex
  * call hands it to the next matching one. Rules that lost report their own defect ("disabled",
  * "caller_not_accepted", "no_enabled_trunk") before the fact that a better rule won.
  */
-export function matchOutbound(
-  index: OutboundIndex,
-  caller: string,
-  destination: string,
-  usable: (rule: SnapshotOutboundRule) => boolean = () => true,
-): { rule: SnapshotOutboundRule | null; tried: RuleTrace[] } {
+export function matchOutbound(index: OutboundIndex, caller: string, destination: string, usable: (rule: SnapshotOutboundRule) => boolean = () => true): { rule: SnapshotOutboundRule | null; tried: RuleTrace[] } {
   const from = normalizeNumber(caller);
   const to = normalizeNumber(destination);
   const tried: RuleTrace[] = [];

@@ -38,9 +38,7 @@ export function presentedNumber(input: string): string | null {
   return FULL_NUMBER.test(digits) ? `+${digits}` : trimmed;
 }
 
-export type ParsedPattern =
-  | { ok: true; pattern: string; matchType: "exact" | "prefix"; digits: string }
-  | { ok: false; error: string };
+export type ParsedPattern = { ok: true; pattern: string; matchType: "exact" | "prefix"; digits: string } | { ok: false; error: string };
 
 function isSeparator(ch: string): boolean {
   return ch === "-" || ch === "." || ch === "(" || ch === ")" || /\s/.test(ch);

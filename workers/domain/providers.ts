@@ -104,9 +104,7 @@ export function normaliseServiceValue(providerId: string, value: string): Normal
   if (!found) return { ok: false, error: `unknown provider "${providerId}"; GET /api/providers lists the valid ones` };
   const trimmed = value.trim();
   if (found.valueKind === "sip_uri") {
-    return SIP_URI.test(trimmed)
-      ? { ok: true, value: trimmed }
-      : { ok: false, error: `${found.name} needs a SIP URI like sip:agent@sip.example.com, got "${trimmed}"` };
+    return SIP_URI.test(trimmed) ? { ok: true, value: trimmed } : { ok: false, error: `${found.name} needs a SIP URI like sip:agent@sip.example.com, got "${trimmed}"` };
   }
   const compact = trimmed.replace(/[\s().-]/g, "");
   const withPlus = compact.startsWith("+") ? compact : compact.startsWith("00") ? `+${compact.slice(2)}` : `+${compact}`;

@@ -32,8 +32,7 @@ export interface ExportMessage {
   tenantId: string;
 }
 
-export const isExportMessage = (body: unknown): body is ExportMessage =>
-  typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "export" && typeof (body as ExportMessage).exportId === "string";
+export const isExportMessage = (body: unknown): body is ExportMessage => typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "export" && typeof (body as ExportMessage).exportId === "string";
 
 export const MAX_EXPORT_ROWS = 1_000_000;
 export const MAX_ACTIVE_EXPORTS = 3;
@@ -73,8 +72,7 @@ function storedFilters(filters: CreateExportInput["filters"]): Record<string, un
 const extension = (format: ExportFormat) => (format === "csv" ? "csv" : "json");
 
 /** Past its expiry a job is expired, whether or not the hourly cleanup has deleted its file yet. */
-export const isExpired = (row: Pick<ExportRow, "status" | "expiresAt">, now = Date.now()): boolean =>
-  row.status === "expired" || (row.status === "done" && row.expiresAt !== null && row.expiresAt.getTime() <= now);
+export const isExpired = (row: Pick<ExportRow, "status" | "expiresAt">, now = Date.now()): boolean => row.status === "expired" || (row.status === "done" && row.expiresAt !== null && row.expiresAt.getTime() <= now);
 
 export async function toExportDto(row: ExportRow, signingKey: string, now = Date.now()): Promise<ExportDto> {
   const query = row.filters as unknown as StoredQuery;
@@ -175,7 +173,9 @@ export async function runExport(env: Env, db: Db, message: ExportMessage, option
 
 export async function failExport(env: Env, db: Db, job: Pick<ExportRow, "id" | "objectKey" | "uploadId">, error: string): Promise<void> {
   if (job.uploadId && job.objectKey) {
-    await env.EXPORTS.resumeMultipartUpload(job.objectKey, job.uploadId).abort().catch(() => {});
+    await env.EXPORTS.resumeMultipartUpload(job.objectKey, job.uploadId)
+      .abort()
+      .catch(() => {});
   }
   await updateExport(db, job.id, { status: "failed", error: error.slice(0, 500), uploadId: null, cursor: null, updatedAt: new Date() });
 }

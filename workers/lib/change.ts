@@ -10,7 +10,10 @@ import { clientIp } from "./client-ip";
 export class AuditTrail {
   readonly entries: AuditEntry[] = [];
 
-  constructor(private readonly entity: ConfigChange["entity"], private readonly action: ConfigChange["action"]) {}
+  constructor(
+    private readonly entity: ConfigChange["entity"],
+    private readonly action: ConfigChange["action"],
+  ) {}
 
   /** action defaults to "<entity>.<action>", e.g. "voice_agent.updated". */
   record(entityId: string, before: unknown, after: unknown, action = `${this.entity}.${this.action}`): void {
@@ -34,11 +37,7 @@ const MAX_ATTEMPTS = 3;
  * from MySQL (see markConfigChanged). A transaction that loses a deadlock is run again (up to
  * 3 times), so `work` must only depend on what it reads.
  */
-export async function commitChange<T>(
-  c: Context<AppEnv>,
-  change: Pick<ConfigChange, "entity" | "action">,
-  work: (tx: Executor, audit: AuditTrail) => Promise<T>,
-): Promise<T> {
+export async function commitChange<T>(c: Context<AppEnv>, change: Pick<ConfigChange, "entity" | "action">, work: (tx: Executor, audit: AuditTrail) => Promise<T>): Promise<T> {
   const services = c.get("services");
   const db = await services.db();
   const context = auditContext(c);

@@ -39,5 +39,4 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   return c.json(envelope(c, "INTERNAL", "Something went wrong on our side; the request id identifies it in the logs", details), 500);
 };
 
-export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
-  c.json(envelope(c, "NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404);
+export const onNotFound: NotFoundHandler<AppEnv> = (c) => c.json(envelope(c, "NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404);

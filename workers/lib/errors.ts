@@ -19,7 +19,5 @@ export interface ErrorEnvelope {
 }
 
 export const notFound = (what: string) => new AppError(404, "NOT_FOUND", `${what} not found`);
-export const forbidden = (message = "Your role does not allow this action") =>
-  new AppError(403, "FORBIDDEN", message);
-export const conflict = (message: string, details?: unknown) =>
-  new AppError(409, "CONFLICT", message, details);
+export const forbidden = (message = "Your role does not allow this action") => new AppError(403, "FORBIDDEN", message);
+export const conflict = (message: string, details?: unknown) => new AppError(409, "CONFLICT", message, details);

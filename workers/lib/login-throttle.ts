@@ -19,10 +19,7 @@ const addressKey = (ip: string | null) => `cxlb:login-fail:ip:${ip ?? "unknown"}
 function tooMany(which: "account" | "address", window: WindowCount): AppError {
   const seconds = Math.max(1, Math.ceil(window.resetInMs / 1000));
   const minutes = Math.ceil(seconds / 60);
-  const message =
-    which === "account"
-      ? `Too many failed sign-ins for this account; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`
-      : `Too many failed sign-ins from your address; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`;
+  const message = which === "account" ? `Too many failed sign-ins for this account; try again in ${minutes} minute${minutes === 1 ? "" : "s"}` : `Too many failed sign-ins from your address; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`;
   return new AppError(429, "TOO_MANY_ATTEMPTS", message, { retryAfterSeconds: seconds }, { "Retry-After": String(seconds) });
 }
 

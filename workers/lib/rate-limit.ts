@@ -89,15 +89,27 @@ export class RedisAttemptCounter implements AttemptCounter {
   ) {}
 
   hit(keys: string[], windowMs: number): Promise<WindowCount[]> {
-    return this.#attempt(async () => pairs(await this.redis.eval(HIT_SCRIPT, keys, [String(windowMs)])), () => this.fallback.hit(keys, windowMs));
+    return this.#attempt(
+      async () => pairs(await this.redis.eval(HIT_SCRIPT, keys, [String(windowMs)])),
+      () => this.fallback.hit(keys, windowMs),
+    );
   }
 
   release(keys: string[]): Promise<void> {
-    return this.#attempt(async () => void (await this.redis.eval(RELEASE_SCRIPT, keys, [])), () => this.fallback.release(keys));
+    return this.#attempt(
+      async () => void (await this.redis.eval(RELEASE_SCRIPT, keys, [])),
+      () => this.fallback.release(keys),
+    );
   }
 
   async reset(keys: string[]): Promise<void> {
-    await Promise.all([this.#attempt(async () => void (await this.redis.del(...keys)), async () => {}), this.fallback.reset(keys)]);
+    await Promise.all([
+      this.#attempt(
+        async () => void (await this.redis.del(...keys)),
+        async () => {},
+      ),
+      this.fallback.reset(keys),
+    ]);
   }
 
   /** Upstash first; while it is failing (and for a short while after), the memory counter. */

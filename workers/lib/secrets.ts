@@ -61,10 +61,6 @@ export async function encryptSecret(plaintext: string, base64Key: string): Promi
 export async function decryptSecret(stored: string, base64Key: string): Promise<string> {
   const [version, iv, sealed] = stored.split(".");
   if (version !== "v1" || !iv || !sealed) throw new Error("unrecognised secret format");
-  const plain = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: fromBase64Url(iv) },
-    await aesKey(base64Key),
-    fromBase64Url(sealed),
-  );
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64Url(iv) }, await aesKey(base64Key), fromBase64Url(sealed));
   return decoder.decode(plain);
 }

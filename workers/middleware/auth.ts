@@ -21,8 +21,7 @@ export interface AuthContext {
   authTime: number;
 }
 
-const unauthenticated = (message: string) =>
-  new AppError(401, "UNAUTHENTICATED", message, undefined, { "WWW-Authenticate": 'Bearer realm="api"' });
+const unauthenticated = (message: string) => new AppError(401, "UNAUTHENTICATED", message, undefined, { "WWW-Authenticate": 'Bearer realm="api"' });
 
 export function bearerToken(header: string | undefined): string | null {
   const match = header ? /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header) : null;

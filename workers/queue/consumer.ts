@@ -69,9 +69,17 @@ async function storeCallMessages(db: Db, batch: MessageBatch<unknown>): Promise<
     else wellFormed.push(message as Message<QueueMessage>);
   }
   // A message of the wrong shape will never store: parked at once, with what is wrong with it.
-  await park(db, batch.queue, malformed.map(({ message, problem }) => ({ message, error: `not a call event or webhook delivery: ${problem}` })));
+  await park(
+    db,
+    batch.queue,
+    malformed.map(({ message, problem }) => ({ message, error: `not a call event or webhook delivery: ${problem}` })),
+  );
 
-  const outcome = await writeIsolated(wellFormed, (m) => m.attempts > 1, (messages) => writeCallMessages(db, messages));
+  const outcome = await writeIsolated(
+    wellFormed,
+    (m) => m.attempts > 1,
+    (messages) => writeCallMessages(db, messages),
+  );
   for (const message of outcome.stored) message.ack();
   for (const message of outcome.unavailable) message.retry({ delaySeconds: RETRY_DELAY_SECONDS });
   const toPark = outcome.failed.filter(({ message }) => message.attempts >= PARK_AFTER_ATTEMPTS);
@@ -109,7 +117,16 @@ const letterOf = (message: Message<unknown>, error: string | null): DeadLetter =
  */
 async function parkDeadLetters(env: Env, db: Db, batch: MessageBatch<unknown>): Promise<void> {
   const error = (m: Message<unknown>) => `dead-lettered by the queue after ${m.attempts} tries`;
-  const outcome = await writeIsolated([...batch.messages], () => false, (messages) => storeDeadLetters(db, batch.queue, messages.map((m) => letterOf(m, error(m)))));
+  const outcome = await writeIsolated(
+    [...batch.messages],
+    () => false,
+    (messages) =>
+      storeDeadLetters(
+        db,
+        batch.queue,
+        messages.map((m) => letterOf(m, error(m))),
+      ),
+  );
   const standIns = outcome.failed.map(({ message, error: refusal }) => ({
     ...letterOf(message, `${error(message)}; its body could not be stored: ${errorText(refusal)}`),
     body: `[body not storable: ${errorText(refusal)}]`,

@@ -20,11 +20,7 @@ export interface Outcome<M> {
  * A message that failed before (a suspect) is always written alone, so a poison message costs
  * its batch that search once, not on every retry.
  */
-export async function writeIsolated<M>(
-  messages: M[],
-  isSuspect: (message: M) => boolean,
-  write: (messages: M[]) => Promise<void>,
-): Promise<Outcome<M>> {
+export async function writeIsolated<M>(messages: M[], isSuspect: (message: M) => boolean, write: (messages: M[]) => Promise<void>): Promise<Outcome<M>> {
   const outcome: Outcome<M> = { stored: [], failed: [], unavailable: [] };
   const bisect = async (part: M[]): Promise<void> => {
     if (!part.length) return;

@@ -5,7 +5,6 @@ import { callRecords, callRollupSeries, callRollups, callRollupsDaily } from "..
 import { MEASURES, SERIES_MEASURE_COUNT, dailyCells, mergeCells, measureColumn, rollupDelta, rollupSignature, seriesCells, type Cell } from "../analytics/rollup-math";
 import { TERMINAL_STATES } from "../../durable-objects/logic/call-machine";
 
-
 export interface CallRef {
   tenantId: string;
   callId: string;
@@ -40,17 +39,10 @@ export async function applyRollups(db: Db, calls: CallRef[]): Promise<number> {
         rollupSig: callRecords.rollupSig,
       })
       .from(callRecords)
-      .where(
-        and(
-          or(...calls.map((c) => and(eq(callRecords.tenantId, c.tenantId), eq(callRecords.callId, c.callId)))),
-          or(inArray(callRecords.status, [...TERMINAL_STATES]), isNotNull(callRecords.rollupSig)),
-        ),
-      )
+      .where(and(or(...calls.map((c) => and(eq(callRecords.tenantId, c.tenantId), eq(callRecords.callId, c.callId)))), or(inArray(callRecords.status, [...TERMINAL_STATES]), isNotNull(callRecords.rollupSig))))
       .orderBy(callRecords.id)
       .for("update");
-    const changes = rows
-      .map((row) => ({ id: row.id, tenantId: row.tenantId, before: row.rollupSig, after: rollupSignature(row) }))
-      .filter((change) => change.before !== change.after);
+    const changes = rows.map((row) => ({ id: row.id, tenantId: row.tenantId, before: row.rollupSig, after: rollupSignature(row) })).filter((change) => change.before !== change.after);
     if (!changes.length) return 0;
     const byTenant = new Map<string, Cell[][]>();
     for (const change of changes) {
@@ -68,7 +60,12 @@ export async function applyRollups(db: Db, calls: CallRef[]): Promise<number> {
     await tx
       .update(callRecords)
       .set({ rollupSig: sql`CASE ${callRecords.id} ${cases} END` })
-      .where(inArray(callRecords.id, changes.map((c) => c.id)));
+      .where(
+        inArray(
+          callRecords.id,
+          changes.map((c) => c.id),
+        ),
+      );
     return changes.length;
   });
 }

@@ -40,8 +40,7 @@ const newerQuality = {
   cxRoute: newer("cx_route"),
 };
 
-const byCallThenSeq = (a: CallEventMessage, b: CallEventMessage) =>
-  a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : a.seq - b.seq;
+const byCallThenSeq = (a: CallEventMessage, b: CallEventMessage) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : a.seq - b.seq);
 
 /**
  * Upserts call records (one row per call, the newest state wins whatever the delivery order)
@@ -58,7 +57,12 @@ export async function storeCallEvents(db: Db, messages: CallEventMessage[]): Pro
   const events = sorted.filter((m) => !m.settle);
   if (events.length) await retryOnLockConflict(() => insertEvents(db, events));
   // After the upsert, from the stored (newest) records: idempotent, see queue/rollups.ts.
-  await retryOnLockConflict(() => applyRollups(db, [...newest.values()].map(({ tenantId, callId }) => ({ tenantId, callId }))));
+  await retryOnLockConflict(() =>
+    applyRollups(
+      db,
+      [...newest.values()].map(({ tenantId, callId }) => ({ tenantId, callId })),
+    ),
+  );
 }
 
 async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> {

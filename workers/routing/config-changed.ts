@@ -26,7 +26,10 @@ export async function lockTenantConfig(tx: Executor, tenantId: string): Promise<
  * which compares versions, cannot miss it even if the republish below never runs.
  */
 export async function bumpConfigVersion(tx: Executor, tenantId: string): Promise<void> {
-  await tx.update(tenants).set({ configVersion: sql`${tenants.configVersion} + 1` }).where(eq(tenants.id, tenantId));
+  await tx
+    .update(tenants)
+    .set({ configVersion: sql`${tenants.configVersion} + 1` })
+    .where(eq(tenants.id, tenantId));
 }
 
 /**

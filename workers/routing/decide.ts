@@ -18,10 +18,7 @@ export type { PlanAgent } from "./packed-group";
 /** A group stage; its members and, apart, their dial details are packed, see packed-group.ts. */
 export type GroupStage = { kind: "group"; label: string; groupId: string | null; balancer: string; group: BalancerGroup; details: string };
 
-export type RouteStage =
-  | GroupStage
-  | TrunkStage
-  | { kind: "end"; label: string; action: EndAction };
+export type RouteStage = GroupStage | TrunkStage | { kind: "end"; label: string; action: EndAction };
 
 export interface PlanTrunk {
   id: string;
@@ -187,16 +184,10 @@ function planOutbound(snapshot: RoutingSnapshot, trace: DecisionTrace, callerId:
   trace.rulesTried = tried;
   if (!rule) {
     const trunkless = tried.some((t) => t.result === "no_enabled_trunk");
-    trace.notes.push(
-      trunkless
-        ? `no outbound rule for ${trace.called || "(empty number)"} has an enabled trunk`
-        : `no outbound rule routes ${trace.called || "(empty number)"} for caller ${trace.caller || "(none)"}`,
-    );
+    trace.notes.push(trunkless ? `no outbound rule for ${trace.called || "(empty number)"} has an enabled trunk` : `no outbound rule routes ${trace.called || "(empty number)"} for caller ${trace.caller || "(none)"}`);
     // Rejecting (rather than answering and hanging up) means nothing is billed; congestion says
     // a route exists but cannot be used right now.
-    const stage: RouteStage = trunkless
-      ? { kind: "end", label: "no enabled trunk", action: { type: "reject", reason: "congestion" } }
-      : { kind: "end", label: "no outbound route", action: { type: "reject", reason: "rejected" } };
+    const stage: RouteStage = trunkless ? { kind: "end", label: "no enabled trunk", action: { type: "reject", reason: "congestion" } } : { kind: "end", label: "no outbound route", action: { type: "reject", reason: "rejected" } };
     return { direction: "outbound", ruleId: null, stages: [stage], trace };
   }
   trace.rule = { id: rule.id, name: rule.name, pattern: rule.destinationPrefix ? `${rule.destinationPrefix}*` : "*" };

@@ -2,15 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Executor } from "../db/executor";
 import { cxmlProviderId } from "../domain/providers";
-import {
-  agentGroupMembers,
-  agentGroups,
-  inboundRoutingRules,
-  outboundRoutingRules,
-  tenants,
-  trunks,
-  voiceAgents,
-} from "../db/schema";
+import { agentGroupMembers, agentGroups, inboundRoutingRules, outboundRoutingRules, tenants, trunks, voiceAgents } from "../db/schema";
 import type { RoutingSnapshot, SnapshotGroup } from "./snapshot-types";
 
 /**
@@ -92,9 +84,7 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
     outboundCallerPatterns: tenant.outboundCallerPatterns ?? [],
     agents,
     groups,
-    trunks: Object.fromEntries(
-      trunkRows.map((t) => [t.id, { id: t.id, name: t.name, callerIdOverride: t.callerIdOverride, enabled: t.enabled }]),
-    ),
+    trunks: Object.fromEntries(trunkRows.map((t) => [t.id, { id: t.id, name: t.name, callerIdOverride: t.callerIdOverride, enabled: t.enabled }])),
     inboundRules: inboundRows.map((r) => ({
       id: r.id,
       name: r.name,

@@ -142,8 +142,7 @@ function remember(domain: string, loaded: SnapshotLookup, now: number): void {
   known.set(domain, { snapshot: loaded.snapshot, fetchedAt: now, retryAt: loaded.source === "stale" ? now + STALE_RETRY_MS : undefined });
 }
 
-const sameVersion = (snapshot: RoutingSnapshot | null, other: { tenantId: string; version: number }) =>
-  snapshot !== null && snapshot.tenantId === other.tenantId && snapshot.version === other.version;
+const sameVersion = (snapshot: RoutingSnapshot | null, other: { tenantId: string; version: number }) => snapshot !== null && snapshot.tenantId === other.tenantId && snapshot.version === other.version;
 
 async function load(domain: string, deps: SnapshotDeps, current: RoutingSnapshot | null): Promise<SnapshotLookup> {
   let redis = deps.redis;

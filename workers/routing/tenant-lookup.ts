@@ -47,9 +47,6 @@ export async function findTenantByDomain(domain: string, openDb: () => Promise<D
 
 async function query(openDb: () => Promise<Db>, domains: string[]): Promise<Map<string, TenantRow>> {
   const db = await openDb();
-  const rows = await db
-    .select({ id: tenants.id, version: tenants.configVersion, domain: tenants.cloudonixDomain })
-    .from(tenants)
-    .where(inArray(tenants.cloudonixDomain, domains));
+  const rows = await db.select({ id: tenants.id, version: tenants.configVersion, domain: tenants.cloudonixDomain }).from(tenants).where(inArray(tenants.cloudonixDomain, domains));
   return new Map(rows.map((row) => [row.domain!.toLowerCase(), { id: row.id, version: row.version }]));
 }

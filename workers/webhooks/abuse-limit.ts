@@ -62,7 +62,10 @@ export class WebhookAbuseLimit {
   async #count(limits: { key: string; max: number }[]): Promise<Limited | null> {
     let windows: WindowCount[];
     try {
-      windows = await this.counter.hit(limits.map((l) => l.key), WEBHOOK_REFUSAL_LIMITS.windowMs);
+      windows = await this.counter.hit(
+        limits.map((l) => l.key),
+        WEBHOOK_REFUSAL_LIMITS.windowMs,
+      );
     } catch (err) {
       // The counters fall back to memory on their own; should that fail too, a refusal still answers.
       console.warn(`webhook abuse limit: not counted (${(err as Error).message})`);

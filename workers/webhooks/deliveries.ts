@@ -26,8 +26,6 @@ export async function sendDelivery(env: Pick<Env, "CALL_EVENTS" | "HYPERDRIVE">,
     }
     console.warn(`webhook_events: the queue refused delivery ${message.deliveryId} (${queueError.message}); written to MySQL directly`);
   } catch (err) {
-    console.error(
-      `webhook_events: DELIVERY LOST, neither the queue (${queueError.message}) nor MySQL (${(err as Error).message}) took it: ${JSON.stringify(message).slice(0, 4_000)}`,
-    );
+    console.error(`webhook_events: DELIVERY LOST, neither the queue (${queueError.message}) nor MySQL (${(err as Error).message}) took it: ${JSON.stringify(message).slice(0, 4_000)}`);
   }
 }

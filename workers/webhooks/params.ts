@@ -96,9 +96,7 @@ export function webhookParams(request: Request, received: ReceivedWebhook): Reco
  * `required` is the message for a missing one.
  */
 const scalar = (max: number, required?: string) =>
-  z
-    .union([z.string(), z.number().transform(String)], required ? { error: (issue) => (issue.input === undefined ? required : undefined) } : undefined)
-    .pipe(z.string().max(max, `must be at most ${max} characters`));
+  z.union([z.string(), z.number().transform(String)], required ? { error: (issue) => (issue.input === undefined ? required : undefined) } : undefined).pipe(z.string().max(max, `must be at most ${max} characters`));
 
 export const VoiceParamsSchema = z
   .object({

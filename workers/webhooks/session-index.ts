@@ -17,9 +17,7 @@ const key = (tenantId: string, id: number) => `cxsid:${tenantId}:${id}`;
 export function rememberSessionId(services: Services, tenantId: string, id: number | null, callKey: string): void {
   const redis = services.redis;
   if (!redis || id === null) return;
-  services.background(
-    redis.set(key(tenantId, id), callKey, { ex: TTL_SECONDS }).catch((err: Error) => console.warn(`session index: could not remember session ${id}: ${err.message}`)),
-  );
+  services.background(redis.set(key(tenantId, id), callKey, { ex: TTL_SECONDS }).catch((err: Error) => console.warn(`session index: could not remember session ${id}: ${err.message}`)));
 }
 
 export async function callKeyForSessionId(services: Services, tenantId: string, id: number): Promise<string | null> {

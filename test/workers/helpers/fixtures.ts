@@ -35,13 +35,7 @@ export interface ApiResponse<T = any> {
 }
 
 /** Calls the Worker; `body` is sent as JSON when given. */
-export async function call<T = any>(
-  token: string | null,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<ApiResponse<T>> {
+export async function call<T = any>(token: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (token) (init.headers as Record<string, string>).authorization = `Bearer ${token}`;
   if (body !== undefined) {

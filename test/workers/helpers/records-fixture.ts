@@ -28,9 +28,7 @@ export async function createRecordsFixture(options: { agents?: number; timezone?
       { id: groups[0]!, tenantId: t.tenantId, name: "A group", strategy: "round_robin" },
       { id: groups[1]!, tenantId: t.tenantId, name: "B group", strategy: "priority" },
     ]);
-    await db.insert(schema.agentGroupMembers).values(
-      agents.map((agentId, i) => ({ groupId: groups[i % 2]!, agentId, tenantId: t.tenantId, position: i, priority: i < 2 ? 0 : 1 })),
-    );
+    await db.insert(schema.agentGroupMembers).values(agents.map((agentId, i) => ({ groupId: groups[i % 2]!, agentId, tenantId: t.tenantId, position: i, priority: i < 2 ? 0 : 1 })));
     await db.insert(schema.inboundRoutingRules).values({ id: ruleId, tenantId: t.tenantId, name: "Main line", pattern: `1800${Math.floor(Math.random() * 1e6)}*`, matchType: "prefix", targetType: "group", targetId: groups[0]! });
   });
   return { ...t, agents, groups, ruleId };
@@ -51,7 +49,11 @@ export async function storeCalls(tenantId: string, specs: CallSpec[]): Promise<S
     return { callId, recordId: record.recordId, spec, message: callMessage(tenantId, callId, 3, record) };
   });
   await withDb(async (db) => {
-    for (let i = 0; i < calls.length; i += 200) await storeCallEvents(db, calls.slice(i, i + 200).map((c) => c.message));
+    for (let i = 0; i < calls.length; i += 200)
+      await storeCallEvents(
+        db,
+        calls.slice(i, i + 200).map((c) => c.message),
+      );
   });
   return calls;
 }

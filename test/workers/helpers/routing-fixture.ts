@@ -112,8 +112,7 @@ export function webhookInit(fixture: Pick<RoutingFixture, "requestKey">, body: u
 }
 
 /** A lifecycle callback URL of the tenant ("session-update" or "cdr"), with its capability token. */
-export const callbackUrl = (fixture: Pick<RoutingFixture, "callbackToken">, kind: "session-update" | "cdr", token = fixture.callbackToken) =>
-  `https://router.test/api/webhooks/c/${token}/${kind}`;
+export const callbackUrl = (fixture: Pick<RoutingFixture, "callbackToken">, kind: "session-update" | "cdr", token = fixture.callbackToken) => `https://router.test/api/webhooks/c/${token}/${kind}`;
 
 /** A lifecycle callback as Cloudonix may send it to a callback URL: no Authorization. */
 export function callbackInit(body: unknown): RequestInit {
@@ -143,9 +142,16 @@ export async function createOutboundFixture(): Promise<OutboundFixture> {
       adminPassword: "outbound-fixture-password",
     });
     const { eq } = await import("drizzle-orm");
-    await db.update(schema.tenants).set({ outboundCallerPatterns: ["1212555*"] }).where(eq(schema.tenants.id, tenant.tenantId));
+    await db
+      .update(schema.tenants)
+      .set({ outboundCallerPatterns: ["1212555*"] })
+      .where(eq(schema.tenants.id, tenant.tenantId));
     const trunks: Record<string, string> = {};
-    for (const [name, callerIdOverride] of [["carrier-a", null], ["carrier-b", "+15550000000"], ["carrier-c", null]] as const) {
+    for (const [name, callerIdOverride] of [
+      ["carrier-a", null],
+      ["carrier-b", "+15550000000"],
+      ["carrier-c", null],
+    ] as const) {
       trunks[name] = newId("trk");
       await db.insert(schema.trunks).values({ id: trunks[name]!, tenantId: tenant.tenantId, name, callerIdOverride });
     }

@@ -48,9 +48,7 @@ export function FallbackEditor({ value, onChange, error, disabled, noneLabel, la
           }}
           error={kind === "none" ? error : undefined}
         />
-        {value && (value.type === "agent" || value.type === "group") && (
-          <TargetSelect label="Fallback target" value={value.id ? value : null} onChange={(t) => onChange(t ?? { type: "group", id: "" })} error={error} disabled={disabled} />
-        )}
+        {value && (value.type === "agent" || value.type === "group") && <TargetSelect label="Fallback target" value={value.id ? value : null} onChange={(t) => onChange(t ?? { type: "group", id: "" })} error={error} disabled={disabled} />}
         {value?.type === "reject" && (
           <Select
             label="Reject as"
@@ -62,9 +60,7 @@ export function FallbackEditor({ value, onChange, error, disabled, noneLabel, la
           />
         )}
       </Group>
-      {value?.type === "announcement" && (
-        <TextInput label="Announcement text" value={value.text} onChange={(e) => onChange({ ...value, text: e.currentTarget.value })} error={error} disabled={disabled} />
-      )}
+      {value?.type === "announcement" && <TextInput label="Announcement text" value={value.text} onChange={(e) => onChange({ ...value, text: e.currentTarget.value })} error={error} disabled={disabled} />}
     </Stack>
   );
 }

@@ -2,22 +2,7 @@ import { Suspense, useEffect } from "react";
 import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { AppShell, Badge, Burger, Group, Menu, NavLink, Text, Title, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import {
-  IconAdjustments,
-  IconArrowsSplit,
-  IconBug,
-  IconChevronDown,
-  IconDashboard,
-  IconHistory,
-  IconListDetails,
-  IconLogout,
-  IconPhoneIncoming,
-  IconPhoneOutgoing,
-  IconRobot,
-  IconServer,
-  IconUsers,
-  IconUsersGroup,
-} from "@tabler/icons-react";
+import { IconAdjustments, IconArrowsSplit, IconBug, IconChevronDown, IconDashboard, IconHistory, IconListDetails, IconLogout, IconPhoneIncoming, IconPhoneOutgoing, IconRobot, IconServer, IconUsers, IconUsersGroup } from "@tabler/icons-react";
 import { logout } from "../api/auth";
 import { useSession } from "../api/session";
 import { RealtimeProvider } from "../realtime/provider";
@@ -97,15 +82,7 @@ export function Layout() {
         <AppShell.Navbar p="xs" aria-label="Main navigation">
           <nav aria-label="Screens">
             {NAV.map(({ to, label, icon: Icon, end }) => (
-              <NavLink
-                key={to}
-                component={RouterNavLink}
-                to={to}
-                end={end}
-                label={label}
-                leftSection={<Icon size={18} aria-hidden />}
-                active={end ? location.pathname === to : location.pathname.startsWith(to)}
-              />
+              <NavLink key={to} component={RouterNavLink} to={to} end={end} label={label} leftSection={<Icon size={18} aria-hidden />} active={end ? location.pathname === to : location.pathname.startsWith(to)} />
             ))}
           </nav>
         </AppShell.Navbar>

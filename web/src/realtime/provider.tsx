@@ -95,11 +95,15 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
             return next;
           });
           setRecent((prev) => new Set(prev).add(call.callId));
-          setTimeout(() => setRecent((prev) => {
-            const next = new Set(prev);
-            next.delete(call.callId);
-            return next;
-          }), 3000);
+          setTimeout(
+            () =>
+              setRecent((prev) => {
+                const next = new Set(prev);
+                next.delete(call.callId);
+                return next;
+              }),
+            3000,
+          );
         }
         toast(event);
         const stale = staleKeys(event.type);

@@ -21,9 +21,7 @@ export function toastFor(event: EventMessage): Toast | null {
   const data = event.data;
   if (event.type === "agent.health_changed") {
     const name = text(data.name) || text(data.agentId);
-    return data.healthy === false
-      ? { color: "red", title: "Agent unhealthy", message: `${name} failed repeatedly and is skipped for a cool-down` }
-      : { color: "teal", title: "Agent healthy again", message: `${name} is taking calls again` };
+    return data.healthy === false ? { color: "red", title: "Agent unhealthy", message: `${name} failed repeatedly and is skipped for a cool-down` } : { color: "teal", title: "Agent healthy again", message: `${name} is taking calls again` };
   }
   if (isFailedCall(event)) {
     return { color: "orange", title: data.state === "failed" ? "Call failed" : "Call timed out", message: `${text(data.from)} → ${text(data.to)}` };

@@ -31,7 +31,10 @@ export async function listGroups(db: Executor, tenantId: string, filters: GroupF
     conditions.push(
       inArray(
         agentGroups.id,
-        db.select({ id: agentGroupMembers.groupId }).from(agentGroupMembers).where(and(eq(agentGroupMembers.tenantId, tenantId), eq(agentGroupMembers.agentId, filters.agentId))),
+        db
+          .select({ id: agentGroupMembers.groupId })
+          .from(agentGroupMembers)
+          .where(and(eq(agentGroupMembers.tenantId, tenantId), eq(agentGroupMembers.agentId, filters.agentId))),
       ),
     );
   }
@@ -48,7 +51,11 @@ export async function listGroups(db: Executor, tenantId: string, filters: GroupF
 }
 
 export async function findGroup(db: Executor, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<GroupRow | null> {
-  const query = db.select().from(agentGroups).where(and(eq(agentGroups.tenantId, tenantId), eq(agentGroups.id, id))).limit(1);
+  const query = db
+    .select()
+    .from(agentGroups)
+    .where(and(eq(agentGroups.tenantId, tenantId), eq(agentGroups.id, id)))
+    .limit(1);
   const [row] = opts.forUpdate ? await query.for("update") : await query;
   return row ?? null;
 }

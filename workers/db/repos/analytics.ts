@@ -14,11 +14,7 @@ export async function tenantTimezone(db: Executor, tenantId: string): Promise<st
 type Range = [number, number];
 
 function dimensionWhere(table: typeof callRollups | typeof callRollupsDaily, d: Dimensions): (SQL | undefined)[] {
-  return [
-    d.direction ? eq(table.direction, d.direction) : undefined,
-    d.groupId ? eq(table.groupId, d.groupId) : undefined,
-    d.agentId ? eq(table.agentId, d.agentId) : undefined,
-  ];
+  return [d.direction ? eq(table.direction, d.direction) : undefined, d.groupId ? eq(table.groupId, d.groupId) : undefined, d.agentId ? eq(table.agentId, d.agentId) : undefined];
 }
 
 const sums = (measures: readonly string[]) => sql.raw(measures.map((m) => `CAST(SUM(${measureColumn(m)}) AS SIGNED) AS ${measureColumn(m)}`).join(", "));
@@ -36,14 +32,12 @@ const rowsOf = (result: unknown): RawRows => (Array.isArray(result) && Array.isA
 export async function rollupSeries(db: Executor, tenantId: string, [from, to]: Range, bucketStarts: number[], d: Dimensions): Promise<SeriesRow[]> {
   const narrow = !d.groupId && !d.agentId;
   const table = narrow ? callRollupSeries : callRollups;
-  const where = and(
-    eq(table.tenantId, tenantId),
-    gte(table.slotStart, new Date(from)),
-    lt(table.slotStart, new Date(to)),
-    ...(narrow ? [d.direction ? eq(callRollupSeries.direction, d.direction) : undefined] : dimensionWhere(callRollups, d)),
-  );
+  const where = and(eq(table.tenantId, tenantId), gte(table.slotStart, new Date(from)), lt(table.slotStart, new Date(to)), ...(narrow ? [d.direction ? eq(callRollupSeries.direction, d.direction) : undefined] : dimensionWhere(callRollups, d)));
   const bucket = bucketStarts.length
-    ? sql`INTERVAL(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', slot_start), ${sql.join(bucketStarts.map((ms) => sql`${Math.floor(ms / 1000)}`), sql`, `)})`
+    ? sql`INTERVAL(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', slot_start), ${sql.join(
+        bucketStarts.map((ms) => sql`${Math.floor(ms / 1000)}`),
+        sql`, `,
+      )})`
     : sql`0`;
   const result = await db.execute(sql`SELECT ${bucket} AS bucket, ${sums(MEASURES.slice(0, CALL_MEASURE_COUNT))} FROM ${table} WHERE ${where} GROUP BY bucket`);
   return rowsOf(result).map((row) => ({ bucket: Number(row.bucket), values: rowValues(row, CALL_MEASURE_COUNT) }));
@@ -65,7 +59,6 @@ export async function rollupTargets(db: Executor, tenantId: string, days: Range 
   return rowsOf(result).map((row) => ({ groupId: String(row.group_id), agentId: String(row.agent_id), values: rowValues(row, MEASURES.length) }));
 }
 
-
 /** The records of the ragged edges, with what their contribution needs. */
 export async function edgeRecords(db: Executor, tenantId: string, edges: [number, number][], direction?: string): Promise<RollupRecord[]> {
   if (!edges.length) return [];
@@ -82,35 +75,19 @@ export async function edgeRecords(db: Executor, tenantId: string, edges: [number
     })
     .from(callRecords)
     .where(
-      and(
-        eq(callRecords.tenantId, tenantId),
-        or(...edges.map(([from, to]) => and(gte(callRecords.startedAt, new Date(from)), lt(callRecords.startedAt, new Date(to))))),
-        direction ? eq(callRecords.direction, direction as "inbound" | "outbound") : undefined,
-      ),
+      and(eq(callRecords.tenantId, tenantId), or(...edges.map(([from, to]) => and(gte(callRecords.startedAt, new Date(from)), lt(callRecords.startedAt, new Date(to))))), direction ? eq(callRecords.direction, direction as "inbound" | "outbound") : undefined),
     );
 }
 
 function recordDimensions(d: Dimensions): (SQL | undefined)[] {
-  return [
-    d.direction ? eq(callRecords.direction, d.direction) : undefined,
-    d.groupId ? eq(callRecords.groupId, d.groupId) : undefined,
-    d.agentId ? eq(callRecords.agentId, d.agentId) : undefined,
-  ];
+  return [d.direction ? eq(callRecords.direction, d.direction) : undefined, d.groupId ? eq(callRecords.groupId, d.groupId) : undefined, d.agentId ? eq(callRecords.agentId, d.agentId) : undefined];
 }
 
 export async function inProgressCount(db: Executor, tenantId: string, since: number, until: number, d: Dimensions): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`COUNT(*)` })
     .from(callRecords)
-    .where(
-      and(
-        eq(callRecords.tenantId, tenantId),
-        inArray(callRecords.status, [...LIVE_STATUSES]),
-        gte(callRecords.startedAt, new Date(since)),
-        lt(callRecords.startedAt, new Date(until)),
-        ...recordDimensions(d),
-      ),
-    );
+    .where(and(eq(callRecords.tenantId, tenantId), inArray(callRecords.status, [...LIVE_STATUSES]), gte(callRecords.startedAt, new Date(since)), lt(callRecords.startedAt, new Date(until)), ...recordDimensions(d)));
   return Number(row?.n ?? 0);
 }
 
@@ -119,17 +96,7 @@ export async function inProgressCount(db: Executor, tenantId: string, since: num
  * `fromTop`, counting down from the largest): the exact median's second step, reading one
  * duration bin from the duration index from whichever end is nearer.
  */
-export async function durationsInBin(
-  db: Executor,
-  tenantId: string,
-  since: number,
-  until: number,
-  d: Dimensions,
-  bin: { lower: number; upper: number | null },
-  offset: number,
-  count: number,
-  fromTop = false,
-): Promise<number[]> {
+export async function durationsInBin(db: Executor, tenantId: string, since: number, until: number, d: Dimensions, bin: { lower: number; upper: number | null }, offset: number, count: number, fromTop = false): Promise<number[]> {
   const rows = await db
     .select({ d: callRecords.durationSec })
     .from(callRecords)

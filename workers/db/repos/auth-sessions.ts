@@ -40,7 +40,10 @@ export async function findActiveSession(db: Executor, sessionId: string, now = n
 }
 
 export async function revokeSession(db: Executor, sessionId: string): Promise<void> {
-  await db.update(authSessions).set({ revokedAt: new Date() }).where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
+  await db
+    .update(authSessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
 }
 
 /** Disabling a user (or resetting a password) ends every session they hold, at once, except `keep`. */

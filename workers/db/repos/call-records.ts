@@ -124,14 +124,7 @@ export async function numberIndexFor(db: Executor, tenantId: string, filters: Pa
     const probe = await db
       .select({ one: sql`1` })
       .from(callRecords, { forceIndex: index })
-      .where(
-        and(
-          eq(callRecords.tenantId, tenantId),
-          numberCondition(columns, text, how),
-          filters.since ? gte(callRecords.startedAt, filters.since) : undefined,
-          filters.until ? lt(callRecords.startedAt, filters.until) : undefined,
-        ),
-      )
+      .where(and(eq(callRecords.tenantId, tenantId), numberCondition(columns, text, how), filters.since ? gte(callRecords.startedAt, filters.since) : undefined, filters.until ? lt(callRecords.startedAt, filters.until) : undefined))
       .limit(SELECTIVE_NUMBER_MATCHES);
     if (probe.length < SELECTIVE_NUMBER_MATCHES) return index;
   }
@@ -149,7 +142,12 @@ async function chunkQuery(db: Executor, tenantId: string, request: ChunkRequest)
 }
 
 const pageSelect = (db: Executor, { where, orderBy, hint }: Awaited<ReturnType<typeof chunkQuery>>, limit: number) =>
-  db.select(listColumns).from(callRecords, hint).where(where).orderBy(...orderBy).limit(limit);
+  db
+    .select(listColumns)
+    .from(callRecords, hint)
+    .where(where)
+    .orderBy(...orderBy)
+    .limit(limit);
 
 /** One keyset page of records, without the JSON columns (what the list shows). */
 export async function readRecords(db: Executor, tenantId: string, request: ChunkRequest): Promise<ListedRecord[]> {
@@ -199,18 +197,49 @@ export async function eventsOfCall(db: Executor, tenantId: string, callId: strin
 }
 
 /** Display names of the entities a record points at (null where they no longer exist). */
-export async function namesFor(
-  db: Executor,
-  tenantId: string,
-  ids: { ruleId: string | null; groupId: string | null; agentId: string | null; trunkId: string | null },
-): Promise<Record<"rule" | "group" | "agent" | "trunk", string | null>> {
+export async function namesFor(db: Executor, tenantId: string, ids: { ruleId: string | null; groupId: string | null; agentId: string | null; trunkId: string | null }): Promise<Record<"rule" | "group" | "agent" | "trunk", string | null>> {
   const one = async (query: Promise<{ name: string }[]>) => (await query)[0]?.name ?? null;
   const [inbound, outbound, group, agent, trunk] = await Promise.all([
-    ids.ruleId ? one(db.select({ name: inboundRoutingRules.name }).from(inboundRoutingRules).where(and(eq(inboundRoutingRules.tenantId, tenantId), eq(inboundRoutingRules.id, ids.ruleId)))) : null,
-    ids.ruleId ? one(db.select({ name: outboundRoutingRules.name }).from(outboundRoutingRules).where(and(eq(outboundRoutingRules.tenantId, tenantId), eq(outboundRoutingRules.id, ids.ruleId)))) : null,
-    ids.groupId ? one(db.select({ name: agentGroups.name }).from(agentGroups).where(and(eq(agentGroups.tenantId, tenantId), eq(agentGroups.id, ids.groupId)))) : null,
-    ids.agentId ? one(db.select({ name: voiceAgents.name }).from(voiceAgents).where(and(eq(voiceAgents.tenantId, tenantId), eq(voiceAgents.id, ids.agentId)))) : null,
-    ids.trunkId ? one(db.select({ name: trunks.name }).from(trunks).where(and(eq(trunks.tenantId, tenantId), eq(trunks.id, ids.trunkId)))) : null,
+    ids.ruleId
+      ? one(
+          db
+            .select({ name: inboundRoutingRules.name })
+            .from(inboundRoutingRules)
+            .where(and(eq(inboundRoutingRules.tenantId, tenantId), eq(inboundRoutingRules.id, ids.ruleId))),
+        )
+      : null,
+    ids.ruleId
+      ? one(
+          db
+            .select({ name: outboundRoutingRules.name })
+            .from(outboundRoutingRules)
+            .where(and(eq(outboundRoutingRules.tenantId, tenantId), eq(outboundRoutingRules.id, ids.ruleId))),
+        )
+      : null,
+    ids.groupId
+      ? one(
+          db
+            .select({ name: agentGroups.name })
+            .from(agentGroups)
+            .where(and(eq(agentGroups.tenantId, tenantId), eq(agentGroups.id, ids.groupId))),
+        )
+      : null,
+    ids.agentId
+      ? one(
+          db
+            .select({ name: voiceAgents.name })
+            .from(voiceAgents)
+            .where(and(eq(voiceAgents.tenantId, tenantId), eq(voiceAgents.id, ids.agentId))),
+        )
+      : null,
+    ids.trunkId
+      ? one(
+          db
+            .select({ name: trunks.name })
+            .from(trunks)
+            .where(and(eq(trunks.tenantId, tenantId), eq(trunks.id, ids.trunkId))),
+        )
+      : null,
   ]);
   return { rule: inbound ?? outbound, group, agent, trunk };
 }
@@ -223,7 +252,13 @@ export async function readRawRecords(db: Db, tenantId: string, request: ChunkReq
   const { where, orderBy, hint } = await chunkQuery(db, tenantId, request);
   const keyValue = request.sort === "durationSec" ? sql`${callRecords.durationSec}` : sql`TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${callRecords.startedAt}) DIV 1000`;
   const selection = Object.fromEntries([...expressions, keyValue, sql`${callRecords.id}`].map((e, i) => [`c${i}`, e.mapWith(String)]));
-  const query = db.select(selection).from(callRecords, hint).where(where).orderBy(...orderBy).limit(request.limit).toSQL();
+  const query = db
+    .select(selection)
+    .from(callRecords, hint)
+    .where(where)
+    .orderBy(...orderBy)
+    .limit(request.limit)
+    .toSQL();
   // drizzle's mysql2 database keeps the connection it was given (promise API) as $client.
   const client = (db as unknown as { $client: { query(options: { sql: string; values: unknown[]; rowsAsArray: boolean }): Promise<[unknown, unknown]> } }).$client;
   const [rows] = (await client.query({ sql: query.sql, values: query.params, rowsAsArray: true })) as [unknown[][], unknown];

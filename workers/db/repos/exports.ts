@@ -24,12 +24,7 @@ export async function activeExportCount(db: Executor, tenantId: string, staleBef
   const [row] = await db
     .select({ n: sql<number>`COUNT(*)` })
     .from(exportsTable)
-    .where(
-      and(
-        eq(exportsTable.tenantId, tenantId),
-        or(eq(exportsTable.status, "queued"), and(eq(exportsTable.status, "running"), sql`${exportsTable.updatedAt} >= ${staleBefore}`)),
-      ),
-    );
+    .where(and(eq(exportsTable.tenantId, tenantId), or(eq(exportsTable.status, "queued"), and(eq(exportsTable.status, "running"), sql`${exportsTable.updatedAt} >= ${staleBefore}`))));
   return Number(row?.n ?? 0);
 }
 
@@ -54,19 +49,12 @@ export async function exportsToClean(db: Executor, now: Date, staleBefore: Date,
   return db
     .select()
     .from(exportsTable)
-    .where(
-      or(
-        and(eq(exportsTable.status, "done"), lt(exportsTable.expiresAt, now)),
-        and(inArray(exportsTable.status, ["queued", "running"]), lt(exportsTable.updatedAt, staleBefore)),
-      ),
-    )
+    .where(or(and(eq(exportsTable.status, "done"), lt(exportsTable.expiresAt, now)), and(inArray(exportsTable.status, ["queued", "running"]), lt(exportsTable.updatedAt, staleBefore))))
     .limit(limit);
 }
 
 /** Deletes (a batch of) expired and failed jobs last touched before `before`; returns how many. */
 export async function deleteFinishedExports(db: Executor, before: Date, limit: number): Promise<number> {
-  const result = await db.execute(
-    sql`DELETE FROM ${exportsTable} WHERE ${exportsTable.status} IN ('expired', 'failed') AND ${exportsTable.updatedAt} < ${before} LIMIT ${limit}`,
-  );
+  const result = await db.execute(sql`DELETE FROM ${exportsTable} WHERE ${exportsTable.status} IN ('expired', 'failed') AND ${exportsTable.updatedAt} < ${before} LIMIT ${limit}`);
   return affectedRows(result);
 }

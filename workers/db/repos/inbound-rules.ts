@@ -37,12 +37,21 @@ export async function listInbound(db: Executor, tenantId: string, filters: Inbou
   }
   const query = keysetQuery(page, { sortColumn: SORT_COLUMNS[page.sort], idColumn: inboundRoutingRules.id });
   conditions.push(query.where);
-  const rows = await db.select().from(inboundRoutingRules).where(and(...conditions)).orderBy(...query.orderBy).limit(query.take);
+  const rows = await db
+    .select()
+    .from(inboundRoutingRules)
+    .where(and(...conditions))
+    .orderBy(...query.orderBy)
+    .limit(query.take);
   return pageOf(rows, page, (row) => ({ value: row[page.sort], id: row.id }));
 }
 
 export async function findInbound(db: Executor, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<InboundRow | null> {
-  const query = db.select().from(inboundRoutingRules).where(and(eq(inboundRoutingRules.tenantId, tenantId), eq(inboundRoutingRules.id, id))).limit(1);
+  const query = db
+    .select()
+    .from(inboundRoutingRules)
+    .where(and(eq(inboundRoutingRules.tenantId, tenantId), eq(inboundRoutingRules.id, id)))
+    .limit(1);
   const [row] = opts.forUpdate ? await query.for("update") : await query;
   return row ?? null;
 }
@@ -94,7 +103,15 @@ export async function inboundConflictScope(db: Executor, tenantId: string, digit
   }
   const rows =
     digits === ""
-      ? await db.select(refColumns).from(inboundRoutingRules).where(and(tenant, eq(inboundRoutingRules.pattern, "*"))).for("update")
-      : await db.select(refColumns).from(inboundRoutingRules).where(and(tenant, like(inboundRoutingRules.pattern, `${scope}%`))).for("update");
+      ? await db
+          .select(refColumns)
+          .from(inboundRoutingRules)
+          .where(and(tenant, eq(inboundRoutingRules.pattern, "*")))
+          .for("update")
+      : await db
+          .select(refColumns)
+          .from(inboundRoutingRules)
+          .where(and(tenant, like(inboundRoutingRules.pattern, `${scope}%`)))
+          .for("update");
   return rows.filter((row) => row.id !== excludeId);
 }

@@ -34,7 +34,10 @@ function missing(kind: "voice agent" | "agent group" | "trunk", ids: string[], f
 export async function assertAgentsExist(db: Executor, tenantId: string, ids: string[], field: string, lock = false): Promise<void> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return;
-  const query = db.select({ id: voiceAgents.id }).from(voiceAgents).where(and(eq(voiceAgents.tenantId, tenantId), inArray(voiceAgents.id, unique)));
+  const query = db
+    .select({ id: voiceAgents.id })
+    .from(voiceAgents)
+    .where(and(eq(voiceAgents.tenantId, tenantId), inArray(voiceAgents.id, unique)));
   const found = lock ? await query.for("update") : await query;
   const have = new Set(found.map((row) => row.id));
   const absent = unique.filter((id) => !have.has(id));
@@ -42,7 +45,11 @@ export async function assertAgentsExist(db: Executor, tenantId: string, ids: str
 }
 
 export async function assertGroupExists(db: Executor, tenantId: string, id: string, field: string, lock = false): Promise<void> {
-  const query = db.select({ id: agentGroups.id }).from(agentGroups).where(and(eq(agentGroups.tenantId, tenantId), eq(agentGroups.id, id))).limit(1);
+  const query = db
+    .select({ id: agentGroups.id })
+    .from(agentGroups)
+    .where(and(eq(agentGroups.tenantId, tenantId), eq(agentGroups.id, id)))
+    .limit(1);
   const [row] = lock ? await query.for("update") : await query;
   if (!row) throw missing("agent group", [id], field);
 }
@@ -82,7 +89,13 @@ export async function usageOf(db: Executor, tenantId: string, type: "agent" | "g
         eq(inboundRoutingRules.tenantId, tenantId),
         or(
           and(eq(inboundRoutingRules.targetType, type), inArray(inboundRoutingRules.targetId, ids)),
-          and(sql`${fallbackType} = ${type}`, sql`${fallbackId} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`),
+          and(
+            sql`${fallbackType} = ${type}`,
+            sql`${fallbackId} IN (${sql.join(
+              ids.map((id) => sql`${id}`),
+              sql`, `,
+            )})`,
+          ),
         ),
       ),
     )
@@ -112,12 +125,9 @@ export async function assertUnused(db: Executor, tenantId: string, type: "agent"
     if (use.tenantDefault) parts.push("the tenant's default fallback");
     return `${id} is used by ${parts.join(", ")}`;
   };
-  throw new AppError(
-    409,
-    "IN_USE",
-    `Cannot delete: the ${what}${blocked.length > 1 ? "s are" : " is"} still in use (${blocked.map(describe).join("; ")}). Point those rules elsewhere first.`,
-    { usedBy: blocked.map(([id, use]) => ({ id, rules: use.rules, tenantDefault: use.tenantDefault })) },
-  );
+  throw new AppError(409, "IN_USE", `Cannot delete: the ${what}${blocked.length > 1 ? "s are" : " is"} still in use (${blocked.map(describe).join("; ")}). Point those rules elsewhere first.`, {
+    usedBy: blocked.map(([id, use]) => ({ id, rules: use.rules, tenantDefault: use.tenantDefault })),
+  });
 }
 
 /** 409 naming the outbound rules that still route through any of these trunks. */

@@ -47,11 +47,7 @@ export async function createTenantWithAdmin(db: AnyDb, input: NewTenantInput): P
   const adminUserId = newId("usr");
   const requestKey = input.requestKey ?? newRequestKey();
   const callbackToken = input.encryptionKey ? newCallbackToken() : null;
-  const [requestKeyHash, passwordHash, callback] = await Promise.all([
-    hashRequestKey(requestKey),
-    hashPassword(input.adminPassword),
-    callbackToken ? callbackTokenColumns(callbackToken, input.encryptionKey!) : null,
-  ]);
+  const [requestKeyHash, passwordHash, callback] = await Promise.all([hashRequestKey(requestKey), hashPassword(input.adminPassword), callbackToken ? callbackTokenColumns(callbackToken, input.encryptionKey!) : null]);
   await db.transaction(async (tx) => {
     await tx.insert(tenants).values({
       id: tenantId,

@@ -20,12 +20,21 @@ export async function listTrunks(db: Executor, tenantId: string, filters: { q?: 
   }
   const query = keysetQuery(page, { sortColumn: TRUNK_SORTS[page.sort], idColumn: trunks.id });
   conditions.push(query.where);
-  const rows = await db.select().from(trunks).where(and(...conditions)).orderBy(...query.orderBy).limit(query.take);
+  const rows = await db
+    .select()
+    .from(trunks)
+    .where(and(...conditions))
+    .orderBy(...query.orderBy)
+    .limit(query.take);
   return pageOf(rows, page, (row) => ({ value: row[page.sort], id: row.id }));
 }
 
 export async function findTrunk(db: Executor, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<TrunkRow | null> {
-  const query = db.select().from(trunks).where(and(eq(trunks.tenantId, tenantId), eq(trunks.id, id))).limit(1);
+  const query = db
+    .select()
+    .from(trunks)
+    .where(and(eq(trunks.tenantId, tenantId), eq(trunks.id, id)))
+    .limit(1);
   const [row] = opts.forUpdate ? await query.for("update") : await query;
   return row ?? null;
 }
@@ -36,7 +45,11 @@ export async function findTrunk(db: Executor, tenantId: string, id: string, opts
  */
 export async function lockTrunks(db: Executor, tenantId: string, ids: string[]): Promise<TrunkRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(trunks).where(and(eq(trunks.tenantId, tenantId), inArray(trunks.id, ids))).for("update");
+  return db
+    .select()
+    .from(trunks)
+    .where(and(eq(trunks.tenantId, tenantId), inArray(trunks.id, ids)))
+    .for("update");
 }
 
 export async function insertTrunk(db: Executor, row: NewTrunkRow): Promise<void> {
@@ -64,12 +77,7 @@ const OUTBOUND_SORTS = {
   updatedAt: outboundRoutingRules.updatedAt,
 } as const;
 
-export async function listOutbound(
-  db: Executor,
-  tenantId: string,
-  filters: { q?: string | undefined; enabled?: boolean | undefined; trunkId?: string | undefined },
-  page: PageRequest & { sort: keyof typeof OUTBOUND_SORTS },
-) {
+export async function listOutbound(db: Executor, tenantId: string, filters: { q?: string | undefined; enabled?: boolean | undefined; trunkId?: string | undefined }, page: PageRequest & { sort: keyof typeof OUTBOUND_SORTS }) {
   const conditions: (SQL | undefined)[] = [eq(outboundRoutingRules.tenantId, tenantId)];
   if (filters.enabled !== undefined) conditions.push(eq(outboundRoutingRules.enabled, filters.enabled));
   if (filters.trunkId) conditions.push(sql`JSON_CONTAINS(${outboundRoutingRules.trunkIds}, ${JSON.stringify(filters.trunkId)})`);
@@ -80,12 +88,21 @@ export async function listOutbound(
   }
   const query = keysetQuery(page, { sortColumn: OUTBOUND_SORTS[page.sort], idColumn: outboundRoutingRules.id });
   conditions.push(query.where);
-  const rows = await db.select().from(outboundRoutingRules).where(and(...conditions)).orderBy(...query.orderBy).limit(query.take);
+  const rows = await db
+    .select()
+    .from(outboundRoutingRules)
+    .where(and(...conditions))
+    .orderBy(...query.orderBy)
+    .limit(query.take);
   return pageOf(rows, page, (row) => ({ value: row[page.sort], id: row.id }));
 }
 
 export async function findOutbound(db: Executor, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<OutboundRow | null> {
-  const query = db.select().from(outboundRoutingRules).where(and(eq(outboundRoutingRules.tenantId, tenantId), eq(outboundRoutingRules.id, id))).limit(1);
+  const query = db
+    .select()
+    .from(outboundRoutingRules)
+    .where(and(eq(outboundRoutingRules.tenantId, tenantId), eq(outboundRoutingRules.id, id)))
+    .limit(1);
   const [row] = opts.forUpdate ? await query.for("update") : await query;
   return row ?? null;
 }
@@ -97,7 +114,11 @@ export async function findOutbound(db: Executor, tenantId: string, id: string, o
  * or loses a deadlock and is retried, and then sees the first.
  */
 export async function outboundWithPrefix(db: Executor, tenantId: string, prefix: string): Promise<OutboundRow[]> {
-  return db.select().from(outboundRoutingRules).where(and(eq(outboundRoutingRules.tenantId, tenantId), eq(outboundRoutingRules.destinationPrefix, prefix))).for("update");
+  return db
+    .select()
+    .from(outboundRoutingRules)
+    .where(and(eq(outboundRoutingRules.tenantId, tenantId), eq(outboundRoutingRules.destinationPrefix, prefix)))
+    .for("update");
 }
 
 export async function insertOutbound(db: Executor, row: NewOutboundRow): Promise<void> {

@@ -14,7 +14,11 @@ export async function findUserByEmail(db: Executor, email: string): Promise<User
 }
 
 export async function findUser(db: Executor, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<UserRow | null> {
-  const query = db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id))).limit(1);
+  const query = db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+    .limit(1);
   const [row] = opts.forUpdate ? await query.for("update") : await query;
   return row ?? null;
 }
@@ -37,7 +41,12 @@ export async function listUsers(db: Executor, tenantId: string, filters: UserFil
   }
   const query = keysetQuery(page, { sortColumn: SORT_COLUMNS[page.sort], idColumn: users.id });
   conditions.push(query.where);
-  const rows = await db.select().from(users).where(and(...conditions)).orderBy(...query.orderBy).limit(query.take);
+  const rows = await db
+    .select()
+    .from(users)
+    .where(and(...conditions))
+    .orderBy(...query.orderBy)
+    .limit(query.take);
   return pageOf(rows, page, (row) => ({ value: row[page.sort], id: row.id }));
 }
 

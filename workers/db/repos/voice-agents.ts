@@ -30,20 +30,16 @@ export async function listAgents(db: Executor, tenantId: string, filters: AgentF
   for (const tag of filters.tags ?? []) conditions.push(sql`JSON_CONTAINS(${voiceAgents.tags}, ${JSON.stringify(tag)})`);
   if (filters.q) {
     const text = `%${likeEscape(filters.q)}%`;
-    conditions.push(
-      or(
-        like(voiceAgents.name, text),
-        like(voiceAgents.serviceValue, text),
-        like(voiceAgents.username, text),
-        sql`JSON_SEARCH(${voiceAgents.tags}, 'one', ${`%${likeEscape(filters.q.toLowerCase())}%`}) IS NOT NULL`,
-      ),
-    );
+    conditions.push(or(like(voiceAgents.name, text), like(voiceAgents.serviceValue, text), like(voiceAgents.username, text), sql`JSON_SEARCH(${voiceAgents.tags}, 'one', ${`%${likeEscape(filters.q.toLowerCase())}%`}) IS NOT NULL`));
   }
   if (filters.groupId) {
     conditions.push(
       inArray(
         voiceAgents.id,
-        db.select({ id: agentGroupMembers.agentId }).from(agentGroupMembers).where(and(eq(agentGroupMembers.tenantId, tenantId), eq(agentGroupMembers.groupId, filters.groupId))),
+        db
+          .select({ id: agentGroupMembers.agentId })
+          .from(agentGroupMembers)
+          .where(and(eq(agentGroupMembers.tenantId, tenantId), eq(agentGroupMembers.groupId, filters.groupId))),
       ),
     );
   }
@@ -77,7 +73,11 @@ const LIST_COLUMNS = {
 };
 
 export async function findAgent(db: Executor, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<AgentRow | null> {
-  const query = db.select().from(voiceAgents).where(and(eq(voiceAgents.tenantId, tenantId), eq(voiceAgents.id, id))).limit(1);
+  const query = db
+    .select()
+    .from(voiceAgents)
+    .where(and(eq(voiceAgents.tenantId, tenantId), eq(voiceAgents.id, id)))
+    .limit(1);
   const [row] = opts.forUpdate ? await query.for("update") : await query;
   return row ?? null;
 }
@@ -85,7 +85,10 @@ export async function findAgent(db: Executor, tenantId: string, id: string, opts
 /** The tenant's agents among `ids`, locked when asked (bulk changes). */
 export async function findAgents(db: Executor, tenantId: string, ids: string[], opts: { forUpdate?: boolean } = {}): Promise<AgentRow[]> {
   if (ids.length === 0) return [];
-  const query = db.select().from(voiceAgents).where(and(eq(voiceAgents.tenantId, tenantId), inArray(voiceAgents.id, ids)));
+  const query = db
+    .select()
+    .from(voiceAgents)
+    .where(and(eq(voiceAgents.tenantId, tenantId), inArray(voiceAgents.id, ids)));
   return opts.forUpdate ? await query.for("update") : await query;
 }
 

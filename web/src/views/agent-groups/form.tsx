@@ -112,7 +112,11 @@ export function GroupForm({ group, onCreate, onUpdate }: Props) {
   });
 
   const strategy = STRATEGIES.find((s) => s.value === form.values.strategy)!;
-  const memberErrors = Object.fromEntries(Object.entries(form.errors).filter(([k]) => k.startsWith("members")).map(([k, v]) => [k, String(v)]));
+  const memberErrors = Object.fromEntries(
+    Object.entries(form.errors)
+      .filter(([k]) => k.startsWith("members"))
+      .map(([k, v]) => [k, String(v)]),
+  );
   // ReplaceMembersBody is what the members endpoint validates; checking it here too keeps the messages identical.
   const membersProblem = ReplaceMembersBody.safeParse({ members: membersBody(form.values.members) }).error?.issues[0]?.message;
 
@@ -135,9 +139,7 @@ export function GroupForm({ group, onCreate, onUpdate }: Props) {
               </Text>
             </div>
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              {form.values.strategy === "load_balanced" && (
-                <NumberInput label="Rolling window (hours)" description="Calls counted over this window (1–168)" min={1} max={168} allowDecimal={false} {...form.getInputProps("rollingWindowHours")} />
-              )}
+              {form.values.strategy === "load_balanced" && <NumberInput label="Rolling window (hours)" description="Calls counted over this window (1–168)" min={1} max={168} allowDecimal={false} {...form.getInputProps("rollingWindowHours")} />}
               <NumberInput label="Max attempts per call" description="Agents tried before the rule's fallback (1–10)" min={1} max={10} allowDecimal={false} {...form.getInputProps("maxAttempts")} />
               <NumberInput label="Sticky callers (seconds)" description="Same agent for a returning caller; empty: off" min={1} allowDecimal={false} {...form.getInputProps("stickyTtlSeconds")} />
             </SimpleGrid>

@@ -17,24 +17,11 @@ export default function GroupList() {
   const remove = useDeleteGroup();
   return (
     <>
-      <PageHeader
-        title="Agent groups"
-        description="Agents that share a number's calls by a distribution strategy"
-        actions={<AddButton to={newPath(ROUTE_AGENT_GROUPS)}>Add group</AddButton>}
-      />
+      <PageHeader title="Agent groups" description="Agents that share a number's calls by a distribution strategy" actions={<AddButton to={newPath(ROUTE_AGENT_GROUPS)}>Add group</AddButton>} />
       <ReadOnlyNotice />
       <QueryState query={groups}>
         {(data) => (
-          <ListTable
-            minWidth={700}
-            striped
-            highlightOnHover
-            aria-label="Agent groups"
-            columns={["Name", "Strategy", "Members", "Live calls", "Max attempts", "Status"]}
-            actions={canWrite}
-            rows={data.items}
-            empty="No agent groups yet."
-          >
+          <ListTable minWidth={700} striped highlightOnHover aria-label="Agent groups" columns={["Name", "Strategy", "Members", "Live calls", "Max attempts", "Status"]} actions={canWrite} rows={data.items} empty="No agent groups yet.">
             {(group) => (
               <Table.Tr key={group.id}>
                 <Table.Td>
@@ -56,14 +43,7 @@ export default function GroupList() {
                     {group.enabled ? "Enabled" : "Disabled"}
                   </Badge>
                 </Table.Td>
-                {canWrite && (
-                  <DeleteCell
-                    label={`Delete ${group.name}`}
-                    title={`Delete ${group.name}?`}
-                    body="Rules that target it must be changed first."
-                    onConfirm={() => remove.mutate(group.id)}
-                  />
-                )}
+                {canWrite && <DeleteCell label={`Delete ${group.name}`} title={`Delete ${group.name}?`} body="Rules that target it must be changed first." onConfirm={() => remove.mutate(group.id)} />}
               </Table.Tr>
             )}
           </ListTable>

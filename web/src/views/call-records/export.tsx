@@ -57,7 +57,13 @@ export function ExportButton({ filters }: { filters: RecordFilters }) {
           {jobId && (
             <Stack gap="xs" data-testid="export-progress">
               <Text size="sm" role="status" aria-live="polite">
-                {data ? (data.status === "done" ? `Done: ${data.rowCount} rows, ${bytes(data.sizeBytes)}` : data.status === "failed" ? `Failed: ${data.error ?? "unknown error"}` : `${data.status}… ${data.rowCount}${data.totalRows != null ? ` of ${data.totalRows}` : ""} rows`) : "Starting…"}
+                {data
+                  ? data.status === "done"
+                    ? `Done: ${data.rowCount} rows, ${bytes(data.sizeBytes)}`
+                    : data.status === "failed"
+                      ? `Failed: ${data.error ?? "unknown error"}`
+                      : `${data.status}… ${data.rowCount}${data.totalRows != null ? ` of ${data.totalRows}` : ""} rows`
+                  : "Starting…"}
               </Text>
               <Progress value={(data?.progress ?? 0) * 100} animated={data?.status !== "done"} aria-label="Export progress" />
               {data?.status === "done" && data.downloadUrl && (

@@ -80,19 +80,20 @@ export default function CallRecords() {
         <Group align="flex-end" wrap="wrap">
           <Select label="When" data={RANGES.map(({ value, label }) => ({ value, label }))} value={range} onChange={(v) => set("range", v)} allowDeselect={false} w={160} />
           <MultiSelect label="Status" placeholder="Any" data={CALL_STATUSES} value={params.get("status")?.split(",").filter(Boolean) ?? []} onChange={(v) => set("status", v.join(","))} w={220} clearable />
-          <Select
-            label="Direction"
-            placeholder="Both"
-            clearable
-            data={DIRECTIONS}
-            value={params.get("direction")}
-            onChange={(v) => set("direction", v)}
-            w={130}
-          />
+          <Select label="Direction" placeholder="Both" clearable data={DIRECTIONS} value={params.get("direction")} onChange={(v) => set("direction", v)} w={130} />
           <Select label="Agent" placeholder="Any" clearable searchable data={(agents.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))} value={params.get("agentId")} onChange={(v) => set("agentId", v)} w={180} />
           <Select label="Group" placeholder="Any" clearable searchable data={(groups.data?.items ?? []).map((g) => ({ value: g.id, label: g.name }))} value={params.get("groupId")} onChange={(v) => set("groupId", v)} w={180} />
           <NumberFilter label="Caller" column="From" placeholder="+1415…" text={callerText} onText={(t) => (setCallerText(t), pages.reset())} match={callerMatch} onMatch={(m) => set("callerMatch", m === "prefix" ? null : m)} periodTooLong={periodTooLong} />
-          <NumberFilter label="Called number" column="To" placeholder="+1800…" text={calleeText} onText={(t) => (setCalleeText(t), pages.reset())} match={calleeMatch} onMatch={(m) => set("calleeMatch", m === "prefix" ? null : m)} periodTooLong={periodTooLong} />
+          <NumberFilter
+            label="Called number"
+            column="To"
+            placeholder="+1800…"
+            text={calleeText}
+            onText={(t) => (setCalleeText(t), pages.reset())}
+            match={calleeMatch}
+            onMatch={(m) => set("calleeMatch", m === "prefix" ? null : m)}
+            periodTooLong={periodTooLong}
+          />
         </Group>
       </Paper>
       <QueryState query={records}>

@@ -42,10 +42,7 @@ function MemberBar({ group, member, health }: { group: string; member: MemberSha
       >
         <div style={{ width: `${Math.min(100, member.share * 100)}%`, height: "100%", borderRadius: 5, background: "var(--mantine-color-indigo-7)" }} />
         {/* The target as a tick across the track; kept inside it even at 100 %. */}
-        <div
-          aria-hidden
-          style={{ position: "absolute", top: -3, bottom: -3, width: 2, left: `min(${member.targetShare * 100}%, calc(100% - 2px))`, background: "var(--mantine-color-dark-7)" }}
-        />
+        <div aria-hidden style={{ position: "absolute", top: -3, bottom: -3, width: 2, left: `min(${member.targetShare * 100}%, calc(100% - 2px))`, background: "var(--mantine-color-dark-7)" }} />
       </div>
       {off && <HealthNote health={health} />}
     </Box>

@@ -67,13 +67,7 @@ export function QualityCost({ since }: { since: string }) {
         <Title order={3} size="h5" id="quality-cost-title">
           Quality and cost
         </Title>
-        <SegmentedControl
-          aria-label="Group by"
-          size="xs"
-          value={by}
-          onChange={(v) => setBy(v as By)}
-          data={(Object.keys(BY_LABELS) as By[]).map((value) => ({ value, label: BY_LABELS[value] }))}
-        />
+        <SegmentedControl aria-label="Group by" size="xs" value={by} onChange={(v) => setBy(v as By)} data={(Object.keys(BY_LABELS) as By[]).map((value) => ({ value, label: BY_LABELS[value] }))} />
       </Group>
       {quality.error ? (
         <Alert color="red" role="alert" title="Quality and cost unavailable">

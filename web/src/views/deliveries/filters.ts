@@ -33,4 +33,4 @@ export function useUrlFilters(onChange: () => void) {
 }
 
 /** The value when it is one of `options`, else undefined (a hand-edited URL filters nothing). */
-export const oneOf = <T extends string>(options: readonly T[], value: string | null): T | undefined => (options as readonly string[]).includes(value ?? "") ? (value as T) : undefined;
+export const oneOf = <T extends string>(options: readonly T[], value: string | null): T | undefined => ((options as readonly string[]).includes(value ?? "") ? (value as T) : undefined);

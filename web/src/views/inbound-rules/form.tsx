@@ -121,14 +121,7 @@ export function InboundForm({ rule, onSubmit }: Props) {
               </Alert>
             )}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TargetSelect
-                label="Send calls to"
-                required
-                placeholder="An agent group or a voice agent"
-                value={form.values.target}
-                onChange={(target) => form.setFieldValue("target", target)}
-                error={form.errors.target ?? form.errors["target.id"]}
-              />
+              <TargetSelect label="Send calls to" required placeholder="An agent group or a voice agent" value={form.values.target} onChange={(target) => form.setFieldValue("target", target)} error={form.errors.target ?? form.errors["target.id"]} />
               <NumberInput label="Priority" description="Lower wins among otherwise equal rules (0–10000)" min={0} max={10000} allowDecimal={false} {...form.getInputProps("priority")} />
             </SimpleGrid>
             {/* biome-ignore lint/a11y/useSemanticElements: Mantine inputs inside a fieldset would need its legend and border reset; the labelled group reads the same. */}

@@ -21,7 +21,10 @@ export default function InboundList() {
   const [search, setSearch] = useState("");
   const ordered = useMemo(() => inMatchOrder(rules.data ?? []), [rules.data]);
   const shadowed = useMemo(() => shadowedRules(rules.data ?? []), [rules.data]);
-  const needle = search.trim().replace(/[\s+()-]/g, "").toLowerCase();
+  const needle = search
+    .trim()
+    .replace(/[\s+()-]/g, "")
+    .toLowerCase();
   const shown = needle ? ordered.filter((r) => r.pattern.includes(needle) || r.name.toLowerCase().includes(needle)) : ordered;
 
   return (

@@ -6,14 +6,7 @@ import { patternText } from "../../lib/format";
 /** Rules in the order routing considers them: exact, then longer prefixes, then header conditions first, then priority. */
 export function inMatchOrder(rules: InboundRule[]): InboundRule[] {
   const digits = (r: InboundRule) => (r.pattern === "*" ? -1 : r.pattern.replace("*", "").length);
-  return [...rules].sort(
-    (a, b) =>
-      Number(b.matchType === "exact") - Number(a.matchType === "exact") ||
-      digits(b) - digits(a) ||
-      Number(Boolean(b.header)) - Number(Boolean(a.header)) ||
-      a.priority - b.priority ||
-      a.pattern.localeCompare(b.pattern),
-  );
+  return [...rules].sort((a, b) => Number(b.matchType === "exact") - Number(a.matchType === "exact") || digits(b) - digits(a) || Number(Boolean(b.header)) - Number(Boolean(a.header)) || a.priority - b.priority || a.pattern.localeCompare(b.pattern));
 }
 
 const ref = (r: Pick<InboundRule, "id" | "name" | "pattern" | "matchType" | "enabled" | "header">): InboundRuleRef => ({
@@ -45,7 +38,10 @@ export function describeConflict(conflict: Conflict<InboundRuleRef>): string {
   const other = `${conflict.rule.name || patternText(conflict.rule.pattern)} (${patternText(conflict.rule.pattern)})`;
   if (conflict.kind === "duplicate") return conflict.rule.conditionKey ? `The pattern with this header condition is already used by rule ${other}.` : `The pattern is already used by rule ${other}.`;
   if (conflict.kind === "shadowed") {
-    const covered = (conflict.coveredBy ?? []).slice(0, 4).map((r) => patternText(r.pattern)).join(", ");
+    const covered = (conflict.coveredBy ?? [])
+      .slice(0, 4)
+      .map((r) => patternText(r.pattern))
+      .join(", ");
     return `This rule could never match a call: more specific rules take every number it matches (${covered}${(conflict.coveredBy?.length ?? 0) > 4 ? ", …" : ""}).`;
   }
   return `With this rule, rule ${other} could never match a call.`;

@@ -52,7 +52,9 @@ export function OutboundForm({ rule, onSubmit }: { rule?: OutboundRule; onSubmit
       setError(applyServerErrors(err, form.setErrors, ["name", "destinationPrefix", "callerPatterns", "trunkIds", "priority"]));
     }
   });
-  const callerErrors = Object.entries(form.errors).filter(([k]) => k.startsWith("callerPatterns")).map(([, v]) => v);
+  const callerErrors = Object.entries(form.errors)
+    .filter(([k]) => k.startsWith("callerPatterns"))
+    .map(([, v]) => v);
   return (
     <Paper withBorder p="lg" maw={760}>
       <form onSubmit={submit} noValidate aria-label={rule ? "Edit outbound rule" : "New outbound rule"}>
@@ -73,14 +75,7 @@ export function OutboundForm({ rule, onSubmit }: { rule?: OutboundRule; onSubmit
               }}
               error={callerErrors[0]}
             />
-            <MultiSelect
-              label="Trunks, in dialling order"
-              description="The first is tried first; the rest on failure"
-              required
-              data={(trunks.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }))}
-              searchable
-              {...form.getInputProps("trunkIds")}
-            />
+            <MultiSelect label="Trunks, in dialling order" description="The first is tried first; the rest on failure" required data={(trunks.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }))} searchable {...form.getInputProps("trunkIds")} />
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <NumberInput label="Priority" description="Lower wins among rules with the same prefix" min={0} max={10000} allowDecimal={false} {...form.getInputProps("priority")} />
               <Switch mt={30} label="Enabled" {...form.getInputProps("enabled", { type: "checkbox" })} />

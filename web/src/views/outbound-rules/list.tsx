@@ -34,16 +34,7 @@ export default function OutboundList() {
       <ReadOnlyNotice />
       <QueryState query={rules}>
         {() => (
-          <ListTable
-            minWidth={760}
-            striped
-            highlightOnHover
-            aria-label="Outbound rules in match order"
-            columns={["Destination", "Name", "Callers", "Trunks", "Priority", "Enabled"]}
-            actions={canWrite}
-            rows={ordered}
-            empty="No outbound rules yet."
-          >
+          <ListTable minWidth={760} striped highlightOnHover aria-label="Outbound rules in match order" columns={["Destination", "Name", "Callers", "Trunks", "Priority", "Enabled"]} actions={canWrite} rows={ordered} empty="No outbound rules yet.">
             {(rule) => (
               <Table.Tr key={rule.id}>
                 <Table.Td>
@@ -64,11 +55,7 @@ export default function OutboundList() {
                 </Table.Td>
                 <Table.Td>{rule.priority}</Table.Td>
                 <Table.Td>
-                  <OptimisticSwitch
-                    checked={rule.enabled}
-                    label={`Outbound rule ${rule.destinationPrefix || "every destination"} enabled`}
-                    save={(enabled) => save.mutateAsync({ ruleId: rule.id, enabled, version: rule.version })}
-                  />
+                  <OptimisticSwitch checked={rule.enabled} label={`Outbound rule ${rule.destinationPrefix || "every destination"} enabled`} save={(enabled) => save.mutateAsync({ ruleId: rule.id, enabled, version: rule.version })} />
                 </Table.Td>
                 {canWrite && <DeleteCell label={`Delete outbound rule ${rule.destinationPrefix || "every destination"}`} title="Delete this outbound rule?" onConfirm={() => remove.mutate(rule.id)} />}
               </Table.Tr>

@@ -282,12 +282,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
               {...form.getInputProps("cloudonixApiKey")}
             />
             <Stack gap={4}>
-              <TextInput
-                label="Cloudonix domain UUID"
-                placeholder="0f8fad5b-d9cb-469f-a165-70867728950e"
-                description="Some CDRs name the domain only by its UUID; they are matched to this tenant by it"
-                {...form.getInputProps("cloudonixDomainUuid")}
-              />
+              <TextInput label="Cloudonix domain UUID" placeholder="0f8fad5b-d9cb-469f-a165-70867728950e" description="Some CDRs name the domain only by its UUID; they are matched to this tenant by it" {...form.getInputProps("cloudonixDomainUuid")} />
               {canWrite && <ReadDomainUuid tenant={tenant} />}
             </Stack>
             <NumberInput label="Keep call records for (days)" min={1} max={3650} allowDecimal={false} {...form.getInputProps("retentionDays")} />

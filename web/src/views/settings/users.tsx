@@ -73,11 +73,7 @@ export default function Users() {
   const [adding, setAdding] = useState(false);
   return (
     <>
-      <PageHeader
-        title="Users and roles"
-        description="Admins change configuration; users see everything read-only"
-        actions={<AddButton onClick={() => setAdding(true)}>Add user</AddButton>}
-      />
+      <PageHeader title="Users and roles" description="Admins change configuration; users see everything read-only" actions={<AddButton onClick={() => setAdding(true)}>Add user</AddButton>} />
       <ReadOnlyNotice />
       <QueryState query={users}>
         {(data) => (
@@ -114,12 +110,7 @@ export default function Users() {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Switch
-                    checked={!user.disabled}
-                    disabled={!canWrite || update.isPending}
-                    aria-label={`${user.email} may sign in`}
-                    onChange={(e) => update.mutate({ id: user.id, disabled: !e.currentTarget.checked, version: user.version })}
-                  />
+                  <Switch checked={!user.disabled} disabled={!canWrite || update.isPending} aria-label={`${user.email} may sign in`} onChange={(e) => update.mutate({ id: user.id, disabled: !e.currentTarget.checked, version: user.version })} />
                 </Table.Td>
                 <Table.Td>{user.lastLoginAt ? new Date(user.lastLoginAt).toLocaleString() : <Text c="dimmed">never</Text>}</Table.Td>
                 {canWrite && <DeleteCell label={`Delete ${user.email}`} title={`Delete ${user.email}?`} disabled={user.id === me?.user.id} onConfirm={() => remove.mutate(user.id)} />}

@@ -17,16 +17,7 @@ export default function TrunkList() {
       <ReadOnlyNotice />
       <QueryState query={trunks}>
         {(data) => (
-          <ListTable
-            minWidth={600}
-            striped
-            highlightOnHover
-            aria-label="Trunks"
-            columns={["Name", "Description", "Caller ID override", "Status"]}
-            actions={canWrite}
-            rows={data.items}
-            empty="No trunks yet."
-          >
+          <ListTable minWidth={600} striped highlightOnHover aria-label="Trunks" columns={["Name", "Description", "Caller ID override", "Status"]} actions={canWrite} rows={data.items} empty="No trunks yet.">
             {(trunk) => (
               <Table.Tr key={trunk.id}>
                 <Table.Td>
@@ -41,14 +32,7 @@ export default function TrunkList() {
                     {trunk.enabled ? "Enabled" : "Disabled"}
                   </Badge>
                 </Table.Td>
-                {canWrite && (
-                  <DeleteCell
-                    label={`Delete trunk ${trunk.name}`}
-                    title={`Delete trunk ${trunk.name}?`}
-                    body="Outbound rules that use it must be changed first."
-                    onConfirm={() => remove.mutate(trunk.id)}
-                  />
-                )}
+                {canWrite && <DeleteCell label={`Delete trunk ${trunk.name}`} title={`Delete trunk ${trunk.name}?`} body="Outbound rules that use it must be changed first." onConfirm={() => remove.mutate(trunk.id)} />}
               </Table.Tr>
             )}
           </ListTable>

@@ -99,22 +99,8 @@ export function AgentForm({ agent, onSubmit }: Props) {
             {error && <NotSaved>{error}</NotSaved>}
             <TextInput label="Name" required {...form.getInputProps("name")} />
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <Select
-                label="Provider"
-                required
-                searchable
-                data={options}
-                nothingFoundMessage="No such provider"
-                description="The AI voice platform Cloudonix dials"
-                {...form.getInputProps("provider")}
-              />
-              <TextInput
-                label={field.label}
-                placeholder={field.placeholder}
-                required
-                description={provider ? `For ${provider.name}: ${provider.help}` : "Choose a provider first"}
-                {...form.getInputProps("serviceValue")}
-              />
+              <Select label="Provider" required searchable data={options} nothingFoundMessage="No such provider" description="The AI voice platform Cloudonix dials" {...form.getInputProps("provider")} />
+              <TextInput label={field.label} placeholder={field.placeholder} required description={provider ? `For ${provider.name}: ${provider.help}` : "Choose a provider first"} {...form.getInputProps("serviceValue")} />
             </SimpleGrid>
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <TextInput label="SIP username" description="Only if the provider asks Cloudonix to authenticate" autoComplete="off" {...form.getInputProps("username")} />

@@ -56,30 +56,16 @@ export default function AgentList() {
       return next;
     });
 
-  const runBulk = (action: "enable" | "disable") =>
-    bulk.mutate({ action, ids: visibleSelected }, { onSuccess: () => setSelected(new Set()) });
+  const runBulk = (action: "enable" | "disable") => bulk.mutate({ action, ids: visibleSelected }, { onSuccess: () => setSelected(new Set()) });
 
   return (
     <>
-      <PageHeader
-        title="Voice agents"
-        description="The AI voice agents calls are routed to"
-        actions={<AddButton to={newPath(ROUTE_VOICE_AGENTS)}>Add agent</AddButton>}
-      />
+      <PageHeader title="Voice agents" description="The AI voice agents calls are routed to" actions={<AddButton to={newPath(ROUTE_VOICE_AGENTS)}>Add agent</AddButton>} />
       <ReadOnlyNotice />
       <Paper withBorder p="md" mb="md">
         <Group align="flex-end" wrap="wrap">
           <TextInput label="Search" placeholder="Name, number, username or tag" leftSection={<IconSearch size={16} aria-hidden />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={260} />
-          <Select
-            label="Provider"
-            placeholder="Any provider"
-            clearable
-            searchable
-            data={(providers.data?.providers ?? []).map((p) => ({ value: p.id, label: p.name }))}
-            value={provider}
-            onChange={setProvider}
-            w={200}
-          />
+          <Select label="Provider" placeholder="Any provider" clearable searchable data={(providers.data?.providers ?? []).map((p) => ({ value: p.id, label: p.name }))} value={provider} onChange={setProvider} w={200} />
           <Select label="Tag" placeholder="Any tag" clearable data={tags} value={tag} onChange={setTag} w={160} />
           <LabelledSegments
             label="Status"
@@ -122,14 +108,7 @@ export default function AgentList() {
             columns={[
               canWrite && {
                 w: 40,
-                label: (
-                  <Checkbox
-                    aria-label="Select all shown agents"
-                    checked={allChecked}
-                    indeterminate={visibleSelected.length > 0 && !allChecked}
-                    onChange={(e) => setSelected(e.currentTarget.checked ? new Set(items.map((a) => a.id)) : new Set())}
-                  />
-                ),
+                label: <Checkbox aria-label="Select all shown agents" checked={allChecked} indeterminate={visibleSelected.length > 0 && !allChecked} onChange={(e) => setSelected(e.currentTarget.checked ? new Set(items.map((a) => a.id)) : new Set())} />,
               },
               "Name",
               "Provider",
