@@ -16,6 +16,9 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
+import { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES } from "../domain/enums";
+
+export { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES };
 
 /*
  * Conventions: string ids minted by the application (prefix + random, see lib/ids.ts) so a
@@ -32,10 +35,6 @@ const tenantRef = () =>
 const createdAt = () => datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`);
 const updatedAt = () => datetime("updated_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`);
 const version = () => int("version").notNull().default(1);
-
-export const STRATEGIES = ["round_robin", "priority", "load_balanced"] as const;
-export const ROLES = ["admin", "user"] as const;
-export const DIRECTIONS = ["inbound", "outbound"] as const;
 
 /** A fallback target: another agent or group, or a clean end of the call. */
 export type FallbackTarget =
@@ -528,7 +527,6 @@ export const exportsTable = mysqlTable(
 );
 
 /** Queue messages that exhausted their retries: parked, never dropped. */
-export const DEAD_LETTER_STATUSES = ["parked", "replayed", "discarded"] as const;
 
 /**
  * Messages the queues could not store. The body is kept as raw text (whatever it was, cut at a

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { CSV_BOM, csvCell } from "../analytics/csv";
 import { callRecords } from "../db/schema";
+import type { ExportField } from "./field-names";
 
 /*
  * The columns an export may contain, in their default order: the SQL that reads each one
@@ -39,12 +40,9 @@ export const EXPORT_FIELDS = {
   billableSec: field("number", sql`${callRecords.billableSec}`),
   attempts: field("json", sql`${callRecords.attempts}`),
   routing: field("json", sql`${callRecords.decision}`),
-} as const;
+} as const satisfies Record<ExportField, ReturnType<typeof field>>;
 
-export type ExportField = keyof typeof EXPORT_FIELDS;
-export const EXPORT_FIELD_NAMES = Object.keys(EXPORT_FIELDS) as [ExportField, ...ExportField[]];
-/** The heavy JSON columns are opt-in. */
-export const DEFAULT_EXPORT_FIELDS = EXPORT_FIELD_NAMES.filter((f) => f !== "attempts" && f !== "routing");
+export { DEFAULT_EXPORT_FIELDS, EXPORT_FIELD_NAMES, type ExportField } from "./field-names";
 
 export type ExportFormat = "csv" | "json";
 

@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, gt, lt, or, type AnyColumn, type SQL } from "drizzle-orm";
-import { z } from "zod";
 import { AppError } from "./errors";
 import { base64Url, fromBase64Url } from "./ids";
 
@@ -22,10 +21,7 @@ interface CursorState {
   id: string | number;
 }
 
-export const LimitSchema = (max: number, fallback = 50) =>
-  z.coerce.number().int().min(1, "limit must be at least 1").max(max, `limit must be at most ${max}`).default(fallback);
-
-export const CursorSchema = z.string().max(2_000).regex(/^[A-Za-z0-9_-]+$/, "cursor must be a value returned as nextCursor").optional();
+export { CursorSchema, LimitSchema } from "../schemas/paging";
 
 /** FNV-1a: a short, stable fingerprint of the filters a cursor was issued for. */
 function fingerprint(filters: Record<string, unknown>): string {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { STRATEGIES } from "../db/schema";
+import { STRATEGIES } from "../domain/enums";
 import { BooleanQuery, Name, Page, SearchQuery, Timestamp, VersionField, pageQuery } from "./common";
 
 export const StrategySchema = z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CursorSchema, LimitSchema } from "../lib/pagination";
+import { CursorSchema, LimitSchema } from "./paging";
 import { Timestamp } from "./common";
 
 const DateTimeQuery = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time like 2026-01-31T00:00:00Z" }).transform((value) => new Date(value));

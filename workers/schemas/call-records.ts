@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CursorSchema, LimitSchema } from "../lib/pagination";
+import { CursorSchema, LimitSchema } from "./paging";
 import { BooleanQuery, Page, Timestamp } from "./common";
 import { CONTAINS_MAX_DAYS, containsPeriodProblem, NUMBER_MATCHES } from "../domain/number-search";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CursorSchema, LimitSchema } from "../lib/pagination";
+import { CursorSchema, LimitSchema } from "./paging";
 
 /** Path parameter {id}; an id of another tenant (or of nothing) answers 404, never 400. */
 export const IdParams = z.object({ id: z.string().min(1).max(64).meta({ description: "The entity's id" }) });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { deadLetters } from "../db/schema";
-import { CursorSchema, LimitSchema } from "../lib/pagination";
+import { CursorSchema, LimitSchema } from "./paging";
 import { Page, Timestamp } from "./common";
 import { Instant } from "./call-records";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELD_NAMES } from "../exports/fields";
+import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELD_NAMES } from "../exports/field-names";
 import { Timestamp } from "./common";
 import { checkContainsPeriod, RECORD_SORTS, recordFilterFields } from "./call-records";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CursorSchema, LimitSchema } from "../lib/pagination";
+import { CursorSchema, LimitSchema } from "./paging";
 import { IdParams, Page, Timestamp } from "./common";
 import { Instant } from "./call-records";
 
