@@ -228,13 +228,6 @@ describe("call record detail", () => {
     expect(await screen.findByRole("group", { name: "Disposition" })).toHaveTextContent(/^Dispositionnot reported$/);
   });
 
-  it("says the disposition was not reported when an ended call had no CDR", async () => {
-    signIn("user");
-    mockApi({ "GET /api/call-records/cal_1": { ...RECORD, disposition: null }, "GET /api/voice-agents": page([agent()]), "GET /api/trunks": page([]) });
-    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
-    expect(await screen.findByRole("group", { name: "Disposition" })).toHaveTextContent(/^Dispositionnot reported$/);
-  });
-
   it("shows a live call's missing figures as still to come", async () => {
     signIn("user");
     const attempts = [{ n: 1, stage: "Support", kind: "agent", targetId: "agt_1", targetName: "Alice", groupId: "grp_1", startedAt: STARTED + 1_000 }];

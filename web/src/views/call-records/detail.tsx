@@ -42,7 +42,12 @@ function attemptTalkTime(a: RecordedAttempt, ended: boolean): string {
 function Attempts({ attempts, ended }: { attempts: CallRecordDetail["attempts"]; ended: boolean }) {
   const agents = useAgents({});
   const rows = recordedAttempts(attempts);
-  if (rows.length === 0) return <Text size="sm" c="dimmed">No dial attempts.</Text>;
+  if (rows.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        No dial attempts.
+      </Text>
+    );
   const agentName = (a: RecordedAttempt) => agents.data?.items.find((agent) => agent.id === a.targetId)?.name ?? a.targetName ?? a.targetId ?? "—";
   return (
     <Table.ScrollContainer minWidth={600}>
@@ -164,7 +169,15 @@ export default function CallRecordDetailView() {
   const call = record.data;
   return (
     <>
-      <PageHeader title={call ? `Call ${call.from} → ${call.to}` : "Call"} description={call ? `${call.direction} · ${call.callId}` : undefined} actions={<Anchor component={Link} to={ROUTE_CALL_RECORDS}>Back to call records</Anchor>} />
+      <PageHeader
+        title={call ? `Call ${call.from} → ${call.to}` : "Call"}
+        description={call ? `${call.direction} · ${call.callId}` : undefined}
+        actions={
+          <Anchor component={Link} to={ROUTE_CALL_RECORDS}>
+            Back to call records
+          </Anchor>
+        }
+      />
       <QueryState query={record}>
         {(r) => (
           <Stack>
@@ -181,9 +194,33 @@ export default function CallRecordDetailView() {
                 <Fact label="Disposition">{r.disposition ?? unknown(ENDED.has(r.status))}</Fact>
                 <Fact label="End reason">{r.endReason ?? unknown(ENDED.has(r.status))}</Fact>
                 <Fact label="Attempts">{r.attemptCount}</Fact>
-                <Fact label="Rule">{r.rule ? <Anchor component={Link} to={itemPath(ROUTE_INBOUND_RULES, r.rule.id)}>{r.rule.name ?? r.rule.id}</Anchor> : "—"}</Fact>
-                <Fact label="Group">{r.group ? <Anchor component={Link} to={itemPath(ROUTE_AGENT_GROUPS, r.group.id)}>{r.group.name ?? r.group.id}</Anchor> : "—"}</Fact>
-                <Fact label="Agent">{r.agent ? <Anchor component={Link} to={itemPath(ROUTE_VOICE_AGENTS, r.agent.id)}>{r.agent.name ?? r.agent.id}</Anchor> : "—"}</Fact>
+                <Fact label="Rule">
+                  {r.rule ? (
+                    <Anchor component={Link} to={itemPath(ROUTE_INBOUND_RULES, r.rule.id)}>
+                      {r.rule.name ?? r.rule.id}
+                    </Anchor>
+                  ) : (
+                    "—"
+                  )}
+                </Fact>
+                <Fact label="Group">
+                  {r.group ? (
+                    <Anchor component={Link} to={itemPath(ROUTE_AGENT_GROUPS, r.group.id)}>
+                      {r.group.name ?? r.group.id}
+                    </Anchor>
+                  ) : (
+                    "—"
+                  )}
+                </Fact>
+                <Fact label="Agent">
+                  {r.agent ? (
+                    <Anchor component={Link} to={itemPath(ROUTE_VOICE_AGENTS, r.agent.id)}>
+                      {r.agent.name ?? r.agent.id}
+                    </Anchor>
+                  ) : (
+                    "—"
+                  )}
+                </Fact>
                 <Fact label="Trunk">{r.trunk?.name ?? "—"}</Fact>
               </SimpleGrid>
               {(r.flags ?? []).length > 0 && (
