@@ -185,6 +185,17 @@ describe("the console tells the truth about a known set of calls", () => {
     const rows = (await page.evaluate(`[...document.querySelectorAll("[data-testid=calls-over-time-data] tbody tr")].map((tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent)))`)) as number[][];
     const sums = [0, 1, 2].map((i) => rows.reduce((n, r) => n + (r[i] ?? 0), 0));
     expect(sums).toEqual([PLAN.answered, PLAN.failed, PLAN.abandoned]);
+    // Hovering the latest bar tells each outcome's count in that hour.
+    const latest = [...rows].reverse().find((r) => r.some((n) => n > 0))!;
+    const chart = page.getByRole("figure", { name: "Calls over time" });
+    await chart.locator(".recharts-bar-rectangle").last().hover();
+    const tooltip = chart.locator(".recharts-tooltip-wrapper");
+    const counted = async () => {
+      const text = ((await tooltip.textContent()) ?? "").replace(/\s+/g, "");
+      return ["Answered", "Failed", "Abandoned"].map((name) => new RegExp(`${name}(\\d+)`).exec(text)?.[1] ?? null);
+    };
+    await expect.poll(counted).toEqual(latest.map(String));
+    await page.mouse.move(1, 1);
     // Answered is drawn first (the base of each stack) and in green.
     const legend = await page.getByTestId("calls-over-time-legend").locator("p").allTextContents();
     expect(legend.map((l) => l.trim())).toEqual(["Answered", "Failed", "Abandoned"]);
