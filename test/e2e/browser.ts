@@ -44,11 +44,7 @@ export function launch(): Promise<Browser> {
 export async function settled(page: Page): Promise<void> {
   // A string, not a function: this file is type-checked without the DOM library. Endless
   // animations (a loader, a progress bar's stripes) never finish and are not waited for.
-  await page.waitForFunction(
-    `document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)`,
-    undefined,
-    { timeout: 5_000 },
-  );
+  await page.waitForFunction(`document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)`, undefined, { timeout: 5_000 });
 }
 
 /**

@@ -3,7 +3,10 @@ import { newSessionToken, post, voiceBody, type Target } from "../../scripts/lib
 
 /** Picks an option of a Mantine Select/MultiSelect by typing into it, as a keyboard user would. */
 export async function choose(page: Page, label: string | RegExp, option: string | RegExp): Promise<void> {
-  const input = page.getByRole("combobox", { name: label }).or(page.getByRole("textbox", { name: label })).first();
+  const input = page
+    .getByRole("combobox", { name: label })
+    .or(page.getByRole("textbox", { name: label }))
+    .first();
   await input.click();
   if (typeof option === "string") await input.fill(option);
   await page.getByRole("option", { name: option }).first().click();

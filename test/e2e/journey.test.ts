@@ -38,7 +38,7 @@ describe("an admin's day", () => {
     await screenshot(page, "01-login");
     await expectAccessible(page, "login");
     await login(page, webUrl, tenant.admin.email, tenant.admin.password);
-    await page.locator('[data-testid=connection-indicator][data-state=open]').waitFor({ timeout: 20_000 });
+    await page.locator("[data-testid=connection-indicator][data-state=open]").waitFor({ timeout: 20_000 });
     expect(await page.getByTestId("kpi-active-calls").textContent()).toBe("0");
     await screenshot(page, "02-dashboard-empty");
     await expectAccessible(page, "dashboard");
@@ -188,7 +188,7 @@ describe("an admin's day", () => {
 
   it("shows simulated calls live on the dashboard, then in the records", async () => {
     await navigate(page, "Dashboard");
-    await page.locator('[data-testid=connection-indicator][data-state=open]').waitFor({ timeout: 20_000 });
+    await page.locator("[data-testid=connection-indicator][data-state=open]").waitFor({ timeout: 20_000 });
     const calls = [];
     for (let i = 0; i < 3; i++) calls.push(await startCall(target, `+1415555010${i}`, "+18005550199"));
     expect(calls.every((c) => /provider="(retell|vapi)"/.test(c.xml))).toBe(true);

@@ -59,7 +59,13 @@ describe("a read-only user, by keyboard alone", () => {
       await navigate(page, screen);
       await page.getByRole("heading", { name: screen === "Users" ? "Users and roles" : screen, level: 1 }).waitFor();
       await page.getByText(/read-only access/).waitFor();
-      expect(await page.getByRole("link", { name: addLabel }).or(page.getByRole("button", { name: addLabel })).count(), screen).toBe(0);
+      expect(
+        await page
+          .getByRole("link", { name: addLabel })
+          .or(page.getByRole("button", { name: addLabel }))
+          .count(),
+        screen,
+      ).toBe(0);
       expect(await page.getByRole("button", { name: /^Delete/ }).count(), screen).toBe(0);
       await expectAccessible(page, `${screen} (read-only)`);
     }

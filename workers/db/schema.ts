@@ -1,21 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  datetime,
-  decimal,
-  double,
-  index,
-  int,
-  json,
-  mysqlEnum,
-  mediumtext,
-  mysqlTable,
-  primaryKey,
-  text,
-  uniqueIndex,
-  varchar,
-} from "drizzle-orm/mysql-core";
+import { bigint, boolean, datetime, decimal, double, index, int, json, mysqlEnum, mediumtext, mysqlTable, primaryKey, text, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
 import { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES } from "../domain/enums";
 
 export { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES };
@@ -139,11 +123,7 @@ export const voiceAgents = mysqlTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("voice_agents_tenant_name_uq").on(t.tenantId, t.name),
-    index("voice_agents_tenant_provider_idx").on(t.tenantId, t.provider),
-    index("voice_agents_tenant_created_idx").on(t.tenantId, t.createdAt),
-  ],
+  (t) => [uniqueIndex("voice_agents_tenant_name_uq").on(t.tenantId, t.name), index("voice_agents_tenant_provider_idx").on(t.tenantId, t.provider), index("voice_agents_tenant_created_idx").on(t.tenantId, t.createdAt)],
 );
 
 export const agentGroups = mysqlTable(
@@ -180,11 +160,7 @@ export const agentGroupMembers = mysqlTable(
     weight: int("weight"),
     maxConcurrentCalls: int("max_concurrent_calls"),
   },
-  (t) => [
-    primaryKey({ columns: [t.groupId, t.agentId] }),
-    index("agent_group_members_agent_idx").on(t.agentId),
-    index("agent_group_members_tenant_idx").on(t.tenantId),
-  ],
+  (t) => [primaryKey({ columns: [t.groupId, t.agentId] }), index("agent_group_members_agent_idx").on(t.agentId), index("agent_group_members_tenant_idx").on(t.tenantId)],
 );
 
 export const inboundRoutingRules = mysqlTable(
@@ -210,10 +186,7 @@ export const inboundRoutingRules = mysqlTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("inbound_rules_tenant_pattern_uq").on(t.tenantId, t.pattern, t.conditionKey),
-    index("inbound_rules_tenant_target_idx").on(t.tenantId, t.targetId),
-  ],
+  (t) => [uniqueIndex("inbound_rules_tenant_pattern_uq").on(t.tenantId, t.pattern, t.conditionKey), index("inbound_rules_tenant_target_idx").on(t.tenantId, t.targetId)],
 );
 
 export const trunks = mysqlTable(
@@ -399,7 +372,6 @@ export const callRollups = mysqlTable(
   ],
 );
 
-
 /**
  * call_rollups summed per UTC day: a month's per-agent and per-group figures read ~30 rows
  * per agent instead of ~2,900. Whole UTC days of a range come from here, the rest from
@@ -492,10 +464,7 @@ export const auditLog = mysqlTable(
     ip: varchar("ip", { length: 64 }),
     at: datetime("at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
-  (t) => [
-    index("audit_log_tenant_at_idx").on(t.tenantId, t.at),
-    index("audit_log_tenant_entity_idx").on(t.tenantId, t.entityType, t.entityId),
-  ],
+  (t) => [index("audit_log_tenant_at_idx").on(t.tenantId, t.at), index("audit_log_tenant_entity_idx").on(t.tenantId, t.entityType, t.entityId)],
 );
 
 export const exportsTable = mysqlTable(

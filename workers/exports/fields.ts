@@ -13,8 +13,7 @@ import type { ExportField } from "./field-names";
 type Kind = "text" | "number" | "iso" | "json";
 
 /** "2026-03-01T12:00:00.123Z", exactly as Date#toISOString writes it. */
-const isoOf = (column: SQL) =>
-  sql<string>`CONCAT(DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(${column}) DIV 1000, 3, '0'), 'Z')`;
+const isoOf = (column: SQL) => sql<string>`CONCAT(DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(${column}) DIV 1000, 3, '0'), 'Z')`;
 
 const field = (kind: Kind, expression: SQL) => ({ kind, expression });
 

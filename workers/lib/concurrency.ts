@@ -23,12 +23,7 @@ export function expectedVersion(c: Context, bodyVersion?: number): number | unde
 /** 409 when someone saved the entity after the client read it. */
 export function assertVersion(what: string, expected: number | undefined, current: number): void {
   if (expected !== undefined && expected !== current) {
-    throw new AppError(
-      409,
-      "VERSION_CONFLICT",
-      `The ${what} was changed by someone else (you edited version ${expected}, it is now version ${current}); reload it and apply your change again`,
-      { expectedVersion: expected, currentVersion: current },
-    );
+    throw new AppError(409, "VERSION_CONFLICT", `The ${what} was changed by someone else (you edited version ${expected}, it is now version ${current}); reload it and apply your change again`, { expectedVersion: expected, currentVersion: current });
   }
 }
 

@@ -25,7 +25,11 @@ export { CursorSchema, LimitSchema } from "../schemas/paging";
 
 /** FNV-1a: a short, stable fingerprint of the filters a cursor was issued for. */
 function fingerprint(filters: Record<string, unknown>): string {
-  const text = JSON.stringify(Object.entries(filters).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+  const text = JSON.stringify(
+    Object.entries(filters)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return hash.toString(36);
@@ -76,11 +80,7 @@ export function keysetQuery(page: PageRequest, keyset: Keyset): { where: SQL | u
 }
 
 /** Trims the extra row and mints the cursor for the next page. */
-export function pageOf<Row>(
-  rows: Row[],
-  page: PageRequest,
-  keyOf: (row: Row) => { value: CursorValue | Date; id: string | number },
-): { rows: Row[]; nextCursor: string | null } {
+export function pageOf<Row>(rows: Row[], page: PageRequest, keyOf: (row: Row) => { value: CursorValue | Date; id: string | number }): { rows: Row[]; nextCursor: string | null } {
   if (rows.length <= page.limit) return { rows, nextCursor: null };
   const kept = rows.slice(0, page.limit);
   const { value, id } = keyOf(kept[kept.length - 1]!);

@@ -1,6 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
 import type { Context, MiddlewareHandler } from "hono";
-import { z, type ZodError, type ZodType } from "zod";
+import type { z, ZodError, ZodType } from "zod";
 import { AppError } from "./errors";
 import { jsonNestsDeeperThan, wellFormedDeep } from "./storable";
 
@@ -82,8 +82,7 @@ export function jsonBody(schema: ZodType): MiddlewareHandler {
 }
 
 /** A repeated key counts once, with its first value, as c.req.query() reads it. */
-const firstValues = (query: Record<string, string | string[]>) =>
-  Object.fromEntries(Object.entries(query).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+const firstValues = (query: Record<string, string | string[]>) => Object.fromEntries(Object.entries(query).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
 
 /** Validates the query string with `schema` through Hono's validator (`c.req.valid("query")`). */
 export function queryOf(schema: ZodType): MiddlewareHandler {
@@ -91,4 +90,3 @@ export function queryOf(schema: ZodType): MiddlewareHandler {
     validationFunction: (s, value) => s.safeParseAsync(firstValues(value)),
   });
 }
-

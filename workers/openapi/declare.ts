@@ -19,8 +19,10 @@ type QueryStrings<T> = { [K in keyof T]: string | undefined };
 
 /** A body schema that accepts undefined makes the body optional, for the client too. */
 type JsonIn<B extends ZodType> = undefined extends z.input<B> ? { json?: z.input<B> } : { json: z.input<B> };
-type BodyInput<S> = S extends { body: infer B extends ZodType } ? { in: JsonIn<B>; out: { json: NonNullable<z.output<B>> } } : {};
-type QueryInput<S> = S extends { query: infer Q extends ZodType } ? { in: { query: QueryStrings<z.input<Q>> }; out: { query: z.output<Q> } } : {};
+/** Adds nothing to an intersection: a route without a body (or query) declares no input for it. */
+type NoInput = Record<never, never>;
+type BodyInput<S> = S extends { body: infer B extends ZodType } ? { in: JsonIn<B>; out: { json: NonNullable<z.output<B>> } } : NoInput;
+type QueryInput<S> = S extends { query: infer Q extends ZodType } ? { in: { query: QueryStrings<z.input<Q>> }; out: { query: z.output<Q> } } : NoInput;
 export type DeclaredInput<S> = BodyInput<S> & QueryInput<S>;
 
 type Declared = Omit<RegisteredRoute, "method" | "path">;

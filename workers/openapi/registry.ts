@@ -75,15 +75,14 @@ export function apiDocs(prefix: string, tag: string, defaults: Pick<RouteSpec, "
 
 // ---------------------------------------------------------------------------------------
 
-const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().meta({ description: "Stable machine-readable code, e.g. VALIDATION_FAILED" }),
-      message: z.string().meta({ description: "What went wrong and what to do about it" }),
-      requestId: z.string(),
-      details: z.unknown().optional(),
-    }),
-  });
+const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string().meta({ description: "Stable machine-readable code, e.g. VALIDATION_FAILED" }),
+    message: z.string().meta({ description: "What went wrong and what to do about it" }),
+    requestId: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
 
 const ERROR_TEXT: Record<number, string> = {
   400: "The request is not valid (details lists each field)",

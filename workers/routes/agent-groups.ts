@@ -13,18 +13,7 @@ import { uniqueOr409 } from "../lib/db-conflicts";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { IdParams } from "../schemas/common";
-import {
-  CreateGroupBody,
-  GroupDetailSchema,
-  GroupPage,
-  GroupStatsSchema,
-  ListGroupsQuery,
-  MembersResponse,
-  ReplaceMembersBody,
-  UpdateGroupBody,
-  type GroupDto,
-  type MemberInputValue,
-} from "../schemas/agent-groups";
+import { CreateGroupBody, GroupDetailSchema, GroupPage, GroupStatsSchema, ListGroupsQuery, MembersResponse, ReplaceMembersBody, UpdateGroupBody, type GroupDto, type MemberInputValue } from "../schemas/agent-groups";
 
 const route = apiRoutes("Agent groups");
 
@@ -55,7 +44,11 @@ const detail = (row: GroupRow, members: MemberView[]) => ({ ...toGroupDto(row, m
  * is not the tenant's. One query, whatever the size of the list.
  */
 async function resolveMembers(tx: Executor, tenantId: string, input: MemberInputValue[]): Promise<MemberView[]> {
-  const agents = await agentSummaries(tx, tenantId, input.map((m) => m.agentId));
+  const agents = await agentSummaries(
+    tx,
+    tenantId,
+    input.map((m) => m.agentId),
+  );
   const absent = input.filter((m) => !agents.has(m.agentId)).map((m) => m.agentId);
   if (absent.length > 0) {
     throw new AppError(404, "NOT_FOUND", `Voice agent${absent.length > 1 ? "s" : ""} ${absent.slice(0, 10).join(", ")}${absent.length > 10 ? ", …" : ""} not found in this tenant (members)`, { field: "members", missing: absent });

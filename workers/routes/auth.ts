@@ -73,7 +73,7 @@ export const auth = new Hono<AppEnv>()
     return c.json(body);
   })
   .use(requireAuth)
-  .post("/logout", route("Sign out: the token stops working at once ({\"allSessions\": true} ends every session of the user)", { body: LogoutBody.optional(), bodyType: "application/json" }), async (c) => {
+  .post("/logout", route('Sign out: the token stops working at once ({"allSessions": true} ends every session of the user)', { body: LogoutBody.optional(), bodyType: "application/json" }), async (c) => {
     const { allSessions } = c.req.valid("json");
     const db = await c.get("services").db();
     const auth = c.get("auth");

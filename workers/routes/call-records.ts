@@ -60,12 +60,22 @@ export const callRecords = new Hono<AppEnv>()
     const nextCursor = rows.length > limit && last ? encodeCursor(sort, order, filters, positionOf(sort, last)) : null;
     return c.json({ items: page.map(toRecordDto), nextCursor });
   })
-  .post("/export", route("Export the filtered records as CSV or JSON (a background job; poll GET /api/exports/{id})", { body: CreateExportBody, response: ExportSchema, status: 202, errors: [429], description: "Any signed-in user may export: it reads what the list already shows. At most 1,000,000 rows per export." }), async (c) => {
-    const input = c.req.valid("json");
-    const job = await createExport(c, input);
-    c.header("Location", `/api/exports/${job.id}`);
-    return c.json(job, 202);
-  })
+  .post(
+    "/export",
+    route("Export the filtered records as CSV or JSON (a background job; poll GET /api/exports/{id})", {
+      body: CreateExportBody,
+      response: ExportSchema,
+      status: 202,
+      errors: [429],
+      description: "Any signed-in user may export: it reads what the list already shows. At most 1,000,000 rows per export.",
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      const job = await createExport(c, input);
+      c.header("Location", `/api/exports/${job.id}`);
+      return c.json(job, 202);
+    },
+  )
   .get("/:id", route("A call record with its attempts, routing trace and event timeline", { params: RecordIdParams, response: CallRecordDetailSchema }), async (c) => {
     const { tenantId } = c.get("auth");
     const db = await c.get("services").db();

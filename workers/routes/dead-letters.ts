@@ -21,7 +21,16 @@ export const deadLettersRoutes = new Hono<AppEnv>()
     const page = await listDeadLetters(db, c.get("auth").tenantId, filters, { sort: "receivedAt", order: "desc", limit, cursor, filters });
     return c.json({ items: page.rows.map(toDeadLetterDto), nextCursor: page.nextCursor });
   })
-  .post("/replay", route(`Replay the tenant's parked letters, up to ${MAX_REPLAY_ALL} per request (oldest first)`, { auth: "admin", response: ReplayAllResultSchema, errors: [503], description: "Letters that cannot be replayed stay parked and are listed as skipped; call again while remaining counts replayable letters." }), async (c) => c.json(await replayAllLetters(c)))
+  .post(
+    "/replay",
+    route(`Replay the tenant's parked letters, up to ${MAX_REPLAY_ALL} per request (oldest first)`, {
+      auth: "admin",
+      response: ReplayAllResultSchema,
+      errors: [503],
+      description: "Letters that cannot be replayed stay parked and are listed as skipped; call again while remaining counts replayable letters.",
+    }),
+    async (c) => c.json(await replayAllLetters(c)),
+  )
   .get("/:id", route("One dead letter with its body and why it could not be replayed, if so", { params: IdParams, response: DeadLetterDetailSchema }), async (c) => {
     const { tenantId } = c.get("auth");
     const db = await c.get("services").db();
@@ -36,5 +45,18 @@ export const deadLettersRoutes = new Hono<AppEnv>()
       callRecordId: record?.id ?? null,
     });
   })
-  .post("/:id/replay", route("Store a parked letter's message as the queue consumer would, then mark it replayed", { auth: "admin", params: IdParams, response: ReplayResultSchema, errors: [409, 422, 503], description: "Idempotent: what was stored already is stored once, and replaying a replayed letter changes nothing (changed: false). " + "422 NOT_REPLAYABLE when its body is cut, not JSON, not a call event or webhook delivery, or names another tenant; " + "409 for a discarded letter; 503 when storing fails (the letter stays parked)." }), async (c) => c.json(await replayLetter(c, rowId(c.req.param("id")))))
+  .post(
+    "/:id/replay",
+    route("Store a parked letter's message as the queue consumer would, then mark it replayed", {
+      auth: "admin",
+      params: IdParams,
+      response: ReplayResultSchema,
+      errors: [409, 422, 503],
+      description:
+        "Idempotent: what was stored already is stored once, and replaying a replayed letter changes nothing (changed: false). " +
+        "422 NOT_REPLAYABLE when its body is cut, not JSON, not a call event or webhook delivery, or names another tenant; " +
+        "409 for a discarded letter; 503 when storing fails (the letter stays parked).",
+    }),
+    async (c) => c.json(await replayLetter(c, rowId(c.req.param("id")))),
+  )
   .post("/:id/discard", route("Mark a parked letter discarded (its message is never stored)", { auth: "admin", params: IdParams, response: ReplayResultSchema, errors: [409] }), async (c) => c.json(await discardLetter(c, rowId(c.req.param("id")))));

@@ -5,10 +5,7 @@ import type { Env } from "../env";
 import { SharedCheck } from "../lib/shared-check";
 import type { Services } from "../services";
 
-export type CheckResult =
-  | { status: "up"; latencyMs: number }
-  | { status: "down"; latencyMs: number; error: string }
-  | { status: "not_configured"; note: string };
+export type CheckResult = { status: "up"; latencyMs: number } | { status: "down"; latencyMs: number; error: string } | { status: "not_configured"; note: string };
 
 /**
  * Driver messages name hosts, ports and users, so only a developer's own Worker shows them;

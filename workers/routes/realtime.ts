@@ -52,7 +52,10 @@ async function authenticateUpgrade(c: Context<AppEnv>): Promise<{ identity: View
     throw new AppError(400, "TOKEN_IN_URL", "Never put an access token in a URL: get a single-use ticket from POST /api/realtime/tickets and connect with ?ticket=");
   }
   const ticket = url.searchParams.get("ticket");
-  const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+  const offered = (c.req.header("sec-websocket-protocol") ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   const protocol = offered.includes(REALTIME_PROTOCOL) ? REALTIME_PROTOCOL : undefined;
   if (offered.length && !protocol) throw new AppError(400, "UNKNOWN_SUBPROTOCOL", `Offer the subprotocol ${REALTIME_PROTOCOL}`);
   if (ticket) {

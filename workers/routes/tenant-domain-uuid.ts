@@ -10,8 +10,7 @@ import { forgetDomainUuids } from "../routing/domain-uuid";
 import { toTenantDto } from "./tenant-dto";
 
 /** A domain UUID is one tenant's: a second tenant claiming it gets a 409 naming the field. */
-export const uniqueDomainUuid = <T>(write: () => Promise<T>, uuid: string | null | undefined) =>
-  uniqueOr409(write, "tenants_cloudonix_domain_uuid_uq", `The Cloudonix domain UUID ${uuid} already belongs to another tenant`, { field: "cloudonixDomainUuid" });
+export const uniqueDomainUuid = <T>(write: () => Promise<T>, uuid: string | null | undefined) => uniqueOr409(write, "tenants_cloudonix_domain_uuid_uq", `The Cloudonix domain UUID ${uuid} already belongs to another tenant`, { field: "cloudonixDomainUuid" });
 
 const FAILURES = {
   key_refused: { status: 422, code: "CLOUDONIX_KEY_REFUSED" },

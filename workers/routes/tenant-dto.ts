@@ -49,4 +49,3 @@ export function toTenantDto(row: TenantRow, origin: string, callbackToken: strin
     updatedAt: row.updatedAt.toISOString(),
   };
 }
-

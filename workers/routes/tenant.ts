@@ -93,30 +93,34 @@ export const tenant = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json({ requestKey, hint: requestKey.slice(-4), rotatedAt: rotatedAt.toISOString(), previousKeyValidUntil: (previousKeyValidUntil as Date | null)?.toISOString() ?? null });
   })
-  .post("/callback-token", route("Generate new callback URLs for session updates and CDRs (the old ones keep working for graceSeconds, default 1 hour)", { auth: "admin", body: RotateCallbackTokenBody.optional(), response: CallbackTokenResponse }), async (c) => {
-    const { tenantId } = c.get("auth");
-    const { graceSeconds } = c.req.valid("json");
-    const token = newCallbackToken();
-    const rotatedAt = new Date();
-    const columns = await callbackTokenColumns(token, c.env.ENCRYPTION_KEY, rotatedAt);
-    let previousTokenValidUntil: Date | null = null;
-    // commitChange bumps the configuration version: the snapshot that checks callbacks is republished.
-    await commitChange(c, { entity: "tenant", action: "updated" }, async (tx, audit) => {
-      const current = await findTenant(tx, tenantId, { forUpdate: true });
-      if (!current) throw notFound("Tenant");
-      previousTokenValidUntil = current.callbackTokenHash && graceSeconds > 0 ? new Date(rotatedAt.getTime() + graceSeconds * 1000) : null;
-      await updateTenant(tx, tenantId, {
-        ...columns,
-        previousCallbackTokenHash: previousTokenValidUntil ? current.callbackTokenHash : null,
-        previousCallbackTokenExpiresAt: previousTokenValidUntil,
+  .post(
+    "/callback-token",
+    route("Generate new callback URLs for session updates and CDRs (the old ones keep working for graceSeconds, default 1 hour)", { auth: "admin", body: RotateCallbackTokenBody.optional(), response: CallbackTokenResponse }),
+    async (c) => {
+      const { tenantId } = c.get("auth");
+      const { graceSeconds } = c.req.valid("json");
+      const token = newCallbackToken();
+      const rotatedAt = new Date();
+      const columns = await callbackTokenColumns(token, c.env.ENCRYPTION_KEY, rotatedAt);
+      let previousTokenValidUntil: Date | null = null;
+      // commitChange bumps the configuration version: the snapshot that checks callbacks is republished.
+      await commitChange(c, { entity: "tenant", action: "updated" }, async (tx, audit) => {
+        const current = await findTenant(tx, tenantId, { forUpdate: true });
+        if (!current) throw notFound("Tenant");
+        previousTokenValidUntil = current.callbackTokenHash && graceSeconds > 0 ? new Date(rotatedAt.getTime() + graceSeconds * 1000) : null;
+        await updateTenant(tx, tenantId, {
+          ...columns,
+          previousCallbackTokenHash: previousTokenValidUntil ? current.callbackTokenHash : null,
+          previousCallbackTokenExpiresAt: previousTokenValidUntil,
+        });
+        // The token itself is never audited: only that it changed, and how long the old one lives.
+        audit.record(tenantId, { callbackTokenRotatedAt: current.callbackTokenRotatedAt }, { callbackTokenRotatedAt: rotatedAt, previousUrlsValidUntil: previousTokenValidUntil }, "tenant.callback_token_rotated");
       });
-      // The token itself is never audited: only that it changed, and how long the old one lives.
-      audit.record(tenantId, { callbackTokenRotatedAt: current.callbackTokenRotatedAt }, { callbackTokenRotatedAt: rotatedAt, previousUrlsValidUntil: previousTokenValidUntil }, "tenant.callback_token_rotated");
-    });
-    c.header("Cache-Control", "no-store");
-    return c.json({
-      callbackUrls: callbackUrls(new URL(c.req.url).origin, token),
-      rotatedAt: rotatedAt.toISOString(),
-      previousTokenValidUntil: (previousTokenValidUntil as Date | null)?.toISOString() ?? null,
-    });
-  });
+      c.header("Cache-Control", "no-store");
+      return c.json({
+        callbackUrls: callbackUrls(new URL(c.req.url).origin, token),
+        rotatedAt: rotatedAt.toISOString(),
+        previousTokenValidUntil: (previousTokenValidUntil as Date | null)?.toISOString() ?? null,
+      });
+    },
+  );

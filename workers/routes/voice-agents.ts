@@ -14,19 +14,7 @@ import { newId } from "../lib/ids";
 import { encryptSecret } from "../lib/secrets";
 import { deleteVersioned, saveVersioned } from "../lib/versioned-change";
 import { IdParams } from "../schemas/common";
-import {
-  AgentPage,
-  AgentSchema,
-  AgentStatusSchema,
-  BulkAgentsBody,
-  BulkResult,
-  CreateAgentBody,
-  ListAgentsQuery,
-  ToggleAgentBody,
-  UpdateAgentBody,
-  toAgentDto,
-  type UpdateAgentInput,
-} from "../schemas/voice-agents";
+import { AgentPage, AgentSchema, AgentStatusSchema, BulkAgentsBody, BulkResult, CreateAgentBody, ListAgentsQuery, ToggleAgentBody, UpdateAgentBody, toAgentDto, type UpdateAgentInput } from "../schemas/voice-agents";
 import { canonicalProviderId } from "../domain/providers";
 import type { AgentRow, NewAgentRow } from "../db/repos/voice-agents";
 import type { Executor } from "../db/executor";
@@ -123,7 +111,12 @@ export const voiceAgents = new Hono<AppEnv>()
       }
       const enabled = action === "enable";
       const toChange = rows.filter((row) => row.enabled !== enabled);
-      await setAgentsEnabled(tx, tenantId, toChange.map((row) => row.id), enabled);
+      await setAgentsEnabled(
+        tx,
+        tenantId,
+        toChange.map((row) => row.id),
+        enabled,
+      );
       for (const row of toChange) {
         audit.record(row.id, toAgentDto(row), toAgentDto({ ...row, enabled, version: row.version + 1 }), enabled ? "voice_agent.enabled" : "voice_agent.disabled");
       }

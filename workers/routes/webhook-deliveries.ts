@@ -7,16 +7,7 @@ import { rowId, toDeliveryDto } from "../debugger/dto";
 import { requireAuth } from "../middleware/auth";
 import { apiRoutes } from "../openapi/declare";
 import { notFound } from "../lib/errors";
-import {
-  DELIVERY_WINDOWS,
-  DeliveryDetailSchema,
-  DeliveryIdParams,
-  DeliveryPage,
-  DeliverySummarySchema,
-  FAILURE_ALERT,
-  ListDeliveriesQuery,
-  SummaryQuery,
-} from "../schemas/webhook-deliveries";
+import { DELIVERY_WINDOWS, DeliveryDetailSchema, DeliveryIdParams, DeliveryPage, DeliverySummarySchema, FAILURE_ALERT, ListDeliveriesQuery, SummaryQuery } from "../schemas/webhook-deliveries";
 
 const route = apiRoutes("Delivery debugger");
 

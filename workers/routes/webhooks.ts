@@ -45,11 +45,7 @@ interface WebhookSpec<P> {
  * our own failures included, is recorded as a delivery, and the voice webhooks always answer
  * with CXML.
  */
-async function handleWebhook<P>(
-  c: Context<AppEnv>,
-  spec: WebhookSpec<P>,
-  answer: (request: Authenticated<P>) => Promise<{ body: string; outcome: string }>,
-): Promise<Response> {
+async function handleWebhook<P>(c: Context<AppEnv>, spec: WebhookSpec<P>, answer: (request: Authenticated<P>) => Promise<{ body: string; outcome: string }>): Promise<Response> {
   const startedAt = Date.now();
   let received: ReceivedWebhook | null = null;
   let tenantId: string | null = null;
@@ -135,11 +131,9 @@ function callFacts(c: Context<AppEnv>, { params, snapshot, callKey }: Authentica
 
 // Call ids are unique per Cloudonix domain, not globally: the object name carries the tenant so
 // one tenant's requests can never reach another tenant's call.
-const callSession = (c: Context<AppEnv>, { snapshot, callKey }: { snapshot: RoutingSnapshot; callKey: string }) =>
-  c.env.CALL_SESSION.getByName(`${snapshot.tenantId}:${callKey}`);
+const callSession = (c: Context<AppEnv>, { snapshot, callKey }: { snapshot: RoutingSnapshot; callKey: string }) => c.env.CALL_SESSION.getByName(`${snapshot.tenantId}:${callKey}`);
 
-const planFor = ({ params, snapshot }: Authenticated<VoiceParams>) =>
-  planRoute(snapshot, { from: params.From, to: params.To, cloudonixDirection: params.Direction, headers: carrierHeadersOf(params) });
+const planFor = ({ params, snapshot }: Authenticated<VoiceParams>) => planRoute(snapshot, { from: params.From, to: params.To, cloudonixDirection: params.Direction, headers: carrierHeadersOf(params) });
 
 const voiceApplication = async (c: Context<AppEnv>) =>
   handleWebhook(c, voiceSpec("voice-application"), async (request) => {

@@ -2,16 +2,21 @@ import { z } from "zod";
 import { STRATEGIES } from "../domain/enums";
 import { BooleanQuery, Name, Page, SearchQuery, Timestamp, VersionField, pageQuery } from "./common";
 
-export const StrategySchema = z
-  .enum(STRATEGIES, { message: `must be one of ${STRATEGIES.join(", ")}` })
-  .meta({ description: "round_robin: rotate (weights respected); priority: ordered failover; load_balanced: fewest calls in the rolling window" });
+export const StrategySchema = z.enum(STRATEGIES, { message: `must be one of ${STRATEGIES.join(", ")}` }).meta({ description: "round_robin: rotate (weights respected); priority: ordered failover; load_balanced: fewest calls in the rolling window" });
 
 const settings = {
   description: z.string().trim().max(1000).optional(),
   strategy: StrategySchema.optional(),
   rollingWindowHours: z.number().int().min(1, "must be 1 to 168 hours").max(168, "must be 1 to 168 hours").optional().meta({ description: "load_balanced: the window calls are counted over (default 24)" }),
   maxAttempts: z.number().int().min(1, "must be 1 to 10").max(10, "must be 1 to 10").optional().meta({ description: "Agents tried per call before the rule's fallback (default 3)" }),
-  stickyTtlSeconds: z.number().int().min(1).max(30 * 86_400, "must be at most 30 days (2592000 s)").nullable().optional().meta({ description: "Send a returning caller to the same agent for this long; null = off" }),
+  stickyTtlSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400, "must be at most 30 days (2592000 s)")
+    .nullable()
+    .optional()
+    .meta({ description: "Send a returning caller to the same agent for this long; null = off" }),
   enabled: z.boolean().optional(),
 };
 

@@ -6,9 +6,7 @@ import { CONTAINS_MAX_DAYS, containsPeriodProblem, NUMBER_MATCHES } from "../dom
 export const CALL_STATUSES = ["initiated", "routing", "ringing", "connected", "completed", "failed", "timeout"] as const;
 export const RECORD_SORTS = ["startedAt", "durationSec"] as const;
 
-export const Instant = z.iso
-  .datetime({ offset: true, message: "must be an ISO 8601 date-time such as 2026-03-01T00:00:00Z" })
-  .transform((text) => new Date(text));
+export const Instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time such as 2026-03-01T00:00:00Z" }).transform((text) => new Date(text));
 
 const StatusList = z
   .union([z.string(), z.array(z.string())])
@@ -25,11 +23,9 @@ const StatusList = z
 
 const Ref = z.string().min(1).max(64);
 const NumberSearch = z.string().trim().min(1, "must not be empty").max(64);
-const Match = z
-  .enum(NUMBER_MATCHES, { message: 'must be "prefix", "suffix", "exact" or "contains"' })
-  .meta({
-    description: `How the number is matched, after normalisation (separators and a leading + ignored): prefix (starts with), suffix (ends with), exact; prefix, suffix and exact are indexed. contains (anywhere in the number) scans every call of the period, so it needs since and a period of at most ${CONTAINS_MAX_DAYS} days`,
-  });
+const Match = z.enum(NUMBER_MATCHES, { message: 'must be "prefix", "suffix", "exact" or "contains"' }).meta({
+  description: `How the number is matched, after normalisation (separators and a leading + ignored): prefix (starts with), suffix (ends with), exact; prefix, suffix and exact are indexed. contains (anywhere in the number) scans every call of the period, so it needs since and a period of at most ${CONTAINS_MAX_DAYS} days`,
+});
 
 /** Filters shared by the list, its export and (in part) the analytics summary. */
 export const recordFilterFields = {
@@ -126,10 +122,7 @@ export const CallRecordDetailSchema = CallRecordSchema.extend({
   flags: z
     .array(z.object({ field: z.string(), reported: z.union([z.string(), z.number(), z.null()]), used: z.union([z.string(), z.number(), z.null()]), reason: z.string() }))
     .meta({ description: "Figures Cloudonix reported that could not be true (a CDR longer than the call, an answered call reported busy): kept as reported beside what the record used instead" }),
-  carrierHeaders: z
-    .record(z.string(), z.string())
-    .nullable()
-    .meta({ description: "The carrier's SIP headers of a trunk-inbound call (Cloudonix's trunk-sip-headers, at most 50), as routing read them; null when it had none" }),
+  carrierHeaders: z.record(z.string(), z.string()).nullable().meta({ description: "The carrier's SIP headers of a trunk-inbound call (Cloudonix's trunk-sip-headers, at most 50), as routing read them; null when it had none" }),
   quality: z
     .object({ mosRx: z.number().nullable(), mosTx: z.number().nullable(), jitterMs: z.number().nullable(), packetLossPct: z.number().nullable() })
     .meta({ description: "Voice quality from the CDR (session.profile.qos): MOS received and sent (1-5), jitter in ms, packet loss in percent; null when not reported" }),
@@ -140,7 +133,5 @@ export const CallRecordDetailSchema = CallRecordSchema.extend({
   recordingUrl: z.string().nullable().meta({ description: "The call's recording, an http(s) URL" }),
   cxTrunkId: z.string().nullable().meta({ description: "Cloudonix's trunk of the call (CDR cx_trunk_id)" }),
   cxRoute: z.string().nullable().meta({ description: "Cloudonix's route of the call (CDR route)" }),
-  events: z
-    .array(z.object({ seq: z.number().int(), type: z.string(), at: Timestamp, data: z.record(z.string(), z.unknown()) }))
-    .meta({ description: "The call's event timeline, in order" }),
+  events: z.array(z.object({ seq: z.number().int(), type: z.string(), at: Timestamp, data: z.record(z.string(), z.unknown()) })).meta({ description: "The call's event timeline, in order" }),
 });

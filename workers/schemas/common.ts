@@ -6,16 +6,9 @@ export const IdParams = z.object({ id: z.string().min(1).max(64).meta({ descript
 
 export const Timestamp = z.string().meta({ description: "ISO 8601 UTC timestamp", format: "date-time" });
 
-export const VersionField = z
-  .number()
-  .int()
-  .min(1)
-  .optional()
-  .meta({ description: "The version you read; if it is no longer current the request fails with 409 instead of overwriting a newer change. If-Match works too." });
+export const VersionField = z.number().int().min(1).optional().meta({ description: "The version you read; if it is no longer current the request fails with 409 instead of overwriting a newer change. If-Match works too." });
 
-export const BooleanQuery = z
-  .enum(["true", "false"], { message: 'must be "true" or "false"' })
-  .transform((value) => value === "true");
+export const BooleanQuery = z.enum(["true", "false"], { message: 'must be "true" or "false"' }).transform((value) => value === "true");
 
 export const OrderQuery = z.enum(["asc", "desc"], { message: 'must be "asc" or "desc"' }).default("asc");
 

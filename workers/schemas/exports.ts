@@ -11,19 +11,21 @@ export const ExportFilters = z
   })
   .meta({ description: "The same filters as GET /api/call-records" });
 
-export const CreateExportBody = z.strictObject({
-  format: z.enum(["csv", "json"], { message: 'must be "csv" or "json"' }).default("csv"),
-  fields: z
-    .array(z.enum(EXPORT_FIELD_NAMES, { message: `must be one of ${EXPORT_FIELD_NAMES.join(", ")}` }))
-    .min(1, "choose at least one field")
-    .max(EXPORT_FIELD_NAMES.length)
-    .transform((fields) => [...new Set(fields)])
-    .optional()
-    .meta({ description: `Columns, in order; default ${DEFAULT_EXPORT_FIELDS.join(", ")} (attempts and routing are JSON and opt-in)` }),
-  filters: ExportFilters.default({ callerMatch: "prefix", calleeMatch: "prefix" }),
-  sort: z.enum(RECORD_SORTS).default("startedAt"),
-  order: z.enum(["asc", "desc"]).default("desc"),
-}).superRefine((value, ctx) => checkContainsPeriod(value.filters, ctx, ["filters"]));
+export const CreateExportBody = z
+  .strictObject({
+    format: z.enum(["csv", "json"], { message: 'must be "csv" or "json"' }).default("csv"),
+    fields: z
+      .array(z.enum(EXPORT_FIELD_NAMES, { message: `must be one of ${EXPORT_FIELD_NAMES.join(", ")}` }))
+      .min(1, "choose at least one field")
+      .max(EXPORT_FIELD_NAMES.length)
+      .transform((fields) => [...new Set(fields)])
+      .optional()
+      .meta({ description: `Columns, in order; default ${DEFAULT_EXPORT_FIELDS.join(", ")} (attempts and routing are JSON and opt-in)` }),
+    filters: ExportFilters.default({ callerMatch: "prefix", calleeMatch: "prefix" }),
+    sort: z.enum(RECORD_SORTS).default("startedAt"),
+    order: z.enum(["asc", "desc"]).default("desc"),
+  })
+  .superRefine((value, ctx) => checkContainsPeriod(value.filters, ctx, ["filters"]));
 export type CreateExportInput = z.output<typeof CreateExportBody>;
 
 export const ExportIdParams = z.object({ id: z.string().min(1).max(64).meta({ description: "The export's id (exp_…)" }) });
@@ -44,10 +46,7 @@ export const ExportSchema = z.object({
   createdAt: Timestamp,
   completedAt: Timestamp.nullable(),
   expiresAt: Timestamp.nullable().meta({ description: "After this the file is deleted and the export is expired" }),
-  downloadUrl: z
-    .string()
-    .nullable()
-    .meta({ description: "When done: a link valid for 5 minutes (no Authorization header needed). GET /api/exports/{id}/download with a Bearer token works too." }),
+  downloadUrl: z.string().nullable().meta({ description: "When done: a link valid for 5 minutes (no Authorization header needed). GET /api/exports/{id}/download with a Bearer token works too." }),
 });
 export type ExportDto = z.infer<typeof ExportSchema>;
 

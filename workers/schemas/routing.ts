@@ -4,10 +4,7 @@ import { HEADER_NAME, MAX_CARRIER_HEADERS, MAX_HEADER_NAME, MAX_HEADER_VALUE } f
 export const ExplainBody = z.object({
   from: z.string().max(128).default("").meta({ description: "Caller number or subscriber id, with or without +" }),
   to: z.string().min(1, "is required: the number being called").max(128),
-  direction: z
-    .enum(["auto", "inbound", "outbound", "subscriber", "outbound-api"])
-    .default("auto")
-    .meta({ description: "auto: decide as for a real call (caller-ID patterns); inbound/outbound force it; subscriber and outbound-api are Cloudonix's own values" }),
+  direction: z.enum(["auto", "inbound", "outbound", "subscriber", "outbound-api"]).default("auto").meta({ description: "auto: decide as for a real call (caller-ID patterns); inbound/outbound force it; subscriber and outbound-api are Cloudonix's own values" }),
   headers: z
     .record(z.string(), z.string().max(MAX_HEADER_VALUE, `header values are at most ${MAX_HEADER_VALUE} characters`))
     // Names checked here rather than by a key schema, so the message names the header.

@@ -21,12 +21,7 @@ export const TimeZone = z
 
 const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 
-export const CloudonixDomain = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(HOSTNAME, "must be a domain name like acme.cloudonix.net")
-  .meta({ description: "The tenant's Cloudonix domain; webhook calls are matched to the tenant by it" });
+export const CloudonixDomain = z.string().trim().toLowerCase().regex(HOSTNAME, "must be a domain name like acme.cloudonix.net").meta({ description: "The tenant's Cloudonix domain; webhook calls are matched to the tenant by it" });
 
 /** Normalised number patterns ("+1555*" → "1555*"), each error naming its position. */
 export const PatternList = (max: number) =>

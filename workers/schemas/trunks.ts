@@ -67,7 +67,10 @@ export const DestinationPrefix = z
   .trim()
   .max(40)
   .transform((value, ctx) => {
-    const compact = value.replace(/[\s().-]/g, "").replace(/^\+/, "").replace(/\*$/, "");
+    const compact = value
+      .replace(/[\s().-]/g, "")
+      .replace(/^\+/, "")
+      .replace(/\*$/, "");
     if (!/^\d{0,20}$/.test(compact)) {
       ctx.addIssue({ code: "custom", message: `must be digits such as +44 or 1212 (empty for every destination), got "${value}"` });
       return z.NEVER;

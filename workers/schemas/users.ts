@@ -54,17 +54,7 @@ export const ListUsersQuery = z.strictObject({
   ...pageQuery(USER_SORTS, "email", 200),
 });
 
-export function toUserDto(row: {
-  id: string;
-  email: string;
-  name: string;
-  role: "admin" | "user";
-  disabled: boolean;
-  lastLoginAt: Date | null;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}): UserDto {
+export function toUserDto(row: { id: string; email: string; name: string; role: "admin" | "user"; disabled: boolean; lastLoginAt: Date | null; version: number; createdAt: Date; updatedAt: Date }): UserDto {
   return {
     id: row.id,
     email: row.email,

@@ -100,7 +100,18 @@ export const ListAgentsQuery = z.strictObject({
   tags: z
     .string()
     .optional()
-    .transform((value) => (value ? [...new Set(value.split(",").map((tag) => tag.trim().toLowerCase()).filter(Boolean))] : undefined))
+    .transform((value) =>
+      value
+        ? [
+            ...new Set(
+              value
+                .split(",")
+                .map((tag) => tag.trim().toLowerCase())
+                .filter(Boolean),
+            ),
+          ]
+        : undefined,
+    )
     .meta({ description: "Comma-separated; agents carrying every one of these tags" }),
   groupId: z.string().max(64).optional().meta({ description: "Only members of this group" }),
   ...pageQuery(AGENT_SORTS, "name", 1000),
@@ -137,10 +148,7 @@ export const AgentStatusSchema = z.object({
   agentId: z.string(),
   enabled: z.boolean(),
   groups: z.array(z.string()).meta({ description: "Ids of the groups this agent is a member of" }),
-  live: z
-    .record(z.string(), z.unknown())
-    .nullable()
-    .meta({ description: "Live figures from the group balancers (active calls, health, recent load); null while unavailable" }),
+  live: z.record(z.string(), z.unknown()).nullable().meta({ description: "Live figures from the group balancers (active calls, health, recent load); null while unavailable" }),
 });
 
 export function toAgentDto(row: {

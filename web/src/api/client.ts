@@ -43,4 +43,3 @@ export function query(params: object): Record<string, string> {
   }
   return out;
 }
-

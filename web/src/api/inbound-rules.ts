@@ -49,8 +49,7 @@ export function useCreateInbound() {
 
 export function useUpdateInbound(id?: string) {
   return useApiMutation({
-    mutationFn: ({ ruleId, ...input }: UpdateInboundInput & { ruleId?: string }) =>
-      unwrap(api["inbound-rules"][":id"].$put({ param: { id: ruleId ?? id! }, json: input })),
+    mutationFn: ({ ruleId, ...input }: UpdateInboundInput & { ruleId?: string }) => unwrap(api["inbound-rules"][":id"].$put({ param: { id: ruleId ?? id! }, json: input })),
     invalidates: [inboundKeys.all],
     entity: "inbound_rule",
     success: (rule) => `Inbound rule ${rule.displayPattern} ${rule.enabled ? "saved" : "saved (disabled)"}`,

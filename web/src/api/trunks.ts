@@ -35,8 +35,7 @@ export function useOutboundRule(id: string | undefined) {
 
 export function useSaveTrunk(id?: string) {
   return useApiMutation({
-    mutationFn: (input: CreateTrunkInput | UpdateTrunkInput) =>
-      id ? unwrap(api.trunks[":id"].$put({ param: { id }, json: input })) : unwrap(api.trunks.$post({ json: input as CreateTrunkInput })),
+    mutationFn: (input: CreateTrunkInput | UpdateTrunkInput) => (id ? unwrap(api.trunks[":id"].$put({ param: { id }, json: input })) : unwrap(api.trunks.$post({ json: input as CreateTrunkInput }))),
     invalidates: [trunkKeys.all],
     entity: "trunk",
     success: (trunk) => `Trunk "${trunk.name}" saved`,
