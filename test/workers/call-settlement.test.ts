@@ -32,11 +32,19 @@ describe("an ended call settles its own record", () => {
       15_000,
       "the completed record",
     );
-    const events = await withDb((db) =>
-      db
-        .select()
-        .from(callEvents)
-        .where(and(eq(callEvents.tenantId, f.tenantId), eq(callEvents.callId, body.Session))),
+    // A record is written before its events (two statements of one batch): wait for all of them.
+    const events = await eventually(
+      async () => {
+        const rows = await withDb((db) =>
+          db
+            .select()
+            .from(callEvents)
+            .where(and(eq(callEvents.tenantId, f.tenantId), eq(callEvents.callId, body.Session))),
+        );
+        return rows.length === stored.lastSeq ? rows : null;
+      },
+      15_000,
+      "the call's events",
     );
 
     // As if the queue had lost it in a crash.
@@ -49,6 +57,6 @@ describe("an ended call settles its own record", () => {
         .from(callEvents)
         .where(and(eq(callEvents.tenantId, f.tenantId), eq(callEvents.callId, body.Session))),
     );
-    expect(after.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
+    expect(after.map((e) => e.seq).sort((a, b) => a - b)).toEqual(events.map((e) => e.seq).sort((a, b) => a - b));
   });
 });

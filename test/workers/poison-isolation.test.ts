@@ -87,7 +87,16 @@ describe("one bad request never takes other messages with it", () => {
       "all 30 call records, completed",
     );
     expect(stored).toHaveLength(30);
-    const events = await withDb((db) => db.select({ callId: callEvents.callId, type: callEvents.type }).from(callEvents).where(inArray(callEvents.callId, callIds)));
+    // A record is written before its events (two statements of one batch): wait for both.
+    const hasStartAndEnd = (rows: { callId: string; type: string }[], callId: string) => ["call.started", "call.ended"].every((type) => rows.some((e) => e.callId === callId && e.type === type));
+    const events = await eventually(
+      async () => {
+        const rows = await withDb((db) => db.select({ callId: callEvents.callId, type: callEvents.type }).from(callEvents).where(inArray(callEvents.callId, callIds)));
+        return callIds.every((callId) => hasStartAndEnd(rows, callId)) ? rows : null;
+      },
+      15_000,
+      "every call's start and end events",
+    ).catch(() => withDb((db) => db.select({ callId: callEvents.callId, type: callEvents.type }).from(callEvents).where(inArray(callEvents.callId, callIds))));
     for (const callId of callIds) {
       const types = events.filter((e) => e.callId === callId).map((e) => e.type);
       expect(types, callId).toContain("call.started");
