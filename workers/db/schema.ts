@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, datetime, decimal, double, index, int, json, mysqlEnum, mediumtext, mysqlTable, primaryKey, text, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
 import { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES } from "../domain/enums";
+import type { ScheduleClosure, ScheduleOverride, WeeklyHours } from "../domain/schedules";
 
 export { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES };
 
@@ -20,13 +21,16 @@ const createdAt = () => datetime("created_at", { mode: "date", fsp: 3 }).notNull
 const updatedAt = () => datetime("updated_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`);
 const version = () => int("version").notNull().default(1);
 
-/** A fallback target: another agent or group, or a clean end of the call. */
+/** A fallback target: another agent or group, a person, or a clean end of the call. */
 export type FallbackTarget =
   | { type: "agent"; id: string }
   | { type: "group"; id: string }
   | { type: "hangup" }
   | { type: "reject"; reason?: "rejected" | "busy" | "congestion" | "failed" }
-  | { type: "announcement"; text: string; voice?: string; language?: string };
+  | { type: "announcement"; text: string; voice?: string; language?: string }
+  /** Escalation to a person: a phone number (through a trunk, or Cloudonix's choice) or a SIP URI. */
+  | { type: "number"; number: string; trunkId?: string | null }
+  | { type: "sip"; uri: string };
 
 export const tenants = mysqlTable(
   "tenants",
@@ -177,6 +181,10 @@ export const inboundRoutingRules = mysqlTable(
     targetType: mysqlEnum("target_type", ["agent", "group"]).notNull(),
     targetId: varchar("target_id", { length: 32 }).notNull(),
     fallback: json("fallback").$type<FallbackTarget | null>(),
+    /** Optional opening hours (schedules.id, same tenant); while closed the call goes to closed_target. */
+    scheduleId: varchar("schedule_id", { length: 32 }),
+    /** Where calls go while the schedule is closed; null = the rule's fallback, else the tenant's unmatched handling. */
+    closedTarget: json("closed_target").$type<FallbackTarget | null>(),
     /** Optional condition: the call's carrier header `headerName` must equal `headerValue`. */
     headerName: varchar("header_name", { length: 64 }),
     headerValue: varchar("header_value", { length: 256 }),
@@ -186,7 +194,25 @@ export const inboundRoutingRules = mysqlTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("inbound_rules_tenant_pattern_uq").on(t.tenantId, t.pattern, t.conditionKey), index("inbound_rules_tenant_target_idx").on(t.tenantId, t.targetId)],
+  (t) => [uniqueIndex("inbound_rules_tenant_pattern_uq").on(t.tenantId, t.pattern, t.conditionKey), index("inbound_rules_tenant_target_idx").on(t.tenantId, t.targetId), index("inbound_rules_tenant_schedule_idx").on(t.tenantId, t.scheduleId)],
+);
+
+/** Named opening hours in one IANA time zone (see domain/schedules.ts); rules refer to them by id. */
+export const schedules = mysqlTable(
+  "schedules",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    name: varchar("name", { length: 120 }).notNull(),
+    timezone: varchar("timezone", { length: 64 }).notNull(),
+    weekly: json("weekly").$type<WeeklyHours>().notNull(),
+    closures: json("closures").$type<ScheduleClosure[]>().notNull().default([]),
+    overrides: json("overrides").$type<ScheduleOverride[]>().notNull().default([]),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("schedules_tenant_name_uq").on(t.tenantId, t.name)],
 );
 
 export const trunks = mysqlTable(
