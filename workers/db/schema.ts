@@ -482,6 +482,9 @@ export const auditLog = mysqlTable(
     tenantId: tenantRef(),
     actorUserId: varchar("actor_user_id", { length: 32 }),
     actorEmail: varchar("actor_email", { length: 320 }),
+    /** Set instead of the user when an API key made the change (api_keys.id and its name then; no foreign key: the entry outlives the key). */
+    actorApiKeyId: varchar("actor_api_key_id", { length: 32 }),
+    actorApiKeyName: varchar("actor_api_key_name", { length: 100 }),
     action: varchar("action", { length: 64 }).notNull(),
     entityType: varchar("entity_type", { length: 40 }).notNull(),
     entityId: varchar("entity_id", { length: 64 }),
@@ -491,6 +494,32 @@ export const auditLog = mysqlTable(
     at: datetime("at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
   (t) => [index("audit_log_tenant_at_idx").on(t.tenantId, t.at), index("audit_log_tenant_entity_idx").on(t.tenantId, t.entityType, t.entityId)],
+);
+
+/**
+ * Tenant API keys for automation. Only the SHA-256 of the key is kept (the key is shown once);
+ * `key_hint` is its last 4 characters. Revoked keys stay listed until deleted, so the audit
+ * log's key ids still name something. `last_used_at` is written at most once a minute per key.
+ */
+export const apiKeys = mysqlTable(
+  "api_keys",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    name: varchar("name", { length: 100 }).notNull(),
+    role: mysqlEnum("role", ROLES).notNull(),
+    keyHash: varchar("key_hash", { length: 64 }).notNull(),
+    keyHint: varchar("key_hint", { length: 16 }).notNull(),
+    /** Who created it: a user (id and email) or another key (id and name); no foreign keys, the row outlives both. */
+    createdByUserId: varchar("created_by_user_id", { length: 32 }),
+    createdByApiKeyId: varchar("created_by_api_key_id", { length: 32 }),
+    createdByName: varchar("created_by_name", { length: 320 }),
+    expiresAt: datetime("expires_at", { mode: "date", fsp: 3 }),
+    lastUsedAt: datetime("last_used_at", { mode: "date", fsp: 3 }),
+    revokedAt: datetime("revoked_at", { mode: "date", fsp: 3 }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash_uq").on(t.keyHash), index("api_keys_tenant_created_idx").on(t.tenantId, t.createdAt)],
 );
 
 export const exportsTable = mysqlTable(
