@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, datetime, decimal, double, index, int, json, mysqlEnum, mediumtext, mysqlTable, primaryKey, text, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
 import { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES } from "../domain/enums";
+import { ALERT_STATUSES, ATTEMPT_TRIGGERS, DELIVERY_CHANNELS, DELIVERY_STATUSES } from "../domain/integrations";
 import type { ScheduleClosure, ScheduleOverride, WeeklyHours } from "../domain/schedules";
 
 export { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES };
@@ -585,3 +586,159 @@ export const jobCursors = mysqlTable("job_cursors", {
   cursor: varchar("cursor", { length: 255 }).notNull(),
   updatedAt: updatedAt(),
 });
+
+// --- event webhooks and alerts (workers/integrations/) -----------------------------------------
+
+/**
+ * A tenant's outgoing event webhook: an HTTPS endpoint and the event types it takes. The signing
+ * secret is AES-GCM (we sign with it, so it must be readable); during a rotation's grace period
+ * the previous one signs too.
+ */
+export const eventWebhooks = mysqlTable(
+  "event_webhooks",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    url: varchar("url", { length: 2048 }).notNull(),
+    description: varchar("description", { length: 500 }).notNull().default(""),
+    enabled: boolean("enabled").notNull().default(true),
+    eventTypes: json("event_types").$type<string[]>().notNull(),
+    secretEnc: text("secret_enc").notNull(),
+    /** The secret's last 4 characters, to tell secrets apart. */
+    secretHint: varchar("secret_hint", { length: 16 }).notNull(),
+    secretRotatedAt: datetime("secret_rotated_at", { mode: "date", fsp: 3 }),
+    previousSecretEnc: text("previous_secret_enc"),
+    previousSecretExpiresAt: datetime("previous_secret_expires_at", { mode: "date", fsp: 3 }),
+    /** Set when the router disabled the endpoint because it kept failing (null when a person did). */
+    disabledReason: varchar("disabled_reason", { length: 500 }),
+    disabledAt: datetime("disabled_at", { mode: "date", fsp: 3 }),
+    /** The first failed attempt since the last success; null while deliveries succeed. */
+    failingSince: datetime("failing_since", { mode: "date", fsp: 3 }),
+    lastSuccessAt: datetime("last_success_at", { mode: "date", fsp: 3 }),
+    lastFailureAt: datetime("last_failure_at", { mode: "date", fsp: 3 }),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("event_webhooks_tenant_created_idx").on(t.tenantId, t.createdAt)],
+);
+
+/**
+ * One event to one destination. The id is the idempotency id the receiver sees, the same on
+ * every retry and Resend; it is derived from the destination and the event, so a redelivered
+ * queue batch fans out to the same rows. The payload is the exact body, signed afresh per attempt.
+ */
+export const eventDeliveries = mysqlTable(
+  "event_deliveries",
+  {
+    id: varchar("id", { length: 40 }).primaryKey(),
+    tenantId: tenantRef(),
+    channel: mysqlEnum("channel", DELIVERY_CHANNELS).notNull().default("webhook"),
+    endpointId: varchar("endpoint_id", { length: 32 }).references(() => eventWebhooks.id, { onDelete: "cascade" }),
+    /** A Slack delivery's alert rule (its URL is the rule's). */
+    alertRuleId: varchar("alert_rule_id", { length: 32 }).references(() => alertRules.id, { onDelete: "cascade" }),
+    eventId: varchar("event_id", { length: 40 }).notNull(),
+    eventType: varchar("event_type", { length: 40 }).notNull(),
+    /** A call's events carry its id and per-call sequence: deliveries to one endpoint go in that order. */
+    callId: varchar("call_id", { length: 128 }),
+    seq: int("seq"),
+    payload: mediumtext("payload").notNull(),
+    status: mysqlEnum("status", DELIVERY_STATUSES).notNull().default("pending"),
+    attempts: int("attempts").notNull().default(0),
+    firstAttemptAt: datetime("first_attempt_at", { mode: "date", fsp: 3 }),
+    lastAttemptAt: datetime("last_attempt_at", { mode: "date", fsp: 3 }),
+    /** When the next automatic attempt is due (the queue message's delay); null when none is. */
+    nextAttemptAt: datetime("next_attempt_at", { mode: "date", fsp: 3 }),
+    /** A consumer sending it holds it until then, so a duplicate queue message does not send it twice at once. */
+    leaseUntil: datetime("lease_until", { mode: "date", fsp: 3 }),
+    lastStatusCode: int("last_status_code"),
+    lastError: varchar("last_error", { length: 300 }),
+    deliveredAt: datetime("delivered_at", { mode: "date", fsp: 3 }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("event_deliveries_tenant_created_idx").on(t.tenantId, t.createdAt),
+    index("event_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt),
+    // The next delivery of a call to an endpoint (per-call order).
+    index("event_deliveries_chain_idx").on(t.endpointId, t.callId, t.seq),
+    // The minute sweep: overdue and held deliveries.
+    index("event_deliveries_status_due_idx").on(t.status, t.nextAttemptAt),
+    // Retention (30 days, every tenant).
+    index("event_deliveries_created_idx").on(t.createdAt),
+  ],
+);
+
+/** Every attempt of a delivery: what the receiver answered (an excerpt of at most 2 KiB) and how long it took. */
+export const eventDeliveryAttempts = mysqlTable(
+  "event_delivery_attempts",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    deliveryId: varchar("delivery_id", { length: 40 })
+      .notNull()
+      .references(() => eventDeliveries.id, { onDelete: "cascade" }),
+    tenantId: tenantRef(),
+    n: int("n").notNull(),
+    trigger: mysqlEnum("triggered_by", ATTEMPT_TRIGGERS).notNull().default("auto"),
+    at: datetime("at", { mode: "date", fsp: 3 }).notNull(),
+    ok: boolean("ok").notNull(),
+    statusCode: int("status_code"),
+    latencyMs: int("latency_ms").notNull(),
+    error: varchar("error", { length: 300 }),
+    responseExcerpt: text("response_excerpt"),
+  },
+  (t) => [index("event_delivery_attempts_delivery_idx").on(t.deliveryId, t.id)],
+);
+
+/**
+ * What a tenant wants to be alerted about (kind + its params, checked by the API's schema) and
+ * where: the tenant's event webhooks taking alert.* events, and/or a Slack-compatible URL (AES-GCM,
+ * write-only: it is a credential).
+ */
+export const alertRules = mysqlTable(
+  "alert_rules",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    name: varchar("name", { length: 120 }).notNull(),
+    kind: varchar("kind", { length: 32 }).notNull(),
+    params: json("params").$type<Record<string, unknown>>().notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    cooldownMinutes: int("cooldown_minutes").notNull().default(60),
+    notifyWebhooks: boolean("notify_webhooks").notNull().default(true),
+    slackUrlEnc: text("slack_url_enc"),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("alert_rules_tenant_kind_idx").on(t.tenantId, t.kind)],
+);
+
+/**
+ * An alert: opened once per rule and subject (agent, group, endpoint, the tenant), notified again
+ * at most every cooldown while it stays true, then resolved. `open_key` is set only while it is
+ * open, so the unique index allows one open alert per rule and subject and any number of old ones.
+ */
+export const alerts = mysqlTable(
+  "alerts",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    /** null for the router's own alerts (an endpoint it disabled, when no rule asked for it). */
+    ruleId: varchar("rule_id", { length: 32 }),
+    kind: varchar("kind", { length: 32 }).notNull(),
+    subjectType: varchar("subject_type", { length: 16 }).notNull(),
+    subjectId: varchar("subject_id", { length: 64 }).notNull(),
+    subjectName: varchar("subject_name", { length: 200 }).notNull().default(""),
+    status: mysqlEnum("status", ALERT_STATUSES).notNull().default("open"),
+    openKey: varchar("open_key", { length: 128 }),
+    message: varchar("message", { length: 500 }).notNull(),
+    details: json("details").$type<Record<string, unknown>>(),
+    openedAt: datetime("opened_at", { mode: "date", fsp: 3 }).notNull(),
+    lastNotifiedAt: datetime("last_notified_at", { mode: "date", fsp: 3 }),
+    notifications: int("notifications").notNull().default(0),
+    resolvedAt: datetime("resolved_at", { mode: "date", fsp: 3 }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("alerts_open_uq").on(t.tenantId, t.openKey), index("alerts_tenant_status_idx").on(t.tenantId, t.status, t.openedAt), index("alerts_tenant_opened_idx").on(t.tenantId, t.openedAt)],
+);
