@@ -3,6 +3,8 @@ import { bigint, boolean, datetime, decimal, double, index, int, json, mysqlEnum
 import { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES } from "../domain/enums";
 import { ALERT_STATUSES, ATTEMPT_TRIGGERS, DELIVERY_CHANNELS, DELIVERY_STATUSES } from "../domain/integrations";
 import type { ScheduleClosure, ScheduleOverride, WeeklyHours } from "../domain/schedules";
+import type { ContextEntry } from "../domain/call-context";
+import type { FailoverOutcome } from "../routing/plan-types";
 
 export { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES };
 
@@ -65,6 +67,8 @@ export const tenants = mysqlTable(
     previousCallbackTokenExpiresAt: datetime("previous_callback_token_expires_at", { mode: "date", fsp: 3 }),
     defaultFallback: json("default_fallback").$type<FallbackTarget | null>(),
     outboundCallerPatterns: json("outbound_caller_patterns").$type<string[]>().notNull().default([]),
+    /** An inbound call no rule matches, without a default fallback: hung up, or rejected (not billed). */
+    unmatchedAction: mysqlEnum("unmatched_action", ["hangup", "reject"]).notNull().default("hangup"),
     retentionDays: int("retention_days").notNull().default(90),
     configVersion: bigint("config_version", { mode: "number", unsigned: true }).notNull().default(1),
     version: version(),
@@ -124,6 +128,10 @@ export const voiceAgents = mysqlTable(
     maxConcurrentCalls: int("max_concurrent_calls"),
     weight: int("weight").notNull().default(1),
     tags: json("tags").$type<string[]>().notNull().default([]),
+    /** Phone-number agents: the trunk they are dialled through (null: Cloudonix chooses). */
+    trunkId: varchar("trunk_id", { length: 32 }),
+    /** Headers (stream parameters) sent to the agent; see domain/call-context.ts. */
+    context: json("context").$type<ContextEntry[] | null>(),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -143,6 +151,10 @@ export const agentGroups = mysqlTable(
     maxAttempts: int("max_attempts").notNull().default(3),
     stickyTtlSeconds: int("sticky_ttl_seconds"),
     enabled: boolean("enabled").notNull().default(true),
+    /** Dial outcomes that try the next agent; null = all of them. */
+    failoverOn: json("failover_on").$type<FailoverOutcome[] | null>(),
+    timeLimitSec: int("time_limit_sec"),
+    context: json("context").$type<ContextEntry[] | null>(),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -184,6 +196,10 @@ export const inboundRoutingRules = mysqlTable(
     fallback: json("fallback").$type<FallbackTarget | null>(),
     /** Optional opening hours (schedules.id, same tenant); while closed the call goes to closed_target. */
     scheduleId: varchar("schedule_id", { length: 32 }),
+    /** inbound: calls to the tenant's numbers; api: calls started through Cloudonix's API (Direction=outbound-api). */
+    callType: mysqlEnum("call_type", ["inbound", "api"]).notNull().default("inbound"),
+    timeLimitSec: int("time_limit_sec"),
+    context: json("context").$type<ContextEntry[] | null>(),
     /** Where calls go while the schedule is closed; null = the rule's fallback, else the tenant's unmatched handling. */
     closedTarget: json("closed_target").$type<FallbackTarget | null>(),
     /** Optional condition: the call's carrier header `headerName` must equal `headerValue`. */
@@ -195,7 +211,7 @@ export const inboundRoutingRules = mysqlTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("inbound_rules_tenant_pattern_uq").on(t.tenantId, t.pattern, t.conditionKey), index("inbound_rules_tenant_target_idx").on(t.tenantId, t.targetId), index("inbound_rules_tenant_schedule_idx").on(t.tenantId, t.scheduleId)],
+  (t) => [uniqueIndex("inbound_rules_tenant_pattern_uq").on(t.tenantId, t.callType, t.pattern, t.conditionKey), index("inbound_rules_tenant_target_idx").on(t.tenantId, t.targetId), index("inbound_rules_tenant_schedule_idx").on(t.tenantId, t.scheduleId)],
 );
 
 /** Named opening hours in one IANA time zone (see domain/schedules.ts); rules refer to them by id. */
