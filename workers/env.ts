@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { log } from "./lib/log";
 
 /**
  * The bindings and variables wrangler.toml and `.dev.vars.example` declare, as `wrangler types`
@@ -10,6 +11,10 @@ export type Env = Cloudflare.Env & {
   CLOUDONIX_API_URL?: string;
   /** Seconds after a call's last event before it re-sends its final record (default 60). */
   CALL_SETTLE_SECONDS?: string;
+  /** Requests a minute each API key may make (default 600). */
+  API_KEY_RATE_LIMIT?: string;
+  /** Share (0-1) of webhook requests whose info log lines are kept in production (default 0.1). */
+  WEBHOOK_LOG_SAMPLE_RATE?: string;
 };
 
 const hasMethods = (...names: string[]) =>
@@ -34,6 +39,8 @@ const EnvSchema = z
     CALL_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400),
     CALL_SETTLE_SECONDS: z.coerce.number().int().min(1).max(3_600).optional(),
     CLOUDONIX_API_URL: z.url({ message: "must be an http(s) URL" }).optional(),
+    API_KEY_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).optional(),
+    WEBHOOK_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
     ENCRYPTION_KEY: base64Key32,
     TOKEN_SIGNING_KEY: z.string().min(32, "must be at least 32 characters"),
     UPSTASH_REDIS_REST_URL: z.url({ message: "must be an http(s) URL" }).optional(),
@@ -60,7 +67,14 @@ export interface AppConfig {
   environment: "development" | "test" | "production";
   callTimeoutSeconds: number;
   upstash: { url: string; token: string } | null;
+  /** Requests a minute per API key (API_KEY_RATE_LIMIT). */
+  apiKeyRatePerMinute: number;
+  /** Share of webhook requests whose info lines are logged in production (WEBHOOK_LOG_SAMPLE_RATE). */
+  webhookLogSampleRate: number | undefined;
 }
+
+/** Requests a minute each API key may make unless API_KEY_RATE_LIMIT says otherwise. */
+export const DEFAULT_API_KEY_RATE_LIMIT = 600;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -89,8 +103,10 @@ export function loadConfig(env: Env): AppConfig {
     environment: result.data.ENVIRONMENT,
     callTimeoutSeconds: result.data.CALL_TIMEOUT_SECONDS,
     upstash: url && token ? { url, token } : null,
+    apiKeyRatePerMinute: result.data.API_KEY_RATE_LIMIT ?? DEFAULT_API_KEY_RATE_LIMIT,
+    webhookLogSampleRate: result.data.WEBHOOK_LOG_SAMPLE_RATE,
   };
-  if (!config.upstash) console.warn(UPSTASH_ABSENT);
+  if (!config.upstash) log.warn("config.upstash_absent", { message: UPSTASH_ABSENT });
   validated.set(env, config);
   return config;
 }

@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { ConfigError, loadConfig, type Env } from "./env";
 import { handleQueue } from "./queue/consumer";
 import { handleScheduled } from "./cron/scheduled";
+import { log, withLogContext } from "./lib/log";
 
 export { GroupBalancer } from "../durable-objects/group-balancer";
 export { CallSession } from "../durable-objects/call-session";
@@ -15,20 +16,22 @@ const app = createApp();
  * a TypeError deep in a handler. Requests are checked by the services middleware, which answers
  * with the CONFIG_INVALID envelope.
  */
-function withConfig<Input>(handler: (input: Input, env: Env, ctx: ExecutionContext) => Promise<void>) {
-  return async (input: Input, env: Env, ctx: ExecutionContext): Promise<void> => {
-    try {
-      loadConfig(env);
-    } catch (err) {
-      if (err instanceof ConfigError) console.error(err.message);
-      throw err;
-    }
-    await handler(input, env, ctx);
-  };
+function withConfig<Input>(source: string, handler: (input: Input, env: Env, ctx: ExecutionContext) => Promise<void>) {
+  // Each invocation logs under an id of its own, as a request does under its request id.
+  return (input: Input, env: Env, ctx: ExecutionContext): Promise<void> =>
+    withLogContext({ requestId: `${source}-${crypto.randomUUID()}` }, async () => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        if (err instanceof ConfigError) log.error("config.invalid", { message: err.message });
+        throw err;
+      }
+      await handler(input, env, ctx);
+    });
 }
 
 export default {
   fetch: app.fetch,
-  queue: withConfig(handleQueue),
-  scheduled: withConfig(handleScheduled),
+  queue: withConfig("queue", handleQueue),
+  scheduled: withConfig("cron", handleScheduled),
 } satisfies ExportedHandler<Env>;

@@ -5,7 +5,7 @@ import { isTransientDbError } from "../db/executor";
 import { insertAudit } from "../db/repos/audit-log";
 import { countParked, findDeadLetter, parkedLetters, resolveLetter, type DeadLetterRow } from "../db/repos/dead-letters";
 import type { AuditEntry } from "../lib/audit";
-import { auditContext } from "../lib/change";
+import { actorLabel, auditContext } from "../lib/change";
 import { AppError, notFound } from "../lib/errors";
 import type { CallEventMessage, QueueMessage, WebhookDeliveryMessage } from "../queue/messages";
 import { storeCallEvents, storeWebhookDeliveries } from "../queue/store";
@@ -41,7 +41,7 @@ const resolvedText = (letter: DeadLetterRow) => [letter.status, letter.resolvedA
 /** Marks letters resolved and audits each one this request resolved, in one transaction. */
 async function resolve(c: Context<AppEnv>, db: Db, letters: DeadLetterRow[], status: "replayed" | "discarded"): Promise<Set<number>> {
   const context = auditContext(c);
-  const by = c.get("auth").email;
+  const by = actorLabel(c.get("auth"));
   return db.transaction(async (tx) => {
     const resolved = new Set<number>();
     const entries: AuditEntry[] = [];

@@ -100,7 +100,8 @@ export async function toExportDto(row: ExportRow, signingKey: string, now = Date
 
 /** POST /api/call-records/export: checks, records the job, enqueues it. */
 export async function createExport(c: Context<AppEnv>, input: CreateExportInput): Promise<ExportDto> {
-  const { tenantId, userId } = c.get("auth");
+  const auth = c.get("auth");
+  const { tenantId } = auth;
   const db = await c.get("services").db();
   const now = Date.now();
   const tooMany = () => new AppError(429, "TOO_MANY_EXPORTS", `At most ${MAX_ACTIVE_EXPORTS} exports run at once per tenant; wait for one to finish`, undefined, { "Retry-After": "30" });
@@ -114,7 +115,8 @@ export async function createExport(c: Context<AppEnv>, input: CreateExportInput)
   const row = {
     id,
     tenantId,
-    requestedBy: userId,
+    // The user, or the API key (both ids fit the column).
+    requestedBy: auth.kind === "user" ? auth.userId : auth.keyId,
     format: input.format,
     filters: { filters: storedFilters(input.filters), sort: input.sort, order: input.order } satisfies StoredQuery,
     fields: input.fields ?? DEFAULT_EXPORT_FIELDS,

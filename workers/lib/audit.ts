@@ -4,9 +4,12 @@
  * hasPassword); redact() is a second line of defence for anything that slips through.
  */
 
+/** A user (id and email), or an API key (id and name), or nobody (a failed sign-in's unknown account). */
 export interface AuditActor {
   userId: string | null;
   email: string | null;
+  apiKeyId?: string | null;
+  apiKeyName?: string | null;
 }
 
 export interface AuditEntry {
@@ -24,8 +27,8 @@ export interface AuditContext {
 }
 
 const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|request[-_]?key|hash|credential/i;
-/** Flags and hints that describe a secret without revealing it stay readable. */
-const SAFE_KEY = /^has[A-Z]|Hint$|RotatedAt$|Changed$/;
+/** Flags, hints and ids that describe a secret without revealing it stay readable (apiKeyId names a key, it is not one). */
+const SAFE_KEY = /^has[A-Z]|Hint$|RotatedAt$|Changed$|Id$/;
 export const REDACTED = "[redacted]";
 
 export function redact(value: unknown, depth = 0): unknown {

@@ -3,7 +3,8 @@ import type { AppEnv } from "../app-env";
 import { insertAudit } from "../db/repos/audit-log";
 import { isLockConflict, type Executor } from "../db/executor";
 import { bumpConfigVersion, lockTenantConfig, markConfigChanged, type ConfigChange } from "../routing/config-changed";
-import type { AuditContext, AuditEntry } from "./audit";
+import type { AuditActor, AuditContext, AuditEntry } from "./audit";
+import type { AuthContext } from "../middleware/auth";
 import { clientIp } from "./client-ip";
 
 /** Collects the audit entries of one change; they are written inside its transaction. */
@@ -23,8 +24,16 @@ export class AuditTrail {
 
 export function auditContext(c: Context<AppEnv>): AuditContext {
   const auth = c.get("auth");
-  return { tenantId: auth.tenantId, actor: { userId: auth.userId, email: auth.email }, ip: clientIp(c) };
+  return { tenantId: auth.tenantId, actor: actorOf(auth), ip: clientIp(c) };
 }
+
+/** The audit log's actor: the user, or the API key (its id and name, no user). */
+export function actorOf(auth: AuthContext): AuditActor {
+  return auth.kind === "api_key" ? { userId: null, email: null, apiKeyId: auth.keyId, apiKeyName: auth.keyName } : { userId: auth.userId, email: auth.email };
+}
+
+/** A short, human name of who acted, for columns like dead_letters.resolved_by. */
+export const actorLabel = (auth: AuthContext): string => (auth.kind === "api_key" ? `API key "${auth.keyName}" (${auth.keyId})` : auth.email);
 
 const MAX_ATTEMPTS = 3;
 

@@ -1,6 +1,6 @@
 import { hmacKey } from "../lib/hmac-key";
 import { base64Url, fromBase64Url, randomToken } from "../lib/ids";
-import type { AuthContext } from "../middleware/auth";
+import type { UserAuth } from "../middleware/auth";
 
 /*
  * Realtime tickets: what a browser puts in the WebSocket URL instead of its access token.
@@ -24,7 +24,7 @@ export interface TicketClaims {
 
 const PURPOSE = "realtime-ticket";
 
-export async function issueTicket(secret: string, auth: AuthContext, now = Date.now()): Promise<{ ticket: string; expiresAt: number }> {
+export async function issueTicket(secret: string, auth: UserAuth, now = Date.now()): Promise<{ ticket: string; expiresAt: number }> {
   const claims: TicketClaims = {
     t: auth.tenantId,
     u: auth.userId,

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { documentRoutes } from "../openapi/declare";
 import { agentGroups } from "./agent-groups";
+import { apiKeysRoutes } from "./api-keys";
 import { analytics } from "./analytics";
 import { auditLog } from "./audit-log";
 import { auth } from "./auth";
@@ -27,6 +28,7 @@ import { webhookDeliveries } from "./webhook-deliveries";
 export const api = new Hono<AppEnv>()
   .route("/api/auth", auth)
   .route("/api/users", users)
+  .route("/api/api-keys", apiKeysRoutes)
   .route("/api/tenant", tenant)
   .route("/api/providers", providers)
   .route("/api/voice-agents", voiceAgents)

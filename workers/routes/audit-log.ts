@@ -16,7 +16,7 @@ export const auditLog = new Hono<AppEnv>().use(requireAuth).get("/", route("Who 
     items: page.rows.map((row) => ({
       id: row.id,
       at: row.at.toISOString(),
-      actor: { userId: row.actorUserId, email: row.actorEmail },
+      actor: { userId: row.actorUserId, email: row.actorEmail, apiKey: row.actorApiKeyId ? { id: row.actorApiKeyId, name: row.actorApiKeyName } : null },
       ip: row.ip,
       action: row.action,
       entityType: row.entityType,

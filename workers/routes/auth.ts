@@ -6,7 +6,7 @@ import { insertSession, revokeSession, revokeUserSessions } from "../db/repos/au
 import { findTenant } from "../db/repos/tenants";
 import { findUser, findUserByEmail, recordLogin, updateUser, type UserRow } from "../db/repos/users";
 import type { Executor } from "../db/executor";
-import { requireAuth } from "../middleware/auth";
+import { requireAuth, userAuth } from "../middleware/auth";
 import { apiRoutes } from "../openapi/declare";
 import { auditContext } from "../lib/change";
 import { clientIp } from "../lib/client-ip";
@@ -76,7 +76,7 @@ export const auth = new Hono<AppEnv>()
   .post("/logout", route('Sign out: the token stops working at once ({"allSessions": true} ends every session of the user)', { body: LogoutBody.optional(), bodyType: "application/json" }), async (c) => {
     const { allSessions } = c.req.valid("json");
     const db = await c.get("services").db();
-    const auth = c.get("auth");
+    const auth = userAuth(c);
     if (allSessions) await revokeUserSessions(db, auth.userId);
     else await revokeSession(db, auth.sessionId);
     closeLiveSockets(c, auth.tenantId, allSessions ? { userId: auth.userId } : { sessionId: auth.sessionId }, "signed_out");
@@ -84,7 +84,7 @@ export const auth = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .get("/user", route("The signed-in user, their role and tenant", { response: MeResponse }), (c) => {
-    const auth = c.get("auth");
+    const auth = userAuth(c);
     return c.json({
       user: { id: auth.userId, email: auth.email, name: auth.name, role: auth.role },
       role: auth.role,
@@ -93,7 +93,7 @@ export const auth = new Hono<AppEnv>()
     });
   })
   .post("/refresh", route("Exchange a live token for a fresh one (sessions last at most 12 hours from sign-in)", { response: TokenResponse }), async (c) => {
-    const auth = c.get("auth");
+    const auth = userAuth(c);
     if (Date.now() / 1000 >= auth.authTime + SESSION_MAX_AGE_SECONDS - 60) {
       throw new AppError(401, "SESSION_TOO_OLD", "This session is 12 hours old; sign in again with your password");
     }
@@ -106,7 +106,7 @@ export const auth = new Hono<AppEnv>()
   })
   .post("/password", route("Change your own password (ends your other sessions)", { body: ChangePasswordBody, errors: [403] }), async (c) => {
     const { currentPassword, newPassword } = c.req.valid("json");
-    const auth = c.get("auth");
+    const auth = userAuth(c);
     const db = await c.get("services").db();
     const user = await findUser(db, auth.tenantId, auth.userId);
     if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {

@@ -4,7 +4,8 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { IDENTITY_HEADER, type ViewerIdentity } from "../../durable-objects/lib/viewer-identity";
 import { findRecordByCallId } from "../db/repos/call-records";
-import { authenticateToken, bearerToken, requireAuth } from "../middleware/auth";
+import { authenticateToken, bearerToken, requireAuth, userAuth } from "../middleware/auth";
+import { isApiKeyToken } from "../lib/api-keys";
 import { apiDocs } from "../openapi/registry";
 import { AppError, notFound } from "../lib/errors";
 import { BEARER_PROTOCOL_PREFIX, REALTIME_PROTOCOL } from "../protocol/realtime";
@@ -70,6 +71,8 @@ async function authenticateUpgrade(c: Context<AppEnv>): Promise<{ identity: View
   const fromProtocol = offered.find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX))?.slice(BEARER_PROTOCOL_PREFIX.length);
   const token = fromProtocol ?? bearerToken(c.req.header("authorization"));
   if (!token) throw unauthenticated("Authenticate with ?ticket= (POST /api/realtime/tickets), Authorization: Bearer, or the subprotocol cxlb.bearer.<token>");
+  // Live connections belong to a user's session (revoked with it); API keys read the REST API.
+  if (isApiKeyToken(token)) throw new AppError(403, "API_KEY_NOT_ALLOWED", "Live connections are for signed-in users; an API key cannot open one");
   const auth = await authenticateToken(c.get("services"), token);
   return {
     tenantId: auth.tenantId,
@@ -101,7 +104,7 @@ const callSessionName = (tenantId: string, callId: string) => `${tenantId}:${cal
 
 export const realtime = new Hono<AppEnv>()
   .post("/tickets", requireAuth, async (c) => {
-    const { ticket, expiresAt } = await issueTicket(c.env.TOKEN_SIGNING_KEY, c.get("auth"));
+    const { ticket, expiresAt } = await issueTicket(c.env.TOKEN_SIGNING_KEY, userAuth(c));
     return c.json({ ticket, expiresAt: new Date(expiresAt).toISOString(), url: `/api/realtime?ticket=${ticket}` }, 201);
   })
   .get("/", async (c) => {

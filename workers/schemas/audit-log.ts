@@ -8,7 +8,7 @@ export const ListAuditQuery = z
   .strictObject({
     entityType: z.string().max(40).optional().meta({ description: "voice_agent, agent_group, inbound_rule, outbound_rule, trunk, tenant or user" }),
     entityId: z.string().max(64).optional(),
-    actor: z.string().max(320).optional().meta({ description: "A user id or email" }),
+    actor: z.string().max(320).optional().meta({ description: "A user id or email, or an API key id" }),
     action: z.string().max(64).optional().meta({ description: 'Exact ("voice_agent.deleted") or a prefix ending in "." ("voice_agent.")' }),
     from: DateTimeQuery.optional().meta({ description: "Entries at or after this time" }),
     to: DateTimeQuery.optional().meta({ description: "Entries before this time" }),
@@ -21,7 +21,11 @@ export const ListAuditQuery = z
 export const AuditEntrySchema = z.object({
   id: z.number().int(),
   at: Timestamp,
-  actor: z.object({ userId: z.string().nullable(), email: z.string().nullable() }),
+  actor: z.object({
+    userId: z.string().nullable(),
+    email: z.string().nullable(),
+    apiKey: z.object({ id: z.string(), name: z.string().nullable() }).nullable().meta({ description: "The API key that made the change (then no user)" }),
+  }),
   ip: z.string().nullable().meta({ description: "The client address (CF-Connecting-IP)" }),
   action: z.string(),
   entityType: z.string(),

@@ -12,6 +12,8 @@ export async function insertAudit(db: Executor, context: AuditContext, entries: 
       tenantId: context.tenantId,
       actorUserId: context.actor.userId,
       actorEmail: context.actor.email,
+      actorApiKeyId: context.actor.apiKeyId ?? null,
+      actorApiKeyName: context.actor.apiKeyName ?? null,
       action: entry.action,
       entityType: entry.entityType,
       entityId: entry.entityId,
@@ -26,7 +28,7 @@ export async function insertAudit(db: Executor, context: AuditContext, entries: 
 export interface AuditFilters {
   entityType?: string | undefined;
   entityId?: string | undefined;
-  /** A user id or an email. */
+  /** A user id, an email or an API key id. */
   actor?: string | undefined;
   /** Exact action ("voice_agent.deleted"), or a prefix ending in "." ("voice_agent."). */
   action?: string | undefined;
@@ -38,7 +40,7 @@ export async function listAudit(db: Executor, tenantId: string, filters: AuditFi
   const conditions: (SQL | undefined)[] = [eq(auditLog.tenantId, tenantId)];
   if (filters.entityType) conditions.push(eq(auditLog.entityType, filters.entityType));
   if (filters.entityId) conditions.push(eq(auditLog.entityId, filters.entityId));
-  if (filters.actor) conditions.push(or(eq(auditLog.actorUserId, filters.actor), eq(auditLog.actorEmail, filters.actor.toLowerCase())));
+  if (filters.actor) conditions.push(or(eq(auditLog.actorUserId, filters.actor), eq(auditLog.actorEmail, filters.actor.toLowerCase()), eq(auditLog.actorApiKeyId, filters.actor)));
   if (filters.action) {
     conditions.push(filters.action.endsWith(".") ? like(auditLog.action, `${filters.action.replace(/[\\%_]/g, "\\$&")}%`) : eq(auditLog.action, filters.action));
   }
