@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { decryptSecret } from "../workers/lib/secrets";
-import type { CallAttempt, CallEventMessage, CallRecordState } from "../workers/queue/messages";
-import type { RoutePlan, RouteStage } from "../workers/routing/decide";
-import { dialDetails } from "../workers/routing/packed-group";
+import type { CallEventMessage, CallRecordState } from "../workers/queue/messages";
+import { advance, afterFailure, dialOutcomeOf, freeSlot, type FlowPorts, type FlowResult, type PlannedAttempt, type Slot } from "../workers/routing/call-flow";
+import type { RoutePlan } from "../workers/routing/decide";
+import { dialCxml, dialResultUrl, endCxml } from "../workers/routing/dial-cxml";
+import type { EndStage } from "../workers/routing/plan-types";
 import {
   claimLifetimeMs,
   hubEventOf,
@@ -15,7 +17,7 @@ import {
   settleMessage,
   SETTLE_AFTER_SECONDS,
   silenceDeadline,
-  stageKeyOf,
+  valuesOf,
   type CallData,
   type CallFacts,
   type CdrInput,
@@ -27,8 +29,7 @@ import { CallOutbox, OUTBOX_RETRY_MS } from "./call/outbox";
 import type { HealthChange } from "./group-balancer";
 import type { HubEvent } from "./hub-events";
 import { acceptCallViewer, answerViewerPings, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
-import { agentDialCxml, dialResultUrl, endCxml, trunkDialCxml } from "./logic/call-cxml";
-import { failureBlamesAgent, isTerminal, mapDialStatus, mapSessionStatus, transition, type CallEvent, type CallState } from "./logic/call-machine";
+import { failureBlamesAgent, isTerminal, mapSessionStatus, transition, type CallEvent, type CallState } from "./logic/call-machine";
 import { checkCdr, checkDialDuration, checkTime, settleFlags, type Measured, type Rejection } from "./logic/call-figures";
 
 export type { CallFacts, CdrInput, LifecycleResult, RouteAnswer, SessionUpdateInput } from "./call/model";
@@ -99,7 +100,7 @@ export class CallSession extends DurableObject<Env> {
     const now = Date.now();
     const call = newCallData(facts, plan, now);
     this.#apply(call, "route", "call.started", { direction: plan.direction, ruleId: plan.ruleId });
-    const cxml = await this.#advanceOrFree(call, plan, 0);
+    const cxml = await this.#continue(call, (ports) => advance(call, plan.stages, 0, null, ports, valuesOf(call)));
     call.responses.route = cxml;
     return this.#commit(call, cxml, false);
   }
@@ -122,11 +123,12 @@ export class CallSession extends DurableObject<Env> {
     current.endedAt = now;
     current.dialStatus = dialStatus;
     let cxml: string;
-    if (mapDialStatus(dialStatus) === "failed") {
+    const outcome = dialOutcomeOf(dialStatus, current.via === "stream");
+    if (outcome !== "answered") {
       current.outcome = "failed";
       current.durationSec = 0;
       this.#apply(call, "dial_failed", "call.attempt_failed", { attempt, dialStatus, targetId: current.targetId });
-      cxml = await this.#advanceOrFree(call, plan, call.stageIndex, current.kind === "agent" ? current.targetId : null);
+      cxml = await this.#continue(call, (ports) => afterFailure(call, plan.stages, current, outcome, ports, valuesOf(call)));
     } else {
       // The agent answered and the leg has ended: it did its job. Cloudonix's DialCallDuration
       // is the leg's talk time; without it (or when it cannot be true) the times we saw count.
@@ -228,7 +230,7 @@ export class CallSession extends DurableObject<Env> {
       attempt.endedAt = at ?? Date.now();
       attempt.dialStatus ??= status;
     }
-    await this.#releaseSlot(call, answered ? null : result);
+    await freeSlot(call, this.#ports(call), answered ? null : result);
     call.record.endReason = answered ? "completed" : event === "fail" ? status.toLowerCase() : "caller_hangup";
     // Before the transition, so the call.ended event already carries Cloudonix's end time.
     const end = at ?? Date.now();
@@ -281,7 +283,7 @@ export class CallSession extends DurableObject<Env> {
     if (!call) return;
     const now = Date.now();
     if (!isTerminal(call.state) && now >= this.#silenceDeadline(call)) {
-      await this.#releaseSlot(call, null);
+      await freeSlot(call, this.#ports(call), null);
       const attempt = call.record.attempts.at(-1);
       if (attempt && attempt.endedAt === undefined) attempt.endedAt = now;
       this.#apply(call, "time_out", "call.ended", { reason: "timeout", lastState: call.state });
@@ -302,17 +304,22 @@ export class CallSession extends DurableObject<Env> {
   }
 
   /**
-   * #advance, except that when it fails half-way (the balancer unreachable, a password that no
-   * longer decrypts) the slot it claimed is freed: the failed request saves nothing, so nothing
-   * else would free it before the claim expires, hours later.
+   * Takes the call's next step in its plan (workers/routing/call-flow.ts): dials an attempt or
+   * ends the call. When that fails half-way (the balancer unreachable, a password
+   * that no longer decrypts) a slot it claimed is freed: the failed request saves nothing, so
+   * nothing else would free it before the claim expires, hours later.
    */
-  async #advanceOrFree(call: CallData, plan: RoutePlan, stageIndex: number, failedAgentId: string | null = null): Promise<string> {
-    const slotBefore = call.slot;
+  async #continue(call: CallData, step: (ports: FlowPorts) => Promise<FlowResult>): Promise<string> {
+    const ports = this.#ports(call);
     try {
-      return await this.#advance(call, plan, stageIndex, failedAgentId);
+      const result = await step(ports);
+      Object.assign(call, result.cursor);
+      call.trace.picks.push(...result.picks);
+      return result.step.type === "end" ? this.#end(call, result.step.stage, result.step.reason) : await this.#dial(call, result.step.attempt);
     } catch (err) {
-      if (call.slot && call.slot !== slotBefore) {
-        await this.env.GROUP_BALANCER.getByName(call.slot.balancer)
+      const claimed = ports.claimed;
+      if (claimed && claimed !== call.slot) {
+        await this.#balancer(claimed.balancer)
           .release(call.facts.callKey)
           .catch((releaseErr: Error) => console.warn(`call ${call.facts.callKey}: could not free the slot after a failure: ${releaseErr.message}`));
       }
@@ -320,88 +327,53 @@ export class CallSession extends DurableObject<Env> {
     }
   }
 
-  /** Works through the plan from `stageIndex` until an attempt is dialled or the call ends. */
-  async #advance(call: CallData, plan: RoutePlan, stageIndex: number, failedAgentId: string | null = null): Promise<string> {
-    for (let index = stageIndex; index < plan.stages.length; index++) {
-      const stage = plan.stages[index]!;
-      const continuing = index === call.stageIndex && call.stageKey === stageKeyOf(stage);
-      if (!continuing) {
-        // Leaving a stage whose agent failed (or a plan that changed mid-call): free its slot.
-        if (call.slot) await this.#releaseSlot(call, failedAgentId ? "failure" : null);
-        failedAgentId = null;
-        call.stageIndex = index;
-        call.stageKey = stageKeyOf(stage);
-        call.candidates = [];
-        call.attemptsInStage = 0;
-      }
-      if (stage.kind === "end") return this.#end(call, stage);
-      if (stage.kind === "trunks") {
-        const trunk = continuing ? stage.trunks.find((t) => t.id === call.candidates[0]) : stage.trunks[0];
-        if (trunk) {
-          call.candidates = stage.trunks.slice(stage.trunks.indexOf(trunk) + 1).map((t) => t.id);
-          call.record.trunkId = trunk.id;
-          return this.#dial(call, stage.label, "trunk", trunk.id, trunk.name, null, undefined, (url) => trunkDialCxml(stage, trunk, url));
-        }
-        continue;
-      }
-      const agentId = await this.#pickAgent(call, stage, continuing, failedAgentId);
-      failedAgentId = null;
-      if (agentId) {
-        const agent = dialDetails(stage.group.members, stage.details, agentId);
-        if (!agent) throw new Error(`agent ${agentId} is not a member of ${stage.balancer}`);
-        const password = agent.passwordEnc ? await decryptSecret(agent.passwordEnc, this.env.ENCRYPTION_KEY) : undefined;
-        call.record.groupId = stage.groupId;
-        call.record.agentId = agentId;
-        return this.#dial(call, stage.label, "agent", agentId, agent.name, stage.groupId, agent.provider, (url) => agentDialCxml(agent, password, url));
-      }
-    }
-    return this.#end(call, { kind: "end", label: "clean hang-up", action: { type: "hangup" } });
+  /** The flow's ports, carried out against the group balancers; `claimed` is the last slot claimed. */
+  #ports(call: CallData): FlowPorts & { claimed: Slot | null } {
+    const claimTtlMs = this.#claimLifetimeMs();
+    const { callKey } = call.facts;
+    const ports = {
+      claimed: null as Slot | null,
+      pick: async (stage: Parameters<FlowPorts["pick"]>[0]) => {
+        const outcome = await this.#balancer(stage.balancer).pick({ callKey, group: stage.group, caller: call.facts.from, claimTtlMs });
+        if (outcome.chosen) ports.claimed = { balancer: stage.balancer, agentId: outcome.chosen };
+        return outcome;
+      },
+      failover: async (stage: Parameters<FlowPorts["failover"]>[0], failedAgentId: string | null, candidates: string[]) => {
+        const result = await this.#balancer(stage.balancer).failover({ callKey, failedAgentId, group: stage.group, candidates, claimTtlMs });
+        this.#publishHealth(call, result.healthChanges);
+        if (result.chosen) ports.claimed = { balancer: stage.balancer, agentId: result.chosen };
+        return result;
+      },
+      release: async (slot: Slot, result: "success" | "failure" | null) => {
+        const released = await this.#balancer(slot.balancer).release(callKey, result ? { agentId: slot.agentId, result } : undefined);
+        this.#publishHealth(call, released.healthChange ? [released.healthChange] : []);
+      },
+    };
+    return ports;
   }
 
-  async #pickAgent(call: CallData, stage: Extract<RouteStage, { kind: "group" }>, continuing: boolean, failedAgentId: string | null): Promise<string | null> {
-    const balancer = this.env.GROUP_BALANCER.getByName(stage.balancer);
-    if (!continuing) {
-      const outcome = await balancer.pick({ callKey: call.facts.callKey, group: stage.group, caller: call.facts.from, claimTtlMs: this.#claimLifetimeMs() });
-      call.trace.picks.push({ stage: stage.label, chosen: outcome.chosen, candidates: outcome.candidates, skipped: outcome.skipped.slice(0, 50), eligibleCount: outcome.eligibleCount, sticky: outcome.sticky });
-      call.candidates = outcome.candidates;
-      if (outcome.chosen) call.slot = { balancer: stage.balancer, agentId: outcome.chosen };
-      return outcome.chosen;
-    }
-    if (call.attemptsInStage >= stage.group.maxAttempts) {
-      await this.#releaseSlot(call, failedAgentId ? "failure" : null);
-      call.trace.picks.push({ stage: stage.label, chosen: null, skipped: [], candidates: [] });
-      return null;
-    }
-    const result = await balancer.failover({ callKey: call.facts.callKey, failedAgentId, group: stage.group, candidates: call.candidates, claimTtlMs: this.#claimLifetimeMs() });
-    if (failedAgentId) call.slot = null;
-    this.#publishHealth(call, result.healthChanges);
-    call.trace.picks.push({ stage: stage.label, chosen: result.chosen, skipped: result.skipped });
-    call.candidates = result.remaining;
-    if (result.chosen) call.slot = { balancer: stage.balancer, agentId: result.chosen };
-    return result.chosen;
+  #balancer(name: string) {
+    return this.env.GROUP_BALANCER.getByName(name);
   }
 
-  #dial(call: CallData, stage: string, kind: CallAttempt["kind"], targetId: string, targetName: string, groupId: string | null, provider: string | undefined, render: (actionUrl: string) => string): string {
+  async #dial(call: CallData, attempt: PlannedAttempt): Promise<string> {
     const n = call.record.attempts.length + 1;
-    call.attemptsInStage++;
-    call.record.attempts.push({ n, stage, kind, targetId, targetName, provider, groupId, startedAt: Date.now() });
+    const { kind, targetId, targetName, provider, groupId } = attempt;
+    call.record.attempts.push({ n, stage: attempt.stage, kind, via: attempt.target.kind, targetId, targetName, provider, groupId, startedAt: Date.now() });
+    if (kind === "agent") {
+      call.record.groupId = groupId;
+      call.record.agentId = targetId;
+    } else if (kind === "trunk") call.record.trunkId = targetId;
     this.#apply(call, "dial", "call.attempt_started", { attempt: n, kind, targetId, targetName });
-    return render(dialResultUrl(call.facts.baseUrl, n));
+    const password = attempt.passwordEnc ? await decryptSecret(attempt.passwordEnc, this.env.ENCRYPTION_KEY) : undefined;
+    return dialCxml(attempt.target, { actionUrl: dialResultUrl(call.facts.baseUrl, n), password, timeLimitSec: attempt.timeLimitSec, context: attempt.context });
   }
 
-  #end(call: CallData, stage: Extract<RouteStage, { kind: "end" }>): string {
+  #end(call: CallData, stage: EndStage, reason?: string): string {
     const delivered = stage.action.type === "announcement";
-    call.record.endReason = call.record.attempts.length ? "all_attempts_failed" : stage.label.replace(/\s+/g, "_");
+    call.record.endReason = reason ?? (call.record.attempts.length ? "all_attempts_failed" : stage.label.replace(/\s+/g, "_"));
     this.#apply(call, delivered ? "hangup" : "fail", "call.ended", { reason: call.record.endReason, action: stage.action.type });
     return endCxml(stage.action);
-  }
-
-  async #releaseSlot(call: CallData, result: "success" | "failure" | null): Promise<void> {
-    const slot = call.slot;
-    if (!slot) return;
-    call.slot = null;
-    const released = await this.env.GROUP_BALANCER.getByName(slot.balancer).release(call.facts.callKey, result ? { agentId: slot.agentId, result } : undefined);
-    this.#publishHealth(call, released.healthChange ? [released.healthChange] : []);
   }
 
   #publishHealth(call: CallData, changes: HealthChange[]): void {

@@ -2,10 +2,11 @@ import type { CarrierHeaders } from "../../workers/domain/carrier-headers";
 import { newId } from "../../workers/lib/ids";
 import type { CdrQuality } from "../../workers/webhooks/cdr-quality";
 import type { CallEventMessage, CallRecordState } from "../../workers/queue/messages";
-import type { DecisionTrace, RoutePlan, RouteStage } from "../../workers/routing/decide";
-import type { MemberTrace } from "../group-balancer";
+import type { CallValues } from "../../workers/domain/call-context";
+import type { FlowCursor, PickTrace } from "../../workers/routing/call-flow";
+import type { DecisionTrace, RoutePlan } from "../../workers/routing/decide";
+import { DIAL_TIMEOUT_SECONDS } from "../../workers/routing/dial-cxml";
 import type { HubEvent, LiveCallSummary } from "../hub-events";
-import { DIAL_TIMEOUT_SECONDS } from "../logic/call-cxml";
 import { callStart } from "../logic/call-figures";
 import { isTerminal, type CallState } from "../logic/call-machine";
 
@@ -31,6 +32,9 @@ export interface CallFacts {
   callStartTime?: number | null;
   /** The carrier's SIP headers of a trunk-inbound call, bounded (workers/webhooks/carrier-headers.ts). */
   carrierHeaders?: CarrierHeaders | null;
+  /** Cloudonix's Diverted (the diverting account) and AssertedIdentity, when sent. */
+  diverted?: string | null;
+  assertedIdentity?: string | null;
 }
 
 export interface SessionUpdateInput {
@@ -67,26 +71,15 @@ export interface RouteAnswer {
   duplicate: boolean;
 }
 
-export interface PickTrace {
-  stage: string;
-  chosen: string | null;
-  candidates?: string[];
-  skipped: MemberTrace[];
-  eligibleCount?: number;
-  sticky?: boolean;
-}
+export type { PickTrace } from "../../workers/routing/call-flow";
 
-export interface CallData {
+/** The call as its object stores it: the flow's cursor (where it is in its plan) and the rest. */
+export interface CallData extends FlowCursor {
   facts: CallFacts;
   state: CallState;
   seq: number;
   record: CallRecordState;
   trace: DecisionTrace & { picks: PickTrace[]; refused: string[] };
-  stageIndex: number;
-  stageKey: string | null;
-  candidates: string[];
-  attemptsInStage: number;
-  slot: { balancer: string; agentId: string } | null;
   responses: Record<string, string>;
   lastActivityAt: number;
   /** The last session-update eventIds applied, so a repeated event is applied once. */
@@ -222,6 +215,18 @@ export function hubEventOf(call: CallData, type: string, data: Record<string, un
   return { type: CALL_EVENT_TYPES[type] ?? "call.updated", at: call.lastActivityAt, data: { ...live, event: type, detail: data }, key };
 }
 
-export function stageKeyOf(stage: RouteStage): string {
-  return stage.kind === "group" ? `group:${stage.balancer}` : stage.kind === "trunks" ? `trunks:${stage.ruleId}` : `end:${stage.label}`;
+/** What call-context templates can use of this call (the stage adds rule and group). */
+export function valuesOf(call: CallData): CallValues {
+  const { facts, record } = call;
+  return {
+    caller: facts.from,
+    called: facts.to,
+    callerName: facts.callerName,
+    ruleId: record.ruleId,
+    callId: record.recordId,
+    session: facts.session,
+    diverted: facts.diverted ?? null,
+    assertedIdentity: facts.assertedIdentity ?? null,
+    headers: facts.carrierHeaders ?? null,
+  };
 }

@@ -104,37 +104,3 @@ const CALLER_SIDE_FAILURES: ReadonlySet<string> = new Set(["cancel", "canceled",
 export function failureBlamesAgent(status: string): boolean {
   return !CALLER_SIDE_FAILURES.has(status.trim().toLowerCase());
 }
-
-export type DialOutcome = "answered" | "failed";
-
-/**
- * A Dial `action` callback's DialCallStatus (else CallStatus), REFERENCE §1.2. Cloudonix calls
- * the action when the Dial leg has ended, so only `completed`/`answered` mean the agent took the
- * call; everything else fails over:
- * - completed, answered → answered
- * - busy, no-answer, failed, canceled, unknown → failed (opbx also treats unknown as a failed
- *   attempt)
- * - queued, ringing, in-progress: a leg still alive cannot be reported by a callback that fires
- *   when it ends, so these say as little as unknown → failed
- * - any unrecognised or missing value → failed, because failing over is safer than leaving the
- *   caller in silence.
- */
-const DIAL_STATUS: Record<string, DialOutcome> = {
-  completed: "answered",
-  answered: "answered",
-  queued: "failed",
-  ringing: "failed",
-  "in-progress": "failed",
-  busy: "failed",
-  "no-answer": "failed",
-  noanswer: "failed",
-  failed: "failed",
-  canceled: "failed",
-  cancelled: "failed",
-  unknown: "failed",
-};
-
-export function mapDialStatus(status: string): DialOutcome {
-  const key = status.trim().toLowerCase();
-  return Object.hasOwn(DIAL_STATUS, key) ? (DIAL_STATUS[key] ?? "failed") : "failed";
-}

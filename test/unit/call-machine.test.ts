@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { CALL_EVENTS, CALL_STATES, TERMINAL, failureBlamesAgent, isTerminal, mapDialStatus, mapSessionStatus, transition, type CallEvent, type CallState } from "../../durable-objects/logic/call-machine";
+import { CALL_EVENTS, CALL_STATES, TERMINAL, failureBlamesAgent, isTerminal, mapSessionStatus, transition, type CallEvent, type CallState } from "../../durable-objects/logic/call-machine";
 
 /** The whole table, written out: null = refused. Every state × every event appears once. */
 const EXPECTED: Record<CallState, Record<CallEvent, CallState | null>> = {
@@ -97,31 +97,6 @@ describe("mapSessionStatus", () => {
     ["__proto__", null],
   ] as const)("%j → %s", ([status, event], { expect }) => {
     expect(mapSessionStatus(status)).toBe(event);
-  });
-});
-
-describe("mapDialStatus", () => {
-  it.for([
-    ["completed", "answered"],
-    ["answered", "answered"],
-    ["COMPLETED", "answered"],
-    // The action fires when the leg has ended: a live-sounding status is as good as unknown.
-    ["queued", "failed"],
-    ["ringing", "failed"],
-    ["in-progress", "failed"],
-    ["In-Progress", "failed"],
-    ["busy", "failed"],
-    ["no-answer", "failed"],
-    ["noanswer", "failed"],
-    ["failed", "failed"],
-    ["canceled", "failed"],
-    ["cancelled", "failed"],
-    ["unknown", "failed"],
-    ["", "failed"],
-    ["garbage", "failed"],
-    ["toString", "failed"],
-  ] as const)("%j → %s", ([status, outcome], { expect }) => {
-    expect(mapDialStatus(status)).toBe(outcome);
   });
 });
 

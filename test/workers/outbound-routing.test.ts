@@ -21,7 +21,7 @@ describe("outbound routing through trunks", () => {
 
   it("presents the caller's number in E.164 when the trunk has no override", async ({ expect }) => {
     const f = await createOutboundFixture();
-    const res = await call(f, { Direction: "outbound-api", From: "1 (212) 555-0001", To: "33612345678" });
+    const res = await call(f, { Direction: "subscriber", From: "1 (212) 555-0001", To: "33612345678" });
     expect(res.xml).toBe(dial("carrier-a", "+33612345678", "+12125550001"));
   });
 
@@ -33,8 +33,8 @@ describe("outbound routing through trunks", () => {
 
   it("applies a rule's caller-ID patterns: only 1415* callers use the London rule", async ({ expect }) => {
     const f = await createOutboundFixture();
-    const sf = await call(f, { Direction: "outbound-api", From: "14155550100", To: "442071234567" });
-    const other = await call(f, { Direction: "outbound-api", From: "13125550100", To: "442071234567" });
+    const sf = await call(f, { Direction: "subscriber", From: "14155550100", To: "442071234567" });
+    const other = await call(f, { Direction: "subscriber", From: "13125550100", To: "442071234567" });
     expect(sf.xml).toBe(dial("carrier-c", "+442071234567", "+14155550100"));
     expect(other.xml).toBe(dial("carrier-b", "+442071234567", "+15550000000"));
   });

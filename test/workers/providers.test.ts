@@ -6,7 +6,8 @@ describe("GET /api/providers", () => {
     const t = await createTenantFixture("prv");
     const res = await t.asViewer("GET", "/api/providers");
     expect(res.status).toBe(200);
-    expect(res.body.providers.length).toBe(42);
+    expect(res.body.providers.length).toBe(45);
+    expect(res.body.providers.filter((p: { kind: string }) => p.kind !== "service").map((p: { id: string }) => p.id)).toEqual(["sip", "websocket", "phone"]);
     expect(res.body.providers).toContainEqual(expect.objectContaining({ id: "elevenlabs", name: "ElevenLabs", valueKind: "e164" }));
     expect(res.body.providers.find((p: any) => p.id === "retell-tls").help).toMatch(/E\.164.*TLS/);
     expect(res.body.aliases).toMatchObject({ "11labs": "elevenlabs" });

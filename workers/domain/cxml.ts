@@ -36,7 +36,12 @@ export type CxmlVerb =
   | { verb: "Reject"; reason?: RejectReason }
   | { verb: "Say"; text: string; voice?: string; language?: string; loop?: number }
   | { verb: "Pause"; length?: number }
-  | { verb: "Redirect"; url: string; method?: "GET" | "POST" };
+  | { verb: "Redirect"; url: string; method?: "GET" | "POST" }
+  /**
+   * A bidirectional audio stream to a WebSocket agent; the next verb runs when the stream ends.
+   * `action` is called then (as a Dial's is), so the router learns that the leg ended.
+   */
+  | { verb: "Connect"; action?: string; method?: "GET" | "POST"; stream: { url: string; parameters: { name: string; value: string }[] } };
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
@@ -115,6 +120,11 @@ function renderVerb(v: CxmlVerb): string {
       return element("Pause", attr("length", v.length), undefined);
     case "Redirect":
       return element("Redirect", attr("method", v.method), v.url);
+    case "Connect": {
+      let parameters = "";
+      for (const p of v.stream.parameters) parameters += element("Parameter", attr("name", p.name) + attr("value", p.value), undefined);
+      return `<Connect${attr("action", v.action) + attr("method", v.method)}><Stream${attr("url", v.stream.url)}>${parameters}</Stream></Connect>`;
+    }
   }
 }
 

@@ -8,7 +8,10 @@ export type QueueMessage = CallEventMessage | WebhookDeliveryMessage;
 export interface CallAttempt {
   n: number;
   stage: string;
-  kind: "agent" | "trunk";
+  /** An agent of a group (or targeted directly), a trunk, or a person escalated to. */
+  kind: "agent" | "trunk" | "person";
+  /** How it was dialled (service, sip, stream, number); absent on records before call flow v2. */
+  via?: "service" | "sip" | "stream" | "number";
   targetId: string;
   targetName: string;
   provider?: string;

@@ -30,6 +30,9 @@ function toGroupDto(row: GroupRow, memberCount: number): GroupDto {
     maxAttempts: row.maxAttempts,
     stickyTtlSeconds: row.stickyTtlSeconds,
     enabled: row.enabled,
+    failoverOn: row.failoverOn ?? null,
+    timeLimitSec: row.timeLimitSec ?? null,
+    context: row.context ?? [],
     memberCount,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
@@ -88,6 +91,9 @@ export const agentGroups = new Hono<AppEnv>()
       maxAttempts: input.maxAttempts ?? 3,
       stickyTtlSeconds: input.stickyTtlSeconds ?? null,
       enabled: input.enabled ?? true,
+      failoverOn: input.failoverOn ?? null,
+      timeLimitSec: input.timeLimitSec ?? null,
+      context: input.context ?? null,
     };
     const result = await commitChange(c, { entity: "agent_group", action: "created" }, async (tx, audit) => {
       await uniqueOr409(() => insertGroup(tx, row), NAME_INDEX, nameTaken(input.name), { field: "name" });

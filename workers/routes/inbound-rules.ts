@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { deleteInbound, findInbound, inboundConflictScope, insertInbound, listInbound, updateInbound, type InboundRow, type NewInboundRow } from "../db/repos/inbound-rules";
 import { assertFallbackExists, assertTargetExists } from "../db/repos/references";
+import { assertScheduleRefs } from "../db/repos/schedules";
 import type { Executor } from "../db/executor";
 import { conditionKey, type HeaderCondition } from "../domain/carrier-headers";
 import { findInboundConflict, type Conflict, type InboundRuleRef } from "../domain/rule-conflicts";
@@ -31,6 +32,11 @@ export function toInboundDto(row: InboundRow): InboundRuleDto {
     target: { type: row.targetType, id: row.targetId },
     fallback: row.fallback ?? null,
     header: row.headerName !== null && row.headerValue !== null ? { name: row.headerName, value: row.headerValue } : null,
+    scheduleId: row.scheduleId ?? null,
+    closedTarget: row.closedTarget ?? null,
+    callType: row.callType,
+    timeLimitSec: row.timeLimitSec ?? null,
+    context: row.context ?? [],
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -65,9 +71,9 @@ function conflictError(candidate: InboundRuleRef, conflict: Conflict<InboundRule
  * stay locked until the save commits (inboundConflictScope), so concurrent saves are checked
  * one after the other.
  */
-async function assertNoConflict(tx: Executor, tenantId: string, candidate: InboundRuleRef): Promise<void> {
+async function assertNoConflict(tx: Executor, tenantId: string, candidate: InboundRuleRef, callType: "inbound" | "api"): Promise<void> {
   const digits = candidate.pattern.endsWith("*") ? candidate.pattern.slice(0, -1) : candidate.pattern;
-  const others = await inboundConflictScope(tx, tenantId, digits, candidate.id);
+  const others = await inboundConflictScope(tx, tenantId, digits, candidate.id, callType);
   const conflict = findInboundConflict(candidate, others);
   if (conflict) throw conflictError(candidate, conflict);
 }
@@ -105,11 +111,17 @@ export const inboundRules = new Hono<AppEnv>()
       targetId: input.target.id,
       fallback: input.fallback ?? null,
       ...conditionColumns(input.header ?? null),
+      scheduleId: input.scheduleId ?? null,
+      closedTarget: input.closedTarget ?? null,
+      callType: input.callType ?? "inbound",
+      timeLimitSec: input.timeLimitSec ?? null,
+      context: input.context ?? null,
     };
     const rule = await commitChange(c, { entity: "inbound_rule", action: "created" }, async (tx, audit) => {
       await assertTargetExists(tx, tenantId, input.target, "target.id");
       await assertFallbackExists(tx, tenantId, input.fallback, "fallback.id");
-      await assertNoConflict(tx, tenantId, { id: row.id!, name: row.name!, pattern: row.pattern, matchType: row.matchType, enabled: row.enabled!, conditionKey: row.conditionKey! });
+      await assertScheduleRefs(tx, tenantId, input);
+      await assertNoConflict(tx, tenantId, { id: row.id!, name: row.name!, pattern: row.pattern, matchType: row.matchType, enabled: row.enabled!, conditionKey: row.conditionKey! }, row.callType!);
       await uniqueOr409(() => insertInbound(tx, row), "inbound_rules_tenant_pattern_uq", duplicatePattern(row.pattern, row.conditionKey!), { reason: "duplicate" });
       const created = (await findInbound(tx, tenantId, row.id!))!;
       audit.record(created.id, null, toInboundDto(created));
@@ -135,6 +147,7 @@ export const inboundRules = new Hono<AppEnv>()
       lockFirst: async (tx) => {
         if (input.target) await assertTargetExists(tx, tenantId, input.target, "target.id");
         if (input.fallback) await assertFallbackExists(tx, tenantId, input.fallback, "fallback.id");
+        await assertScheduleRefs(tx, tenantId, input);
       },
       apply: async (tx, current) => {
         const changes: Partial<NewInboundRow> = {};
@@ -150,11 +163,16 @@ export const inboundRules = new Hono<AppEnv>()
           changes.targetId = input.target.id;
         }
         if (input.fallback !== undefined) changes.fallback = input.fallback;
+        if (input.scheduleId !== undefined) changes.scheduleId = input.scheduleId;
+        if (input.closedTarget !== undefined) changes.closedTarget = input.closedTarget;
         if (input.header !== undefined) Object.assign(changes, conditionColumns(input.header));
+        if (input.callType !== undefined) changes.callType = input.callType;
+        if (input.timeLimitSec !== undefined) changes.timeLimitSec = input.timeLimitSec;
+        if (input.context !== undefined) changes.context = input.context;
         if (Object.keys(changes).length === 0) return false;
         const next = { ...current, ...changes } as InboundRow;
-        if (next.pattern !== current.pattern || next.conditionKey !== current.conditionKey || (next.enabled && !current.enabled)) {
-          await assertNoConflict(tx, tenantId, { id, name: next.name, pattern: next.pattern, matchType: next.matchType, enabled: next.enabled, conditionKey: next.conditionKey });
+        if (next.pattern !== current.pattern || next.conditionKey !== current.conditionKey || next.callType !== current.callType || (next.enabled && !current.enabled)) {
+          await assertNoConflict(tx, tenantId, { id, name: next.name, pattern: next.pattern, matchType: next.matchType, enabled: next.enabled, conditionKey: next.conditionKey }, next.callType);
         }
         await uniqueOr409(() => updateInbound(tx, tenantId, id, changes, current.version), "inbound_rules_tenant_pattern_uq", duplicatePattern(next.pattern, next.conditionKey), { reason: "duplicate" });
         return true;

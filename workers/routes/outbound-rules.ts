@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { deleteOutbound, findOutbound, insertOutbound, listOutbound, lockTrunks, outboundWithPrefix, updateOutbound, type NewOutboundRow, type OutboundRow } from "../db/repos/trunks";
+import { assertTrunksExist } from "../db/repos/references";
+import { deleteOutbound, findOutbound, insertOutbound, listOutbound, outboundWithPrefix, updateOutbound, type NewOutboundRow, type OutboundRow } from "../db/repos/trunks";
 import type { Executor } from "../db/executor";
 import { findOutboundConflict, type OutboundRuleRef } from "../domain/rule-conflicts";
 import { adminWrites, requireAuth } from "../middleware/auth";
@@ -29,14 +30,6 @@ function toOutboundDto(row: OutboundRow): OutboundRuleDto {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-async function assertTrunksExist(tx: Executor, tenantId: string, ids: string[]): Promise<void> {
-  const found = new Set((await lockTrunks(tx, tenantId, ids)).map((trunk) => trunk.id));
-  const absent = ids.filter((id) => !found.has(id));
-  if (absent.length > 0) {
-    throw new AppError(404, "NOT_FOUND", `Trunk${absent.length > 1 ? "s" : ""} ${absent.join(", ")} not found in this tenant (trunkIds)`, { field: "trunkIds", missing: absent });
-  }
 }
 
 const ref = (row: OutboundRow): OutboundRuleRef => ({
@@ -93,7 +86,7 @@ export const outboundRules = new Hono<AppEnv>()
       enabled: input.enabled ?? true,
     };
     const rule = await commitChange(c, { entity: "outbound_rule", action: "created" }, async (tx, audit) => {
-      await assertTrunksExist(tx, tenantId, input.trunkIds);
+      await assertTrunksExist(tx, tenantId, input.trunkIds, "trunkIds");
       await assertNoConflict(tx, tenantId, { id: row.id!, name: row.name!, destinationPrefix: row.destinationPrefix!, callerPatterns: row.callerPatterns!, priority: row.priority!, enabled: row.enabled! });
       await insertOutbound(tx, row);
       const created = (await findOutbound(tx, tenantId, row.id!))!;
@@ -118,7 +111,7 @@ export const outboundRules = new Hono<AppEnv>()
       ...versioned(tenantId, id, "updated"),
       version: input.version,
       lockFirst: async (tx) => {
-        if (input.trunkIds) await assertTrunksExist(tx, tenantId, input.trunkIds);
+        if (input.trunkIds) await assertTrunksExist(tx, tenantId, input.trunkIds, "trunkIds");
       },
       apply: async (tx, current) => {
         const { version: _version, ...rest } = input;

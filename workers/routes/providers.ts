@@ -10,7 +10,8 @@ const ProviderCatalog = z.object({
     z.object({
       id: z.string().meta({ description: "Cloudonix's provider id, used in <Service provider>" }),
       name: z.string(),
-      valueKind: z.enum(["e164", "sip_uri"]).meta({ description: "What the agent's service value is: an E.164 number or a SIP URI" }),
+      kind: z.enum(["service", "sip", "stream", "number"]).meta({ description: "How Cloudonix reaches the agent: <Service provider>, <Sip>, <Connect><Stream> or <Dial><Number>" }),
+      valueKind: z.enum(["e164", "sip_uri", "wss_url", "phone"]).meta({ description: "What the agent's service value is: an E.164 number, a SIP URI, a wss:// URL, or a phone number or extension" }),
       help: z.string(),
     }),
   ),

@@ -40,6 +40,7 @@ export function toTenantDto(row: TenantRow, origin: string, callbackToken: strin
     callbackTokenRotatedAt: row.callbackTokenRotatedAt?.toISOString() ?? null,
     callbackUrls: callbackToken ? callbackUrls(origin, callbackToken) : null,
     defaultFallback: row.defaultFallback ?? null,
+    unmatchedAction: row.unmatchedAction,
     retentionDays: row.retentionDays,
     outboundCallerPatterns: row.outboundCallerPatterns,
     routingNumberHeader: row.routingNumberHeader ?? null,

@@ -54,6 +54,7 @@ export const tenant = new Hono<AppEnv>()
         if (input.retentionDays !== undefined) changes.retentionDays = input.retentionDays;
         if (input.outboundCallerPatterns !== undefined) changes.outboundCallerPatterns = input.outboundCallerPatterns;
         if (input.defaultFallback !== undefined) changes.defaultFallback = input.defaultFallback;
+        if (input.unmatchedAction !== undefined) changes.unmatchedAction = input.unmatchedAction;
         if (input.routingNumberHeader !== undefined) changes.routingNumberHeader = input.routingNumberHeader;
         if (Object.keys(changes).length === 0) return false;
         await uniqueOr409(

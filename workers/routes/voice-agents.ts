@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { assertUnused } from "../db/repos/references";
+import { assertTrunksExist, assertUnused } from "../db/repos/references";
 import { deleteAgents, findAgent, findAgents, groupsOfAgents, insertAgent, listAgents, setAgentsEnabled, updateAgent } from "../db/repos/voice-agents";
-import { normaliseServiceValue } from "../domain/providers";
+import { agentKindOf, normaliseServiceValue } from "../domain/providers";
 import { adminWrites, requireAuth } from "../middleware/auth";
 import { apiRoutes } from "../openapi/declare";
 import { agentLiveStatus } from "../routing/live-status";
@@ -50,6 +50,20 @@ async function agentChanges(input: UpdateAgentInput, current: AgentRow, encrypti
   if (input.maxConcurrentCalls !== undefined) changes.maxConcurrentCalls = input.maxConcurrentCalls;
   if (input.weight !== undefined) changes.weight = input.weight;
   if (input.tags !== undefined) changes.tags = input.tags;
+  if (input.trunkId !== undefined) changes.trunkId = input.trunkId;
+  if (input.context !== undefined) changes.context = input.context;
+  const kind = agentKindOf(changes.provider ?? current.provider);
+  const trunkId = changes.trunkId !== undefined ? changes.trunkId : current.trunkId;
+  if (trunkId && kind !== "number") {
+    // The provider changed away from a phone number: its trunk no longer applies.
+    if (input.trunkId) throw new AppError(400, "VALIDATION_FAILED", 'The request body is not valid (trunkId: only phone-number agents ("phone") dial through a trunk)', [{ path: "trunkId", message: 'only phone-number agents ("phone") dial through a trunk' }]);
+    changes.trunkId = null;
+  }
+  // A WebSocket or phone-number agent presents no credentials; stale ones are not kept.
+  if (kind === "stream" || kind === "number") {
+    if (current.username !== null || changes.username) changes.username = null;
+    if (current.passwordEnc !== null || changes.passwordEnc) changes.passwordEnc = null;
+  }
   return changes;
 }
 
@@ -81,8 +95,11 @@ export const voiceAgents = new Hono<AppEnv>()
       maxConcurrentCalls: input.maxConcurrentCalls ?? null,
       weight: input.weight ?? 1,
       tags: input.tags ?? [],
+      trunkId: input.trunkId ?? null,
+      context: input.context ?? null,
     };
     const agent = await commitChange(c, { entity: "voice_agent", action: "created" }, async (tx, audit) => {
+      if (row.trunkId) await assertTrunksExist(tx, tenantId, [row.trunkId], "trunkId");
       await uniqueOr409(() => insertAgent(tx, row), NAME_INDEX, nameTaken(input.name), { field: "name" });
       const created = (await findAgent(tx, tenantId, row.id!))!;
       audit.record(created.id, null, toAgentDto(created));
@@ -141,6 +158,7 @@ export const voiceAgents = new Hono<AppEnv>()
       apply: async (tx, current) => {
         const changes = await agentChanges(input, current, c.env.ENCRYPTION_KEY);
         if (Object.keys(changes).length === 0) return false;
+        if (changes.trunkId) await assertTrunksExist(tx, tenantId, [changes.trunkId], "trunkId");
         await uniqueOr409(() => updateAgent(tx, tenantId, id, changes), NAME_INDEX, nameTaken(input.name ?? ""), { field: "name" });
         return true;
       },

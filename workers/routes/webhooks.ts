@@ -126,6 +126,8 @@ function callFacts(c: Context<AppEnv>, { params, snapshot, callKey }: Authentica
     cxSessionId: sessionData.id,
     callStartTime: sessionData.callStartTime,
     carrierHeaders: carrierHeadersOf(params),
+    diverted: params.Diverted ?? null,
+    assertedIdentity: params.AssertedIdentity ?? null,
   };
 }
 

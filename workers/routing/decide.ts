@@ -1,10 +1,11 @@
-import type { BalancerGroup } from "../../durable-objects/group-balancer";
 import type { FallbackTarget } from "../db/schema";
 import { buildInboundIndex, buildOutboundIndex, matchInbound, matchOutbound, type InboundIndex, type OutboundIndex, type RuleTrace } from "../domain/matching";
 import { headerLookup, headerNumber, type CarrierHeaders, type HeaderLookup } from "../domain/carrier-headers";
 import { matchesPattern, normalizeNumber, parsePattern, presentedNumber } from "../domain/numbers";
 import { packDetails, packMembers, type PlanAgent } from "./packed-group";
-import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup, SnapshotOutboundRule } from "./snapshot-types";
+import type { EndAction, GroupStage, PlanTrunk, RouteStage, StageSettings } from "./plan-types";
+import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup, SnapshotInboundRule, SnapshotOutboundRule } from "./snapshot-types";
+import { scheduleGate, type ScheduleTrace } from "./schedule-gate";
 
 /*
  * Turns a call and a tenant snapshot into a route plan: the ordered stages the CallSession will
@@ -12,29 +13,8 @@ import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup, SnapshotOutboundRul
  * share it, and only what the call needs travels to the Durable Objects.
  */
 
-export type EndAction = Extract<FallbackTarget, { type: "hangup" | "reject" | "announcement" }>;
+export type { EndAction, GroupStage, PersonStage, PlanTrunk, RouteStage, TrunkStage } from "./plan-types";
 export type { PlanAgent } from "./packed-group";
-
-/** A group stage; its members and, apart, their dial details are packed, see packed-group.ts. */
-export type GroupStage = { kind: "group"; label: string; groupId: string | null; balancer: string; group: BalancerGroup; details: string };
-
-export type RouteStage = GroupStage | TrunkStage | { kind: "end"; label: string; action: EndAction };
-
-export interface PlanTrunk {
-  id: string;
-  name: string;
-  callerIdOverride: string | null;
-}
-
-export interface TrunkStage {
-  kind: "trunks";
-  label: string;
-  ruleId: string;
-  destination: string;
-  /** The caller's number as presented when a trunk has no override (numbers.ts presentedNumber). */
-  callerId: string | null;
-  trunks: PlanTrunk[];
-}
 
 export interface DecisionTrace {
   snapshotVersion: number;
@@ -51,6 +31,8 @@ export interface DecisionTrace {
   rule: { id: string; name: string; pattern: string } | null;
   usedDefaultFallback: boolean;
   notes: string[];
+  /** The matched rule's opening hours, when it has a schedule (schedule-gate.ts). Absent from older traces. */
+  schedule?: ScheduleTrace;
 }
 
 export interface RoutePlan {
@@ -60,21 +42,26 @@ export interface RoutePlan {
   trace: DecisionTrace;
 }
 
-export interface CallFacts {
+/** What routing reads of a call (the webhook's parameters, or Explain's hypothetical call). */
+export interface RoutingFacts {
   from: string;
   to: string;
   /** Cloudonix's Direction parameter (inbound, subscriber, outbound-api, …). */
   cloudonixDirection?: string;
   /** The carrier's SIP headers of a trunk-inbound call (bounded, see domain/carrier-headers.ts). */
   headers?: CarrierHeaders | null;
+  /** When the call is routed (epoch ms); schedules read it. Default: now. */
+  at?: number;
 }
 
 interface Compiled {
   inbound: InboundIndex;
+  /** Rules for calls started through Cloudonix's API (Direction=outbound-api). */
+  api: InboundIndex;
   outbound: OutboundIndex;
   callerPatterns: string[];
   /** Group stages by target ("group:<id>", "agent:<id>"), built on first use. */
-  stages: Map<string, Omit<GroupStage, "label">>;
+  stages: Map<string, CachedStage>;
 }
 
 // Indexes are built once per snapshot object, which lives for the isolate's cache lifetime.
@@ -84,7 +71,8 @@ function compile(snapshot: RoutingSnapshot): Compiled {
   let entry = compiled.get(snapshot);
   if (!entry) {
     entry = {
-      inbound: buildInboundIndex(snapshot.inboundRules),
+      inbound: buildInboundIndex(snapshot.inboundRules.filter((r) => (r.callType ?? "inbound") === "inbound")),
+      api: buildInboundIndex(snapshot.inboundRules.filter((r) => r.callType === "api")),
       outbound: buildOutboundIndex(snapshot.outboundRules),
       callerPatterns: snapshot.outboundCallerPatterns.flatMap((p) => {
         const parsed = parsePattern(p);
@@ -99,7 +87,7 @@ function compile(snapshot: RoutingSnapshot): Compiled {
 
 const OUTBOUND_DIRECTIONS = new Set(["subscriber", "outbound-api", "outbound"]);
 
-export function classifyDirection(snapshot: RoutingSnapshot, facts: CallFacts): { direction: "inbound" | "outbound"; reason: string } {
+export function classifyDirection(snapshot: RoutingSnapshot, facts: RoutingFacts): { direction: "inbound" | "outbound"; reason: string } {
   const cxDirection = facts.cloudonixDirection?.toLowerCase();
   if (cxDirection && OUTBOUND_DIRECTIONS.has(cxDirection)) return { direction: "outbound", reason: `Direction=${cxDirection}` };
   const caller = normalizeNumber(facts.from);
@@ -108,7 +96,7 @@ export function classifyDirection(snapshot: RoutingSnapshot, facts: CallFacts): 
   return { direction: "inbound", reason: cxDirection ? `Direction=${cxDirection}` : "no Direction; caller is not an outbound caller ID" };
 }
 
-export function planRoute(snapshot: RoutingSnapshot, facts: CallFacts): RoutePlan {
+export function planRoute(snapshot: RoutingSnapshot, facts: RoutingFacts): RoutePlan {
   const { direction, reason } = classifyDirection(snapshot, facts);
   const trace: DecisionTrace = {
     snapshotVersion: snapshot.version,
@@ -122,7 +110,8 @@ export function planRoute(snapshot: RoutingSnapshot, facts: CallFacts): RoutePla
     notes: [],
   };
   const headers = headerLookup(facts.headers);
-  if (direction === "inbound") return planInbound(snapshot, trace, matchInbound(compile(snapshot).inbound, routingNumber(snapshot, trace, headers), headers));
+  if (facts.cloudonixDirection?.toLowerCase() === "outbound-api") return planApiCall(snapshot, trace, headers, facts.at);
+  if (direction === "inbound") return planInbound(snapshot, trace, matchInbound(compile(snapshot).inbound, routingNumber(snapshot, trace, headers), headers), facts.at);
   if (facts.cloudonixDirection?.toLowerCase() === "subscriber") {
     // A registered endpoint dials extensions and the tenant's own numbers as well as the outside
     // world: an internal destination wins, and only an external number goes out to a carrier.
@@ -131,11 +120,30 @@ export function planRoute(snapshot: RoutingSnapshot, facts: CallFacts): RoutePla
     if (internal.rule) {
       trace.direction = "inbound";
       trace.directionReason = `Direction=subscriber, and ${trace.called} is an internal destination (inbound rule ${internal.rule.name || internal.rule.pattern})`;
-      return planInbound(snapshot, trace, internal);
+      return planInbound(snapshot, trace, internal, facts.at);
     }
     trace.notes.push(`Direction=subscriber: no inbound rule names ${trace.called || "(empty number)"}, so it is an external number`);
   }
   return planOutbound(snapshot, trace, presentedNumber(facts.from), presentedNumber(facts.to) ?? trace.called);
+}
+
+/**
+ * A call started through Cloudonix's API has already rung its destination, and the person has
+ * answered when Cloudonix asks us: dialling the destination again would ring them twice. It is
+ * connected to an agent instead, by the tenant's rules for API-originated calls. Which of From
+ * and To holds our number and which the person's is not settled in Cloudonix's documentation,
+ * so the rules are matched against To, then From; the trace says which matched.
+ */
+function planApiCall(snapshot: RoutingSnapshot, trace: DecisionTrace, headers: HeaderLookup, at?: number): RoutePlan {
+  trace.direction = "outbound";
+  trace.directionReason = "Direction=outbound-api: the called person has answered; connect them to an agent";
+  const index = compile(snapshot).api;
+  const byTo = matchInbound(index, trace.called, headers);
+  const byFrom = byTo.rule ? null : matchInbound(index, trace.caller, headers);
+  const match = byFrom?.rule ? byFrom : byTo;
+  if (match.rule) trace.notes.push(`API-call rule matched ${byFrom?.rule ? `From ${trace.caller}` : `To ${trace.called}`}`);
+  const plan = planInbound(snapshot, trace, { rule: match.rule, tried: [...byTo.tried, ...(byFrom?.tried ?? [])] }, at);
+  return { ...plan, direction: "outbound" };
 }
 
 /**
@@ -158,19 +166,32 @@ function routingNumber(snapshot: RoutingSnapshot, trace: DecisionTrace, headers:
   return number ?? trace.called;
 }
 
-function planInbound(snapshot: RoutingSnapshot, trace: DecisionTrace, { rule, tried }: ReturnType<typeof matchInbound>): RoutePlan {
+function planInbound(snapshot: RoutingSnapshot, trace: DecisionTrace, { rule, tried }: ReturnType<typeof matchInbound>, at?: number): RoutePlan {
   trace.rulesTried = tried;
   const stages: RouteStage[] = [];
   if (rule) {
     trace.rule = { id: rule.id, name: rule.name, pattern: rule.pattern };
-    pushTarget(snapshot, stages, { type: rule.targetType, id: rule.targetId }, `rule ${rule.name || rule.pattern}`, trace);
-    if (rule.fallback) pushTarget(snapshot, stages, rule.fallback, "rule fallback", trace);
+    const settings = ruleSettings(rule);
+    // Opening hours: while the rule's schedule is closed the call goes only where it says (schedule-gate.ts).
+    const gate = scheduleGate(snapshot, rule, at);
+    if (gate) {
+      trace.schedule = gate.trace;
+      trace.notes.push(gate.note);
+    }
+    if (gate?.closed) pushTarget(snapshot, stages, gate.closed.target, gate.closed.label, trace, settings);
+    else {
+      pushTarget(snapshot, stages, { type: rule.targetType, id: rule.targetId }, `rule ${rule.name || rule.pattern}`, trace, settings);
+      if (rule.fallback) pushTarget(snapshot, stages, rule.fallback, "rule fallback", trace, settings);
+    }
   } else {
     const matched = trace.routingNumber?.number ?? trace.called;
-    trace.notes.push(`no inbound rule matches ${matched || "(empty number)"}`);
+    trace.notes.push(`no ${trace.direction === "outbound" ? "API-call" : "inbound"} rule matches ${matched || "(empty number)"}`);
     if (snapshot.defaultFallback) {
       trace.usedDefaultFallback = true;
-      pushTarget(snapshot, stages, snapshot.defaultFallback, "tenant default", trace);
+      pushTarget(snapshot, stages, snapshot.defaultFallback, "tenant default", trace, NO_SETTINGS);
+    } else if (snapshot.unmatchedAction === "reject") {
+      // Refused, not answered: an unmatched call costs the tenant nothing.
+      stages.push({ kind: "end", label: "unmatched call rejected", action: { type: "reject" } });
     }
   }
   if (stages.at(-1)?.kind !== "end") stages.push({ kind: "end", label: "clean hang-up", action: { type: "hangup" } });
@@ -208,18 +229,46 @@ function planOutbound(snapshot: RoutingSnapshot, trace: DecisionTrace, callerId:
   };
 }
 
-function planAgent(agent: SnapshotAgent): PlanAgent {
-  return { id: agent.id, name: agent.name, provider: agent.provider, serviceValue: agent.serviceValue, username: agent.username, passwordEnc: agent.passwordEnc };
+const NO_SETTINGS: StageSettings = { timeLimitSec: null, context: [], ruleName: null };
+
+function ruleSettings(rule: SnapshotInboundRule): StageSettings {
+  return { timeLimitSec: rule.timeLimitSec ?? null, context: rule.context ?? [], ruleName: rule.name || rule.pattern };
+}
+
+/** The smaller of two limits, either of which may be absent. */
+function tighter(a: number | null, b: number | null | undefined): number | null {
+  if (a === null) return b ?? null;
+  return b === null || b === undefined ? a : Math.min(a, b);
+}
+
+function planAgent(snapshot: RoutingSnapshot, agent: SnapshotAgent): PlanAgent {
+  const trunk = agent.trunkId ? snapshot.trunks[agent.trunkId] : undefined;
+  return {
+    id: agent.id,
+    name: agent.name,
+    provider: agent.provider,
+    serviceValue: agent.serviceValue,
+    username: agent.username,
+    passwordEnc: agent.passwordEnc,
+    ...(agent.trunkId ? { trunkName: trunk?.enabled ? trunk.name : null } : {}),
+    ...(agent.context?.length ? { context: agent.context } : {}),
+  };
 }
 
 const packKey = (snapshot: RoutingSnapshot, target: string) => `${snapshot.tenantId}:${snapshot.version}:${target}`;
 
 /** A directly targeted agent is a group of one, so capacity and health apply to it too. */
-function agentStage(snapshot: RoutingSnapshot, agent: SnapshotAgent): Omit<GroupStage, "label"> {
+type CachedStage = Omit<GroupStage, "label" | keyof StageSettings> & { groupTimeLimitSec: number | null; groupContext: GroupStage["context"] };
+
+function agentStage(snapshot: RoutingSnapshot, agent: SnapshotAgent): CachedStage {
   const member = { agentId: agent.id, position: 0, priority: 0, weight: Math.max(1, agent.weight), capacity: agent.maxConcurrentCalls, enabled: agent.enabled };
   return {
     kind: "group",
     groupId: null,
+    groupName: null,
+    failoverOn: null,
+    groupTimeLimitSec: null,
+    groupContext: [],
     balancer: `agent:${agent.id}`,
     group: {
       id: `agent:${agent.id}`,
@@ -229,21 +278,25 @@ function agentStage(snapshot: RoutingSnapshot, agent: SnapshotAgent): Omit<Group
       stickyTtlSeconds: null,
       members: packMembers(packKey(snapshot, `agent:${agent.id}`), [member]),
     },
-    details: packDetails([planAgent(agent)]),
+    details: packDetails([planAgent(snapshot, agent)]),
   };
 }
 
-function groupStage(snapshot: RoutingSnapshot, group: SnapshotGroup): Omit<GroupStage, "label"> {
+function groupStage(snapshot: RoutingSnapshot, group: SnapshotGroup): CachedStage {
   const agents: PlanAgent[] = [];
   const members = group.members.flatMap((m) => {
     const agent = snapshot.agents[m.agentId];
     if (!agent) return [];
-    agents.push(planAgent(agent));
+    agents.push(planAgent(snapshot, agent));
     return [{ agentId: m.agentId, position: m.position, priority: m.priority, weight: m.weight, capacity: m.capacity, enabled: agent.enabled }];
   });
   return {
     kind: "group",
     groupId: group.id,
+    groupName: group.name,
+    failoverOn: group.failoverOn ?? null,
+    groupTimeLimitSec: group.timeLimitSec ?? null,
+    groupContext: group.context ?? [],
     balancer: group.id,
     group: {
       id: group.id,
@@ -257,14 +310,19 @@ function groupStage(snapshot: RoutingSnapshot, group: SnapshotGroup): Omit<Group
   };
 }
 
-function cachedStage(snapshot: RoutingSnapshot, key: string, build: () => Omit<GroupStage, "label">): Omit<GroupStage, "label"> {
+function cachedStage(snapshot: RoutingSnapshot, key: string, build: () => CachedStage): CachedStage {
   const stages = compile(snapshot).stages;
   let stage = stages.get(key);
   if (!stage) stages.set(key, (stage = build()));
   return stage;
 }
 
-function pushTarget(snapshot: RoutingSnapshot, stages: RouteStage[], target: FallbackTarget, label: string, trace: DecisionTrace): void {
+/** The cached stage with the rule's settings: the tighter time limit, the rule's context before the group's. */
+function withSettings({ groupTimeLimitSec, groupContext, ...stage }: CachedStage, label: string, settings: StageSettings): GroupStage {
+  return { ...stage, label, ruleName: settings.ruleName, timeLimitSec: tighter(settings.timeLimitSec, groupTimeLimitSec), context: [...settings.context, ...groupContext] };
+}
+
+function pushTarget(snapshot: RoutingSnapshot, stages: RouteStage[], target: FallbackTarget, label: string, trace: DecisionTrace, settings: StageSettings): void {
   switch (target.type) {
     case "agent": {
       const agent = snapshot.agents[target.id];
@@ -272,7 +330,13 @@ function pushTarget(snapshot: RoutingSnapshot, stages: RouteStage[], target: Fal
         trace.notes.push(`${label}: agent ${target.id} no longer exists`);
         return;
       }
-      stages.push({ ...cachedStage(snapshot, `agent:${agent.id}`, () => agentStage(snapshot, agent)), label: `${label}: agent ${agent.name}` });
+      stages.push(
+        withSettings(
+          cachedStage(snapshot, `agent:${agent.id}`, () => agentStage(snapshot, agent)),
+          `${label}: agent ${agent.name}`,
+          settings,
+        ),
+      );
       return;
     }
     case "group": {
@@ -285,10 +349,25 @@ function pushTarget(snapshot: RoutingSnapshot, stages: RouteStage[], target: Fal
         trace.notes.push(`${label}: group ${group.name} is disabled`);
         return;
       }
-      stages.push({ ...cachedStage(snapshot, `group:${group.id}`, () => groupStage(snapshot, group)), label: `${label}: group ${group.name}` });
+      stages.push(
+        withSettings(
+          cachedStage(snapshot, `group:${group.id}`, () => groupStage(snapshot, group)),
+          `${label}: group ${group.name}`,
+          settings,
+        ),
+      );
       return;
     }
+    case "number": {
+      const trunk = target.trunkId ? snapshot.trunks[target.trunkId] : undefined;
+      if (target.trunkId && !trunk?.enabled) trace.notes.push(`${label}: trunk ${trunk?.name ?? target.trunkId} is ${trunk ? "disabled" : "gone"}; Cloudonix chooses the route`);
+      stages.push({ kind: "person", label: `${label}: number ${target.number}`, target: { kind: "number", number: target.number, trunk: trunk?.enabled ? trunk.name : null }, ...settings });
+      return;
+    }
+    case "sip":
+      stages.push({ kind: "person", label: `${label}: SIP ${target.uri}`, target: { kind: "sip", uri: target.uri, username: null }, ...settings });
+      return;
     default:
-      stages.push({ kind: "end", label, action: target });
+      stages.push({ kind: "end", label, action: target as EndAction });
   }
 }

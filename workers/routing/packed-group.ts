@@ -1,4 +1,5 @@
 import type { PickMember } from "../../durable-objects/logic/strategies";
+import type { ContextEntry } from "../domain/call-context";
 
 /**
  * A group's members as they travel to the Durable Objects with every call: a string and a
@@ -23,6 +24,10 @@ export interface PlanAgent {
   serviceValue: string;
   username: string | null;
   passwordEnc: string | null;
+  /** A phone-number agent's trunk name (null: Cloudonix chooses); absent for other kinds. */
+  trunkName?: string | null;
+  /** The agent's own context entries (headers or stream parameters). */
+  context?: ContextEntry[];
 }
 
 const FIELDS = 5;

@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import type { Executor } from "../db/executor";
 import { cxmlProviderId } from "../domain/providers";
 import { agentGroupMembers, agentGroups, inboundRoutingRules, outboundRoutingRules, tenants, trunks, voiceAgents } from "../db/schema";
+import { schedules as scheduleTable } from "../db/schema";
 import type { RoutingSnapshot, SnapshotGroup } from "./snapshot-types";
 
 /**
@@ -26,6 +27,14 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
     db.select().from(outboundRoutingRules).where(eq(outboundRoutingRules.tenantId, tenantId)),
   ]);
 
+  // Only the schedules rules use, and only for tenants that use any: most never read the table.
+  const usedSchedules = new Set(inboundRows.flatMap((r) => (r.scheduleId ? [r.scheduleId] : [])));
+  const scheduleRows = usedSchedules.size > 0 ? await db.select().from(scheduleTable).where(eq(scheduleTable.tenantId, tenantId)) : [];
+  const schedules: NonNullable<RoutingSnapshot["schedules"]> = {};
+  for (const s of scheduleRows) {
+    if (usedSchedules.has(s.id)) schedules[s.id] = { id: s.id, name: s.name, timezone: s.timezone, weekly: s.weekly, closures: s.closures ?? [], overrides: s.overrides ?? [] };
+  }
+
   const agents: RoutingSnapshot["agents"] = {};
   for (const a of agentRows) {
     agents[a.id] = {
@@ -38,6 +47,9 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
       enabled: a.enabled,
       maxConcurrentCalls: a.maxConcurrentCalls,
       weight: a.weight,
+      // Only what is set travels: a tenant's 1,000 plain agents stay as small as before.
+      ...(a.trunkId ? { trunkId: a.trunkId } : {}),
+      ...(a.context?.length ? { context: a.context } : {}),
     };
   }
 
@@ -52,6 +64,9 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
       stickyTtlSeconds: g.stickyTtlSeconds,
       enabled: g.enabled,
       members: [],
+      ...(g.failoverOn ? { failoverOn: g.failoverOn } : {}),
+      ...(g.timeLimitSec ? { timeLimitSec: g.timeLimitSec } : {}),
+      ...(g.context?.length ? { context: g.context } : {}),
     };
   }
   for (const m of memberRows) {
@@ -81,6 +96,7 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
     routingNumberHeader: tenant.routingNumberHeader ?? null,
     timezone: tenant.timezone,
     defaultFallback: tenant.defaultFallback ?? null,
+    unmatchedAction: tenant.unmatchedAction,
     outboundCallerPatterns: tenant.outboundCallerPatterns ?? [],
     agents,
     groups,
@@ -95,9 +111,14 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
       targetType: r.targetType,
       targetId: r.targetId,
       fallback: r.fallback ?? null,
+      ...(r.scheduleId ? { scheduleId: r.scheduleId, closedTarget: r.closedTarget ?? null } : {}),
       // Only conditioned rules carry the key: a tenant's 10,000 plain rules stay as small as before.
       ...(r.headerName !== null && r.headerValue !== null ? { header: { name: r.headerName, value: r.headerValue } } : {}),
+      ...(r.callType === "api" ? { callType: r.callType } : {}),
+      ...(r.timeLimitSec ? { timeLimitSec: r.timeLimitSec } : {}),
+      ...(r.context?.length ? { context: r.context } : {}),
     })),
+    schedules,
     outboundRules: outboundRows.map((r) => ({
       id: r.id,
       name: r.name,

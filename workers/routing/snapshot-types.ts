@@ -1,5 +1,8 @@
 import type { FallbackTarget } from "../db/schema";
+import type { ContextEntry } from "../domain/call-context";
 import type { HeaderCondition } from "../domain/carrier-headers";
+import type { Schedule } from "../domain/schedules";
+import type { FailoverOutcome } from "./plan-types";
 
 /**
  * A tenant's routing configuration compiled for the hot path: everything a decision needs,
@@ -32,6 +35,8 @@ export interface RoutingSnapshot {
   routingNumberHeader?: string | null;
   timezone: string;
   defaultFallback: FallbackTarget | null;
+  /** An inbound call no rule matches, without a default fallback: hung up (default) or rejected. */
+  unmatchedAction?: "hangup" | "reject";
   /** Callers matching one of these (exact or prefix*) are outbound callers. */
   outboundCallerPatterns: string[];
   agents: Record<string, SnapshotAgent>;
@@ -39,6 +44,14 @@ export interface RoutingSnapshot {
   trunks: Record<string, SnapshotTrunk>;
   inboundRules: SnapshotInboundRule[];
   outboundRules: SnapshotOutboundRule[];
+  /** The schedules inbound rules use, by id. Optional: older snapshots lack it. */
+  schedules?: Record<string, SnapshotSchedule>;
+}
+
+/** A schedule as decisions read it (domain/schedules.ts). */
+export interface SnapshotSchedule extends Schedule {
+  id: string;
+  name: string;
 }
 
 export interface SnapshotAgent {
@@ -53,6 +66,9 @@ export interface SnapshotAgent {
   enabled: boolean;
   maxConcurrentCalls: number | null;
   weight: number;
+  /** A phone-number agent's trunk. Optional fields: older snapshots lack them. */
+  trunkId?: string | null;
+  context?: ContextEntry[] | null;
 }
 
 export interface SnapshotMember {
@@ -74,6 +90,10 @@ export interface SnapshotGroup {
   stickyTtlSeconds: number | null;
   enabled: boolean;
   members: SnapshotMember[];
+  /** Null or absent: every failed outcome fails over. */
+  failoverOn?: FailoverOutcome[] | null;
+  timeLimitSec?: number | null;
+  context?: ContextEntry[] | null;
 }
 
 export interface SnapshotTrunk {
@@ -94,8 +114,15 @@ export interface SnapshotInboundRule {
   targetType: "agent" | "group";
   targetId: string;
   fallback: FallbackTarget | null;
+  /** Opening hours (snapshot.schedules) and where calls go while closed (schedule-gate.ts). Optional: only rules with a schedule carry them. */
+  scheduleId?: string | null;
+  closedTarget?: FallbackTarget | null;
   /** The rule applies only to calls carrying this carrier header value. Optional: older snapshots lack it. */
   header?: HeaderCondition | null;
+  /** Which calls the rule routes: inbound (absent in older snapshots) or API-originated. */
+  callType?: "inbound" | "api";
+  timeLimitSec?: number | null;
+  context?: ContextEntry[] | null;
 }
 
 export interface SnapshotOutboundRule {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { STRATEGIES } from "../domain/enums";
-import { BooleanQuery, Name, Page, SearchQuery, Timestamp, VersionField, pageQuery } from "./common";
+import { BooleanQuery, ContextSchema, FAILOVER_OUTCOMES, FailoverOnSchema, Name, Page, SearchQuery, Timestamp, TimeLimitField, VersionField, pageQuery } from "./common";
 
 export const StrategySchema = z.enum(STRATEGIES, { message: `must be one of ${STRATEGIES.join(", ")}` }).meta({ description: "round_robin: rotate (weights respected); priority: ordered failover; load_balanced: fewest calls in the rolling window" });
 
@@ -18,6 +18,11 @@ const settings = {
     .optional()
     .meta({ description: "Send a returning caller to the same agent for this long; null = off" }),
   enabled: z.boolean().optional(),
+  failoverOn: FailoverOnSchema.nullable()
+    .optional()
+    .meta({ description: `Dial outcomes (${FAILOVER_OUTCOMES.join(", ")}) that try the next agent; the others end the call. null = all of them (the default)` }),
+  timeLimitSec: TimeLimitField.optional().meta({ description: "Maximum call length in seconds (Dial timeLimit); the rule's applies when tighter. null = none" }),
+  context: ContextSchema.optional(),
 };
 
 export const MemberInput = z.strictObject({
@@ -67,6 +72,9 @@ export const GroupSchema = z.object({
   maxAttempts: z.number().int(),
   stickyTtlSeconds: z.number().int().nullable(),
   enabled: z.boolean(),
+  failoverOn: z.array(z.enum(FAILOVER_OUTCOMES)).nullable(),
+  timeLimitSec: z.number().int().nullable(),
+  context: z.array(z.object({ name: z.string(), value: z.string() })),
   memberCount: z.number().int(),
   version: z.number().int(),
   createdAt: Timestamp,

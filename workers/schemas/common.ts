@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { CONTEXT_NAME, MAX_CONTEXT_ENTRIES, MAX_CONTEXT_NAME, templateError } from "../domain/call-context";
+import { normalisePhone, normaliseSipUri } from "../domain/providers";
 import { CursorSchema, LimitSchema } from "./paging";
 
 /** Path parameter {id}; an id of another tenant (or of nothing) answers 404, never 400. */
@@ -47,6 +49,21 @@ export const FallbackSchema = z
       z.strictObject({ type: z.literal("hangup") }),
       z.strictObject({ type: z.literal("reject"), reason: RejectReason.optional() }),
       z.strictObject({
+        type: z.literal("number"),
+        number: z
+          .string()
+          .max(40)
+          .transform((value, ctx) => normalisePhone(value) ?? (ctx.addIssue({ code: "custom", message: "must be an E.164 number (+12125550123) or an extension of 2 to 8 digits" }), z.NEVER)),
+        trunkId: z.string().min(1).max(64).nullable().optional().meta({ description: "The trunk to dial out through; omitted = Cloudonix's own choice (a subscriber, or its border)" }),
+      }),
+      z.strictObject({
+        type: z.literal("sip"),
+        uri: z
+          .string()
+          .max(512)
+          .transform((value, ctx) => normaliseSipUri(value) ?? (ctx.addIssue({ code: "custom", message: "must be a SIP URI like sip:desk@pbx.example.com (no spaces, quotes or angle brackets)" }), z.NEVER)),
+      }),
+      z.strictObject({
         type: z.literal("announcement"),
         text: z.string().trim().min(1, "the announcement needs some text").max(1000),
         voice: z.string().trim().min(1).max(100).optional(),
@@ -56,6 +73,32 @@ export const FallbackSchema = z
           .optional(),
       }),
     ],
-    { message: 'type must be one of "agent", "group", "hangup", "reject", "announcement"' },
+    { message: 'type must be one of "agent", "group", "hangup", "reject", "announcement", "number", "sip"' },
   )
-  .meta({ description: "Where the call goes instead: an agent, a group, a hang-up, a reject or an announcement" });
+  .meta({ description: "Where the call goes instead: an agent, a group, a person (a phone number or a SIP URI), a hang-up, a reject or an announcement" });
+
+/** Maximum call length in seconds (Dial timeLimit); null = no limit. */
+export const TimeLimitField = z.number().int().min(10, "must be at least 10 seconds (or null for no limit)").max(86_400, "must be at most 86400 seconds (24 hours)").nullable();
+
+/** Headers (or stream parameters) an agent, group or rule sends with the call; see domain/call-context.ts. */
+export const ContextSchema = z
+  .array(
+    z.strictObject({
+      name: z.string().trim().max(MAX_CONTEXT_NAME, `must be at most ${MAX_CONTEXT_NAME} characters`).regex(CONTEXT_NAME, 'must start with "X-" and contain only letters, digits and - . ! % * _ + ` \' ~'),
+      value: z.string().superRefine((value, ctx) => {
+        const error = templateError(value);
+        if (error) ctx.addIssue({ code: "custom", message: error });
+      }),
+    }),
+  )
+  .max(MAX_CONTEXT_ENTRIES, `at most ${MAX_CONTEXT_ENTRIES} entries`)
+  .refine((entries) => new Set(entries.map((e) => e.name.toLowerCase())).size === entries.length, "each name may appear only once")
+  .meta({ description: "SIP headers (stream parameters for WebSocket agents) sent to the agent: literal text with {caller} {called} {callerName} {ruleId} {ruleName} {groupId} {groupName} {callId} {session} {diverted} {assertedIdentity} {header:Name}" });
+
+/** Dial outcomes a group can fail over on; the others end the call. */
+export const FAILOVER_OUTCOMES = ["busy", "no-answer", "failed", "canceled"] as const;
+export const FailoverOnSchema = z
+  .array(z.enum(FAILOVER_OUTCOMES, { message: `must be one of ${FAILOVER_OUTCOMES.join(", ")}` }))
+  .max(FAILOVER_OUTCOMES.length)
+  .transform((outcomes) => [...new Set(outcomes)])
+  .meta({ description: "The dial outcomes that try the next agent; any other failed outcome ends the call (e.g. leave out busy: a callee who declined is not dialled again)" });

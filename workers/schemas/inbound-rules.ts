@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HEADER_NAME, MAX_HEADER_NAME, MAX_HEADER_VALUE } from "../domain/carrier-headers";
 import { parsePattern } from "../domain/numbers";
-import { BooleanQuery, FallbackSchema, Page, SearchQuery, Timestamp, VersionField, pageQuery } from "./common";
+import { BooleanQuery, ContextSchema, FallbackSchema, TimeLimitField, Page, SearchQuery, Timestamp, VersionField, pageQuery } from "./common";
 
 export const PatternInput = z
   .string()
@@ -37,6 +37,24 @@ export const HeaderConditionSchema = z
 const Priority = z.number().int().min(0, "must be 0 to 10000").max(10_000, "must be 0 to 10000").meta({ description: "Lower wins among rules that are otherwise equal (default 100)" });
 const RuleName = z.string().trim().max(200, "must be at most 200 characters");
 
+/** Opening hours: the rule routes to its target while its schedule is open, elsewhere while closed (routing/schedule-gate.ts). */
+const scheduleFields = {
+  scheduleId: z.string().min(1).max(64).nullable().optional().meta({ description: "One of the tenant's schedules (/api/schedules): the rule routes to its target while the schedule is open; null = always open" }),
+  closedTarget: FallbackSchema.nullable().optional().meta({ description: "Where calls go while the schedule is closed; null = the rule's fallback, else the tenant's default fallback, else its unmatched action" }),
+};
+
+export const CALL_TYPES = ["inbound", "api"] as const;
+const CallType = z
+  .enum(CALL_TYPES, { message: 'must be "inbound" or "api"' })
+  .meta({ description: "inbound: calls to the tenant's numbers; api: calls the tenant started through Cloudonix's API (Direction=outbound-api), already answered by the person called, matched on To, then From" });
+
+/** Settings every rule has beside its pattern and target. */
+const ruleExtras = {
+  callType: CallType.optional(),
+  timeLimitSec: TimeLimitField.optional().meta({ description: "Maximum call length in seconds (Dial timeLimit); the group's applies when tighter. null = none" }),
+  context: ContextSchema.optional(),
+};
+
 export const CreateInboundBody = z.strictObject({
   name: RuleName.optional(),
   pattern: PatternInput,
@@ -45,6 +63,8 @@ export const CreateInboundBody = z.strictObject({
   enabled: z.boolean().optional(),
   fallback: FallbackSchema.nullable().optional().meta({ description: "Where the call goes when the target cannot take it; null = a clean hang-up" }),
   header: HeaderConditionSchema.nullable().optional(),
+  ...scheduleFields,
+  ...ruleExtras,
 });
 
 export const UpdateInboundBody = z
@@ -56,6 +76,8 @@ export const UpdateInboundBody = z
     enabled: z.boolean().optional(),
     fallback: FallbackSchema.nullable().optional(),
     header: HeaderConditionSchema.nullable().optional().meta({ description: "null removes the condition" }),
+    ...scheduleFields,
+    ...ruleExtras,
     version: VersionField,
   })
   .meta({ description: "Only the fields sent change" });
@@ -71,6 +93,11 @@ export const InboundRuleSchema = z.object({
   target: TargetSchema,
   fallback: FallbackSchema.nullable(),
   header: z.object({ name: z.string(), value: z.string() }).nullable().meta({ description: "The carrier-header condition; null = every call matching the pattern" }),
+  scheduleId: z.string().nullable().meta({ description: "The rule's opening hours; null = always open" }),
+  closedTarget: FallbackSchema.nullable(),
+  callType: CallType,
+  timeLimitSec: z.number().int().nullable(),
+  context: z.array(z.object({ name: z.string(), value: z.string() })),
   version: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

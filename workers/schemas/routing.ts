@@ -24,7 +24,7 @@ export const ExplainBody = z.object({
 
 export const StageResult = z.object({
   label: z.string(),
-  kind: z.enum(["group", "trunks", "end"]),
+  kind: z.enum(["group", "trunks", "person", "end"]),
   reached: z.boolean(),
   chosen: z.string().nullable(),
   candidates: z.array(z.string()),
@@ -33,13 +33,42 @@ export const StageResult = z.object({
 });
 export type StageOutcome = z.infer<typeof StageResult>;
 
+const ContextList = z.array(z.object({ name: z.string(), value: z.string() })).meta({ description: "The headers (stream parameters for a WebSocket agent) this call would send" });
+
+export const ExplainedAttempt = z.object({
+  n: z.number().int(),
+  stage: z.string(),
+  kind: z.enum(["agent", "trunk", "person"]),
+  via: z.enum(["service", "sip", "stream", "number"]).meta({ description: "How Cloudonix is told to reach it: <Service>, <Sip>, <Connect><Stream> or <Number>" }),
+  targetId: z.string(),
+  targetName: z.string(),
+  address: z.string().meta({ description: "The number, SIP URI or WebSocket URL dialled" }),
+  groupId: z.string().nullable(),
+  provider: z.string().nullable(),
+  timeLimitSec: z.number().int().nullable(),
+  context: ContextList,
+  cxml: z.string(),
+});
+
 export const ExplainResponse = z.object({
   decision: z.object({
-    action: z.enum(["dial_agent", "dial_trunk", "hangup", "reject", "announcement"]),
-    agent: z.object({ id: z.string(), name: z.string(), provider: z.string(), serviceValue: z.string() }).nullable(),
+    action: z.enum(["dial_agent", "dial_trunk", "dial_person", "hangup", "reject", "announcement"]),
+    agent: z.object({ id: z.string(), name: z.string(), provider: z.string(), serviceValue: z.string(), kind: z.enum(["service", "sip", "stream", "number"]) }).nullable(),
     trunk: z.object({ id: z.string(), name: z.string() }).nullable(),
+    person: z
+      .object({ target: z.string(), via: z.enum(["service", "sip", "stream", "number"]) })
+      .nullable()
+      .meta({ description: "Escalation to a person: the number or SIP URI dialled" }),
+    context: ContextList,
+    timeLimitSec: z.number().int().nullable().meta({ description: "Maximum call seconds (Dial timeLimit) from the rule or group" }),
     cxml: z.string().meta({ description: "The CXML a real call would get (credentials omitted)" }),
   }),
+  chain: z
+    .object({
+      attempts: z.array(ExplainedAttempt),
+      end: z.object({ label: z.string(), action: z.string(), cxml: z.string() }),
+    })
+    .meta({ description: "What the call does were every attempt to fail: each attempt in order, then the final end, as the call flow of a real call decides it from the same counters" }),
   trace: z.looseObject({ direction: z.string(), rulesTried: z.array(z.unknown()), stages: z.array(StageResult) }),
 });
 export type ExplainDecision = z.infer<typeof ExplainResponse>["decision"];

@@ -69,7 +69,8 @@ export const UpdateTenantBody = z
       .nullable()
       .optional()
       .meta({ description: "Write-only: stored encrypted, never returned (see hasCloudonixApiKey); null removes it" }),
-    defaultFallback: FallbackSchema.nullable().optional().meta({ description: "What unmatched calls get; null = a clean hang-up" }),
+    defaultFallback: FallbackSchema.nullable().optional().meta({ description: "What unmatched calls get; null = the unmatched action" }),
+    unmatchedAction: z.enum(["hangup", "reject"], { message: 'must be "hangup" or "reject"' }).optional().meta({ description: "Without a default fallback, an unmatched inbound call is hung up (answered, billed) or rejected (<Reject>, not billed)" }),
     retentionDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days").optional().meta({ description: "Call records older than this are deleted" }),
     outboundCallerPatterns: PatternList(100).optional().meta({ description: "Callers matching any of these are treated as outbound calls" }),
     routingNumberHeader: RoutingNumberHeader.nullable().optional(),
@@ -102,6 +103,7 @@ export const TenantSchema = z.object({
     description: "Admins only: the session-update and CDR URLs to configure in Cloudonix. They carry the tenant's secret callback token; null for read-only users and before a token is generated",
   }),
   defaultFallback: FallbackSchema.nullable(),
+  unmatchedAction: z.enum(["hangup", "reject"]),
   retentionDays: z.number().int(),
   outboundCallerPatterns: z.array(z.string()),
   routingNumberHeader: z.string().nullable().meta({ description: "The carrier SIP header whose number inbound rules match instead of To; null = To" }),

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { canonicalProviderId, normaliseServiceValue } from "../domain/providers";
-import { BooleanQuery, Name, Page, SearchQuery, Timestamp, VersionField, pageQuery } from "./common";
+import { agentKindOf, canonicalProviderId, normaliseServiceValue } from "../domain/providers";
+import { BooleanQuery, ContextSchema, Name, Page, SearchQuery, Timestamp, VersionField, pageQuery } from "./common";
 
 const ProviderInput = z
   .string()
@@ -15,7 +15,7 @@ const ProviderInput = z
     }
     return id;
   })
-  .meta({ description: 'A Cloudonix provider id from GET /api/providers ("11labs" is accepted for "elevenlabs")' });
+  .meta({ description: 'A provider id from GET /api/providers: a Cloudonix service ("11labs" is accepted for "elevenlabs"), or "sip", "websocket" or "phone" for a SIP URI, a WebSocket stream or a phone number' });
 
 const Tag = z
   .string()
@@ -38,17 +38,31 @@ const Secretish = (what: string) => z.string().min(1, `an empty ${what} is not a
 const agentFields = {
   name: Name,
   provider: ProviderInput,
-  serviceValue: z.string().trim().min(1, "must not be empty").max(512).meta({ description: "What Cloudonix dials for this agent (for every current provider: its E.164 number)" }),
+  serviceValue: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(512, "must be at most 512 characters")
+    .meta({ description: "What Cloudonix dials for this agent: a service's E.164 number, a SIP URI, a wss:// URL or a phone number, as GET /api/providers says for the provider" }),
   username: Secretish("username").nullable().optional().meta({ description: "Credentials Cloudonix presents to the provider, if it needs them" }),
   password: Secretish("password").nullable().optional().meta({ description: "Write-only: stored encrypted, never returned (see hasPassword); null removes it" }),
   enabled: z.boolean().optional(),
   maxConcurrentCalls: MaxCalls.optional().meta({ description: "Calls this agent takes at once; null = no limit" }),
   weight: Weight.optional().meta({ description: "Relative share in weighted strategies (1-1000)" }),
   tags: Tags.optional(),
+  trunkId: z.string().min(1).max(64).nullable().optional().meta({ description: 'Phone-number agents ("phone"): the trunk to dial out through; null = Cloudonix chooses (a subscriber, or its border)' }),
+  context: ContextSchema.optional(),
 };
 
 /** Normalises the service value for the provider, reporting problems on serviceValue. */
-function checkServiceValue<T extends { provider?: string; serviceValue?: string }>(value: T, ctx: z.RefinementCtx): T {
+function checkServiceValue<T extends { provider?: string; serviceValue?: string; trunkId?: string | null; username?: string | null; password?: string | null }>(value: T, ctx: z.RefinementCtx): T {
+  const kind = value.provider ? agentKindOf(value.provider) : null;
+  if (value.trunkId && kind && kind !== "number") ctx.addIssue({ code: "custom", path: ["trunkId"], message: 'only phone-number agents ("phone") dial through a trunk' });
+  if (kind === "stream" || kind === "number") {
+    for (const field of ["username", "password"] as const) {
+      if (value[field]) ctx.addIssue({ code: "custom", path: [field], message: `${kind === "stream" ? "a WebSocket" : "a phone-number"} agent takes no credentials` });
+    }
+  }
   if (value.provider && value.serviceValue !== undefined) {
     const result = normaliseServiceValue(value.provider, value.serviceValue);
     if (!result.ok) ctx.addIssue({ code: "custom", path: ["serviceValue"], message: result.error });
@@ -71,6 +85,8 @@ export const UpdateAgentBody = z
     maxConcurrentCalls: agentFields.maxConcurrentCalls,
     weight: agentFields.weight,
     tags: agentFields.tags,
+    trunkId: agentFields.trunkId,
+    context: agentFields.context,
     version: VersionField,
   })
   .transform(checkServiceValue)
@@ -129,6 +145,9 @@ export const AgentSchema = z.object({
   maxConcurrentCalls: z.number().int().nullable(),
   weight: z.number().int(),
   tags: z.array(z.string()),
+  kind: z.enum(["service", "sip", "stream", "number"]).meta({ description: "How Cloudonix reaches the agent: <Service>, <Sip>, <Connect><Stream> or <Number>" }),
+  trunkId: z.string().nullable(),
+  context: z.array(z.object({ name: z.string(), value: z.string() })),
   version: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -164,6 +183,8 @@ export function toAgentDto(row: {
   maxConcurrentCalls: number | null;
   weight: number;
   tags: string[];
+  trunkId?: string | null;
+  context?: { name: string; value: string }[] | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -179,6 +200,9 @@ export function toAgentDto(row: {
     maxConcurrentCalls: row.maxConcurrentCalls,
     weight: row.weight,
     tags: row.tags,
+    kind: agentKindOf(row.provider),
+    trunkId: row.trunkId ?? null,
+    context: row.context ?? [],
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -107,6 +107,10 @@ export const VoiceParamsSchema = z
     From: scalar(128, "is required (the caller's number; empty if withheld)"),
     To: scalar(128, "is required (the number that was dialled)").pipe(z.string().min(1, "must not be empty (the number that was dialled)")),
     CallerName: absent(scalar(256)),
+    // The diverting account (msisdn@domain) and the trunk's asserted identity, when sent: call
+    // context an agent may be given (domain/call-context.ts).
+    Diverted: absent(scalar(256)),
+    AssertedIdentity: absent(scalar(256)),
     Direction: absent(scalar(32)),
     Domain: absent(scalar(253)),
     AccountSid: absent(scalar(253)),

@@ -78,6 +78,7 @@ const refColumns = {
   matchType: inboundRoutingRules.matchType,
   enabled: inboundRoutingRules.enabled,
   conditionKey: inboundRoutingRules.conditionKey,
+  callType: inboundRoutingRules.callType,
 };
 
 /**
@@ -87,7 +88,7 @@ const refColumns = {
  * rows and the index ranges between them) until the transaction ends, so two saves that
  * would together complete a cover neither sees alone run one after the other.
  */
-export async function inboundConflictScope(db: Executor, tenantId: string, digits: string, excludeId?: string): Promise<InboundRuleRef[]> {
+export async function inboundConflictScope(db: Executor, tenantId: string, digits: string, excludeId?: string, callType: "inbound" | "api" = "inbound"): Promise<InboundRuleRef[]> {
   const tenant = eq(inboundRoutingRules.tenantId, tenantId);
   let scope = digits;
   if (digits !== "") {
@@ -98,7 +99,8 @@ export async function inboundConflictScope(db: Executor, tenantId: string, digit
       .for("update");
     for (const rule of ancestors) {
       const ancestorDigits = rule.pattern.slice(0, -1);
-      if (rule.enabled && rule.id !== excludeId && ancestorDigits.length < scope.length) scope = ancestorDigits;
+      // Rules for API-originated calls and for inbound calls never compete for a call.
+      if (rule.enabled && rule.id !== excludeId && rule.callType === callType && ancestorDigits.length < scope.length) scope = ancestorDigits;
     }
   }
   const rows =
@@ -113,5 +115,5 @@ export async function inboundConflictScope(db: Executor, tenantId: string, digit
           .from(inboundRoutingRules)
           .where(and(tenant, like(inboundRoutingRules.pattern, `${scope}%`)))
           .for("update");
-  return rows.filter((row) => row.id !== excludeId);
+  return rows.filter((row) => row.id !== excludeId && row.callType === callType);
 }

@@ -2,6 +2,7 @@ import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Executor } from "../executor";
 import { agentGroups, inboundRoutingRules, outboundRoutingRules, tenants, voiceAgents, type FallbackTarget } from "../schema";
 import { AppError } from "../../lib/errors";
+import { lockTrunks } from "./trunks";
 
 /*
  * Cross-entity references inside one tenant: targets that must exist before they are used,
@@ -65,6 +66,7 @@ export async function assertTargetExists(db: Executor, tenantId: string, target:
 
 export async function assertFallbackExists(db: Executor, tenantId: string, fallback: FallbackTarget | null | undefined, field: string): Promise<void> {
   if (fallback && (fallback.type === "agent" || fallback.type === "group")) await assertTargetExists(db, tenantId, fallback, field);
+  if (fallback?.type === "number" && fallback.trunkId) await assertTrunksExist(db, tenantId, [fallback.trunkId], field.replace(/\.id$/, ".trunkId"));
 }
 
 /** Inbound rules (as target or fallback) and the tenant default that use any of these agents or groups. */
@@ -130,13 +132,28 @@ export async function assertUnused(db: Executor, tenantId: string, type: "agent"
   });
 }
 
-/** 409 naming the outbound rules that still route through any of these trunks. */
+/** 404 naming every id in `ids` that is not one of the tenant's trunks; the rows stay locked. */
+export async function assertTrunksExist(tx: Executor, tenantId: string, ids: string[], field: string): Promise<void> {
+  const found = new Set((await lockTrunks(tx, tenantId, ids)).map((trunk) => trunk.id));
+  const absent = ids.filter((id) => !found.has(id));
+  if (absent.length > 0) throw missing("trunk", absent, field);
+}
+
+/** 409 naming the outbound rules (and phone-number agents) that still route through any of these trunks. */
 export async function assertTrunksUnused(db: Executor, tenantId: string, trunkIds: string[]): Promise<void> {
   if (trunkIds.length === 0) return;
   const rules = await db
     .select({ id: outboundRoutingRules.id, name: outboundRoutingRules.name, destinationPrefix: outboundRoutingRules.destinationPrefix, trunkIds: outboundRoutingRules.trunkIds })
     .from(outboundRoutingRules)
     .where(and(eq(outboundRoutingRules.tenantId, tenantId), or(...trunkIds.map((id) => sql`JSON_CONTAINS(${outboundRoutingRules.trunkIds}, ${JSON.stringify(id)})`))));
+  const agents = await db
+    .select({ id: voiceAgents.id, name: voiceAgents.name })
+    .from(voiceAgents)
+    .where(and(eq(voiceAgents.tenantId, tenantId), inArray(voiceAgents.trunkId, trunkIds)));
+  if (agents.length > 0) {
+    const names = agents.map((a) => `"${a.name}" (${a.id})`).join(", ");
+    throw new AppError(409, "IN_USE", `Cannot delete: the trunk is used by phone-number agent${agents.length > 1 ? "s" : ""} ${names}. Give them another trunk first.`, { usedBy: agents.map((a) => ({ agentId: a.id, name: a.name })) });
+  }
   if (rules.length === 0) return;
   const names = rules.map((rule) => `"${rule.name || `${rule.destinationPrefix}*`}" (${rule.id})`).join(", ");
   throw new AppError(409, "IN_USE", `Cannot delete: the trunk is used by outbound rule${rules.length > 1 ? "s" : ""} ${names}. Remove it from those rules first.`, {

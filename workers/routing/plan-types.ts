@@ -1,0 +1,81 @@
+import type { BalancerGroup } from "../../durable-objects/group-balancer";
+import type { FallbackTarget } from "../db/schema";
+import type { ContextEntry } from "../domain/call-context";
+import type { DialTarget } from "./dial-cxml";
+
+/*
+ * A route plan: the ordered stages a call tries (the matched target, the rule's fallback, the
+ * clean end). decide.ts builds it from a snapshot; call-flow.ts walks it, for real calls in the
+ * CallSession and as a dry run in Explain.
+ */
+
+export type EndAction = Extract<FallbackTarget, { type: "hangup" | "reject" | "announcement" }>;
+
+/** Dial outcomes a group may fail over on (schemas/common.ts FAILOVER_OUTCOMES). */
+export type FailoverOutcome = "busy" | "no-answer" | "failed" | "canceled";
+
+/** Settings of the rule that chose the stage, carried onto it. */
+export interface StageSettings {
+  /** Maximum call seconds: the smaller of the rule's and the group's. */
+  timeLimitSec: number | null;
+  /** The rule's, then the group's context entries (the agent's are added at dial time). */
+  context: ContextEntry[];
+  ruleName: string | null;
+}
+
+/** A group stage; its members and, apart, their dial details are packed, see packed-group.ts. */
+export interface GroupStage extends StageSettings {
+  kind: "group";
+  label: string;
+  groupId: string | null;
+  groupName: string | null;
+  balancer: string;
+  group: BalancerGroup;
+  details: string;
+  /** Null: every failed outcome fails over (the default). */
+  failoverOn: FailoverOutcome[] | null;
+}
+
+export interface PlanTrunk {
+  id: string;
+  name: string;
+  callerIdOverride: string | null;
+}
+
+export interface TrunkStage {
+  kind: "trunks";
+  label: string;
+  ruleId: string;
+  destination: string;
+  /** The caller's number as presented when a trunk has no override (numbers.ts presentedNumber). */
+  callerId: string | null;
+  trunks: PlanTrunk[];
+}
+
+/** Escalation to a person: one phone number or SIP URI, dialled once. */
+export interface PersonStage extends StageSettings {
+  kind: "person";
+  label: string;
+  target: Extract<DialTarget, { kind: "number" | "sip" }>;
+}
+
+export interface EndStage {
+  kind: "end";
+  label: string;
+  action: EndAction;
+}
+
+export type RouteStage = GroupStage | TrunkStage | PersonStage | EndStage;
+
+export function stageKeyOf(stage: RouteStage): string {
+  switch (stage.kind) {
+    case "group":
+      return `group:${stage.balancer}`;
+    case "trunks":
+      return `trunks:${stage.ruleId}`;
+    case "person":
+      return `person:${stage.target.kind === "sip" ? stage.target.uri : stage.target.number}`;
+    case "end":
+      return `end:${stage.label}`;
+  }
+}
