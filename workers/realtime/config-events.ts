@@ -7,6 +7,7 @@ import type { ConfigChange } from "../routing/config-changed";
  *   voice_agent otherwise → agent.updated      inbound_rule/outbound_rule → routing_rule.updated
  *   agent_group → agent_group.updated          trunk → trunk.updated
  *   tenant → tenant.updated                    user → user.updated
+ *   schedule → schedule.updated
  * data: { entity, action, ids } (ids of what changed; the client refetches them).
  */
 
@@ -22,6 +23,8 @@ export function configEventType(change: Pick<ConfigChange, "entity" | "action">)
       return "agent_group.updated";
     case "trunk":
       return "trunk.updated";
+    case "schedule":
+      return "schedule.updated";
     case "tenant":
       return "tenant.updated";
     case "user":

@@ -15,6 +15,7 @@ import { outboundRules } from "./outbound-rules";
 import { providers } from "./providers";
 import { realtime } from "./realtime";
 import { routing } from "./routing";
+import { schedulesRoutes } from "./schedules";
 import { tenant } from "./tenant";
 import { trunks } from "./trunks";
 import { users } from "./users";
@@ -34,6 +35,7 @@ export const api = new Hono<AppEnv>()
   .route("/api/voice-agents", voiceAgents)
   .route("/api/agent-groups", agentGroups)
   .route("/api/inbound-rules", inboundRules)
+  .route("/api/schedules", schedulesRoutes)
   .route("/api/trunks", trunks)
   .route("/api/outbound-rules", outboundRules)
   .route("/api/audit-log", auditLog)
