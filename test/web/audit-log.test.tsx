@@ -76,4 +76,24 @@ describe("audit log", () => {
     await screen.findByText("dead_letter.replayed");
     expect(calls.some((c) => c.path.startsWith("/api/audit-log") && c.path.includes("entityType=dead_letter"))).toBe(true);
   });
+
+  it("names an API key as the actor of what it changed, and its own revocation", async () => {
+    signIn("admin");
+    mockApi({
+      "GET /api/audit-log": page([
+        { ...entry(8, "trunk.created", "trunk", "trk_1", null, { id: "trk_1", name: "carrier-a" }), actor: { userId: null, email: null, apiKey: { id: "key_1", name: "Terraform" } } },
+        entry(9, "api_key.revoked", "api_key", "key_1", { id: "key_1", name: "Terraform", status: "active" }, { id: "key_1", name: "Terraform", status: "revoked" }),
+      ]),
+      "GET /api/users": page([]),
+      "GET /api/voice-agents": page([]),
+      "GET /api/agent-groups": page([]),
+    });
+    renderAt("/audit-log", "/audit-log", <AuditLog />);
+    const created = await rowOf("trunk.created");
+    expect(within(created).getByText("API key Terraform")).toHaveAttribute("title", "key_1");
+    const revoked = await rowOf("api_key.revoked");
+    expect(revoked.lastElementChild).toHaveTextContent(/^revoked$/);
+    expect(within(revoked).getByText("Terraform")).toBeInTheDocument();
+    expect(within(revoked).getByText(/API keys · key_1/)).toBeInTheDocument();
+  });
 });

@@ -29,6 +29,7 @@ const Deliveries = lazy(() => import("./views/deliveries"));
 const Settings = lazy(() => import("./views/settings/tenant"));
 const Users = lazy(() => import("./views/settings/users"));
 const AuditLog = lazy(() => import("./views/settings/audit-log"));
+const ApiKeys = lazy(() => import("./views/settings/api-keys"));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const session = useSession();
@@ -79,6 +80,7 @@ export function App() {
             [R.ROUTE_SETTINGS, Settings],
             [R.ROUTE_USERS, Users],
             [R.ROUTE_AUDIT_LOG, AuditLog],
+            [R.ROUTE_API_KEYS, ApiKeys],
           ] as const
         ).map(([path, Screen]) => (
           <Route

@@ -12,6 +12,7 @@ export const ROUTE_DELIVERIES = "/deliveries";
 export const ROUTE_SETTINGS = "/settings";
 export const ROUTE_USERS = "/settings/users";
 export const ROUTE_AUDIT_LOG = "/settings/audit-log";
+export const ROUTE_API_KEYS = "/settings/api-keys";
 
 export const newPath = (base: string) => `${base}/new`;
 export const itemPath = (base: string, id: string) => `${base}/${encodeURIComponent(id)}`;

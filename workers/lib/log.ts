@@ -1,4 +1,5 @@
-// @ts-expect-error: the Worker's type check has no Node types (and the tests' has them); nodejs_compat provides the module at run time.
+// biome-ignore lint/suspicious/noTsIgnore: the Worker's type check has no Node types and the tests' and the SPA's have them, so an expect-error would fail one of them; nodejs_compat provides the module at run time.
+// @ts-ignore
 import { AsyncLocalStorage } from "node:async_hooks";
 import { redact } from "./audit";
 

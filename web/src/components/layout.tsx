@@ -2,7 +2,7 @@ import { Suspense, useEffect } from "react";
 import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { AppShell, Badge, Burger, Group, Menu, NavLink, Text, Title, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconAdjustments, IconArrowsSplit, IconBug, IconChevronDown, IconDashboard, IconHistory, IconListDetails, IconLogout, IconPhoneIncoming, IconPhoneOutgoing, IconRobot, IconServer, IconUsers, IconUsersGroup } from "@tabler/icons-react";
+import { IconAdjustments, IconArrowsSplit, IconBug, IconChevronDown, IconDashboard, IconHistory, IconKey, IconListDetails, IconLogout, IconPhoneIncoming, IconPhoneOutgoing, IconRobot, IconServer, IconUsers, IconUsersGroup } from "@tabler/icons-react";
 import { logout } from "../api/auth";
 import { useSession } from "../api/session";
 import { RealtimeProvider } from "../realtime/provider";
@@ -23,6 +23,7 @@ const NAV = [
   { to: R.ROUTE_SETTINGS, label: "Settings", icon: IconAdjustments, end: true },
   { to: R.ROUTE_USERS, label: "Users", icon: IconUsers },
   { to: R.ROUTE_AUDIT_LOG, label: "Audit log", icon: IconHistory },
+  { to: R.ROUTE_API_KEYS, label: "API keys", icon: IconKey },
 ];
 
 export function Layout() {

@@ -16,6 +16,7 @@ const EVENTS: Record<string, string> = {
   "user.password_changed": "own password changed",
   "tenant.request_key_rotated": "request key rotated",
   "tenant.callback_token_rotated": "callback URLs rotated",
+  "api_key.revoked": "revoked",
 };
 
 const snapshotOf = (value: unknown): Snapshot | null => (value && typeof value === "object" && !Array.isArray(value) ? (value as Snapshot) : null);

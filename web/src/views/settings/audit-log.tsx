@@ -11,7 +11,7 @@ import { useCursorPages } from "../../lib/cursor-pages";
 import { changedFields, entityName, type NameLookup } from "./audit-entry-text";
 
 /** Every entity the Worker audits (the Record makes a new one a type error here), and the dead letters admins resolve. */
-const ENTITY_LABELS: Record<AuditEntity | "dead_letter", string> = {
+const ENTITY_LABELS: Record<AuditEntity | "dead_letter" | "api_key", string> = {
   voice_agent: "Voice agents",
   agent_group: "Agent groups",
   inbound_rule: "Inbound rules",
@@ -20,6 +20,7 @@ const ENTITY_LABELS: Record<AuditEntity | "dead_letter", string> = {
   tenant: "Tenant settings",
   user: "Users",
   dead_letter: "Dead letters",
+  api_key: "API keys",
 };
 type EntityFilter = keyof typeof ENTITY_LABELS;
 const ENTITIES = (Object.keys(ENTITY_LABELS) as EntityFilter[]).map((value) => ({ value, label: ENTITY_LABELS[value] }));
@@ -51,7 +52,7 @@ export default function AuditLog() {
       <PageHeader title="Audit log" description="Who changed what, and when (newest first)" />
       <Group mb="md" align="flex-end">
         <Select label="Entity" placeholder="Any" clearable data={ENTITIES} value={entityType} onChange={(v) => (setEntityType(ENTITIES.find((e) => e.value === v)?.value ?? null), pages.reset())} w={200} />
-        <TextInput label="Actor" placeholder="Email or user id" value={actorText} onChange={(e) => (setActorText(e.currentTarget.value), pages.reset())} w={240} />
+        <TextInput label="Actor" placeholder="Email, user id or API key id" value={actorText} onChange={(e) => (setActorText(e.currentTarget.value), pages.reset())} w={240} />
       </Group>
       <QueryState query={log}>
         {(data) => (
@@ -59,7 +60,7 @@ export default function AuditLog() {
             {(entry) => (
               <Table.Tr key={entry.id}>
                 <Table.Td>{new Date(entry.at).toLocaleString()}</Table.Td>
-                <Table.Td>{entry.actor.email ?? entry.actor.userId ?? "system"}</Table.Td>
+                <Table.Td>{entry.actor.apiKey ? <span title={entry.actor.apiKey.id}>API key {entry.actor.apiKey.name ?? entry.actor.apiKey.id}</span> : (entry.actor.email ?? entry.actor.userId ?? "system")}</Table.Td>
                 <Table.Td>
                   <Code>{entry.action}</Code>
                 </Table.Td>

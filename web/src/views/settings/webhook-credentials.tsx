@@ -7,7 +7,7 @@ import { useCanWrite } from "../../api/session";
 import { useRotateCallbackToken, useRotateRequestKey, type Tenant } from "../../api/tenant";
 import { confirmAction } from "../../components/confirm";
 
-function CopyField({ label, value }: { label: string; value: string }) {
+export function CopyField({ label, value }: { label: string; value: string }) {
   return (
     <Stack gap={2}>
       <Text size="sm" fw={500}>
