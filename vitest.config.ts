@@ -24,6 +24,11 @@ const testBindings = {
   TEST_DATABASE_URL,
   // Cloudonix's REST API, stood in for by test/workers/helpers/cloudonix-api-mock.ts.
   CLOUDONIX_API_URL: `http://127.0.0.1:${process.env.CLOUDONIX_MOCK_PORT ?? 18089}`,
+  // Event webhooks POST to test/workers/helpers/event-receiver.ts; their retries come after 1, 2,
+  // 4… s for 12 s (30 s doubling for a day in production), so a test sees a delivery given up.
+  EVENT_RECEIVER_URL: `http://127.0.0.1:${process.env.EVENT_RECEIVER_PORT ?? 18090}`,
+  EVENT_DELIVERY_BACKOFF_SECONDS: "1",
+  EVENT_DELIVERY_RETRY_WINDOW_SECONDS: "12",
 };
 
 export default defineConfig({

@@ -15,6 +15,10 @@ export type Env = Cloudflare.Env & {
   API_KEY_RATE_LIMIT?: string;
   /** Share (0-1) of webhook requests whose info log lines are kept in production (default 0.1). */
   WEBHOOK_LOG_SAMPLE_RATE?: string;
+  /** Event deliveries: the first retry's delay (default 30 s; each next one doubles, up to 6 h). */
+  EVENT_DELIVERY_BACKOFF_SECONDS?: string;
+  /** Event deliveries: how long after its first attempt a delivery is retried (default 86400, a day). */
+  EVENT_DELIVERY_RETRY_WINDOW_SECONDS?: string;
 };
 
 const hasMethods = (...names: string[]) =>
@@ -51,6 +55,7 @@ const EnvSchema = z
     TENANT_HUB: hasMethods("idFromName", "get"),
     CALL_EVENTS: hasMethods("send", "sendBatch"),
     EXPORT_JOBS: hasMethods("send", "sendBatch"),
+    EVENT_DELIVERIES: hasMethods("send", "sendBatch"),
     EXPORTS: hasMethods("put", "get"),
   })
   .superRefine((env, ctx) => {

@@ -6,6 +6,7 @@ import { bumpConfigVersion, lockTenantConfig, markConfigChanged, type ConfigChan
 import type { AuditActor, AuditContext, AuditEntry } from "./audit";
 import type { AuthContext } from "../middleware/auth";
 import { clientIp } from "./client-ip";
+import { emitConfigChanged } from "../integrations/config-events";
 
 /** Collects the audit entries of one change; they are written inside its transaction. */
 export class AuditTrail {
@@ -77,6 +78,8 @@ export async function commitChange<T>(c: Context<AppEnv>, change: Pick<ConfigCha
     } catch (err) {
       console.error(`[${c.get("requestId")}] markConfigChanged failed after a committed ${change.entity} change:`, err);
     }
+    // Event webhooks that take config.changed hear of it, off the answer's path.
+    services.background(emitConfigChanged(services, context.tenantId, { ...change, ids }, context.actor));
   }
   return result;
 }

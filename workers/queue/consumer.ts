@@ -6,6 +6,9 @@ import { errorText, PARK_AFTER_ATTEMPTS, RETRY_DELAY_SECONDS, writeIsolated } fr
 import { failDeadExports, runExportMessage } from "../exports/queue";
 import { isExportMessage } from "../exports/jobs";
 import { queueRole } from "./names";
+import { fanOutCallEvents } from "../integrations/fan-out";
+import { runDeliveryBatch } from "../integrations/deliver";
+import { alertOnCallEvents } from "../alerts/evaluate";
 
 /**
  * Failed batches come back after 5 s, except on the dead-letter queue, the last stop: it waits
@@ -35,7 +38,8 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     const role = queueRole(batch.queue);
     if (role === "export-jobs") await runExports(env, handle.db, batch);
     else if (role === "dead-letters") await parkDeadLetters(env, handle.db, batch);
-    else await storeCallMessages(handle.db, batch);
+    else if (role === "event-deliveries") await runDeliveryBatch(env, handle.db, batch);
+    else await storeCallMessages(env, handle.db, batch);
   } catch (err) {
     console.error(`queue ${batch.queue}: batch of ${batch.messages.length} failed, retrying: ${errorText(err)}`);
     retryAll(batch);
@@ -60,7 +64,7 @@ async function writeCallMessages(db: Db, messages: Message<QueueMessage>[]): Pro
   await storeWebhookDeliveries(db, deliveries);
 }
 
-async function storeCallMessages(db: Db, batch: MessageBatch<unknown>): Promise<void> {
+async function storeCallMessages(env: Env, db: Db, batch: MessageBatch<unknown>): Promise<void> {
   const wellFormed: Message<QueueMessage>[] = [];
   const malformed: { message: Message<unknown>; problem: string }[] = [];
   for (const message of batch.messages) {
@@ -80,7 +84,8 @@ async function storeCallMessages(db: Db, batch: MessageBatch<unknown>): Promise<
     (m) => m.attempts > 1,
     (messages) => writeCallMessages(db, messages),
   );
-  for (const message of outcome.stored) message.ack();
+  if (await afterStored(env, db, batch.queue, outcome.stored)) for (const message of outcome.stored) message.ack();
+  else for (const message of outcome.stored) message.retry({ delaySeconds: RETRY_DELAY_SECONDS });
   for (const message of outcome.unavailable) message.retry({ delaySeconds: RETRY_DELAY_SECONDS });
   const toPark = outcome.failed.filter(({ message }) => message.attempts >= PARK_AFTER_ATTEMPTS);
   for (const { message, error } of outcome.failed) {
@@ -90,6 +95,25 @@ async function storeCallMessages(db: Db, batch: MessageBatch<unknown>): Promise<
     }
   }
   await park(db, batch.queue, toPark);
+}
+
+/**
+ * Once call events are in MySQL: their event-webhook deliveries (off the call's path, queued for
+ * the event-deliveries consumer) and the alerts agent health changes raise. Both are idempotent,
+ * so if either fails the stored messages are retried, stored again (changing nothing) and fanned
+ * out again. False when they must be retried.
+ */
+async function afterStored(env: Env, db: Db, queue: string, stored: Message<QueueMessage>[]): Promise<boolean> {
+  const events = stored.map((m) => m.body).filter((body): body is CallEventMessage => body.kind === "call_event");
+  if (!events.length) return true;
+  try {
+    await fanOutCallEvents(env, db, events);
+    await alertOnCallEvents(env, db, events);
+    return true;
+  } catch (err) {
+    console.error(`queue ${queue}: ${events.length} stored call events could not be fanned out to event webhooks, retrying them: ${errorText(err)}`);
+    return false;
+  }
 }
 
 /** Parks messages with their errors and acknowledges them; if MySQL refuses, they are retried. */

@@ -3,11 +3,12 @@
  * after the production ones with a suffix ("call-events-staging"), so the consumer tells them
  * apart by the base name.
  */
-export type QueueRole = "call-events" | "dead-letters" | "export-jobs";
+export type QueueRole = "call-events" | "dead-letters" | "export-jobs" | "event-deliveries";
 
 const ROLES: [RegExp, QueueRole][] = [
   [/^call-events-dlq(-[a-z0-9-]+)?$/, "dead-letters"],
   [/^export-jobs(-[a-z0-9-]+)?$/, "export-jobs"],
+  [/^event-deliveries(-[a-z0-9-]+)?$/, "event-deliveries"],
   [/^call-events(-[a-z0-9-]+)?$/, "call-events"],
 ];
 

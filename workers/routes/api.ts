@@ -2,12 +2,14 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { documentRoutes } from "../openapi/declare";
 import { agentGroups } from "./agent-groups";
+import { alertRules, alertsRoutes } from "./alerts";
 import { apiKeysRoutes } from "./api-keys";
 import { analytics } from "./analytics";
 import { auditLog } from "./audit-log";
 import { auth } from "./auth";
 import { callRecords } from "./call-records";
 import { deadLettersRoutes } from "./dead-letters";
+import { eventWebhooks } from "./event-webhooks";
 import { exportsRoutes } from "./exports";
 import { inboundRules } from "./inbound-rules";
 import { openapi } from "./openapi";
@@ -45,6 +47,9 @@ export const api = new Hono<AppEnv>()
   .route("/api/analytics", analytics)
   .route("/api/webhook-deliveries", webhookDeliveries)
   .route("/api/dead-letters", deadLettersRoutes)
+  .route("/api/event-webhooks", eventWebhooks)
+  .route("/api/alert-rules", alertRules)
+  .route("/api/alerts", alertsRoutes)
   .route("/api/realtime", realtime)
   .route("/api/openapi.json", openapi);
 

@@ -55,7 +55,7 @@ async function checkReadiness(services: Services, env: Env): Promise<Readiness> 
         })
       : Promise.resolve<CheckResult>({ status: "not_configured", note: "Upstash is not configured; using MySQL only" }),
   ]);
-  const unbound = (["CALL_EVENTS", "EXPORT_JOBS"] as const).filter((name) => typeof env[name]?.send !== "function");
+  const unbound = (["CALL_EVENTS", "EXPORT_JOBS", "EVENT_DELIVERIES"] as const).filter((name) => typeof env[name]?.send !== "function");
   const queues: CheckResult = unbound.length ? { status: "down", latencyMs: 0, error: `not bound: ${unbound.join(", ")}` } : { status: "up", latencyMs: 0 };
   const healthy = mysql.status === "up" && redis.status !== "down" && queues.status === "up";
   return { status: healthy ? "ok" : "degraded", environment: services.config.environment, checkedAt: new Date().toISOString(), checks: { mysql, redis, queues } };

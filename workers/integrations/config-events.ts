@@ -1,0 +1,16 @@
+import type { Services } from "../services";
+import { emitTenantEvent } from "./outbox";
+
+/**
+ * config.changed, after a configuration change has committed (lib/change.ts): what changed
+ * (entity, action, ids) and who changed it. Run in the background of the request, so the
+ * change's answer never waits for it; a tenant without endpoints costs no query (the endpoint
+ * list is cached). Never throws: the change has committed whatever happens here.
+ */
+export async function emitConfigChanged(services: Services, tenantId: string, change: { entity: string; action: string; ids: string[] }, actor: unknown): Promise<void> {
+  try {
+    await emitTenantEvent(services.env, await services.db(), tenantId, "config.changed", { entity: change.entity, action: change.action, ids: change.ids.slice(0, 100), actor });
+  } catch (err) {
+    console.error(`event webhooks: config.changed of ${tenantId} (${change.entity} ${change.action}) not sent: ${(err as Error).message}`);
+  }
+}
