@@ -53,8 +53,11 @@ export const page = <T,>(items: T[]) => ({ items, nextCursor: null });
 
 export const PROVIDERS = {
   providers: [
-    { id: "retell", name: "Retell AI", valueKind: "e164", help: "the agent's phone number in E.164 form (e.g. +12125550123), as registered for the agent in Retell AI" },
-    { id: "vapi", name: "Vapi", valueKind: "e164", help: "the agent's phone number in E.164 form, as registered in Vapi" },
+    { id: "retell", name: "Retell AI", kind: "service", valueKind: "e164", help: "the agent's phone number in E.164 form (e.g. +12125550123), as registered for the agent in Retell AI" },
+    { id: "vapi", name: "Vapi", kind: "service", valueKind: "e164", help: "the agent's phone number in E.164 form, as registered in Vapi" },
+    { id: "sip", name: "SIP URI", kind: "sip", valueKind: "sip_uri", help: "any SIP agent's URI, e.g. sip:agent_42@sip.agent.example;transport=tls (credentials optional)" },
+    { id: "websocket", name: "WebSocket stream", kind: "stream", valueKind: "wss_url", help: "the agent's WebSocket URL (wss://…): Cloudonix streams the call's audio to it both ways" },
+    { id: "phone", name: "Phone number", kind: "number", valueKind: "phone", help: "a person, PBX or call centre: an E.164 number (+12125550123) or an extension, dialled through a trunk" },
   ],
   aliases: { "11labs": "elevenlabs" },
 };
@@ -71,6 +74,9 @@ export function agent(overrides: Record<string, unknown> = {}) {
     maxConcurrentCalls: 5,
     weight: 1,
     tags: ["sales"],
+    kind: "service",
+    trunkId: null,
+    context: [],
     version: 3,
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",

@@ -47,3 +47,14 @@ export const optionalText = (value: string) => (value.trim() === "" ? undefined 
 export const optionalNumber = (value: number | string): number | undefined => (value === "" || value === undefined ? undefined : Number(value));
 /** A number input's value where empty means "none": "" becomes null. */
 export const nullableNumber = (value: number | string): number | null => (value === "" || value === undefined ? null : Number(value));
+
+/** The first error at `path` or under it ("context", "context.2.name"), for an editor that shows a list's problems itself. */
+export const errorUnder = (errors: Record<string, unknown>, path: string): string | undefined => {
+  const found = Object.entries(errors).find(([key, value]) => value && (key === path || key.startsWith(`${path}.`)));
+  return found ? String(found[1]) : undefined;
+};
+
+/** The errors without those at `path` or under it: once an editor's value changes they are stale. */
+export function withoutErrorsUnder<E extends Record<string, unknown>>(errors: E, path: string): E {
+  return Object.fromEntries(Object.entries(errors).filter(([key]) => key !== path && !key.startsWith(`${path}.`))) as E;
+}
