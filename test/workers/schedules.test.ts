@@ -123,6 +123,20 @@ describe("schedules API", () => {
     ["a closure of two years", { closures: [{ from: "2026-01-01", to: "2027-12-31", label: "Sabbatical" }] }, ["closures.0.to"]],
     ["a closure without a label", { closures: [{ from: "2026-12-25", to: "2026-12-25", label: "" }] }, ["closures.0.label"]],
     ["a label of 100,000 characters", { closures: [{ from: "2026-12-25", to: "2026-12-25", label: "x".repeat(100_000) }] }, ["closures.0.label"]],
+    [
+      "more than 2,000 intervals across the overrides",
+      {
+        overrides: Array.from({ length: 41 }, (_, i) => ({
+          date: `2030-02-${String((i % 28) + 1).padStart(2, "0")}`.replace(/^2030/, String(2030 + Math.floor(i / 28))),
+          label: "Shifts",
+          intervals: Array.from({ length: 50 }, (_, j) => ({
+            open: `${String(Math.floor(j / 3)).padStart(2, "0")}:${String((j % 3) * 20).padStart(2, "0")}`,
+            close: `${String(Math.floor(j / 3)).padStart(2, "0")}:${String((j % 3) * 20 + 10).padStart(2, "0")}`,
+          })),
+        })),
+      },
+      ["overrides"],
+    ],
     ["a date that is not in the calendar", { overrides: [{ date: "2026-02-30", label: "Odd", intervals: [] }] }, ["overrides.0.date"]],
     [
       "two overrides for one date",

@@ -13,6 +13,8 @@ export const MAX_CLOSURES = 500;
 export const MAX_OVERRIDES = 500;
 /** A closure longer than this is a mistake (a wrong year), not a holiday. */
 export const MAX_CLOSURE_DAYS = 366;
+/** Across all overrides: 500 dates of 50 intervals each would make a schedule a megabyte. */
+export const MAX_OVERRIDE_INTERVALS = 2000;
 
 export const ScheduleName = z.string().trim().min(1, "must not be empty").max(120, "must be at most 120 characters");
 
@@ -86,6 +88,8 @@ const Overrides = z
   .array(OverrideSchema)
   .max(MAX_OVERRIDES, `at most ${MAX_OVERRIDES} overrides`)
   .superRefine((overrides, ctx) => {
+    const total = overrides.reduce((sum, override) => sum + (Array.isArray(override.intervals) ? override.intervals.length : 0), 0);
+    if (total > MAX_OVERRIDE_INTERVALS) ctx.addIssue({ code: "custom", message: `at most ${MAX_OVERRIDE_INTERVALS} intervals across all overrides (these have ${total})` });
     const seen = new Map<string, number>();
     overrides.forEach((override, index) => {
       const first = seen.get(override.date);
