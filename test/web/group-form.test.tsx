@@ -3,6 +3,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import GroupAdd from "../../web/src/views/agent-groups/add";
 import GroupEdit from "../../web/src/views/agent-groups/edit";
+import { groupBody, type GroupFormValues } from "../../web/src/views/agent-groups/form";
 import { agent, mockApi, page, renderAt, signIn } from "./render";
 
 const AGENTS = [agent(), agent({ id: "agt_2", name: "Bob", provider: "vapi", weight: 2, maxConcurrentCalls: null })];
@@ -218,5 +219,87 @@ describe("agent group form", () => {
     } finally {
       errors.mockRestore();
     }
+  });
+
+  it("fails over on the outcomes checked, says what the others do, and sends a time limit and headers", async () => {
+    signIn("admin");
+    const calls = mockApi({
+      "GET /api/agent-groups/grp_1": group({ failoverOn: null, timeLimitSec: null, context: [] }),
+      "GET /api/voice-agents": page(AGENTS),
+      "GET /api/analytics/summary": SUMMARY,
+      "PUT /api/agent-groups/grp_1": (_u: URL, init: RequestInit) => group({ ...JSON.parse(String(init.body)), version: 4 }),
+    });
+    const user = userEvent.setup();
+    renderAt("/agent-groups/grp_1", "/agent-groups/:id", <GroupEdit />);
+    const outcomes = await screen.findByRole("group", { name: /Try the next agent when a dial ends/ });
+    // By default every outcome fails over (the API's null).
+    for (const name of ["Busy", "No answer", "Failed", "Canceled"]) expect(within(outcomes).getByRole("checkbox", { name })).toBeChecked();
+    expect(screen.getByText(/Every failed dial tries the next agent, up to the max attempts, then the rule's fallback/)).toBeInTheDocument();
+
+    await user.click(within(outcomes).getByRole("checkbox", { name: "Busy" }));
+    expect(
+      screen.getByText("On no answer, failed or canceled the next agent is tried, then the rule's fallback. On busy the call ends at once (hang-up): no other agent and no fallback is tried, so a callee who declined is not dialled again."),
+    ).toBeInTheDocument();
+
+    const limit = screen.getByRole("textbox", { name: /Maximum call length/ });
+    await user.type(limit, "5");
+    await user.tab();
+    expect(await screen.findByText("must be at least 10 seconds (or null for no limit)")).toBeInTheDocument();
+    await user.clear(limit);
+    await user.type(limit, "600");
+
+    await user.click(screen.getByRole("button", { name: "Add header" }));
+    await user.type(screen.getByRole("textbox", { name: "Header 1 name" }), "Queue");
+    await user.click(screen.getByRole("textbox", { name: "Header 1 value" }));
+    await user.paste("{groupName}");
+    // The preview uses the group's own name.
+    expect(within(screen.getByTestId("context-preview")).getByText("Support")).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "PUT")).toBe(true));
+    expect(calls.find((c) => c.method === "PUT")!.body).toMatchObject({ failoverOn: ["no-answer", "failed", "canceled"], timeLimitSec: 600, context: [{ name: "X-Queue", value: "{groupName}" }], version: 3 });
+  });
+
+  it("shows a group's outcomes, limit and headers, and sends an empty list when no outcome fails over", async () => {
+    signIn("admin");
+    const calls = mockApi({
+      "GET /api/agent-groups/grp_1": group({ failoverOn: ["busy"], timeLimitSec: 120, context: [{ name: "X-Queue", value: "support" }] }),
+      "GET /api/voice-agents": page(AGENTS),
+      "GET /api/analytics/summary": SUMMARY,
+      "PUT /api/agent-groups/grp_1": (_u: URL, init: RequestInit) => group({ ...JSON.parse(String(init.body)), version: 4 }),
+    });
+    const user = userEvent.setup();
+    renderAt("/agent-groups/grp_1", "/agent-groups/:id", <GroupEdit />);
+    const outcomes = await screen.findByRole("group", { name: /Try the next agent when a dial ends/ });
+    expect(within(outcomes).getByRole("checkbox", { name: "Busy" })).toBeChecked();
+    expect(within(outcomes).getByRole("checkbox", { name: "No answer" })).not.toBeChecked();
+    expect(screen.getByRole("textbox", { name: /Maximum call length/ })).toHaveValue("120");
+    expect(screen.getByRole("textbox", { name: "Header 1 value" })).toHaveValue("support");
+
+    await user.click(within(outcomes).getByRole("checkbox", { name: "Busy" }));
+    expect(screen.getByText(/No failed dial tries another agent: on busy, no answer, failed or canceled the call ends at once/)).toBeInTheDocument();
+    await user.clear(screen.getByRole("textbox", { name: /Maximum call length/ }));
+    await user.click(screen.getByRole("button", { name: "Remove header 1" }));
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "PUT")).toBe(true));
+    expect(calls.find((c) => c.method === "PUT")!.body).toMatchObject({ failoverOn: [], timeLimitSec: null, context: [] });
+  });
+
+  it("sends every outcome checked as null, the default, and a subset in the API's order", () => {
+    const values: GroupFormValues = {
+      name: "G",
+      description: "",
+      strategy: "round_robin",
+      rollingWindowHours: 24,
+      maxAttempts: 3,
+      stickyTtlSeconds: "",
+      enabled: true,
+      failoverOn: ["canceled", "busy", "failed", "no-answer"],
+      timeLimitSec: "",
+      context: [],
+      members: [],
+    };
+    expect(groupBody(values).failoverOn).toBeNull();
+    expect(groupBody({ ...values, failoverOn: ["failed", "busy"] }).failoverOn).toEqual(["busy", "failed"]);
   });
 });

@@ -1,16 +1,19 @@
 import { useMemo, useState } from "react";
 import { useNavigate } from "react-router";
-import { NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Title, useMatches } from "@mantine/core";
+import { Checkbox, Group as Row, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Title, useMatches } from "@mantine/core";
 import { useForm } from "@mantine/form";
+import type { ContextEntry } from "../../../../workers/domain/call-context";
 import { CreateGroupBody, ReplaceMembersBody } from "../../../../workers/schemas/agent-groups";
+import { FAILOVER_OUTCOMES } from "../../../../workers/schemas/common";
 import { useGroupHealth, type CreateGroupInput, type Group as GroupDto, type MembersInput, type UpdateGroupInput } from "../../api/agent-groups";
 import { useSummary } from "../../api/analytics";
 import { useCanWrite } from "../../api/session";
 import { useAgents } from "../../api/voice-agents";
+import { ContextEditor } from "../../components/context-editor";
 import { FormFooter, NotSaved, WriteFieldset } from "../../components/form-parts";
 import { LabelledSegments } from "../../components/labelled-segments";
 import { useLiveCounts } from "../../components/live-stats";
-import { applyServerErrors, nullableNumber, optionalNumber, zodValidate } from "../../lib/zod-form";
+import { applyServerErrors, errorUnder, nullableNumber, optionalNumber, withoutErrorsUnder, zodValidate } from "../../lib/zod-form";
 import { ROUTE_AGENT_GROUPS } from "../../routes";
 import { MembersEditor, type MemberRow, type MemberShare } from "./members";
 
@@ -22,8 +25,22 @@ export interface GroupFormValues {
   maxAttempts: number | string;
   stickyTtlSeconds: number | string;
   enabled: boolean;
+  /** The outcomes that try the next agent; all four checked is the API's null (the default). */
+  failoverOn: FailoverOutcome[];
+  timeLimitSec: number | string;
+  context: ContextEntry[];
   members: MemberRow[];
 }
+
+type FailoverOutcome = (typeof FAILOVER_OUTCOMES)[number];
+
+/** What each dial outcome means, in Cloudonix's words for a Dial's status. */
+const OUTCOMES: Record<FailoverOutcome, { label: string; help: string }> = {
+  busy: { label: "Busy", help: "the agent was busy or declined the call" },
+  "no-answer": { label: "No answer", help: "it rang until the dial timed out" },
+  failed: { label: "Failed", help: "unreachable, refused or an error on the way" },
+  canceled: { label: "Canceled", help: "the dial was abandoned before an answer (e.g. the caller hung up while it rang)" },
+};
 
 const STRATEGIES = [
   { value: "round_robin", label: "Round robin", help: "Rotates through the members; weights give some a larger share (smooth weighted round robin)." },
@@ -31,7 +48,7 @@ const STRATEGIES = [
   { value: "load_balanced", label: "Load balanced", help: "Sends each call to the member with the fewest calls in the rolling window; weights divide the count." },
 ] as const;
 
-const FIELDS = ["name", "description", "strategy", "rollingWindowHours", "maxAttempts", "stickyTtlSeconds"];
+const FIELDS = ["name", "description", "strategy", "rollingWindowHours", "maxAttempts", "stickyTtlSeconds", "failoverOn", "timeLimitSec", "context"];
 
 export function membersBody(members: MemberRow[]): NonNullable<CreateGroupInput["members"]> {
   return members.map((m) => ({
@@ -51,6 +68,10 @@ export function groupBody(values: GroupFormValues): CreateGroupInput {
     maxAttempts: optionalNumber(values.maxAttempts),
     stickyTtlSeconds: nullableNumber(values.stickyTtlSeconds),
     enabled: values.enabled,
+    // Every outcome checked is the default, sent as null so the group follows it.
+    failoverOn: FAILOVER_OUTCOMES.every((o) => values.failoverOn.includes(o)) ? null : FAILOVER_OUTCOMES.filter((o) => values.failoverOn.includes(o)),
+    timeLimitSec: nullableNumber(values.timeLimitSec),
+    context: values.context,
     members: membersBody(values.members),
   };
 }
@@ -64,8 +85,24 @@ function initialValues(group?: GroupDto): GroupFormValues {
     maxAttempts: group?.maxAttempts ?? 3,
     stickyTtlSeconds: group?.stickyTtlSeconds ?? "",
     enabled: group?.enabled ?? true,
+    failoverOn: group?.failoverOn ?? [...FAILOVER_OUTCOMES],
+    timeLimitSec: group?.timeLimitSec ?? "",
+    context: group?.context ?? [],
     members: (group?.members ?? []).map((m) => ({ agentId: m.agentId, priority: m.priority, weight: m.weight ?? "", capacity: m.capacity ?? "" })),
   };
+}
+
+/** What the checked outcomes do, and what the others do, in words. */
+export function failoverHelp(checked: readonly FailoverOutcome[]): string {
+  const names = (list: readonly FailoverOutcome[]) => {
+    const words = list.map((o) => OUTCOMES[o].label.toLowerCase());
+    return words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words.at(-1)}` : (words[0] ?? "");
+  };
+  const ends = FAILOVER_OUTCOMES.filter((o) => !checked.includes(o));
+  if (ends.length === 0) return "Every failed dial tries the next agent, up to the max attempts, then the rule's fallback (the default).";
+  const stop = "the call ends at once (hang-up): no other agent and no fallback is tried";
+  if (checked.length === 0) return `No failed dial tries another agent: on ${names(ends)} ${stop}.`;
+  return `On ${names(checked)} the next agent is tried, then the rule's fallback. On ${names(ends)} ${stop}, so a callee who declined is not dialled again.`;
 }
 
 interface Props {
@@ -143,6 +180,45 @@ export function GroupForm({ group, onCreate, onUpdate }: Props) {
               <NumberInput label="Max attempts per call" description="Agents tried before the rule's fallback (1–10)" min={1} max={10} allowDecimal={false} {...form.getInputProps("maxAttempts")} />
               <NumberInput label="Sticky callers (seconds)" description="Same agent for a returning caller; empty: off" min={1} allowDecimal={false} {...form.getInputProps("stickyTtlSeconds")} />
             </SimpleGrid>
+            <Checkbox.Group
+              label="Try the next agent when a dial ends"
+              description={failoverHelp(form.values.failoverOn)}
+              value={form.values.failoverOn}
+              onChange={(next) =>
+                form.setFieldValue(
+                  "failoverOn",
+                  FAILOVER_OUTCOMES.filter((o) => next.includes(o)),
+                )
+              }
+              error={form.errors.failoverOn}
+            >
+              <Row mt={6} gap="lg">
+                {FAILOVER_OUTCOMES.map((outcome) => (
+                  <Checkbox key={outcome} value={outcome} label={OUTCOMES[outcome].label} description={OUTCOMES[outcome].help} maw={220} />
+                ))}
+              </Row>
+            </Checkbox.Group>
+            <NumberInput
+              label="Maximum call length (seconds)"
+              description="Cloudonix ends a call with an agent of this group after this long (10–86400); a rule's shorter limit wins. Empty: no limit"
+              min={10}
+              max={86400}
+              // Not clamped: 5 saying "at least 10 seconds" beats 5 silently becoming 10.
+              clampBehavior="none"
+              allowDecimal={false}
+              maw={360}
+              {...form.getInputProps("timeLimitSec")}
+            />
+            <ContextEditor
+              owner="this group"
+              value={form.values.context}
+              sample={form.values.name.trim() ? { groupName: form.values.name.trim() } : undefined}
+              onChange={(context) => {
+                form.setErrors((errors) => withoutErrorsUnder(errors, "context"));
+                form.setFieldValue("context", context);
+              }}
+              error={errorUnder(form.errors, "context")}
+            />
           </WriteFieldset>
         </Paper>
         <Title order={2} size="h4">
