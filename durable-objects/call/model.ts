@@ -3,8 +3,9 @@ import { newId } from "../../workers/lib/ids";
 import type { CdrQuality } from "../../workers/webhooks/cdr-quality";
 import type { CallEventMessage, CallRecordState } from "../../workers/queue/messages";
 import type { CallValues } from "../../workers/domain/call-context";
-import type { FlowCursor, PickTrace } from "../../workers/routing/call-flow";
-import type { DecisionTrace, RoutePlan } from "../../workers/routing/decide";
+import type { CallTrace } from "../../workers/contracts/trace";
+import type { FlowCursor } from "../../workers/routing/call-flow";
+import type { RoutePlan } from "../../workers/routing/decide";
 import { DIAL_TIMEOUT_SECONDS } from "../../workers/routing/dial-cxml";
 import type { HubEvent, LiveCallSummary } from "../hub-events";
 import { callStart } from "../logic/call-figures";
@@ -79,7 +80,7 @@ export interface CallData extends FlowCursor {
   state: CallState;
   seq: number;
   record: CallRecordState;
-  trace: DecisionTrace & { picks: PickTrace[]; refused: string[] };
+  trace: CallTrace;
   responses: Record<string, string>;
   lastActivityAt: number;
   /** The last session-update eventIds applied, so a repeated event is applied once. */

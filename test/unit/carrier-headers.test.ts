@@ -158,6 +158,7 @@ describe("inbound conflicts with carrier-header conditions", () => {
 function snapshot(overrides: Partial<RoutingSnapshot> = {}): RoutingSnapshot {
   const agent = (id: string) => ({ id, name: id.toUpperCase(), provider: "retell", serviceValue: `+1${id}`, username: null, passwordEnc: null, enabled: true, maxConcurrentCalls: null, weight: 1 });
   return {
+    format: 2,
     tenantId: "t1",
     version: 3,
     builtAt: 0,

@@ -6,6 +6,7 @@ import type { RoutingSnapshot } from "../../workers/routing/snapshot-types";
 function snapshot(overrides: Partial<RoutingSnapshot> = {}): RoutingSnapshot {
   const agent = (id: string, enabled = true) => ({ id, name: id.toUpperCase(), provider: "retell", serviceValue: `+1${id.length}`, username: null, passwordEnc: null, enabled, maxConcurrentCalls: null, weight: 1 });
   return {
+    format: 2,
     tenantId: "t1",
     version: 7,
     builtAt: 0,

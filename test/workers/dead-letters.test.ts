@@ -61,7 +61,7 @@ describe("dead letters: reading", () => {
     const cases: [unknown, Record<string, unknown>, RegExp][] = [
       ['{"kind":"call_event","tenantId":"', { bodyTruncated: true }, /cut when it was parked/],
       ["not json at all", {}, /not JSON/],
-      [{ kind: "call_event", tenantId: t.tenantId, callId: "x" }, {}, /not a well-formed call event or webhook delivery: seq, at and type are required/],
+      [{ kind: "call_event", tenantId: t.tenantId, callId: "x" }, {}, /not a well-formed call event or webhook delivery: seq: Invalid input: expected number/],
       [{ kind: "export", exportId: "exp_1", tenantId: t.tenantId }, { queue: "call-events-dlq" }, /export job/],
       [callEvent("ten_someone_else"), {}, /another tenant/],
       [callEvent(t.tenantId), { queue: "export-jobs" }, /queue "export-jobs"/],

@@ -1,3 +1,4 @@
+import { parseQueueMessage } from "../contracts/queue-messages";
 import type { RecordFlag } from "../../durable-objects/logic/call-figures";
 import type { CdrQuality } from "../webhooks/cdr-quality";
 import type { StoredRequest } from "../webhooks/stored-request";
@@ -85,22 +86,5 @@ export interface WebhookDeliveryMessage {
   response: string | null;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** What makes a call-events message unusable, or null when it has the fields the consumer needs. */
-export function queueMessageProblem(body: unknown): string | null {
-  if (!isObject(body)) return "the body is not an object";
-  if (body.kind === "call_event") {
-    if (typeof body.tenantId !== "string" || typeof body.callId !== "string") return "tenantId and callId must be strings";
-    if (!Number.isInteger(body.seq) || typeof body.at !== "number" || typeof body.type !== "string") return "seq, at and type are required";
-    if (!isObject(body.record) || !isObject(body.data)) return "record and data must be objects";
-    const record = body.record;
-    if (typeof record.recordId !== "string" || typeof record.startedAt !== "number" || !Array.isArray(record.attempts)) return "record.recordId, startedAt and attempts are required";
-    return null;
-  }
-  if (body.kind === "webhook") {
-    if (typeof body.deliveryId !== "string" || typeof body.webhook !== "string" || typeof body.receivedAt !== "number") return "deliveryId, webhook and receivedAt are required";
-    return null;
-  }
-  return `unknown kind ${JSON.stringify(String(body.kind)).slice(0, 40)}`;
-}
+/** What makes a call-events message unusable, or null when the consumer can store it (contracts/queue-messages.ts). */
+export const queueMessageProblem = (body: unknown): string | null => parseQueueMessage(body).problem;

@@ -4,6 +4,7 @@ import type { Executor } from "../db/executor";
 import { cxmlProviderId } from "../domain/providers";
 import { agentGroupMembers, agentGroups, inboundRoutingRules, outboundRoutingRules, tenants, trunks, voiceAgents } from "../db/schema";
 import { schedules as scheduleTable } from "../db/schema";
+import { SNAPSHOT_FORMAT } from "../contracts/snapshot";
 import type { RoutingSnapshot, SnapshotGroup } from "./snapshot-types";
 
 /**
@@ -83,6 +84,7 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
   }
 
   return {
+    format: SNAPSHOT_FORMAT,
     tenantId,
     version: tenant.configVersion,
     builtAt: Date.now(),

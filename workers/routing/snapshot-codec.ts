@@ -1,3 +1,4 @@
+import { parseSnapshot } from "../contracts/snapshot";
 import type { RoutingSnapshot } from "./snapshot-types";
 
 // Snapshots of large tenants (10,000 rules) are megabytes of JSON; gzip keeps them well under
@@ -21,9 +22,12 @@ export async function encodeSnapshot(snapshot: RoutingSnapshot): Promise<string>
   return PREFIX + toBase64(gz);
 }
 
-export async function decodeSnapshot(encoded: string): Promise<RoutingSnapshot> {
-  if (!encoded.startsWith(PREFIX)) throw new Error("not an encoded snapshot");
+/** The snapshot in a blob; null when it is of another format or shape (it is rebuilt, never routed from). */
+export async function decodeSnapshot(encoded: string): Promise<RoutingSnapshot | null> {
+  if (!encoded.startsWith(PREFIX)) return null;
   const gz = Uint8Array.from(atob(encoded.slice(PREFIX.length)), (c) => c.charCodeAt(0));
   const json = new TextDecoder().decode(await pipe(gz, new DecompressionStream("gzip")));
-  return JSON.parse(json) as RoutingSnapshot;
+  const parsed = parseSnapshot(JSON.parse(json));
+  if (parsed.problem) console.warn(`routing: an Upstash snapshot blob is not usable (${parsed.problem}); rebuilding it`);
+  return parsed.snapshot;
 }

@@ -91,6 +91,7 @@ export async function readBlob(redis: Redis, pointer: Pointer, domain: string): 
   const blob = await redis.get<string>(snapshotKeys.blob(pointer.tenantId));
   if (!blob) return null;
   const snapshot = await decodeSnapshot(blob);
+  if (!snapshot) return null;
   // The blob may already be newer than the pointer that led here (a publish in between): fine.
   return snapshot.tenantId === pointer.tenantId && snapshot.version >= pointer.version && snapshot.domain === domain ? snapshot : null;
 }

@@ -10,6 +10,8 @@ import type { FailoverOutcome } from "./plan-types";
  * in isolate memory, identified by the tenant's config version.
  */
 export interface RoutingSnapshot {
+  /** contracts/snapshot.ts SNAPSHOT_FORMAT: what shape this snapshot has. */
+  format: number;
   tenantId: string;
   version: number;
   builtAt: number;

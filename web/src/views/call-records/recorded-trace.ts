@@ -1,14 +1,14 @@
-import type { CallData } from "../../../../durable-objects/call/model";
+import type { CallTrace } from "../../../../workers/contracts/trace";
 import type { CallAttempt } from "../../../../workers/queue/messages";
 import type { TraceView } from "../../components/routing-trace";
 
 /*
  * A call record's routing trace and attempts are JSON the API passes through as it was stored
- * (CallData["trace"] and CallAttempt[], written by the CallSession); records from older versions
+ * (CallTrace and CallAttempt[], written by the CallSession); records from older versions
  * may lack fields, so both are read defensively.
  */
 
-type RecordedTrace = Partial<CallData["trace"]>;
+type RecordedTrace = Partial<CallTrace>;
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
 
