@@ -12,6 +12,7 @@ import { deadLettersRoutes } from "./dead-letters";
 import { eventWebhooks } from "./event-webhooks";
 import { exportsRoutes } from "./exports";
 import { inboundRules } from "./inbound-rules";
+import { metrics } from "./metrics";
 import { openapi } from "./openapi";
 import { outboundRules } from "./outbound-rules";
 import { providers } from "./providers";
@@ -45,6 +46,7 @@ export const api = new Hono<AppEnv>()
   .route("/api/call-records", callRecords)
   .route("/api/exports", exportsRoutes)
   .route("/api/analytics", analytics)
+  .route("/api/metrics", metrics)
   .route("/api/webhook-deliveries", webhookDeliveries)
   .route("/api/dead-letters", deadLettersRoutes)
   .route("/api/event-webhooks", eventWebhooks)
