@@ -17,6 +17,7 @@ const ENTITY_LABELS: Record<AuditEntity | "dead_letter" | "api_key", string> = {
   inbound_rule: "Inbound rules",
   outbound_rule: "Outbound rules",
   trunk: "Trunks",
+  schedule: "Schedules",
   tenant: "Tenant settings",
   user: "Users",
   dead_letter: "Dead letters",
