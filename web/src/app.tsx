@@ -26,6 +26,8 @@ const TrunkEdit = lazy(() => import("./views/trunks/edit"));
 const CallRecords = lazy(() => import("./views/call-records/list"));
 const CallRecordDetail = lazy(() => import("./views/call-records/detail"));
 const Deliveries = lazy(() => import("./views/deliveries"));
+const EventWebhooks = lazy(() => import("./views/integrations/event-webhooks"));
+const Alerts = lazy(() => import("./views/integrations/alerts"));
 const Settings = lazy(() => import("./views/settings/tenant"));
 const Users = lazy(() => import("./views/settings/users"));
 const AuditLog = lazy(() => import("./views/settings/audit-log"));
@@ -77,6 +79,8 @@ export function App() {
             [R.ROUTE_CALL_RECORDS, CallRecords],
             [`${R.ROUTE_CALL_RECORDS}/:id`, CallRecordDetail],
             [R.ROUTE_DELIVERIES, Deliveries],
+            [R.ROUTE_EVENT_WEBHOOKS, EventWebhooks],
+            [R.ROUTE_ALERTS, Alerts],
             [R.ROUTE_SETTINGS, Settings],
             [R.ROUTE_USERS, Users],
             [R.ROUTE_AUDIT_LOG, AuditLog],

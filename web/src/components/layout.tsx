@@ -2,7 +2,7 @@ import { Suspense, useEffect } from "react";
 import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { AppShell, Badge, Burger, Group, Menu, NavLink, Text, Title, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconAdjustments, IconArrowsSplit, IconBug, IconChevronDown, IconDashboard, IconHistory, IconKey, IconListDetails, IconLogout, IconPhoneIncoming, IconPhoneOutgoing, IconRobot, IconServer, IconUsers, IconUsersGroup } from "@tabler/icons-react";
+import { IconAdjustments, IconArrowsSplit, IconBellRinging, IconBug, IconChevronDown, IconDashboard, IconHistory, IconKey, IconListDetails, IconLogout, IconPhoneIncoming, IconPhoneOutgoing, IconRobot, IconServer, IconUsers, IconUsersGroup, IconWebhook } from "@tabler/icons-react";
 import { logout } from "../api/auth";
 import { useSession } from "../api/session";
 import { RealtimeProvider } from "../realtime/provider";
@@ -20,6 +20,8 @@ const NAV = [
   { to: R.ROUTE_TRUNKS, label: "Trunks", icon: IconServer },
   { to: R.ROUTE_CALL_RECORDS, label: "Call records", icon: IconListDetails },
   { to: R.ROUTE_DELIVERIES, label: "Deliveries", icon: IconBug },
+  { to: R.ROUTE_EVENT_WEBHOOKS, label: "Event webhooks", icon: IconWebhook },
+  { to: R.ROUTE_ALERTS, label: "Alerts", icon: IconBellRinging },
   { to: R.ROUTE_SETTINGS, label: "Settings", icon: IconAdjustments, end: true },
   { to: R.ROUTE_USERS, label: "Users", icon: IconUsers },
   { to: R.ROUTE_AUDIT_LOG, label: "Audit log", icon: IconHistory },
