@@ -3,6 +3,7 @@ import { z } from "zod";
 import { apiDocs } from "../openapi/registry";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
+import { log, sampleWebhook, setLogContext } from "../lib/log";
 import type { CallFacts, LifecycleResult } from "../../durable-objects/call-session";
 import { planRoute } from "../routing/decide";
 import { RoutingUnavailableError } from "../routing/snapshot-store";
@@ -45,8 +46,11 @@ interface WebhookSpec<P> {
  * our own failures included, is recorded as a delivery, and the voice webhooks always answer
  * with CXML.
  */
-async function handleWebhook<P>(c: Context<AppEnv>, spec: WebhookSpec<P>, answer: (request: Authenticated<P>) => Promise<{ body: string; outcome: string }>): Promise<Response> {
+async function handleWebhook<P>(c: Context<AppEnv>, spec: WebhookSpec<P>, answer: (request: Authenticated<P>) => Promise<Answered>): Promise<Response> {
   const startedAt = Date.now();
+  const config = c.get("config");
+  // One decision per request: its info lines are all kept or all dropped (production samples them).
+  setLogContext({ sampled: sampleWebhook(config.environment, config.webhookLogSampleRate) });
   let received: ReceivedWebhook | null = null;
   let tenantId: string | null = null;
   let callId: string | null = null;
@@ -64,8 +68,9 @@ async function handleWebhook<P>(c: Context<AppEnv>, spec: WebhookSpec<P>, answer
     const credentials = { authorization: c.req.header("authorization"), callbackToken: c.req.param("token") ?? null };
     const snapshot = await authenticateWebhook(c.get("services"), domain, credentials, spec.lifecycle, spec.domainUuid?.(params));
     tenantId = snapshot.tenantId;
+    setLogContext({ tenantId, callKey: callId });
     const result = await answer({ params, snapshot, callKey: callId });
-    recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, received, response: result.body });
+    recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, received, response: result.body, groupId: result.groupId ?? null, agentId: result.agentId ?? null });
     return spec.json ? c.body(result.body, 200, { "Content-Type": "application/json" }) : cxml(c, result.body);
   } catch (err) {
     const delivery = { webhook: spec.name, tenantId, callId, startedAt, received };
@@ -74,6 +79,25 @@ async function handleWebhook<P>(c: Context<AppEnv>, spec: WebhookSpec<P>, answer
 }
 
 type Delivery = Omit<DeliveryFacts, "statusCode" | "outcome" | "error">;
+
+/** What a webhook answered; a routing decision also names its group and agent when known here. */
+interface Answered {
+  body: string;
+  outcome: string;
+  groupId?: string | null;
+  agentId?: string | null;
+}
+
+/**
+ * The group a plan starts with (its first stage), for the decision's data point. The agent the
+ * CallSession dials is not in its answer, so routing decisions carry the agent only when the
+ * answer names one (an optional field a CallSession may add).
+ */
+const firstGroup = (plan: { stages: readonly unknown[] }): string | null => {
+  const stage = plan.stages[0] as { kind?: string; groupId?: string | null } | undefined;
+  return stage?.kind === "group" ? (stage.groupId ?? null) : null;
+};
+const answeredAgent = (answer: object): string | null => ("agentId" in answer && typeof answer.agentId === "string" ? answer.agentId : null);
 
 /**
  * The request is not ours to answer (malformed, unauthenticated, unknown): refused, in kind;
@@ -98,7 +122,7 @@ function fail(c: Context<AppEnv>, spec: WebhookSpec<unknown>, err: unknown, deli
   const unavailable = err instanceof RoutingUnavailableError;
   const outcome = unavailable ? "routing_unavailable" : "internal_error";
   const message = err instanceof Error ? err.message : String(err);
-  console.error(`[${c.get("requestId")}] ${spec.name} webhook for call ${delivery.callId ?? "?"} failed (${outcome}):`, err);
+  log.error("webhook.failed", { webhook: spec.name, outcome, error: err });
   const code = unavailable ? "ROUTING_UNAVAILABLE" : "INTERNAL_ERROR";
   recordDelivery(c, { ...delivery, statusCode: spec.json ? 503 : 200, outcome, error: message, response: spec.json ? null : rejectCxml("congestion") });
   if (spec.json) throw new AppError(503, code, unavailable ? message : "The update could not be applied; send it again");
@@ -140,9 +164,10 @@ const planFor = ({ params, snapshot }: Authenticated<VoiceParams>) => planRoute(
 const voiceApplication = async (c: Context<AppEnv>) =>
   handleWebhook(c, voiceSpec("voice-application"), async (request) => {
     const facts = callFacts(c, request);
-    const answer = await retryOnce(() => callSession(c, request).route(facts, planFor(request)));
+    const plan = planFor(request);
+    const answer = await retryOnce(() => callSession(c, request).route(facts, plan));
     if (!answer.duplicate) rememberSessionId(c.get("services"), facts.tenantId, facts.cxSessionId ?? null, facts.callKey);
-    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `routed:${answer.state}` };
+    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `routed:${answer.state}`, groupId: firstGroup(plan), agentId: answeredAgent(answer) };
   });
 
 const dialResult = async (c: Context<AppEnv>) =>
@@ -152,8 +177,9 @@ const dialResult = async (c: Context<AppEnv>) =>
       throw new WebhookError(400, "INVALID_PARAMETERS", "attempt: the action URL must carry ?attempt=<n>");
     }
     const status = request.params.DialCallStatus ?? request.params.CallStatus ?? "unknown";
-    const answer = await retryOnce(() => callSession(c, request).dialResult(attempt, status, planFor(request), request.params.DialCallDuration));
-    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `dial:${status.toLowerCase()}:${answer.state}` };
+    const plan = planFor(request);
+    const answer = await retryOnce(() => callSession(c, request).dialResult(attempt, status, plan, request.params.DialCallDuration));
+    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `dial:${status.toLowerCase()}:${answer.state}`, groupId: firstGroup(plan), agentId: answeredAgent(answer) };
   });
 
 /** How a callback names its call when it has no token: by Cloudonix's numeric session id. */

@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { hangupCxml, rejectCxml } from "../domain/cxml";
 import { newId } from "../lib/ids";
+import { log } from "../lib/log";
+import { writeWebhookPoint } from "../metrics/analytics-engine";
 import type { WebhookDeliveryMessage } from "../queue/messages";
 import { sendDelivery } from "./deliveries";
 import type { WebhookError, ReceivedWebhook } from "./params";
@@ -46,9 +48,15 @@ export interface DeliveryFacts {
   received: ReceivedWebhook | null;
   /** What we answered, when it is text worth keeping. */
   response?: string | null;
+  /** The group and agent of the routing decision, when the Worker knows them (Analytics Engine). */
+  groupId?: string | null;
+  agentId?: string | null;
 }
 
-/** Every delivery is recorded in webhook_events, after the answer so it never waits (deliveries.ts). */
+/**
+ * Every delivery is recorded in webhook_events, after the answer so it never waits (deliveries.ts),
+ * written as an Analytics Engine data point, and logged (info, sampled in production).
+ */
 export function recordDelivery(c: Context<AppEnv>, facts: DeliveryFacts): void {
   const message: WebhookDeliveryMessage = {
     kind: "webhook",
@@ -65,6 +73,8 @@ export function recordDelivery(c: Context<AppEnv>, facts: DeliveryFacts): void {
     request: storedRequest(facts.received),
     response: storedResponse(facts.response ?? null),
   };
+  writeWebhookPoint(c.env, { tenantId: facts.tenantId, kind: facts.webhook, outcome: facts.outcome, agentId: facts.agentId, groupId: facts.groupId, latencyMs: message.durationMs, statusCode: facts.statusCode });
+  log.info("webhook.answered", { webhook: facts.webhook, status: facts.statusCode, outcome: facts.outcome, durationMs: message.durationMs, ...(facts.groupId ? { groupId: facts.groupId } : {}), ...(facts.error ? { reason: facts.error } : {}) });
   const sending = sendDelivery(c.env, message);
   try {
     c.executionCtx.waitUntil(sending);
