@@ -10,11 +10,12 @@ import { useCanWrite } from "../../api/session";
 import { FallbackEditor, type Fallback } from "../../components/fallback-editor";
 import { FormFooter, NotSaved, WriteFieldset } from "../../components/form-parts";
 import { TargetSelect, type TargetValue } from "../../components/target-select";
-import { applyServerErrors, optionalNumber, optionalText, zodValidate } from "../../lib/zod-form";
+import { applyServerErrors, errorUnder, optionalNumber, optionalText, withoutErrorsUnder, zodValidate } from "../../lib/zod-form";
 import { itemPath, ROUTE_INBOUND_RULES } from "../../routes";
+import { CALL_FLOW_FIELDS, CallFlowFields, callFlowBody, callFlowInitial, type CallFlowFieldValues } from "./call-flow-fields";
 import { conflictOf, describeConflict } from "./match-order";
 
-export interface InboundFormValues {
+export interface InboundFormValues extends CallFlowFieldValues {
   name: string;
   pattern: string;
   target: TargetValue;
@@ -37,6 +38,7 @@ export function inboundBody(values: InboundFormValues): CreateInboundInput {
     target: values.target as CreateInboundInput["target"],
     priority: optionalNumber(values.priority),
     enabled: values.enabled,
+    ...callFlowBody(values),
     fallback: values.fallback,
     header: headerCondition(values.header),
   };
@@ -60,6 +62,7 @@ export function InboundForm({ rule, onSubmit }: Props) {
       target: rule?.target ?? null,
       priority: rule?.priority ?? 100,
       enabled: rule?.enabled ?? true,
+      ...callFlowInitial(rule),
       fallback: rule?.fallback ?? null,
       header: { name: rule?.header?.name ?? "", value: rule?.header?.value ?? "" },
     },
@@ -83,7 +86,7 @@ export function InboundForm({ rule, onSubmit }: Props) {
       void navigate(ROUTE_INBOUND_RULES);
     } catch (err) {
       const other = err instanceof ApiError ? (err.details as { conflictingRule?: { id: string } } | undefined)?.conflictingRule?.id : undefined;
-      const message = applyServerErrors(err, form.setErrors, FIELDS);
+      const message = applyServerErrors(err, form.setErrors, [...FIELDS, ...CALL_FLOW_FIELDS, "fallback.number", "fallback.uri", "fallback.trunkId"]);
       if (message) setError({ message, ruleId: other });
     }
   });
@@ -137,7 +140,16 @@ export function InboundForm({ rule, onSubmit }: Props) {
                 <TextInput label="Equals" placeholder="42" classNames={{ input: "mono" }} {...form.getInputProps("header.value")} />
               </SimpleGrid>
             </div>
-            <FallbackEditor value={form.values.fallback} onChange={(f) => form.setFieldValue("fallback", f)} error={(form.errors.fallback ?? form.errors["fallback.id"] ?? form.errors["fallback.text"]) as string | undefined} disabled={!canWrite} />
+            <CallFlowFields values={form.values} onChange={(v) => form.setValues(v)} errors={form.errors} clearErrors={(path) => form.setErrors((errors) => withoutErrorsUnder(errors, path))} disabled={!canWrite} />
+            <FallbackEditor
+              value={form.values.fallback}
+              onChange={(f) => {
+                form.setErrors((errors) => withoutErrorsUnder(errors, "fallback"));
+                form.setFieldValue("fallback", f);
+              }}
+              error={errorUnder(form.errors, "fallback")}
+              disabled={!canWrite}
+            />
             <Switch label="Enabled" {...form.getInputProps("enabled", { type: "checkbox" })} />
           </WriteFieldset>
           <FormFooter backTo={ROUTE_INBOUND_RULES} submit={rule ? "Save changes" : "Create rule"} submitting={form.submitting} />

@@ -10,7 +10,7 @@ import { NotSaved, WriteFieldset } from "../../components/form-parts";
 import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
 import { patternText } from "../../lib/format";
 import { RequestKey, Webhooks } from "./webhook-credentials";
-import { applyServerErrors, optionalNumber, optionalText, withoutItemErrors, zodValidate } from "../../lib/zod-form";
+import { applyServerErrors, errorUnder, optionalNumber, optionalText, withoutErrorsUnder, withoutItemErrors, zodValidate } from "../../lib/zod-form";
 
 interface Values {
   name: string;
@@ -21,8 +21,14 @@ interface Values {
   retentionDays: number | string;
   outboundCallerPatterns: string[];
   defaultFallback: Fallback;
+  unmatchedAction: "hangup" | "reject";
   routingNumberHeader: string;
 }
+
+const UNMATCHED = [
+  { value: "hangup", label: "Hang up (answered first, so billed)" },
+  { value: "reject", label: "Reject (never answered, not billed)" },
+];
 
 const ZONES: string[] = (() => {
   try {
@@ -42,6 +48,7 @@ function body(values: Values, tenant: Tenant): UpdateTenantInput {
     retentionDays: optionalNumber(values.retentionDays),
     outboundCallerPatterns: values.outboundCallerPatterns,
     defaultFallback: values.defaultFallback,
+    unmatchedAction: values.unmatchedAction,
     routingNumberHeader: optionalText(values.routingNumberHeader) ?? null,
     version: tenant.version,
   };
@@ -86,6 +93,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
       retentionDays: tenant.retentionDays,
       outboundCallerPatterns: tenant.outboundCallerPatterns.map(patternText),
       defaultFallback: tenant.defaultFallback ?? null,
+      unmatchedAction: tenant.unmatchedAction ?? "hangup",
       routingNumberHeader: tenant.routingNumberHeader ?? "",
     },
     validate: zodValidate(UpdateTenantBody, (v: Values) => body(v, tenant)),
@@ -96,7 +104,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
     try {
       await update.mutateAsync(body(values, tenant));
     } catch (err) {
-      setError(applyServerErrors(err, form.setErrors, ["name", "timezone", "cloudonixDomain", "cloudonixDomainUuid", "cloudonixApiKey", "retentionDays", "routingNumberHeader"]));
+      setError(applyServerErrors(err, form.setErrors, ["name", "timezone", "cloudonixDomain", "cloudonixDomainUuid", "cloudonixApiKey", "retentionDays", "routingNumberHeader", "unmatchedAction", "defaultFallback", "defaultFallback.id", "defaultFallback.text", "defaultFallback.number", "defaultFallback.uri", "defaultFallback.trunkId"]));
     }
   });
   return (
@@ -143,12 +151,23 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
           />
           <FallbackEditor
             value={form.values.defaultFallback}
-            onChange={(f) => form.setFieldValue("defaultFallback", f)}
-            noneLabel="Hang up (no default)"
+            onChange={(f) => {
+              form.setErrors((errors) => withoutErrorsUnder(errors, "defaultFallback"));
+              form.setFieldValue("defaultFallback", f);
+            }}
+            noneLabel="None (the unmatched action below)"
             label="Default fallback"
             description="What calls get that no inbound rule matches"
             disabled={!canWrite}
-            error={(form.errors.defaultFallback ?? form.errors["defaultFallback.id"]) as string | undefined}
+            error={errorUnder(form.errors, "defaultFallback")}
+          />
+          <Select
+            label="Unmatched calls without a default fallback"
+            description={form.values.defaultFallback ? "Not used while a default fallback is set" : "What an inbound call no rule matches gets"}
+            data={UNMATCHED}
+            allowDeselect={false}
+            maw={460}
+            {...form.getInputProps("unmatchedAction")}
           />
           {canWrite && (
             <Group justify="flex-end">
