@@ -17,6 +17,9 @@ const InboundList = lazy(() => import("./views/inbound-rules/list"));
 const InboundAdd = lazy(() => import("./views/inbound-rules/add"));
 const InboundEdit = lazy(() => import("./views/inbound-rules/edit"));
 const RoutingTester = lazy(() => import("./views/inbound-rules/routing-tester"));
+const ScheduleList = lazy(() => import("./views/schedules/list"));
+const ScheduleAdd = lazy(() => import("./views/schedules/add"));
+const ScheduleEdit = lazy(() => import("./views/schedules/edit"));
 const OutboundList = lazy(() => import("./views/outbound-rules/list"));
 const OutboundAdd = lazy(() => import("./views/outbound-rules/add"));
 const OutboundEdit = lazy(() => import("./views/outbound-rules/edit"));
@@ -70,6 +73,9 @@ export function App() {
             [R.ROUTE_ROUTING_TESTER, RoutingTester],
             [R.newPath(R.ROUTE_INBOUND_RULES), InboundAdd],
             [`${R.ROUTE_INBOUND_RULES}/:id`, InboundEdit],
+            [R.ROUTE_SCHEDULES, ScheduleList],
+            [R.newPath(R.ROUTE_SCHEDULES), ScheduleAdd],
+            [`${R.ROUTE_SCHEDULES}/:id`, ScheduleEdit],
             [R.ROUTE_OUTBOUND_RULES, OutboundList],
             [R.newPath(R.ROUTE_OUTBOUND_RULES), OutboundAdd],
             [`${R.ROUTE_OUTBOUND_RULES}/:id`, OutboundEdit],

@@ -5,6 +5,7 @@ export const ROUTE_VOICE_AGENTS = "/voice-agents";
 export const ROUTE_AGENT_GROUPS = "/agent-groups";
 export const ROUTE_INBOUND_RULES = "/inbound-rules";
 export const ROUTE_ROUTING_TESTER = "/inbound-rules/tester";
+export const ROUTE_SCHEDULES = "/schedules";
 export const ROUTE_OUTBOUND_RULES = "/outbound-rules";
 export const ROUTE_TRUNKS = "/trunks";
 export const ROUTE_CALL_RECORDS = "/call-records";

@@ -2,7 +2,7 @@ import { Suspense, useEffect } from "react";
 import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { AppShell, Badge, Burger, Group, Menu, NavLink, Text, Title, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconAdjustments, IconArrowsSplit, IconBellRinging, IconBug, IconChevronDown, IconDashboard, IconHistory, IconKey, IconListDetails, IconLogout, IconPhoneIncoming, IconPhoneOutgoing, IconRobot, IconServer, IconUsers, IconUsersGroup, IconWebhook } from "@tabler/icons-react";
+import { IconAdjustments, IconArrowsSplit, IconBellRinging, IconBug, IconChevronDown, IconClock, IconDashboard, IconHistory, IconKey, IconListDetails, IconLogout, IconPhoneIncoming, IconPhoneOutgoing, IconRobot, IconServer, IconUsers, IconUsersGroup, IconWebhook } from "@tabler/icons-react";
 import { logout } from "../api/auth";
 import { useSession } from "../api/session";
 import { RealtimeProvider } from "../realtime/provider";
@@ -16,6 +16,7 @@ const NAV = [
   { to: R.ROUTE_AGENT_GROUPS, label: "Agent groups", icon: IconUsersGroup },
   { to: R.ROUTE_INBOUND_RULES, label: "Inbound rules", icon: IconPhoneIncoming, end: true },
   { to: R.ROUTE_ROUTING_TESTER, label: "Routing tester", icon: IconArrowsSplit },
+  { to: R.ROUTE_SCHEDULES, label: "Schedules", icon: IconClock },
   { to: R.ROUTE_OUTBOUND_RULES, label: "Outbound rules", icon: IconPhoneOutgoing },
   { to: R.ROUTE_TRUNKS, label: "Trunks", icon: IconServer },
   { to: R.ROUTE_CALL_RECORDS, label: "Call records", icon: IconListDetails },

@@ -38,6 +38,7 @@ function staleKeys(type: string): string[][] {
   if (type === "call.started") return [["analytics", "summary"]];
   if (type.startsWith("agent.")) return [["voice-agents"], ["agent-groups"]];
   if (type.startsWith("routing_rule.")) return [["inbound-rules"], ["outbound-rules"]];
+  if (type.startsWith("schedule.")) return [["schedules"]];
   return [];
 }
 

@@ -14,6 +14,7 @@ import { applyServerErrors, errorUnder, optionalNumber, optionalText, withoutErr
 import { itemPath, ROUTE_INBOUND_RULES } from "../../routes";
 import { CALL_FLOW_FIELDS, CallFlowFields, callFlowBody, callFlowInitial, type CallFlowFieldValues } from "./call-flow-fields";
 import { conflictOf, describeConflict } from "./match-order";
+import { SCHEDULE_FIELDS, ScheduleFields, scheduleFieldsBody } from "./schedule-fields";
 
 export interface InboundFormValues extends CallFlowFieldValues {
   name: string;
@@ -24,9 +25,12 @@ export interface InboundFormValues extends CallFlowFieldValues {
   fallback: Fallback;
   /** Both empty: no condition. */
   header: { name: string; value: string };
+  /** Opening hours (schedule-fields.tsx). */
+  scheduleId: string | null;
+  closedTarget: Fallback;
 }
 
-const FIELDS = ["name", "pattern", "target", "target.id", "priority", "fallback", "fallback.id", "fallback.text", "header", "header.name", "header.value"];
+const FIELDS = ["name", "pattern", "target", "target.id", "priority", "fallback", "fallback.id", "fallback.text", "header", "header.name", "header.value", ...SCHEDULE_FIELDS];
 
 /** Either half typed sends the condition, so the API's schema names the half that is missing. */
 const headerCondition = ({ name, value }: InboundFormValues["header"]) => (name.trim() || value.trim() ? { name, value } : null);
@@ -41,6 +45,7 @@ export function inboundBody(values: InboundFormValues): CreateInboundInput {
     ...callFlowBody(values),
     fallback: values.fallback,
     header: headerCondition(values.header),
+    ...scheduleFieldsBody(values),
   };
 }
 
@@ -65,6 +70,8 @@ export function InboundForm({ rule, onSubmit }: Props) {
       ...callFlowInitial(rule),
       fallback: rule?.fallback ?? null,
       header: { name: rule?.header?.name ?? "", value: rule?.header?.value ?? "" },
+      scheduleId: rule?.scheduleId ?? null,
+      closedTarget: rule?.closedTarget ?? null,
     },
     validate: zodValidate(CreateInboundBody, inboundBody),
     validateInputOnChange: ["pattern"],
@@ -141,6 +148,7 @@ export function InboundForm({ rule, onSubmit }: Props) {
               </SimpleGrid>
             </div>
             <CallFlowFields values={form.values} onChange={(v) => form.setValues(v)} errors={form.errors} clearErrors={(path) => form.setErrors((errors) => withoutErrorsUnder(errors, path))} disabled={!canWrite} />
+            <ScheduleFields values={form.values} onChange={(v) => form.setValues(v)} errors={form.errors} disabled={!canWrite} />
             <FallbackEditor
               value={form.values.fallback}
               onChange={(f) => {
