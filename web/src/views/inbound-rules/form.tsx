@@ -148,7 +148,6 @@ export function InboundForm({ rule, onSubmit }: Props) {
               </SimpleGrid>
             </div>
             <CallFlowFields values={form.values} onChange={(v) => form.setValues(v)} errors={form.errors} clearErrors={(path) => form.setErrors((errors) => withoutErrorsUnder(errors, path))} disabled={!canWrite} />
-            <ScheduleFields values={form.values} onChange={(v) => form.setValues(v)} errors={form.errors} disabled={!canWrite} />
             <FallbackEditor
               value={form.values.fallback}
               onChange={(f) => {
@@ -158,6 +157,7 @@ export function InboundForm({ rule, onSubmit }: Props) {
               error={errorUnder(form.errors, "fallback")}
               disabled={!canWrite}
             />
+            <ScheduleFields values={form.values} onChange={(v) => form.setValues(v)} errors={form.errors} disabled={!canWrite} />
             <Switch label="Enabled" {...form.getInputProps("enabled", { type: "checkbox" })} />
           </WriteFieldset>
           <FormFooter backTo={ROUTE_INBOUND_RULES} submit={rule ? "Save changes" : "Create rule"} submitting={form.submitting} />
