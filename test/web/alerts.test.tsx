@@ -48,6 +48,7 @@ function api() {
     "GET /api/voice-agents": { items: [{ id: "agt_1", name: "Ada", provider: "retell" }], nextCursor: null },
     "GET /api/agent-groups": { items: [{ id: "grp_1", name: "Sales" }], nextCursor: null },
     "GET /api/event-webhooks": { items: [] },
+    "GET /api/schedules": { items: [{ id: "sch_1", name: "Office hours" }], nextCursor: null },
     "POST /api/alert-rules": (_url: URL, init: RequestInit) => rule({ id: "alr_3", ...JSON.parse(String(init.body)), hasSlackUrl: false }),
     "PUT /api/alert-rules/alr_1": (_url: URL, init: RequestInit) => rule({ ...JSON.parse(String(init.body)), version: 4 }),
   });
@@ -102,6 +103,25 @@ describe("the alerts screen", () => {
       body: { name: "Sales too many failures", kind: "failure_rate", params: { targetType: "group", targetId: "grp_1", thresholdPct: 35, windowMinutes: 60, minAttempts: 10 }, cooldownMinutes: 60, notifyWebhooks: true },
     });
     expect((writes(calls)[0]!.body as Record<string, unknown>).slackUrl).toBeUndefined();
+  });
+
+  it("watches a schedule's open hours for calls nobody answers", async () => {
+    signIn("admin");
+    const calls = api();
+    const user = userEvent.setup();
+    renderAt("/alerts", "/alerts", <Alerts />);
+    await user.click(await screen.findByRole("button", { name: "Add alert rule" }));
+    const form = await screen.findByRole("form", { name: "New alert rule" });
+    await user.type(within(form).getByRole("textbox", { name: "Name" }), "Nobody answers");
+    await user.click(within(form).getByRole("combobox", { name: "Alert when" }));
+    await user.click(await screen.findByRole("option", { name: "No call is answered for a while during a schedule's open hours", hidden: true }));
+    await user.click(within(form).getByRole("combobox", { name: "Schedule" }));
+    await user.click(await screen.findByRole("option", { name: "Office hours", hidden: true }));
+    await user.clear(within(form).getByRole("textbox", { name: "No answered call for (minutes)" }));
+    await user.type(within(form).getByRole("textbox", { name: "No answered call for (minutes)" }), "15");
+    await user.click(within(form).getByRole("button", { name: "Save rule" }));
+    await waitFor(() => expect(writes(calls)).toHaveLength(1));
+    expect(writes(calls)[0]).toMatchObject({ body: { kind: "no_answers", params: { scheduleId: "sch_1", minutes: 15 } } });
   });
 
   it("edits a rule with its version, leaving the Slack URL alone unless it is replaced or removed", async () => {

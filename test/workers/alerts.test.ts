@@ -185,6 +185,30 @@ describe("alerts: firing, repeating, resolving", () => {
     expect((await alertsOf(t, "resolved"))[0].id).toBe(open.id);
   });
 
+  it("no call answered for N minutes while a schedule is open fires, and an answered call resolves it; a closed schedule never fires", async ({ expect }) => {
+    const t = await createTenantFixture("noans");
+    const allDay = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [{ open: "00:00", close: "24:00" }]]));
+    const open = (await t.asAdmin("POST", "/api/schedules", { name: "Always", timezone: "UTC", weekly: allDay })).body;
+    const closed = (await t.asAdmin("POST", "/api/schedules", { name: "Never", timezone: "UTC", weekly: {} })).body;
+    expect(open.id && closed.id).toBeTruthy();
+    const other = await createTenantFixture("noans");
+    const otherSchedule = (await other.asAdmin("POST", "/api/schedules", { name: "Theirs", timezone: "UTC", weekly: allDay })).body;
+    expect((await t.asAdmin("POST", "/api/alert-rules", { name: "x", kind: "no_answers", params: { scheduleId: otherSchedule.id } })).status).toBe(404);
+    expect((await t.asAdmin("POST", "/api/alert-rules", { name: "x", kind: "no_answers", params: { scheduleId: open.id, minutes: 1 } })).body.error.details).toEqual([{ path: "params.minutes", message: "must be 5 to 1440" }]);
+    const rule = (await t.asAdmin("POST", "/api/alert-rules", { name: "silence", kind: "no_answers", params: { scheduleId: open.id, minutes: 10 } })).body;
+    await t.asAdmin("POST", "/api/alert-rules", { name: "silence when closed", kind: "no_answers", params: { scheduleId: closed.id, minutes: 10 } });
+
+    await minuteCron();
+    const firing = await alertsOf(t, "open");
+    expect(firing).toHaveLength(1);
+    expect(firing[0]).toMatchObject({ ruleId: rule.id, kind: "no_answers", subject: { type: "schedule", id: open.id, name: "Always" }, message: "No call answered for 10 minutes while schedule Always is open" });
+
+    const now = Date.now();
+    await deliverToQueue([callMessage(t.tenantId, newTestCallId(), 4, callRecordState({ startedAt: now - 60_000, status: "completed", answeredAfterSec: 10, durationSec: 30 }), "call.ended")]);
+    await minuteCron();
+    expect(await alertsOf(t, "open")).toEqual([]);
+  });
+
   it("parked dead letters fire an alert that resolves once they are dealt with", async ({ expect }) => {
     const t = await createTenantFixture("dlq");
     await t.asAdmin("POST", "/api/alert-rules", { name: "letters", kind: "dead_letters" });

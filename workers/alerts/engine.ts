@@ -18,7 +18,7 @@ import { cooldownOver, slackPayload } from "./notify-text";
  */
 
 export interface AlertSubject {
-  type: "agent" | "group" | "endpoint" | "tenant";
+  type: "agent" | "group" | "endpoint" | "schedule" | "tenant";
   id: string;
   name: string;
 }

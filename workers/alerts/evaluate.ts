@@ -2,7 +2,9 @@ import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Env } from "../env";
 import type { Executor } from "../db/executor";
 import { type AlertRuleRow, enabledRulesOfKinds, openAlertsAbout, openAlertsOfRules } from "../db/repos/alerts";
-import { agentGroups, callRollups, deadLetters, voiceAgents } from "../db/schema";
+import { agentGroups, callRecords, callRollups, deadLetters, voiceAgents } from "../db/schema";
+import { findSchedule } from "../db/repos/schedules";
+import { scheduleStatusAt } from "../domain/schedules";
 import type { CallEventMessage } from "../queue/messages";
 import { floorSlot } from "../analytics/slots";
 import type { AlertParams } from "../schemas/alerts";
@@ -15,8 +17,9 @@ import { failurePct } from "./notify-text";
  *    (the balancer reports each change once: out for health, then healthy again);
  *  - endpoint_disabled: when the delivery consumer disables an endpoint, resolved when an admin
  *    enables it again or deletes it;
- *  - failure_rate and dead_letters: every minute, by the cron (evaluateAlertRules), from the
- *    15-minute call rollups and the parked dead letters.
+ *  - failure_rate, dead_letters and no_answers: every minute, by the cron (evaluateAlertRules),
+ *    from the 15-minute call rollups, the parked dead letters, and the schedule and the calls
+ *    answered in its window.
  */
 
 const names = async (db: Executor, table: typeof voiceAgents | typeof agentGroups, ids: string[]): Promise<Map<string, string>> => {
@@ -101,6 +104,34 @@ async function failureRate(db: Executor, rule: AlertRuleRow, now: Date): Promise
   };
 }
 
+/**
+ * No call of the tenant answered during the last `minutes`, while the schedule was open all that
+ * time (open at the window's start with no change until now). Closed, or a call answered: not firing.
+ */
+async function noAnswers(db: Executor, rule: AlertRuleRow, now: Date): Promise<Finding> {
+  const p = rule.params as AlertParams["no_answers"];
+  const schedule = await findSchedule(db, rule.tenantId, p.scheduleId);
+  const subject: AlertSubject = { type: "schedule", id: p.scheduleId, name: schedule?.name ?? p.scheduleId };
+  const since = new Date(now.getTime() - p.minutes * 60_000);
+  const quiet = { subject, firing: false, message: "", details: {} };
+  if (!schedule) return quiet;
+  const atStart = scheduleStatusAt(schedule, since.getTime());
+  if (!atStart.open || (atStart.changesAt !== null && atStart.changesAt <= now.getTime())) return quiet;
+  // Calls answered in the window started at most a few hours before it (a long ring is minutes).
+  const [answered] = await db
+    .select({ id: callRecords.id })
+    .from(callRecords)
+    .where(and(eq(callRecords.tenantId, rule.tenantId), gte(callRecords.startedAt, new Date(since.getTime() - 4 * 3_600_000)), gte(callRecords.answeredAt, since)))
+    .limit(1);
+  if (answered) return quiet;
+  return {
+    subject,
+    firing: true,
+    message: `No call answered for ${p.minutes} minutes while schedule ${schedule.name} is open`,
+    details: { scheduleId: p.scheduleId, minutes: p.minutes, since: since.toISOString() },
+  };
+}
+
 async function parkedLetters(db: Executor, rule: AlertRuleRow): Promise<Finding> {
   const p = rule.params as AlertParams["dead_letters"];
   const [row] = await db
@@ -121,7 +152,7 @@ async function parkedLetters(db: Executor, rule: AlertRuleRow): Promise<Finding>
  * repeating (after the cooldown) or resolving its alert. One query per rule, on indexes.
  */
 export async function evaluateAlertRules(env: Env, db: Executor, now = new Date()): Promise<{ rules: number; firing: number; resolved: number }> {
-  const rules = await enabledRulesOfKinds(db, ["failure_rate", "dead_letters"]);
+  const rules = await enabledRulesOfKinds(db, ["failure_rate", "dead_letters", "no_answers"]);
   const open = await openAlertsOfRules(
     db,
     rules.map((r) => r.id),
@@ -130,10 +161,10 @@ export async function evaluateAlertRules(env: Env, db: Executor, now = new Date(
   let resolved = 0;
   for (const rule of rules) {
     try {
-      const finding = rule.kind === "failure_rate" ? await failureRate(db, rule, now) : await parkedLetters(db, rule);
+      const finding = rule.kind === "failure_rate" ? await failureRate(db, rule, now) : rule.kind === "no_answers" ? await noAnswers(db, rule, now) : await parkedLetters(db, rule);
       if (finding.firing) {
         firing++;
-        await raiseAlert(env, db, { tenantId: rule.tenantId, rule, kind: rule.kind as "failure_rate" | "dead_letters", subject: finding.subject, message: finding.message, details: finding.details }, now);
+        await raiseAlert(env, db, { tenantId: rule.tenantId, rule, kind: rule.kind as "failure_rate" | "dead_letters" | "no_answers", subject: finding.subject, message: finding.message, details: finding.details }, now);
       } else {
         for (const alert of open.filter((a) => a.ruleId === rule.id)) if (await resolveAlert(env, db, alert, rule, now)) resolved++;
       }

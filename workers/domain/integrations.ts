@@ -22,7 +22,7 @@ export const DELIVERY_CHANNELS = ["webhook", "slack"] as const;
 export const ATTEMPT_TRIGGERS = ["auto", "resend"] as const;
 
 /** What an alert rule watches. */
-export const ALERT_KINDS = ["agent_unhealthy", "failure_rate", "dead_letters", "endpoint_disabled"] as const;
+export const ALERT_KINDS = ["agent_unhealthy", "failure_rate", "dead_letters", "endpoint_disabled", "no_answers"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const ALERT_STATUSES = ["open", "resolved"] as const;

@@ -3,6 +3,7 @@ import type { AppEnv } from "../app-env";
 import type { Executor } from "../db/executor";
 import { countAlertRules, deleteAlertRule, findAlertRule, insertAlertRule, listAlertRules, listAlerts, openAlertsOfRule, ruleNames, updateAlertRule, type AlertRow, type AlertRuleRow, type NewAlertRuleRow } from "../db/repos/alerts";
 import { findEventWebhook } from "../db/repos/event-webhooks";
+import { findSchedule } from "../db/repos/schedules";
 import { agentGroups, voiceAgents } from "../db/schema";
 import { adminWrites, requireAuth } from "../middleware/auth";
 import { apiRoutes } from "../openapi/declare";
@@ -69,6 +70,9 @@ async function assertTargetsExist(tx: Executor, tenantId: string, kind: AlertKin
   } else if (kind === "failure_rate") {
     const p = params as AlertParams["failure_rate"];
     if (!(await exists(p.targetType === "agent" ? voiceAgents : agentGroups, p.targetId))) throw notFound(p.targetType === "agent" ? "Voice agent" : "Agent group");
+  } else if (kind === "no_answers") {
+    const { scheduleId } = params as AlertParams["no_answers"];
+    if (!(await findSchedule(tx, tenantId, scheduleId))) throw notFound("Schedule");
   } else if (kind === "endpoint_disabled") {
     const { endpointId } = params as AlertParams["endpoint_disabled"];
     if (endpointId && !(await findEventWebhook(tx, tenantId, endpointId))) throw notFound("Event webhook");

@@ -33,11 +33,19 @@ export const EndpointDisabledParams = z
   .strictObject({ endpointId: RefId.nullable().default(null).meta({ description: "One event webhook, or null for any" }) })
   .meta({ description: "The router disabled an event webhook that kept failing; resolves when it is enabled again or deleted" });
 
+export const NoAnswersParams = z
+  .strictObject({
+    scheduleId: RefId.meta({ description: "The schedule whose open hours are watched" }),
+    minutes: z.number().int().min(5, "must be 5 to 1440").max(1_440, "must be 5 to 1440").default(30).meta({ description: "Fires when no call was answered for this long while the schedule was open all along" }),
+  })
+  .meta({ description: "No call answered for N minutes while a schedule is open" });
+
 export const PARAMS_BY_KIND = {
   agent_unhealthy: AgentUnhealthyParams,
   failure_rate: FailureRateParams,
   dead_letters: DeadLettersParams,
   endpoint_disabled: EndpointDisabledParams,
+  no_answers: NoAnswersParams,
 } as const satisfies Record<(typeof ALERT_KINDS)[number], z.ZodType>;
 
 export type AlertParams = {
@@ -45,6 +53,7 @@ export type AlertParams = {
   failure_rate: z.output<typeof FailureRateParams>;
   dead_letters: z.output<typeof DeadLettersParams>;
   endpoint_disabled: z.output<typeof EndpointDisabledParams>;
+  no_answers: z.output<typeof NoAnswersParams>;
 };
 
 /** A Slack (or Mattermost, Rocket.Chat…) incoming webhook: it is a credential, so write-only. */
@@ -75,6 +84,7 @@ export const CreateAlertRuleBody = z.discriminatedUnion(
     z.strictObject({ kind: z.literal("failure_rate"), params: FailureRateParams, ...common }),
     z.strictObject({ kind: z.literal("dead_letters"), params: DeadLettersParams.optional(), ...common }),
     z.strictObject({ kind: z.literal("endpoint_disabled"), params: EndpointDisabledParams.optional(), ...common }),
+    z.strictObject({ kind: z.literal("no_answers"), params: NoAnswersParams, ...common }),
   ],
   { message: `kind must be one of ${ALERT_KINDS.join(", ")}` },
 );

@@ -24,6 +24,11 @@ export function useAlerts(status?: "open") {
   return useQuery({ queryKey: [...alertKeys.alerts, status ?? "recent"], queryFn: () => listAlerts(status), refetchInterval: 15_000 });
 }
 
+/** The tenant's schedules by name, for the "no calls answered while open" rule. */
+export function useScheduleOptions(enabled: boolean) {
+  return useQuery({ queryKey: ["schedules", "options"], queryFn: () => unwrap(api.schedules.$get({ query: query({ limit: 200 }) })), enabled });
+}
+
 export function useSaveAlertRule(id?: string) {
   return useApiMutation({
     mutationFn: (input: CreateAlertRuleInput | UpdateAlertRuleInput) => (id ? unwrap(api["alert-rules"][":id"].$put({ param: { id }, json: input as UpdateAlertRuleInput })) : unwrap(api["alert-rules"].$post({ json: input as CreateAlertRuleInput }))),

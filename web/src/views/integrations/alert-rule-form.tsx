@@ -5,7 +5,7 @@ import { Alert, Button, Group, NumberInput, Select, Stack, Switch, TextInput } f
 import { useForm } from "@mantine/form";
 import { ALERT_KINDS } from "../../../../workers/domain/integrations";
 import { CreateAlertRuleBody, UpdateAlertRuleBody } from "../../../../workers/schemas/alerts";
-import { useSaveAlertRule, type AlertRule, type CreateAlertRuleInput, type UpdateAlertRuleInput } from "../../api/alerts";
+import { useSaveAlertRule, useScheduleOptions, type AlertRule, type CreateAlertRuleInput, type UpdateAlertRuleInput } from "../../api/alerts";
 import { useAgents } from "../../api/voice-agents";
 import { useEventWebhooks } from "../../api/event-webhooks";
 import { TargetSelect, type TargetValue } from "../../components/target-select";
@@ -18,6 +18,7 @@ export const KIND_LABELS: Record<Kind, string> = {
   failure_rate: "An agent's or group's failure rate is too high",
   dead_letters: "Queue messages are parked in dead letters",
   endpoint_disabled: "An event webhook was disabled for failing",
+  no_answers: "No call is answered for a while during a schedule's open hours",
 };
 
 interface Values {
@@ -25,6 +26,8 @@ interface Values {
   kind: Kind;
   agentId: string | null;
   endpointId: string | null;
+  scheduleId: string | null;
+  minutes: number | string;
   target: TargetValue;
   thresholdPct: number | string;
   windowMinutes: number | string;
@@ -42,6 +45,8 @@ function initial(rule?: AlertRule): Values {
     kind: (rule?.kind as Kind) ?? "agent_unhealthy",
     agentId: (p.agentId as string) ?? null,
     endpointId: (p.endpointId as string) ?? null,
+    scheduleId: (p.scheduleId as string) ?? null,
+    minutes: (p.minutes as number) ?? 30,
     target: p.targetId ? { type: p.targetType as "agent" | "group", id: p.targetId as string } : null,
     thresholdPct: (p.thresholdPct as number) ?? 50,
     windowMinutes: (p.windowMinutes as number) ?? 60,
@@ -61,6 +66,8 @@ function paramsOf(v: Values): Record<string, unknown> {
       return { endpointId: v.endpointId };
     case "dead_letters":
       return { minCount: Number(v.minCount) };
+    case "no_answers":
+      return { scheduleId: v.scheduleId ?? undefined, minutes: Number(v.minutes) };
     case "failure_rate":
       return { targetType: v.target?.type, targetId: v.target?.id, thresholdPct: Number(v.thresholdPct), windowMinutes: Number(v.windowMinutes), minAttempts: Number(v.minAttempts) };
   }
@@ -79,6 +86,7 @@ export function AlertRuleForm({ rule, onDone }: { rule?: AlertRule; onDone(): vo
   const toBody = (v: Values) => (rule ? { ...updateBody(v, rule), ...(removeSlack ? { slackUrl: null } : {}) } : createBody(v));
   const form = useForm<Values>({ initialValues: initial(rule), validate: zodValidate(rule ? UpdateAlertRuleBody : CreateAlertRuleBody, toBody), validateInputOnBlur: true });
   const kind = form.values.kind;
+  const schedules = useScheduleOptions(kind === "no_answers");
   const paramError = (key: string) => form.errors[`params.${key}`] ?? (key === "targetId" ? (form.errors["params.targetType"] ?? form.errors.params) : undefined);
   const submit = form.onSubmit(async (values) => {
     setError(null);
@@ -86,7 +94,24 @@ export function AlertRuleForm({ rule, onDone }: { rule?: AlertRule; onDone(): vo
       await save.mutateAsync(toBody(values));
       onDone();
     } catch (err) {
-      setError(applyServerErrors(err, form.setErrors, ["name", "kind", "params", "params.agentId", "params.endpointId", "params.targetId", "params.thresholdPct", "params.windowMinutes", "params.minAttempts", "params.minCount", "cooldownMinutes", "slackUrl"]));
+      setError(
+        applyServerErrors(err, form.setErrors, [
+          "name",
+          "kind",
+          "params",
+          "params.agentId",
+          "params.endpointId",
+          "params.targetId",
+          "params.thresholdPct",
+          "params.windowMinutes",
+          "params.minAttempts",
+          "params.minCount",
+          "params.scheduleId",
+          "params.minutes",
+          "cooldownMinutes",
+          "slackUrl",
+        ]),
+      );
     }
   });
   return (
@@ -109,6 +134,12 @@ export function AlertRuleForm({ rule, onDone }: { rule?: AlertRule; onDone(): vo
         {kind === "agent_unhealthy" && <Select label="Agent" placeholder="Any agent" clearable searchable data={(agents.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))} {...form.getInputProps("agentId")} error={paramError("agentId")} />}
         {kind === "endpoint_disabled" && (
           <Select label="Event webhook" placeholder="Any event webhook" clearable data={(endpoints.data?.items ?? []).map((e) => ({ value: e.id, label: e.description || e.url }))} {...form.getInputProps("endpointId")} error={paramError("endpointId")} />
+        )}
+        {kind === "no_answers" && (
+          <Group grow align="flex-start">
+            <Select label="Schedule" required searchable data={(schedules.data?.items ?? []).map((s) => ({ value: s.id, label: s.name }))} {...form.getInputProps("scheduleId")} error={paramError("scheduleId")} />
+            <NumberInput label="No answered call for (minutes)" min={5} max={1440} {...form.getInputProps("minutes")} error={paramError("minutes")} />
+          </Group>
         )}
         {kind === "dead_letters" && <NumberInput label="At least this many parked" min={1} {...form.getInputProps("minCount")} error={paramError("minCount")} />}
         {kind === "failure_rate" && (
