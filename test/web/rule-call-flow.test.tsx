@@ -3,6 +3,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import InboundAdd from "../../web/src/views/inbound-rules/add";
 import InboundEdit from "../../web/src/views/inbound-rules/edit";
+import InboundList from "../../web/src/views/inbound-rules/list";
 import { mockApi, page, renderAt, signIn } from "./render";
 
 const GROUP = { id: "grp_1", name: "Support", description: "", strategy: "round_robin", rollingWindowHours: 24, maxAttempts: 3, stickyTtlSeconds: null, enabled: true, memberCount: 2, version: 1, createdAt: "", updatedAt: "" };
@@ -106,5 +107,46 @@ describe("inbound rule: call type, time limit and headers", () => {
     await user.click(screen.getByRole("button", { name: "Save changes" }));
     await waitFor(() => expect(calls.some((c) => c.method === "PUT")).toBe(true));
     expect(calls.find((c) => c.method === "PUT")!.body).toMatchObject({ callType: "api", timeLimitSec: 900, context: RULE.context, version: 2 });
+  });
+
+  it("lists a rule that escalates to a person by the number or URI it dials", async () => {
+    signIn("user");
+    mockApi({
+      "GET /api/inbound-rules": page([
+        { ...RULE, fallback: { type: "number", number: "+12125550123", trunkId: "trk_1" } },
+        { ...RULE, id: "irl_2", name: "Desk", pattern: "1900*", displayPattern: "+1900*", fallback: { type: "sip", uri: "sip:desk@pbx.example.com" } },
+      ]),
+      "GET /api/agent-groups": page([GROUP]),
+      "GET /api/voice-agents": page([]),
+    });
+    renderAt("/inbound-rules", "/inbound-rules", <InboundList />);
+    const table = await screen.findByRole("table", { name: "Inbound rules in match order" });
+    const rows = within(table).getAllByRole("row").slice(1);
+    const fallbackOf = (name: string) => within(rows.find((r) => within(r).queryByText(name))!).getAllByRole("cell")[6]!;
+    expect(fallbackOf("Callbacks")).toHaveTextContent(/^\+12125550123$/);
+    expect(fallbackOf("Desk")).toHaveTextContent(/^sip:desk@pbx\.example\.com$/);
+  });
+
+  it("checks conflicts among rules of the same call type only, as the API does", async () => {
+    signIn("admin");
+    api();
+    const user = userEvent.setup();
+    renderAt("/inbound-rules/new", "/inbound-rules/new", <InboundAdd />);
+    // RULE takes API-started calls to +1555*: an inbound rule of that pattern is no conflict.
+    await user.type(screen.getByRole("textbox", { name: /Called number pattern/ }), "+1555*");
+    expect(await screen.findByText("Matches every number starting with +1555.")).toBeInTheDocument();
+    expect(screen.queryByTestId("rule-conflict")).toBeNull();
+    await user.click(within(callTypes()).getByRole("radio", { name: "Calls started through the API" }));
+    expect(await screen.findByTestId("rule-conflict")).toHaveTextContent("already used by rule Callbacks (+1555*)");
+  });
+
+  it("marks rules for API-started calls in the list", async () => {
+    signIn("user");
+    mockApi({ "GET /api/inbound-rules": page([RULE, { ...RULE, id: "irl_2", name: "Main", callType: "inbound" }]), "GET /api/agent-groups": page([GROUP]), "GET /api/voice-agents": page([]) });
+    renderAt("/inbound-rules", "/inbound-rules", <InboundList />);
+    const table = await screen.findByRole("table", { name: "Inbound rules in match order" });
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(within(rows.find((r) => within(r).queryByText("Callbacks"))!).getByText("API calls")).toBeInTheDocument();
+    expect(within(rows.find((r) => within(r).queryByText("Main"))!).queryByText("API calls")).toBeNull();
   });
 });

@@ -83,8 +83,8 @@ export function InboundForm({ rule, onSubmit }: Props) {
   const key = conditionKey(condition.success ? condition.data : null);
   const conflict = useMemo(() => {
     if (!parsed.success || !rules.data) return null;
-    return conflictOf({ id: rule?.id ?? "(new)", name: form.values.name, pattern: parsed.data.pattern, matchType: parsed.data.matchType, enabled: form.values.enabled, conditionKey: key }, rules.data);
-  }, [parsed.success, parsed.data, rules.data, rule?.id, form.values.name, form.values.enabled, key]);
+    return conflictOf({ id: rule?.id ?? "(new)", name: form.values.name, pattern: parsed.data.pattern, matchType: parsed.data.matchType, enabled: form.values.enabled, conditionKey: key }, rules.data, form.values.callType);
+  }, [parsed.success, parsed.data, rules.data, rule?.id, form.values.name, form.values.enabled, key, form.values.callType]);
 
   const submit = form.onSubmit(async (values) => {
     setError(null);

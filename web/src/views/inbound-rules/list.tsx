@@ -65,6 +65,11 @@ export default function InboundList() {
                       <Anchor component={Link} to={itemPath(ROUTE_INBOUND_RULES, rule.id)} className="mono" fw={600}>
                         {rule.displayPattern}
                       </Anchor>
+                      {rule.callType === "api" && (
+                        <Badge variant="light" color="grape" title="Calls started through Cloudonix's API, already answered by the person called">
+                          API calls
+                        </Badge>
+                      )}
                       {rule.header && (
                         <Badge variant="outline" color="blue" tt="none" className="mono" title="Only calls whose carrier header has this value">
                           when {rule.header.name} = {rule.header.value}
@@ -91,6 +96,9 @@ export default function InboundList() {
                     {rule.fallback ? (
                       rule.fallback.type === "agent" || rule.fallback.type === "group" ? (
                         targetName(rule.fallback)
+                      ) : rule.fallback.type === "number" || rule.fallback.type === "sip" ? (
+                        // Escalation to a person: who is dialled.
+                        <span className="mono">{rule.fallback.type === "number" ? rule.fallback.number : rule.fallback.uri}</span>
                       ) : (
                         rule.fallback.type
                       )

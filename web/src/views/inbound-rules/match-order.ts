@@ -18,9 +18,12 @@ const ref = (r: Pick<InboundRule, "id" | "name" | "pattern" | "matchType" | "ena
   conditionKey: conditionKey(r.header),
 });
 
-/** The save-time conflict check (the API's own code), run in the browser as you type. */
-export function conflictOf(candidate: InboundRuleRef, rules: InboundRule[]): Conflict<InboundRuleRef> | null {
-  return findInboundConflict(candidate, rules.filter((r) => r.id !== candidate.id).map(ref));
+/**
+ * The save-time conflict check (the API's own code), run in the browser as you type. Rules for
+ * inbound calls and for calls started through the API never meet (the API scopes it the same way).
+ */
+export function conflictOf(candidate: InboundRuleRef, rules: InboundRule[], callType: InboundRule["callType"] = "inbound"): Conflict<InboundRuleRef> | null {
+  return findInboundConflict(candidate, rules.filter((r) => r.id !== candidate.id && (r.callType ?? "inbound") === callType).map(ref));
 }
 
 /** Enabled rules that could never match a call as the configuration stands. */
@@ -28,7 +31,7 @@ export function shadowedRules(rules: InboundRule[]): Map<string, Conflict<Inboun
   const out = new Map<string, Conflict<InboundRuleRef>>();
   for (const rule of rules) {
     if (!rule.enabled || rule.matchType !== "prefix") continue;
-    const conflict = conflictOf(ref(rule), rules);
+    const conflict = conflictOf(ref(rule), rules, rule.callType ?? "inbound");
     if (conflict?.kind === "shadowed") out.set(rule.id, conflict);
   }
   return out;
