@@ -8,10 +8,12 @@ import { PageHeader } from "../../components/page";
 import { RoutingTrace, type TraceView } from "../../components/routing-trace";
 import { zodValidate } from "../../lib/zod-form";
 import { parseHeaderLines } from "./header-lines";
+import { PredictedChain, timeLimitText } from "./predicted-chain";
 
 const ACTIONS: Record<string, string> = {
   dial_agent: "Dial an agent",
   dial_trunk: "Dial out a trunk",
+  dial_person: "Dial a person",
   hangup: "Hang up",
   reject: "Reject",
   announcement: "Play an announcement",
@@ -45,12 +47,23 @@ function Decision({ result }: { result: Explanation }) {
                 {decision.agent.provider} · {decision.agent.serviceValue}
               </Text>
             )}
+            {decision.person && (
+              <Text size="sm" className="mono">
+                {decision.person.target}
+              </Text>
+            )}
+            {decision.action.startsWith("dial") && (
+              <Text size="sm" c="dimmed">
+                Time limit: {timeLimitText(decision.timeLimitSec)} · {decision.context.length ? `${decision.context.length} header${decision.context.length === 1 ? "" : "s"} sent` : "no headers sent"}
+              </Text>
+            )}
           </div>
           <Badge size="lg" variant="light" color={decision.action.startsWith("dial") ? "teal" : "orange"}>
             {decision.action}
           </Badge>
         </Group>
       </Paper>
+      <PredictedChain chain={result.chain} />
       <RoutingTrace trace={traceView(trace)} />
       <Paper withBorder p="md">
         <Title order={3} size="h5" mb="sm">
@@ -104,6 +117,7 @@ export default function RoutingTester() {
                 { value: "auto", label: "Auto" },
                 { value: "inbound", label: "Inbound" },
                 { value: "outbound", label: "Outbound" },
+                { value: "outbound-api", label: "API call" },
               ]}
               {...form.getInputProps("direction")}
             />
