@@ -1,6 +1,8 @@
 import { exports } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
 import { describe, it } from "vitest";
-import { eventually } from "./helpers/db";
+import { callRecords } from "../../workers/db/schema";
+import { eventually, withDb } from "./helpers/db";
 import { createAgent, createTenantFixture, type TenantFixture } from "./helpers/fixtures";
 import { voiceBody, webhookInit } from "./helpers/routing-fixture";
 
@@ -24,12 +26,31 @@ async function officeTenant() {
 
 const explainAt = (t: TenantFixture, time?: string) => t.asViewer("POST", "/api/routing/explain", { from: "+14155550100", to: "+18005550199", direction: "inbound", ...(time ? { time } : {}) }).then((r) => r.body);
 
+let lastSession = "";
 async function webhook(t: TenantFixture): Promise<string> {
-  const res = await exports.default.fetch(VOICE, webhookInit(t, voiceBody(t)));
+  const body = voiceBody(t);
+  lastSession = body.Session;
+  const res = await exports.default.fetch(VOICE, webhookInit(t, body));
   const xml = await res.text();
   if (res.status !== 200) throw new Error(`voice webhook: ${res.status} ${xml}`);
   return xml;
 }
+
+/** The decision trace the call's record keeps. */
+const recordedTrace = (t: TenantFixture, session: string) =>
+  eventually(
+    async () => {
+      const [row] = await withDb((db) =>
+        db
+          .select()
+          .from(callRecords)
+          .where(and(eq(callRecords.tenantId, t.tenantId), eq(callRecords.callId, session))),
+      );
+      return row?.decision as { schedule?: unknown } | undefined;
+    },
+    15_000,
+    "the call record",
+  );
 
 describe("routing with a schedule", () => {
   it("explains, at chosen instants across New York's clock changes, the agent while open and the closed target while closed", async ({ expect }) => {
@@ -94,6 +115,7 @@ describe("routing with a schedule", () => {
     const open = await webhook(t);
     expect(open).toContain(day.serviceValue);
     expect(open).not.toContain(night.serviceValue);
+    const openSession = lastSession;
 
     // Today and tomorrow (UTC, should the test run across midnight) become closed all day.
     const date = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -109,6 +131,9 @@ describe("routing with a schedule", () => {
       "the call routed to the closed target",
     );
     expect(closed).not.toContain(day.serviceValue);
+    // Each call's record keeps the schedule that applied.
+    expect((await recordedTrace(t, lastSession)).schedule).toMatchObject({ scheduleId: schedule.id, name: "Always", open: false });
+    expect((await recordedTrace(t, openSession)).schedule).toEqual({ scheduleId: schedule.id, name: "Always", open: true, reason: expect.stringMatching(/^weekly hours: \w+day 00:00–24:00$/), changesAt: null });
     expect((await explainAt(t)).trace.schedule).toMatchObject({ open: false, reason: `override "Closed for the test" (${date(0)}): closed all day` });
   });
 });
