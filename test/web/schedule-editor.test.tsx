@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import InboundAdd from "../../web/src/views/inbound-rules/add";
+import RoutingTester from "../../web/src/views/inbound-rules/routing-tester";
 import ScheduleAdd from "../../web/src/views/schedules/add";
 import ScheduleEdit from "../../web/src/views/schedules/edit";
 import ScheduleList from "../../web/src/views/schedules/list";
@@ -216,5 +217,27 @@ describe("inbound rule form with a schedule", () => {
     await user.type(screen.getByRole("textbox", { name: "Announcement text" }), "We are closed");
     await user.click(screen.getByRole("button", { name: "Create rule" }));
     await waitFor(() => expect(calls.find((c) => c.method === "POST")?.body).toMatchObject({ pattern: "+1800*", scheduleId: "sch_1", closedTarget: { type: "announcement", text: "We are closed" } }));
+  });
+});
+
+describe("routing tester with a time", () => {
+  it("explains a call at the chosen moment (the browser's local time, sent as an instant) and shows the schedule's note", async () => {
+    signIn("user");
+    const calls = mockApi({
+      "POST /api/routing/explain": {
+        decision: { action: "hangup", agent: null, trunk: null, person: null, context: [], timeLimitSec: null, cxml: "<Response><Hangup/></Response>" },
+        chain: { attempts: [], end: { label: "schedule closed", action: "hangup", cxml: "<Response><Hangup/></Response>" } },
+        trace: { direction: "inbound", rulesTried: [], stages: [], notes: ['schedule "Office" is closed (closure "Christmas" (2026-12-25)) until 2026-12-28T14:00:00.000Z: the call goes to the rule\'s closed target'] },
+      },
+      "GET /api/voice-agents": page([]),
+      "GET /api/trunks": page([]),
+    });
+    const user = userEvent.setup();
+    renderAt("/routing-tester", "/routing-tester", <RoutingTester />);
+    await user.type(screen.getByRole("textbox", { name: /To \(called number\)/ }), "+18005550199");
+    fireEvent.change(screen.getByLabelText(/When/), { target: { value: "2026-12-25T20:00" } });
+    await user.click(screen.getByRole("button", { name: "Explain" }));
+    await waitFor(() => expect(calls.find((c) => c.method === "POST")?.body).toMatchObject({ to: "+18005550199", time: new Date("2026-12-25T20:00").toISOString() }));
+    expect(await screen.findByText(/schedule "Office" is closed \(closure "Christmas"/)).toBeInTheDocument();
   });
 });

@@ -77,12 +77,14 @@ function Decision({ result }: { result: Explanation }) {
   );
 }
 
-type Values = Required<Omit<ExplainInput, "time" | "headers">> & { headers: string };
+type Values = Required<Omit<ExplainInput, "time" | "headers">> & { headers: string; when: string };
 
 /** The request: carrier headers only when some are typed. */
-function explainBody({ headers, ...call }: Values): ExplainInput {
+function explainBody({ headers, when, ...call }: Values): ExplainInput {
   const parsed = parseHeaderLines(headers);
-  return Object.keys(parsed.headers).length ? { ...call, headers: parsed.headers } : call;
+  // A datetime-local value is the browser's local time; the API takes an instant.
+  const at = when ? new Date(when) : null;
+  return { ...call, ...(Object.keys(parsed.headers).length ? { headers: parsed.headers } : {}), ...(at && !Number.isNaN(at.getTime()) ? { time: at.toISOString() } : {}) };
 }
 
 /** The API's own checks, with every header problem (and an unreadable line) shown on the headers field. */
@@ -100,7 +102,7 @@ function validate(values: Values): Record<string, string> {
 export default function RoutingTester() {
   const explain = useExplain();
   const form = useForm<Values>({
-    initialValues: { from: "+14155550100", to: "", direction: "auto", headers: "" },
+    initialValues: { from: "+14155550100", to: "", direction: "auto", headers: "", when: "" },
     validate,
   });
   return (
@@ -121,6 +123,7 @@ export default function RoutingTester() {
               ]}
               {...form.getInputProps("direction")}
             />
+            <TextInput type="datetime-local" label="When (your time; empty: now)" title="Rules with a schedule route by it" {...form.getInputProps("when")} w={230} />
             <Button type="submit" loading={explain.isPending}>
               Explain
             </Button>
