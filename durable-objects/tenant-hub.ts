@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { log } from "../workers/lib/log";
 import type { Env } from "../workers/env";
 import { CLOSE, ClientMessage, PING, PONG, REALTIME_PROTOCOL, type EventMessage, type HelloMessage, type ServerMessage } from "../workers/protocol/realtime";
 import type { HubEvent, LiveCallSummary } from "./hub-events";
@@ -200,7 +201,7 @@ export class TenantHub extends DurableObject<Env> {
 
   async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
     this.#attachments.delete(ws);
-    console.warn(`hub ${this.ctx.id.name}: socket error: ${(error as Error)?.message ?? String(error)}`);
+    log.warn("hub.socket_error", { hub: this.ctx.id.name, error });
   }
 
   /** Heartbeats, dropping dead, slow or expired sockets, housekeeping and live-call checks. */
@@ -235,7 +236,7 @@ export class TenantHub extends DurableObject<Env> {
     const calls = new Map<string, RegistryEntry>();
     for (const event of events) {
       if (!event || typeof event.type !== "string" || !EVENT_TYPE.test(event.type) || typeof event.data !== "object" || event.data === null) {
-        console.warn(`hub: dropped a malformed event ${JSON.stringify(event)?.slice(0, 200)}`);
+        log.warn("hub.malformed_event_dropped", { event: JSON.stringify(event)?.slice(0, 200) });
         continue;
       }
       if (event.key !== undefined && isEventKey(event.key)) {
@@ -351,7 +352,7 @@ export class TenantHub extends DurableObject<Env> {
         const snapshot = (await this.env.CALL_SESSION.getByName(`${tenantId}:${row.call_id}`).snapshot()) as { state: string } | null;
         ended = !snapshot || isTerminal(snapshot.state);
       } catch (err) {
-        console.warn(`hub: could not check call ${row.call_id}: ${(err as Error).message}`);
+        log.warn("hub.call_check_failed", { callId: row.call_id, error: err });
         continue;
       }
       if (!ended) {

@@ -42,8 +42,9 @@ describe("the error envelope", () => {
       error: { code: "INTERNAL", message: "Something went wrong on our side; the request id identifies it in the logs", requestId: "req-boom" },
     });
     expect(res.text).not.toContain("secret-db");
-    // The log keeps what the answer leaves out.
+    // The log keeps what the answer leaves out, in a structured line with the request id.
     expect(res.logged).toContain("secret-db.internal");
+    expect(JSON.parse(res.logged)).toMatchObject({ level: "error", event: "request.failed", requestId: "req-boom", path: "/__test/boom" });
   });
 
   it("adds the stack for a developer running the Worker locally", async ({ expect }) => {

@@ -41,10 +41,11 @@ describe("webhook deliveries are never dropped silently", () => {
       const res = await requestWithEnv(envWith({ CALL_EVENTS: refusingQueue, HYPERDRIVE: brokenHyperdrive }), "/api/webhooks/voice-application", webhookInit(f, body));
       expect(res.status).toBe(200);
       const logged = await eventually(async () => errors.mock.calls.map((args) => String(args[0])).find((line) => line.includes(body.Session)), 5_000, "the error log line");
-      expect(logged).toContain("DELIVERY LOST");
-      expect(logged).toContain("queue unavailable");
+      const line = JSON.parse(logged);
+      expect(line).toMatchObject({ level: "error", event: "webhook_events.delivery_lost", tenantId: f.tenantId, callKey: body.Session });
+      expect(line.queueError).toContain("queue unavailable");
       // The whole delivery is in the line, so it can be replayed from the logs.
-      expect(JSON.parse(logged.slice(logged.indexOf("{")))).toMatchObject({ kind: "webhook", tenantId: f.tenantId, callId: body.Session });
+      expect(JSON.parse(line.delivery)).toMatchObject({ kind: "webhook", tenantId: f.tenantId, callId: body.Session });
     } finally {
       errors.mockRestore();
     }

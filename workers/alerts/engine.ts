@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { log } from "../lib/log";
 import { isDuplicateKey, type Executor } from "../db/executor";
 import { type AlertRow, type AlertRuleRow, findOpenAlert, insertAlert, markRenotified, markResolved } from "../db/repos/alerts";
 import { insertDeliveries } from "../db/repos/event-webhooks";
@@ -140,6 +141,6 @@ async function notify(env: Env, db: Executor, rule: AlertRuleRow | null, alert: 
       await enqueueDeliveries(env, [{ id, tenantId: alert.tenantId }]);
     }
   } catch (err) {
-    console.error(`alerts: could not notify alert ${alert.id} (${state}) of ${alert.tenantId}: ${(err as Error).message}`);
+    log.error("alerts.notify_failed", { alertId: alert.id, state, tenantId: alert.tenantId, error: err });
   }
 }

@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { log } from "../lib/log";
 import type { Env } from "../env";
 import type { Executor } from "../db/executor";
 import { type AlertRuleRow, enabledRulesOfKinds, openAlertsAbout, openAlertsOfRules } from "../db/repos/alerts";
@@ -169,7 +170,7 @@ export async function evaluateAlertRules(env: Env, db: Executor, now = new Date(
         for (const alert of open.filter((a) => a.ruleId === rule.id)) if (await resolveAlert(env, db, alert, rule, now)) resolved++;
       }
     } catch (err) {
-      console.error(`alerts: rule ${rule.id} of ${rule.tenantId} could not be evaluated: ${(err as Error).message}`);
+      log.error("alerts.evaluate_failed", { ruleId: rule.id, tenantId: rule.tenantId, error: err });
     }
   }
   return { rules: rules.length, firing, resolved };

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { log } from "../lib/log";
 import { connectDb } from "../db/client";
 import { cleanExports } from "../exports/cleanup";
 import { runRetention } from "./retention";
@@ -20,7 +21,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
       const now = new Date(controller.scheduledTime);
       const deliveries = await sweepDeliveries(env, handle.db, now);
       const alerts = await evaluateAlertRules(env, handle.db, now);
-      if (deliveries.requeued || deliveries.released || alerts.firing || alerts.resolved) console.log(`cron ${controller.cron}: event deliveries ${JSON.stringify(deliveries)}, alert rules ${JSON.stringify(alerts)}`);
+      if (deliveries.requeued || deliveries.released || alerts.firing || alerts.resolved) log.info("cron.minute", { cron: controller.cron, deliveries, alerts });
       return;
     }
     const exports = await cleanExports(env, handle.db, controller.scheduledTime);
@@ -28,7 +29,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
     const sessions = await purgeStaleSessions(handle.db, new Date(controller.scheduledTime));
     const eventDeliveries = await purgeOldDeliveries(handle.db, new Date(controller.scheduledTime));
     const oldAlerts = await purgeResolvedAlerts(handle.db, new Date(controller.scheduledTime - ALERT_RETENTION_DAYS * 86_400_000), 10_000);
-    console.log(`cron ${controller.cron}: exports ${JSON.stringify(exports)}, retention ${JSON.stringify(retention)}, stale sessions ${sessions}, event deliveries ${eventDeliveries}, resolved alerts ${oldAlerts}`);
+    log.info("cron.hourly", { cron: controller.cron, exports, retention, staleSessions: sessions, eventDeliveries, resolvedAlerts: oldAlerts });
   } finally {
     await handle.close();
   }

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { log } from "../lib/log";
 import type { AppEnv } from "../app-env";
 import type { Db } from "../db/client";
 import { isTransientDbError } from "../db/executor";
@@ -32,7 +33,7 @@ async function store(db: Db, messages: QueueMessage[]): Promise<void> {
 }
 
 function storeFailed(c: Context<AppEnv>, err: unknown): AppError {
-  console.error(`[${c.get("requestId")}] replaying dead letters failed:`, err);
+  log.error("dead_letters.replay_failed", { tenantId: c.get("auth").tenantId, error: err });
   return new AppError(503, "REPLAY_FAILED", isTransientDbError(err) ? "MySQL is unavailable right now; the letter stays parked: try again in a moment" : "MySQL refused to store the message; the letter stays parked (discard it if it can never be stored)");
 }
 

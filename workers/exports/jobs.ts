@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { log } from "../lib/log";
 import type { AppEnv } from "../app-env";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
@@ -292,6 +293,6 @@ async function streamExport(env: Env, db: Db, job: ExportRow, options: ExportRun
     })
     .where(eq(exportsTable.id, job.id));
   const ms = (x: number) => `${(x / 1000).toFixed(2)} s`;
-  console.log(`export ${job.id}: ${rows} rows, ${bytes} bytes in ${ms(completedAt - started)} (reading ${ms(timing.db)}, writing ${ms(timing.format)}, uploading ${ms(timing.upload)})`);
+  log.info("export.done", { exportId: job.id, tenantId: job.tenantId, rows, bytes, took: ms(completedAt - started), reading: ms(timing.db), writing: ms(timing.format), uploading: ms(timing.upload) });
   return "done";
 }

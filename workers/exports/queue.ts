@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { log } from "../lib/log";
 import { findExport } from "../db/repos/exports";
 import type { Env } from "../env";
 import { failExport, isExportMessage, runExport } from "./jobs";
@@ -11,7 +12,7 @@ export async function runExportMessage(env: Env, db: Db, message: Message<unknow
     if (outcome === "busy") message.retry({ delaySeconds: 60 });
     else message.ack();
   } catch (err) {
-    console.error(`export ${message.body.exportId}: attempt failed, retrying: ${(err as Error).message}`);
+    log.error("export.attempt_failed", { exportId: message.body.exportId, action: "retrying", error: err });
     message.retry({ delaySeconds: 10 });
   }
 }

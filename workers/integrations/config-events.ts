@@ -1,4 +1,5 @@
 import type { Services } from "../services";
+import { log } from "../lib/log";
 import { emitTenantEvent } from "./outbox";
 
 /**
@@ -11,6 +12,6 @@ export async function emitConfigChanged(services: Services, tenantId: string, ch
   try {
     await emitTenantEvent(services.env, await services.db(), tenantId, "config.changed", { entity: change.entity, action: change.action, ids: change.ids.slice(0, 100), actor });
   } catch (err) {
-    console.error(`event webhooks: config.changed of ${tenantId} (${change.entity} ${change.action}) not sent: ${(err as Error).message}`);
+    log.error("event_webhooks.config_changed_not_sent", { tenantId, entity: change.entity, action: change.action, error: err });
   }
 }

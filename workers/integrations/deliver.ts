@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { log } from "../lib/log";
 import type { Executor } from "../db/executor";
 import { alertRuleById } from "../db/repos/alerts";
 import { cancelOpenDeliveries, claimDelivery, disableFailingEndpoint, endpointById, findDelivery, insertAttempt, noteEndpointOutcome, updateDelivery, type DeliveryRow, type EventWebhookRow } from "../db/repos/event-webhooks";
@@ -99,7 +100,7 @@ export async function attemptDelivery(env: Env, db: Executor, message: DeliveryM
     if (delay !== null) {
       await updateDelivery(db, delivery.id, { ...base, status: "pending", nextAttemptAt: new Date(at.getTime() + delay * 1000) });
       // If this send is lost, the minute sweep finds the delivery overdue and sends it again.
-      await enqueueDeliveries(env, [{ id: delivery.id, tenantId: delivery.tenantId }], delay).catch((err) => console.warn(`event delivery ${delivery.id}: retry not queued (${(err as Error).message}); the sweep will`));
+      await enqueueDeliveries(env, [{ id: delivery.id, tenantId: delivery.tenantId }], delay).catch((err) => log.warn("event_delivery.retry_not_queued", { deliveryId: delivery.id, action: "the sweep will", error: err }));
     } else {
       await updateDelivery(db, delivery.id, { ...base, status: "failed", nextAttemptAt: null });
       if (target.endpoint) await disableIfAlwaysFailing(env, db, target.endpoint, firstAttemptAt, result, at);
@@ -120,7 +121,7 @@ async function disableIfAlwaysFailing(env: Env, db: Executor, endpoint: EventWeb
   if (!(await disableFailingEndpoint(db, endpoint.id, cappedText(reason, 500).text, at, firstAttemptAt))) return;
   forgetEndpoints(endpoint.tenantId);
   await cancelOpenDeliveries(db, endpoint.id);
-  console.warn(`event webhook ${endpoint.id} of ${endpoint.tenantId} disabled: ${reason}`);
+  log.warn("event_webhook.disabled", { endpointId: endpoint.id, tenantId: endpoint.tenantId, reason });
   await alertEndpointDisabled(env, db, endpoint, reason, at);
 }
 
@@ -136,7 +137,7 @@ export async function runDeliveryBatch(env: Env, db: Executor, batch: MessageBat
   await Promise.all(
     batch.messages.map(async (message) => {
       if (!isDeliveryMessage(message.body)) {
-        console.error(`queue ${batch.queue}: message ${message.id} is not an event delivery; dropped`);
+        log.error("event_delivery.not_a_delivery", { queue: batch.queue, messageId: message.id, action: "dropped" });
         message.ack();
         return;
       }
@@ -144,7 +145,7 @@ export async function runDeliveryBatch(env: Env, db: Executor, batch: MessageBat
         await attemptDelivery(env, db, message.body);
         message.ack();
       } catch (err) {
-        console.error(`queue ${batch.queue}: event delivery ${message.body.deliveryId} could not be handled, retrying: ${(err as Error).message}`);
+        log.error("event_delivery.failed", { queue: batch.queue, deliveryId: message.body.deliveryId, action: "retrying", error: err });
         message.retry({ delaySeconds: 5 });
       }
     }),

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { log } from "./log";
 import type { AppEnv } from "../app-env";
 import { insertAudit } from "../db/repos/audit-log";
 import { isLockConflict, type Executor } from "../db/executor";
@@ -76,7 +77,7 @@ export async function commitChange<T>(c: Context<AppEnv>, change: Pick<ConfigCha
     try {
       await markConfigChanged(services, context.tenantId, { ...change, ids });
     } catch (err) {
-      console.error(`[${c.get("requestId")}] markConfigChanged failed after a committed ${change.entity} change:`, err);
+      log.error("config.mark_changed_failed", { entity: change.entity, action: change.action, error: err });
     }
     // Event webhooks that take config.changed hear of it, off the answer's path.
     services.background(emitConfigChanged(services, context.tenantId, { ...change, ids }, context.actor));

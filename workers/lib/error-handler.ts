@@ -1,4 +1,5 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { log } from "./log";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import type { AppEnv } from "../app-env";
@@ -31,10 +32,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     return c.json(envelope(c, code, err.message || "Request failed"), status);
   }
   if (err instanceof ConfigError) {
-    console.error(err.message);
+    log.error("config.invalid", { message: err.message });
     return c.json(envelope(c, "CONFIG_INVALID", err.message), 500);
   }
-  console.error(`[${c.get("requestId")}]`, err);
+  log.error("request.failed", { method: c.req.method, path: new URL(c.req.url).pathname, error: err });
   const details = isLocalDev(c) && err instanceof Error ? { stack: err.stack } : undefined;
   return c.json(envelope(c, "INTERNAL", "Something went wrong on our side; the request id identifies it in the logs", details), 500);
 };

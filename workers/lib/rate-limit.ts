@@ -1,4 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
+import { log } from "./log";
 
 /**
  * Fixed-window attempt counters (login throttling). Upstash when configured, so every
@@ -119,7 +120,7 @@ export class RedisAttemptCounter implements AttemptCounter {
       return await viaRedis();
     } catch (err) {
       redisDownUntil.set(this.breakerKey, Date.now() + REDIS_RETRY_AFTER_MS);
-      console.warn(`rate limit: Upstash unavailable, counting in memory for ${REDIS_RETRY_AFTER_MS / 1000} s (${(err as Error).message})`);
+      log.warn("rate_limit.upstash_unavailable", { action: `counting in memory for ${REDIS_RETRY_AFTER_MS / 1000} s`, error: err });
       return viaMemory();
     }
   }

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { log } from "../lib/log";
 import { connectDb, type Db } from "../db/client";
 import { storeCallEvents, storeDeadLetters, storeWebhookDeliveries, type DeadLetter } from "./store";
 import { queueMessageProblem, type CallEventMessage, type QueueMessage, type WebhookDeliveryMessage } from "./messages";
@@ -30,7 +31,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   try {
     handle = await connectDb(env.HYPERDRIVE);
   } catch (err) {
-    console.error(`queue ${batch.queue}: MySQL unavailable, retrying ${batch.messages.length} messages: ${(err as Error).message}`);
+    log.error("queue.mysql_unavailable", { queue: batch.queue, messages: batch.messages.length, action: "retrying", error: err });
     retryAll(batch);
     return;
   }
@@ -41,7 +42,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     else if (role === "event-deliveries") await runDeliveryBatch(env, handle.db, batch);
     else await storeCallMessages(env, handle.db, batch);
   } catch (err) {
-    console.error(`queue ${batch.queue}: batch of ${batch.messages.length} failed, retrying: ${errorText(err)}`);
+    log.error("queue.batch_failed", { queue: batch.queue, messages: batch.messages.length, action: "retrying", error: errorText(err) });
     retryAll(batch);
   } finally {
     await handle.close();
@@ -90,7 +91,7 @@ async function storeCallMessages(env: Env, db: Db, batch: MessageBatch<unknown>)
   const toPark = outcome.failed.filter(({ message }) => message.attempts >= PARK_AFTER_ATTEMPTS);
   for (const { message, error } of outcome.failed) {
     if (message.attempts < PARK_AFTER_ATTEMPTS) {
-      console.warn(`queue ${batch.queue}: message ${message.id} (try ${message.attempts}) failed on its own, retrying it alone: ${errorText(error)}`);
+      log.warn("queue.message_failed", { queue: batch.queue, messageId: message.id, attempt: message.attempts, action: "retrying it alone", error: errorText(error) });
       message.retry({ delaySeconds: RETRY_DELAY_SECONDS });
     }
   }
@@ -111,7 +112,7 @@ async function afterStored(env: Env, db: Db, queue: string, stored: Message<Queu
     await alertOnCallEvents(env, db, events);
     return true;
   } catch (err) {
-    console.error(`queue ${queue}: ${events.length} stored call events could not be fanned out to event webhooks, retrying them: ${errorText(err)}`);
+    log.error("queue.fan_out_failed", { queue, events: events.length, action: "retrying them", error: errorText(err) });
     return false;
   }
 }
@@ -123,11 +124,11 @@ async function park(db: Db, queue: string, failures: { message: Message<unknown>
   try {
     await storeDeadLetters(db, queue, letters);
     for (const { message, error } of failures) {
-      console.error(`queue ${queue}: message ${message.id} parked in dead_letters after ${message.attempts} tries: ${typeof error === "string" ? error : errorText(error)}`);
+      log.error("queue.message_parked", { queue, messageId: message.id, attempts: message.attempts, error: typeof error === "string" ? error : errorText(error) });
       message.ack();
     }
   } catch (err) {
-    console.error(`queue ${queue}: could not park ${failures.length} messages, retrying them: ${errorText(err)}`);
+    log.error("queue.park_failed", { queue, messages: failures.length, action: "retrying them", error: errorText(err) });
     for (const { message } of failures) message.retry({ delaySeconds: RETRY_DELAY_SECONDS });
   }
 }

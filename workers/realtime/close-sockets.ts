@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { log } from "../lib/log";
 import type { AppEnv } from "../app-env";
 import type { SocketEnd, SocketTarget } from "../../durable-objects/logic/hub-logic";
 
@@ -10,7 +11,7 @@ import type { SocketEnd, SocketTarget } from "../../durable-objects/logic/hub-lo
 export function closeLiveSockets(c: Context<AppEnv>, tenantId: string, target: SocketTarget, end: SocketEnd): void {
   const closing = c.env.TENANT_HUB.getByName(tenantId)
     .closeSockets(target, end)
-    .catch((err: unknown) => console.warn(`realtime: could not close the sockets of ${JSON.stringify(target)} (${end}): ${(err as Error).message}`));
+    .catch((err: unknown) => log.warn("realtime.close_sockets_failed", { target, end, error: err }));
   try {
     c.executionCtx.waitUntil(closing);
   } catch {

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { log } from "../lib/log";
 import type { ConfigChange } from "../routing/config-changed";
 
 /*
@@ -53,7 +54,7 @@ export async function publishConfigChange(env: Pick<Env, "TENANT_HUB">, tenantId
       return true;
     } catch (err) {
       if (attempt >= RETRY_DELAYS_MS.length) {
-        console.warn(`realtime: could not publish the ${change.entity} change of ${tenantId}: ${(err as Error).message}`);
+        log.warn("realtime.config_publish_failed", { tenantId, entity: change.entity, error: err });
         return false;
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));

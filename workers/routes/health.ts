@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { log } from "../lib/log";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../app-env";
 import type { Env } from "../env";
@@ -20,7 +21,7 @@ async function timed(what: string, showErrors: boolean, probe: () => Promise<unk
     // Drizzle wraps driver errors ("Failed query: …"); the cause says what actually broke.
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
     const message = cause instanceof Error ? cause.message : String(cause);
-    console.warn(`health: ${what} is down: ${message}`);
+    log.warn("health.down", { dependency: what, error: message });
     return { status: "down", latencyMs: Date.now() - started, error: showErrors ? message.slice(0, 200) : `${what} did not answer; the Worker's log says why` };
   }
 }

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { log } from "../lib/log";
 import type { AppEnv } from "../app-env";
 import type { TenantRow } from "../db/repos/tenants";
 import { decryptSecret } from "../lib/secrets";
@@ -20,7 +21,7 @@ export async function callbackTokenFor(c: Context<AppEnv>, row: TenantRow): Prom
   try {
     return await decryptSecret(row.callbackTokenEnc, c.env.ENCRYPTION_KEY);
   } catch (err) {
-    console.warn(`[${c.get("requestId")}] tenant ${row.id}: the callback token does not decrypt (${(err as Error).message}); rotate it`);
+    log.warn("tenant.callback_token_undecryptable", { tenantId: row.id, action: "rotate it", error: err });
     return null;
   }
 }

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { log } from "../lib/log";
 import type { Executor } from "../db/executor";
 import { tenants } from "../db/schema";
 import type { Services } from "../services";
@@ -42,7 +43,7 @@ export async function markConfigChanged(services: Services, tenantId: string, ch
   try {
     await republishTenant(deps, tenantId).catch(() => republishTenant(deps, tenantId));
   } catch (err) {
-    console.error(`routing: could not republish the snapshot of ${tenantId}: ${(err as Error).message}`);
+    log.error("routing.republish_failed", { tenantId, error: err });
   }
   // Live dashboards (TenantHub); never throws.
   await publishConfigChange(services.env, tenantId, change);

@@ -1,4 +1,5 @@
 import type { AgentLiveStats } from "../../durable-objects/group-balancer";
+import { log } from "../lib/log";
 import type { Services } from "../services";
 
 /*
@@ -13,7 +14,7 @@ async function statsOf(services: Services, balancer: string, windowHours: number
   try {
     return await services.env.GROUP_BALANCER.getByName(balancer).stats(windowHours);
   } catch (err) {
-    console.warn(`live status: balancer ${balancer} unavailable: ${(err as Error).message}`);
+    log.warn("live_status.balancer_unavailable", { balancer, error: err });
     return null;
   }
 }

@@ -1,4 +1,5 @@
 import { parseSnapshot } from "../contracts/snapshot";
+import { log } from "../lib/log";
 import type { RoutingSnapshot } from "./snapshot-types";
 
 // Snapshots of large tenants (10,000 rules) are megabytes of JSON; gzip keeps them well under
@@ -28,6 +29,6 @@ export async function decodeSnapshot(encoded: string): Promise<RoutingSnapshot |
   const gz = Uint8Array.from(atob(encoded.slice(PREFIX.length)), (c) => c.charCodeAt(0));
   const json = new TextDecoder().decode(await pipe(gz, new DecompressionStream("gzip")));
   const parsed = parseSnapshot(JSON.parse(json));
-  if (parsed.problem) console.warn(`routing: an Upstash snapshot blob is not usable (${parsed.problem}); rebuilding it`);
+  if (parsed.problem) log.warn("routing.snapshot_blob_unusable", { problem: parsed.problem, action: "rebuilding it" });
   return parsed.snapshot;
 }

@@ -1,4 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
+import { log } from "../lib/log";
 import type { Db } from "../db/client";
 import { LruMap } from "../lib/lru";
 import { buildSnapshot } from "./snapshot-builder";
@@ -110,7 +111,7 @@ export async function snapshotForDomain(domainInput: string, deps: SnapshotDeps)
     return loaded;
   } catch (err) {
     if (!entry) throw new RoutingUnavailableError(err);
-    console.warn(`routing: serving the last snapshot of ${domain} this isolate holds: ${(err as Error).message}`);
+    log.warn("routing.serving_isolate_snapshot", { domain, error: err });
     entry.retryAt = now + STALE_RETRY_MS;
     return { snapshot: entry.snapshot, source: "stale" };
   }
@@ -122,7 +123,7 @@ function revalidate(domain: string, entry: CacheEntry, deps: SnapshotDeps): void
     .then(
       (loaded) => remember(domain, loaded, clock(deps)),
       (err: Error) => {
-        console.warn(`routing: could not refresh ${domain}, serving its last snapshot: ${err.message}`);
+        log.warn("routing.refresh_failed", { domain, action: "serving its last snapshot", error: err });
         entry.retryAt = clock(deps) + STALE_RETRY_MS;
       },
     )
@@ -153,7 +154,7 @@ async function load(domain: string, deps: SnapshotDeps, current: RoutingSnapshot
       const snapshot = pointer ? await readBlob(redis, pointer, domain) : null;
       if (snapshot) return { snapshot, source: "redis" };
     } catch (err) {
-      console.warn(`routing: Upstash unavailable, reading MySQL: ${(err as Error).message}`);
+      log.warn("routing.upstash_unavailable", { action: "reading MySQL", error: err });
       redis = null;
     }
   }
@@ -164,7 +165,7 @@ async function load(domain: string, deps: SnapshotDeps, current: RoutingSnapshot
     if (!last) throw err;
     // What this isolate holds may be newer than Upstash's last-known (its publish failed).
     const newer = current?.tenantId === last.tenantId && current.version > last.version ? current : last;
-    console.warn(`routing: MySQL unavailable, serving the last-known snapshot v${newer.version} of ${domain}: ${(err as Error).message}`);
+    log.warn("routing.mysql_unavailable", { domain, servingVersion: newer.version, error: err });
     return { snapshot: newer, source: "stale" };
   }
 }
@@ -186,7 +187,7 @@ async function loadFromMysql(domain: string, deps: SnapshotDeps, current: Routin
   if (snapshot?.domain !== domain) return { snapshot: null, source: "mysql" };
   // Renews the expired pointer for every isolate (compare-and-set: never moves it back).
   if (redis) {
-    deps.waitUntil(publishSnapshot(redis, snapshot).catch((err: Error) => console.warn(`routing: could not publish ${domain}: ${err.message}`)));
+    deps.waitUntil(publishSnapshot(redis, snapshot).catch((err: Error) => log.warn("routing.publish_failed", { domain, error: err })));
   }
   return { snapshot, source: "mysql" };
 }

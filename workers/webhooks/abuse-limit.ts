@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { log } from "../lib/log";
 import type { AppEnv } from "../app-env";
 import { rejectCxml } from "../domain/cxml";
 import { clientIp } from "../lib/client-ip";
@@ -68,7 +69,7 @@ export class WebhookAbuseLimit {
       );
     } catch (err) {
       // The counters fall back to memory on their own; should that fail too, a refusal still answers.
-      console.warn(`webhook abuse limit: not counted (${(err as Error).message})`);
+      log.warn("webhook_abuse_limit.not_counted", { error: err });
       return null;
     }
     const over = windows.filter((w, i) => w.count > limits[i]!.max);

@@ -1,4 +1,5 @@
 import { connectDb } from "../db/client";
+import { log } from "../lib/log";
 import type { Env } from "../env";
 import type { WebhookDeliveryMessage } from "../queue/messages";
 import { storeWebhookDeliveries } from "../queue/store";
@@ -24,8 +25,8 @@ export async function sendDelivery(env: Pick<Env, "CALL_EVENTS" | "HYPERDRIVE">,
     } finally {
       await handle.close();
     }
-    console.warn(`webhook_events: the queue refused delivery ${message.deliveryId} (${queueError.message}); written to MySQL directly`);
+    log.warn("webhook_events.queue_refused", { deliveryId: message.deliveryId, action: "written to MySQL directly", error: queueError });
   } catch (err) {
-    console.error(`webhook_events: DELIVERY LOST, neither the queue (${queueError.message}) nor MySQL (${(err as Error).message}) took it: ${JSON.stringify(message).slice(0, 4_000)}`);
+    log.error("webhook_events.delivery_lost", { queueError: queueError.message, error: err, delivery: JSON.stringify(message).slice(0, 4_000) });
   }
 }

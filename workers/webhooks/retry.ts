@@ -1,3 +1,5 @@
+import { log } from "../lib/log";
+
 /**
  * Runs a Durable Object call, and once more when it fails with an error the runtime marks
  * retryable (the object was reset, a connection dropped). An overloaded object is not retried:
@@ -10,7 +12,7 @@ export async function retryOnce<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (!isRetryable(err)) throw err;
-    console.warn(`durable object call failed, retrying once: ${(err as Error).message}`);
+    log.warn("durable_object.call_failed", { action: "retrying once", error: err });
     return call();
   }
 }

@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { log } from "../lib/log";
 import { callRecords } from "../db/schema";
 import type { Services } from "../services";
 
@@ -17,7 +18,7 @@ const key = (tenantId: string, id: number) => `cxsid:${tenantId}:${id}`;
 export function rememberSessionId(services: Services, tenantId: string, id: number | null, callKey: string): void {
   const redis = services.redis;
   if (!redis || id === null) return;
-  services.background(redis.set(key(tenantId, id), callKey, { ex: TTL_SECONDS }).catch((err: Error) => console.warn(`session index: could not remember session ${id}: ${err.message}`)));
+  services.background(redis.set(key(tenantId, id), callKey, { ex: TTL_SECONDS }).catch((err: Error) => log.warn("session_index.remember_failed", { sessionId: id, error: err })));
 }
 
 export async function callKeyForSessionId(services: Services, tenantId: string, id: number): Promise<string | null> {
@@ -26,7 +27,7 @@ export async function callKeyForSessionId(services: Services, tenantId: string, 
       const found = await services.redis.get<string>(key(tenantId, id));
       if (typeof found === "string" && found) return found;
     } catch (err) {
-      console.warn(`session index: Upstash unavailable, asking MySQL: ${(err as Error).message}`);
+      log.warn("session_index.upstash_unavailable", { action: "asking MySQL", error: err });
     }
   }
   const db = await services.db();
