@@ -183,6 +183,17 @@ describe("clock changes", () => {
   });
 });
 
+describe("the spans kept with a schedule object", () => {
+  it("answer like a fresh object's, hour by hour over 100 days (more than the 64 dates kept)", ({ expect }) => {
+    const kept = schedule({ timezone: "Europe/London", weekly: { ...weekdays(nine5), sat: [{ open: "22:00", close: "02:00", overnight: true }] }, closures: [{ from: "2026-03-20", to: "2026-03-24", label: "Spring" }] });
+    const start = at("2026-02-01T00:00:00Z");
+    for (let h = 0; h < 100 * 24; h += 7) {
+      const when = start + h * 3_600_000;
+      expect(scheduleStatusAt(kept, when)).toEqual(scheduleStatusAt({ ...kept }, when));
+    }
+  });
+});
+
 describe("week preview", () => {
   it("lists seven local dates from the one holding the instant, with each rule and the intervals in local time", ({ expect }) => {
     const s = schedule({

@@ -227,9 +227,29 @@ function closedReason(plan: DayPlan): string {
   return plan.intervals.length === 0 ? `weekly hours: closed on ${name}s` : `weekly hours: outside ${name}'s hours ${intervalsText(plan.intervals)}`;
 }
 
+/*
+ * A date's spans cost a few Intl calls; a routing snapshot's schedule object lives in isolate
+ * memory and is never changed, so its dates' spans are kept with it (at most 64 dates each) and
+ * a busy line's calls cost no Intl call at all after the first.
+ */
+const MAX_CACHED_DAYS = 64;
+const spanCache = new WeakMap<Schedule, Map<number, Span[]>>();
+
+function daySpans(schedule: Schedule, day: number): Span[] {
+  let byDay = spanCache.get(schedule);
+  if (!byDay) spanCache.set(schedule, (byDay = new Map()));
+  let spans = byDay.get(day);
+  if (!spans) {
+    if (byDay.size >= MAX_CACHED_DAYS) byDay.clear();
+    spans = spansOf(schedule, dayPlan(schedule, day));
+    byDay.set(day, spans);
+  }
+  return spans;
+}
+
 /** Spans of consecutive dates from `firstDay`, lazily: most answers need only two or three dates. */
 function* spansFrom(schedule: Schedule, firstDay: number, lastDay: number): Generator<Span> {
-  for (let day = firstDay; day <= lastDay; day++) yield* spansOf(schedule, dayPlan(schedule, day));
+  for (let day = firstDay; day <= lastDay; day++) yield* daySpans(schedule, day);
 }
 
 /**
@@ -262,7 +282,7 @@ export function scheduleStatusAt(schedule: Schedule, atMs: number): ScheduleStat
   }
   if (covering) {
     // A span of today wins over yesterday's overnight run when both cover the instant.
-    const own = spansOf(schedule, dayPlan(schedule, today)).find((s) => s.start <= atMs && atMs < s.end) ?? covering;
+    const own = daySpans(schedule, today).find((s) => s.start <= atMs && atMs < s.end) ?? covering;
     return { open: true, reason: openReason(own), rule: own.plan.rule, changesAt: openUntil <= horizon ? openUntil : null };
   }
   const plan = dayPlan(schedule, today);
