@@ -174,11 +174,6 @@ export class GroupBalancer extends DurableObject<Env> {
     return { chosen: null, skipped, remaining: [], healthChanges };
   }
 
-  /** The call reached the agent (or ended well): restore its health. Keeps the slot. */
-  async reportSuccess(agentId: string): Promise<HealthChange | null> {
-    return this.#recordOutcome(agentId, "success", Date.now());
-  }
-
   /**
    * The call ended: free its slot. Idempotent, so every end channel (and a retried request) may
    * call it: the outcome counts only with the release of the agent's claim, once per call.

@@ -1,13 +1,14 @@
 import type { CarrierHeaders } from "../../workers/domain/carrier-headers";
 import { newId } from "../../workers/lib/ids";
 import type { CdrQuality } from "../../workers/webhooks/cdr-quality";
-import type { CallEventMessage, CallRecordState } from "../../workers/queue/messages";
+import type { CallRecordState } from "../../workers/queue/messages";
 import type { CallValues } from "../../workers/domain/call-context";
 import type { CallTrace } from "../../workers/contracts/trace";
 import type { FlowCursor } from "../../workers/routing/call-flow";
 import type { RoutePlan } from "../../workers/routing/decide";
 import { DIAL_TIMEOUT_SECONDS } from "../../workers/routing/dial-cxml";
 import type { HubEvent, LiveCallSummary } from "../hub-events";
+import type { Outbox } from "./outbox";
 import { callStart } from "../logic/call-figures";
 import { isTerminal, type CallState } from "../logic/call-machine";
 
@@ -87,6 +88,8 @@ export interface CallData extends FlowCursor {
   seenEventIds?: string[];
   /** The event number whose record the call last re-sent itself (see needsSettling). */
   settledSeq?: number;
+  /** Events still to be delivered (call/outbox.ts); absent on calls stored before it moved here. */
+  outbox?: Outbox;
 }
 
 /** Default for CALL_SETTLE_SECONDS: how long after its last event an ended call re-sends its final record. */
@@ -98,21 +101,6 @@ export const SETTLE_AFTER_SECONDS = 60;
  * the call's billing record for good. The re-send is idempotent (same event number).
  */
 export const needsSettling = (call: CallData): boolean => isTerminal(call.state) && (call.settledSeq ?? 0) < call.seq;
-
-/** The message that settles the call's record: its newest state, under its newest event number. */
-export function settleMessage(call: CallData): CallEventMessage {
-  return {
-    kind: "call_event",
-    tenantId: call.facts.tenantId,
-    callId: call.facts.callKey,
-    seq: call.seq,
-    type: "call.settled",
-    at: call.lastActivityAt,
-    data: {},
-    record: { ...call.record, decision: call.trace },
-    settle: true,
-  };
-}
 
 /** How many refusals a call's trace keeps: a stream of stray updates cannot grow it without bound. */
 export const MAX_REFUSED = 50;

@@ -1,4 +1,4 @@
-import type { CallEventMessage } from "../../workers/queue/messages";
+import type { CallEventsMessage, CallRecordState } from "../../workers/queue/messages";
 import type { HubEvent } from "../hub-events";
 
 /** How long after a failed send the CallSession's alarm tries again. */
@@ -6,79 +6,85 @@ export const OUTBOX_RETRY_MS = 5_000;
 /** Live news older than this is no longer worth showing; the hub's own check ends stale calls. */
 const HUB_GIVE_UP_MS = 3_600_000;
 const BATCH = 100;
-/**
- * One key in the object's key-value storage holds everything undelivered: a call queues a
- * handful of events per request, and one write to queue them plus one to clear them costs far
- * less than a row (or key) per event and destination.
- */
-const KEY = "outbox";
 
 export interface LiveHub {
   publish(events: HubEvent[]): Promise<unknown>;
 }
 
-export interface LiveEvent {
-  tenantId: string;
-  /** The call's event number, the same as its Queue message's. */
+/** One event of the call, as the Queue carries it (the record travels once per message). */
+export interface QueuedEvent {
   seq: number;
-  event: HubEvent;
-}
-
-interface Pending {
-  queue: CallEventMessage[];
-  hub: LiveEvent[];
+  type: string;
+  at: number;
+  data: Record<string, unknown>;
 }
 
 /**
- * A call's events, written in the same storage transaction as the state they describe (the
- * caller adds them in the same turn as it saves the state) and cleared only once delivered: to
- * the Queue (for MySQL) and to the tenant's hub (for live dashboards). A crash or a failed send
- * between the two re-sends, never loses. Re-sends are harmless: the consumer stores by
- * (call, seq), and the hub drops an event whose (call, seq) it has already shown.
+ * What is still to be delivered, stored inside the call's own value: written in the same put
+ * as the state it describes, so the call costs one write per webhook, and nothing is lost
+ * between the two.
+ */
+export interface Outbox {
+  queue: QueuedEvent[];
+  hub: HubEvent[];
+  /** The event number whose final record is still to be re-sent (see model.ts needsSettling). */
+  settle?: number;
+}
+
+export const emptyOutbox = (): Outbox => ({ queue: [], hub: [] });
+
+export const isEmptyOutbox = (outbox: Outbox | undefined): boolean => !outbox || (outbox.queue.length === 0 && outbox.hub.length === 0 && outbox.settle === undefined);
+
+/**
+ * Delivers a call's outbox: one Queue message with all its events and the record (for MySQL),
+ * and one hub publish (for live dashboards). What went out is remembered here and dropped from
+ * the stored outbox at the call's next write rather than with a write of its own; after an
+ * eviction it is simply sent again, which both destinations drop as a resend (the consumer by
+ * call and seq, the hub by stream and seq).
  */
 export class CallOutbox {
-  #pending: Pending | undefined;
+  #sentSeq = 0;
+  #shownSeq = 0;
+  #settled = 0;
 
   constructor(
-    private readonly kv: SyncKvStorage,
     private readonly queue: Queue,
     private readonly hubOf: (tenantId: string) => LiveHub,
   ) {}
 
-  /** Queues events: `messages` for the Queue and `live` for the hub carry the same seqs. */
-  add(messages: CallEventMessage[], live: LiveEvent[]): void {
-    if (!messages.length && !live.length) return;
-    const pending = this.#read();
-    this.#write({ queue: [...pending.queue, ...messages], hub: [...pending.hub, ...live] });
+  /** The outbox to store: without what this object has delivered since it was last written. */
+  pruned(outbox: Outbox | undefined): Outbox {
+    if (!outbox) return emptyOutbox();
+    const settle = outbox.settle !== undefined && outbox.settle > this.#settled ? outbox.settle : undefined;
+    return { queue: outbox.queue.filter((e) => e.seq > this.#sentSeq), hub: outbox.hub.filter((e) => (e.key?.seq ?? 0) > this.#shownSeq), ...(settle !== undefined ? { settle } : {}) };
   }
 
-  isEmpty(): boolean {
-    const pending = this.#read();
-    return pending.queue.length === 0 && pending.hub.length === 0;
+  /** Whether anything in `outbox` is still to go out. */
+  pending(outbox: Outbox | undefined): boolean {
+    return !isEmptyOutbox(this.pruned(outbox));
   }
 
   /** Sends what is pending (a batch of each at most); false when the Queue or the hub refused it. */
-  async flush(now = Date.now()): Promise<boolean> {
-    const pending = this.#read();
+  async flush(outbox: Outbox | undefined, message: Omit<CallEventsMessage, "events" | "settle">, now = Date.now()): Promise<boolean> {
+    const pending = this.pruned(outbox);
     const queue = pending.queue.slice(0, BATCH);
-    const stale = pending.hub.filter((live) => live.event.at < now - HUB_GIVE_UP_MS).length;
-    if (stale) console.warn(`call events: gave up showing ${stale} live events older than an hour`);
-    const hub = pending.hub.filter((live) => live.event.at >= now - HUB_GIVE_UP_MS).slice(0, BATCH);
-    const [queued, shown] = await Promise.all([this.#send(queue), this.#show(hub)]);
-    // Other requests may have queued more meanwhile: remove exactly what went out, by seq.
-    const sentQueue = new Set(queued ? queue.map((m) => m.seq) : []);
-    const doneHub = new Set([...(shown ? hub : []), ...pending.hub.filter((live) => live.event.at < now - HUB_GIVE_UP_MS)].map((live) => live.seq));
-    if (sentQueue.size || doneHub.size) {
-      const current = this.#read();
-      this.#write({ queue: current.queue.filter((m) => !sentQueue.has(m.seq)), hub: current.hub.filter((live) => !doneHub.has(live.seq)) });
+    const stale = pending.hub.filter((event) => event.at < now - HUB_GIVE_UP_MS);
+    if (stale.length) console.warn(`call events: gave up showing ${stale.length} live events older than an hour`);
+    const hub = pending.hub.filter((event) => event.at >= now - HUB_GIVE_UP_MS).slice(0, BATCH);
+    const [queued, shown] = await Promise.all([this.#send(queue, pending.settle, message), this.#show(message.tenantId, hub)]);
+    if (queued) {
+      this.#sentSeq = Math.max(this.#sentSeq, ...queue.map((e) => e.seq));
+      if (pending.settle !== undefined) this.#settled = Math.max(this.#settled, pending.settle);
     }
-    return queued && shown;
+    this.#shownSeq = Math.max(this.#shownSeq, ...stale.map((e) => e.key?.seq ?? 0), ...(shown ? hub.map((e) => e.key?.seq ?? 0) : []));
+    return queued && shown && !this.pending(outbox);
   }
 
-  async #send(messages: CallEventMessage[]): Promise<boolean> {
-    if (!messages.length) return true;
+  async #send(events: QueuedEvent[], settle: number | undefined, message: Omit<CallEventsMessage, "events" | "settle">): Promise<boolean> {
+    if (!events.length && settle === undefined) return true;
     try {
-      await this.queue.sendBatch(messages.map((body) => ({ body, contentType: "json" as const })));
+      const body: CallEventsMessage = { ...message, events, ...(settle !== undefined ? { settle } : {}) };
+      await this.queue.send(body, { contentType: "json" });
       return true;
     } catch (err) {
       console.warn(`call events: queue send failed, retrying by alarm: ${(err as Error).message}`);
@@ -86,10 +92,10 @@ export class CallOutbox {
     }
   }
 
-  async #show(live: LiveEvent[]): Promise<boolean> {
-    if (!live.length) return true;
+  async #show(tenantId: string, events: HubEvent[]): Promise<boolean> {
+    if (!events.length) return true;
     try {
-      await this.hubOf(live[0]!.tenantId).publish(live.map((entry) => entry.event));
+      await this.hubOf(tenantId).publish(events);
       return true;
     } catch (err) {
       console.warn(`call events: live publish failed, retrying by alarm: ${(err as Error).message}`);
@@ -97,19 +103,12 @@ export class CallOutbox {
     }
   }
 
-  #read(): Pending {
-    this.#pending ??= this.kv.get<Pending>(KEY) ?? { queue: [], hub: [] };
-    return this.#pending;
-  }
-
-  #write(pending: Pending): void {
-    this.#pending = pending;
-    if (pending.queue.length || pending.hub.length) this.kv.put(KEY, pending);
-    else this.kv.delete(KEY);
-  }
-
-  /** Forget the in-memory copy (after the object's storage was cleared, or to re-read it). */
+  /** Forget what was delivered (the object's storage was re-read: it knows best). */
   reset(): void {
-    this.#pending = undefined;
+    this.#sentSeq = 0;
+    this.#shownSeq = 0;
+    this.#settled = 0;
   }
 }
+
+export type { CallRecordState };

@@ -48,7 +48,7 @@ describe("queue message contract", () => {
   });
 
   it.for([
-    [{ ...event, kind: "mystery" }, 'kind: kind must be "call_event" or "webhook"'],
+    [{ ...event, kind: "mystery" }, 'kind: kind must be "call_events", "call_event" or "webhook"'],
     [{ ...event, seq: -1 }, "seq:"],
     [{ ...event, seq: 1.5 }, "seq:"],
     [{ ...event, v: 2 }, "v:"],

@@ -108,6 +108,8 @@ describe("GroupBalancer", () => {
   it("marks an agent unhealthy after consecutive failures and restores it on success", async ({ expect }) => {
     const g = group(2);
     const stub = balancer(g);
+    // A call a0 took before it started failing, still talking.
+    const talking = await claimOn(g, "a0", "talking");
     const changes = [];
     for (let i = 0; i < FAILURE_THRESHOLD; i++) {
       const callKey = await claimOn(g, "a0", `f${i}`);
@@ -117,7 +119,8 @@ describe("GroupBalancer", () => {
     const picks = await Promise.all([0, 1, 2].map((i) => stub.pick({ callKey: `h${i}`, group: g })));
     expect(picks.map((p) => p.chosen)).toEqual(["a1", "a1", "a1"]);
     expect(picks[0]!.skipped).toEqual([{ agentId: "a0", reason: "unhealthy" }]);
-    expect(await stub.reportSuccess("a0")).toEqual({ agentId: "a0", healthy: true });
+    // Its end (released as a success) restores a0.
+    expect((await stub.release(talking, { agentId: "a0", result: "success" })).healthChange).toEqual({ agentId: "a0", healthy: true });
     expect((await stub.pick({ callKey: "h9", group: g })).skipped).toEqual([]);
   });
 

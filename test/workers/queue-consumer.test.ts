@@ -107,7 +107,7 @@ describe("the call-events queue consumer", () => {
     expect((await rowsOf(f.tenantId, callId)).events).toHaveLength(1);
     const parked = await withDb((db) => db.select().from(deadLetters).where(eq(deadLetters.queue, "call-events")));
     const mine = parked.find((row) => row.body.includes(marker));
-    expect(mine).toMatchObject({ kind: "mystery", status: "parked", error: expect.stringContaining(`kind: kind must be "call_event" or "webhook"`) });
+    expect(mine).toMatchObject({ kind: "mystery", status: "parked", error: expect.stringContaining(`kind: kind must be "call_events", "call_event" or "webhook"`) });
   });
 
   it("parks dead-lettered messages in MySQL, once", async ({ expect }) => {

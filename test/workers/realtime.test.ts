@@ -280,7 +280,8 @@ describe("delivering call events to the hub", () => {
     await post(f, VOICE, body);
     await sleep(500);
     expect(socket.messages.some((m) => m.type === "call.started")).toBe(false);
-    const pending = () => runInDurableObject(session(f.tenantId, body.Session), (_instance, state) => state.storage.kv.get<{ hub: unknown[] }>("outbox")?.hub.length ?? 0);
+    // The outbox lives in the call's own stored value (one write per webhook).
+    const pending = () => runInDurableObject(session(f.tenantId, body.Session), (_instance, state) => state.storage.kv.get<{ outbox?: { hub: unknown[] } }>("call")?.outbox?.hub.length ?? 0);
     expect(await pending()).toBeGreaterThan(0);
 
     await runInDurableObject(hub(f.tenantId), (_instance, state) => {
@@ -289,8 +290,16 @@ describe("delivering call events to the hub", () => {
     expect(await runDurableObjectAlarm(session(f.tenantId, body.Session))).toBe(true);
     const started = await socket.next((m) => m.type === "call.started");
     expect(started).toMatchObject({ seq: hello.seq + 1, data: { callId: body.Session } });
-    expect(await pending()).toBe(0);
     expect((await hub(f.tenantId).liveCalls()).calls.map((c) => c.callId)).toEqual([body.Session]);
+    // What went out leaves the stored outbox with the call's next write; until then another alarm
+    // (here, at once) sends it again, and the hub shows nothing twice.
+    const shown = (await hub(f.tenantId).ping()).seq;
+    expect(await runDurableObjectAlarm(session(f.tenantId, body.Session))).toBe(true);
+    expect((await hub(f.tenantId).ping()).seq).toBe(shown);
+    await post(f, `${VOICE}/dial-result?attempt=1`, { ...body, DialCallStatus: "no-answer" });
+    const stored = await runInDurableObject(session(f.tenantId, body.Session), (_instance, state) => state.storage.kv.get<{ outbox?: { hub: { key?: { seq: number } }[] } }>("call")?.outbox?.hub ?? []);
+    // The route's two events (seq 1 and 2) are gone; only the dial result's own remain, if any.
+    expect(stored.every((e) => (e.key?.seq ?? 0) > 2)).toBe(true);
 
     // The same events again, as after a publish whose answer was lost: nothing new is shown.
     const { seq } = await hub(f.tenantId).ping();

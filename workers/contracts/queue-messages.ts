@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { QueueMessage } from "../queue/messages";
 
 /*
- * The call-events queue's messages as the consumer accepts them: a call's event with its
- * record (from a CallSession's outbox), or a webhook delivery (from the webhook handler). A
+ * The call-events queue's messages as the consumer accepts them: a call's events with its
+ * record (from a CallSession's outbox: call_events; call_event from builds before it), or a
+ * webhook delivery (from the webhook handler). A
  * message that does not parse is parked at once with the reason, since it would never store.
  * `v` is the contract's version; messages written before it existed have none and are v1.
  */
@@ -31,6 +32,16 @@ const CallEvent = z.looseObject({
   settle: z.literal(true).optional(),
 });
 
+const CallEvents = z.looseObject({
+  kind: z.literal("call_events"),
+  v: Version,
+  tenantId: z.string().min(1),
+  callId: z.string().min(1),
+  record: CallRecord,
+  events: z.array(z.looseObject({ seq: z.number().int().nonnegative(), type: z.string().min(1), at: z.number(), data: z.record(z.string(), z.unknown()) })).max(1000),
+  settle: z.number().int().nonnegative().optional(),
+});
+
 const WebhookDelivery = z.looseObject({
   kind: z.literal("webhook"),
   v: Version,
@@ -40,7 +51,7 @@ const WebhookDelivery = z.looseObject({
   receivedAt: z.number(),
 });
 
-const Message = z.discriminatedUnion("kind", [CallEvent, WebhookDelivery], { message: 'kind must be "call_event" or "webhook"' });
+const Message = z.discriminatedUnion("kind", [CallEvents, CallEvent, WebhookDelivery], { message: 'kind must be "call_events", "call_event" or "webhook"' });
 
 /** The message, or why it cannot be stored (the first problem, with its path). */
 export function parseQueueMessage(body: unknown): { message: QueueMessage; problem: null } | { message: null; problem: string } {

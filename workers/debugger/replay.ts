@@ -8,7 +8,7 @@ import { countParked, findDeadLetter, parkedLetters, resolveLetter, type DeadLet
 import type { AuditEntry } from "../lib/audit";
 import { actorLabel, auditContext } from "../lib/change";
 import { AppError, notFound } from "../lib/errors";
-import type { CallEventMessage, QueueMessage, WebhookDeliveryMessage } from "../queue/messages";
+import { eventsOf, type CallEventMessage, type QueueMessage, type WebhookDeliveryMessage } from "../queue/messages";
 import { storeCallEvents, storeWebhookDeliveries } from "../queue/store";
 import { MAX_REPLAY_ALL } from "../schemas/dead-letters";
 import { toDeadLetterDto } from "./dto";
@@ -26,7 +26,7 @@ import { letterMessage } from "./letter-message";
 const MAX_SCANNED = 1_000;
 
 async function store(db: Db, messages: QueueMessage[]): Promise<void> {
-  const calls = messages.filter((m): m is CallEventMessage => m.kind === "call_event");
+  const calls = messages.flatMap((m): CallEventMessage[] => (m.kind === "call_events" ? eventsOf(m) : m.kind === "call_event" ? [m] : []));
   const deliveries = messages.filter((m): m is WebhookDeliveryMessage => m.kind === "webhook");
   await storeCallEvents(db, calls);
   await storeWebhookDeliveries(db, deliveries);

@@ -2,7 +2,7 @@ import type { Env } from "../env";
 import { log } from "../lib/log";
 import { connectDb, type Db } from "../db/client";
 import { storeCallEvents, storeDeadLetters, storeWebhookDeliveries, type DeadLetter } from "./store";
-import { queueMessageProblem, type CallEventMessage, type QueueMessage, type WebhookDeliveryMessage } from "./messages";
+import { eventsOf, queueMessageProblem, type CallEventMessage, type QueueMessage, type WebhookDeliveryMessage } from "./messages";
 import { errorText, PARK_AFTER_ATTEMPTS, RETRY_DELAY_SECONDS, writeIsolated } from "./isolate";
 import { failDeadExports, runExportMessage } from "../exports/queue";
 import { isExportMessage } from "../exports/jobs";
@@ -60,7 +60,11 @@ async function runExports(env: Env, db: Db, batch: MessageBatch<unknown>): Promi
 async function writeCallMessages(db: Db, messages: Message<QueueMessage>[]): Promise<void> {
   const calls: CallEventMessage[] = [];
   const deliveries: WebhookDeliveryMessage[] = [];
-  for (const { body } of messages) (body.kind === "call_event" ? calls : deliveries).push(body as never);
+  for (const { body } of messages) {
+    if (body.kind === "call_events") calls.push(...eventsOf(body));
+    else if (body.kind === "call_event") calls.push(body);
+    else deliveries.push(body);
+  }
   await storeCallEvents(db, calls);
   await storeWebhookDeliveries(db, deliveries);
 }
@@ -105,7 +109,7 @@ async function storeCallMessages(env: Env, db: Db, batch: MessageBatch<unknown>)
  * out again. False when they must be retried.
  */
 async function afterStored(env: Env, db: Db, queue: string, stored: Message<QueueMessage>[]): Promise<boolean> {
-  const events = stored.map((m) => m.body).filter((body): body is CallEventMessage => body.kind === "call_event");
+  const events = stored.flatMap(({ body }): CallEventMessage[] => (body.kind === "call_events" ? eventsOf(body) : body.kind === "call_event" ? [body] : []));
   if (!events.length) return true;
   try {
     await fanOutCallEvents(env, db, events);

@@ -4,7 +4,7 @@ import type { CdrQuality } from "../webhooks/cdr-quality";
 import type { StoredRequest } from "../webhooks/stored-request";
 
 /** What travels on the call-events queue; the consumer stores it idempotently. */
-export type QueueMessage = CallEventMessage | WebhookDeliveryMessage;
+export type QueueMessage = CallEventsMessage | CallEventMessage | WebhookDeliveryMessage;
 
 export interface CallAttempt {
   n: number;
@@ -67,6 +67,32 @@ export interface CallEventMessage {
   record: CallRecordState;
   /** The call re-sending its final record (settling): the record is stored, no event row. */
   settle?: true;
+}
+
+/**
+ * What a CallSession sends per webhook: every event the webhook caused and the call's record
+ * as it then stood, in one message (one Queue write, read and delete instead of one per event).
+ * `settle`: the call re-sends its final record under that event number (see CallEventMessage).
+ */
+export interface CallEventsMessage {
+  kind: "call_events";
+  v?: 1;
+  tenantId: string;
+  callId: string;
+  record: CallRecordState;
+  events: { seq: number; type: string; at: number; data: Record<string, unknown> }[];
+  settle?: number;
+}
+
+/** The events of a call_events message one by one, as the consumer stores them. */
+export function eventsOf(message: CallEventsMessage): CallEventMessage[] {
+  const { tenantId, callId, record } = message;
+  const events: CallEventMessage[] = message.events.map((e) => ({ kind: "call_event", tenantId, callId, seq: e.seq, type: e.type, at: e.at, data: e.data, record }));
+  const newest = events.at(-1)?.seq ?? 0;
+  if (message.settle !== undefined && message.settle > newest) {
+    events.push({ kind: "call_event", tenantId, callId, seq: message.settle, type: "call.settled", at: Date.now(), data: {}, record, settle: true });
+  }
+  return events;
 }
 
 export interface WebhookDeliveryMessage {

@@ -1,0 +1,69 @@
+import type { HealthChange } from "../group-balancer";
+import type { HubEvent } from "../hub-events";
+import { settleFlags, type Rejection } from "../logic/call-figures";
+import { isTerminal, transition, type CallEvent } from "../logic/call-machine";
+import type { QueuedEvent } from "./outbox";
+import { hubEventOf, noteRefused, type CallData } from "./model";
+
+/*
+ * What happens to a call during one request, as events: each state-machine step, each health
+ * change, each flagged figure. Pure: the CallSession stores the events with the state they
+ * describe (its outbox) and shows them to the call's own viewers once committed. A request that
+ * fails half-way discards its journal with the state.
+ */
+export class CallJournal {
+  #queued: QueuedEvent[] = [];
+  #live: HubEvent[] = [];
+
+  /** Applies a state-machine event; a refused transition is noted in the trace, never thrown. */
+  apply(call: CallData, event: CallEvent, type: string, data: Record<string, unknown>): void {
+    const result = transition(call.state, event);
+    if (!result.ok) {
+      noteRefused(call, result.reason);
+      console.warn(`call ${call.facts.callKey}: ${result.reason}`);
+      return;
+    }
+    // Cloudonix repeats statuses; a repeat is not news.
+    if (result.next === call.state) return;
+    const now = Date.now();
+    call.state = result.next;
+    call.record.status = result.next;
+    if (result.next === "connected") call.record.answeredAt ??= now;
+    if (isTerminal(result.next)) {
+      call.record.endedAt ??= now;
+      call.record.durationSec ??= call.record.answeredAt ? Math.round((now - call.record.answeredAt) / 1000) : 0;
+    }
+    this.note(call, type, { ...data, state: result.next });
+  }
+
+  /** Records an event of the call under its next sequence number. */
+  note(call: CallData, type: string, data: Record<string, unknown>): void {
+    call.seq++;
+    call.lastActivityAt = Date.now();
+    call.record.decision = call.trace;
+    this.#queued.push({ seq: call.seq, type, at: call.lastActivityAt, data: structuredClone(data) });
+    this.#live.push(hubEventOf(call, type, data));
+  }
+
+  health(call: CallData, changes: readonly (HealthChange | null)[]): void {
+    for (const change of changes) if (change) this.note(call, "agent.health_changed", { ...change });
+  }
+
+  /** Flags the rejected figures on the record, each beside the value the record holds instead. */
+  flag(call: CallData, rejected: Rejection[]): void {
+    const { record } = call;
+    record.flags = settleFlags(record.flags, rejected, (field) => {
+      const attempt = /^attempts\[(\d+)\]\.durationSec$/.exec(field);
+      if (attempt) return record.attempts.find((a) => a.n === Number(attempt[1]))?.durationSec;
+      return (record as unknown as Record<string, unknown>)[field];
+    });
+  }
+
+  /** The request's events, once: for the outbox and the call's viewers. */
+  take(): { queued: QueuedEvent[]; live: HubEvent[] } {
+    const taken = { queued: this.#queued, live: this.#live };
+    this.#queued = [];
+    this.#live = [];
+    return taken;
+  }
+}
