@@ -18,7 +18,7 @@ describe("wrangler deploy --dry-run", () => {
       maxBuffer: 10 * 1024 * 1024,
     });
     expect(stdout).toContain("--dry-run: exiting now.");
-    for (const binding of ["GROUP_BALANCER", "CALL_SESSION", "TENANT_HUB", "HYPERDRIVE", "CALL_EVENTS", "EXPORT_JOBS", "EXPORTS"]) {
+    for (const binding of ["GROUP_BALANCER", "CALL_SESSION", "TENANT_HUB", "HYPERDRIVE", "CALL_EVENTS", "EXPORT_JOBS", "EVENT_DELIVERIES", "EXPORTS"]) {
       expect(stdout).toContain(binding);
     }
     // A plain `wrangler deploy` must not ship stacks in 500s or the benchmark route.
@@ -33,7 +33,7 @@ describe("wrangler deploy --dry-run", () => {
 
   it("caps every queue consumer's concurrency within half of a 20-connection Hyperdrive pool", ({ expect }) => {
     const consumers: { queue: string; max_concurrency?: number | null }[] = unstable_readConfig({ config: "wrangler.toml" }).queues.consumers ?? [];
-    expect(consumers.map((c) => c.queue).sort()).toEqual(["call-events", "call-events-dlq", "export-jobs"]);
+    expect(consumers.map((c) => c.queue).sort()).toEqual(["call-events", "call-events-dlq", "event-deliveries", "export-jobs"]);
     for (const consumer of consumers) expect(consumer.max_concurrency, consumer.queue).toBeGreaterThanOrEqual(1);
     // Each invocation holds one MySQL connection; the rest of the pool is the API's.
     expect(consumers.reduce((sum, c) => sum + (c.max_concurrency ?? Infinity), 0)).toBeLessThanOrEqual(10);
@@ -50,6 +50,7 @@ describe("wrangler deploy --dry-run", () => {
       const suffix = name === "staging" ? "-staging" : "";
       expect(stdout).toContain(`env.CALL_EVENTS (call-events${suffix})`);
       expect(stdout).toContain(`env.EXPORT_JOBS (export-jobs${suffix})`);
+      expect(stdout).toContain(`env.EVENT_DELIVERIES (event-deliveries${suffix})`);
       expect(stdout).toContain(`env.EXPORTS (cxlb-exports${suffix})`);
       expect(stdout).toMatch(/env\.ENVIRONMENT \("production"\)/);
       for (const binding of ["GROUP_BALANCER", "CALL_SESSION", "TENANT_HUB", "HYPERDRIVE"]) expect(stdout).toContain(`env.${binding}`);
@@ -61,7 +62,7 @@ describe("wrangler deploy --dry-run", () => {
     expect(config.observability?.head_sampling_rate).toBe(name === "staging" ? 1 : 0.1);
     expect(config.hyperdrive[0]?.id).not.toBe(unstable_readConfig({ config: "wrangler.toml", env: name === "staging" ? "production" : "staging" }).hyperdrive[0]?.id);
     const consumers: { queue: string; max_concurrency?: number | null }[] = config.queues.consumers ?? [];
-    expect(consumers.map((c) => c.queue).sort()).toEqual([`call-events${suffixOf(name)}`, `call-events-dlq${suffixOf(name)}`, `export-jobs${suffixOf(name)}`].sort());
+    expect(consumers.map((c) => c.queue).sort()).toEqual([`call-events${suffixOf(name)}`, `call-events-dlq${suffixOf(name)}`, `event-deliveries${suffixOf(name)}`, `export-jobs${suffixOf(name)}`].sort());
     expect(consumers.reduce((sum, c) => sum + (c.max_concurrency ?? Infinity), 0)).toBeLessThanOrEqual(10);
   });
 });
