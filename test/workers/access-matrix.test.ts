@@ -3,6 +3,8 @@ import "../../workers/routes/api";
 import { registeredRoutes } from "../../workers/openapi/registry";
 import { callMessage, callRecordState, newTestCallId } from "./helpers/call-messages";
 import { insertDelivery, insertLetter } from "./helpers/debugger-fixture";
+import { withDb } from "./helpers/db";
+import { eventDeliveries } from "../../workers/db/schema";
 import { createTenantFixture, createWorld as createConfigWorld, type TenantFixture, type World as ConfigWorld } from "./helpers/fixtures";
 
 /*
@@ -11,17 +13,37 @@ import { createTenantFixture, createWorld as createConfigWorld, type TenantFixtu
  * registry, so a new endpoint without a row here fails the coverage test.
  */
 
-const PREFIXES = ["/api/users", "/api/tenant", "/api/voice-agents", "/api/agent-groups", "/api/inbound-rules", "/api/trunks", "/api/outbound-rules", "/api/audit-log", "/api/providers", "/api/webhook-deliveries", "/api/dead-letters"];
+const PREFIXES = [
+  "/api/users",
+  "/api/tenant",
+  "/api/voice-agents",
+  "/api/agent-groups",
+  "/api/inbound-rules",
+  "/api/trunks",
+  "/api/outbound-rules",
+  "/api/audit-log",
+  "/api/providers",
+  "/api/webhook-deliveries",
+  "/api/dead-letters",
+  "/api/event-webhooks",
+  "/api/alert-rules",
+  "/api/alerts",
+];
 const mine = () => registeredRoutes().filter((r) => PREFIXES.some((p) => r.path === p || r.path.startsWith(`${p}/`)));
 
-/** The configuration, plus a webhook delivery and a parked dead letter (the debugger's ids). */
-type World = ConfigWorld & { delivery: string; deadLetter: string };
+/** The configuration, plus a webhook delivery and a parked dead letter (the debugger's ids), an event webhook with one delivery, and an alert rule. */
+type World = ConfigWorld & { delivery: string; deadLetter: string; eventWebhook: string; eventDelivery: string; alertRule: string };
 
 async function createWorld(t: TenantFixture): Promise<World> {
   const world = await createConfigWorld(t);
   const message = callMessage(t.tenantId, newTestCallId(), 1, callRecordState({ startedAt: Date.now() }));
   const [delivery, deadLetter] = await Promise.all([insertDelivery(t.tenantId), insertLetter(t.tenantId, message)]);
-  return { ...world, delivery: String(delivery), deadLetter: String(deadLetter) };
+  const eventWebhook = (await t.asAdmin("POST", "/api/event-webhooks", { url: "http://127.0.0.1:9/hook", eventTypes: ["call.ended"] })).body.id as string;
+  const alertRule = (await t.asAdmin("POST", "/api/alert-rules", { name: "letters", kind: "dead_letters" })).body.id as string;
+  // A failed delivery, so nothing sends it while the tests run.
+  const eventDelivery = `evd_${crypto.randomUUID().replace(/-/g, "")}`;
+  await withDb((db) => db.insert(eventDeliveries).values({ id: eventDelivery, tenantId: t.tenantId, endpointId: eventWebhook, eventId: "evt_matrix", eventType: "call.ended", payload: "{}", status: "failed" }));
+  return { ...world, delivery: String(delivery), deadLetter: String(deadLetter), eventWebhook, eventDelivery, alertRule };
 }
 
 const ENTITY_OF: Record<string, keyof World> = {
@@ -33,6 +55,8 @@ const ENTITY_OF: Record<string, keyof World> = {
   "/api/outbound-rules": "outboundRule",
   "/api/webhook-deliveries": "delivery",
   "/api/dead-letters": "deadLetter",
+  "/api/event-webhooks": "eventWebhook",
+  "/api/alert-rules": "alertRule",
 };
 
 function idOf(world: World, path: string): string {
@@ -66,11 +90,17 @@ function validBody(key: string, world: World): unknown {
     "post /api/dead-letters/replay": {},
     "post /api/dead-letters/{id}/replay": {},
     "post /api/dead-letters/{id}/discard": {},
+    "post /api/event-webhooks": { url: "http://127.0.0.1:9/other", eventTypes: ["call.started"] },
+    "put /api/event-webhooks/{id}": { description: "x" },
+    "post /api/event-webhooks/{id}/rotate-secret": {},
+    "post /api/event-webhooks/{id}/deliveries/{deliveryId}/resend": {},
+    "post /api/alert-rules": { name: "x", kind: "dead_letters" },
+    "put /api/alert-rules/{id}": { name: "y" },
   };
   return bodies[key];
 }
 
-const fill = (path: string, world: World) => (path.includes("{id}") ? path.replace("{id}", idOf(world, path)) : path);
+const fill = (path: string, world: World) => (path.includes("{id}") ? path.replace("{id}", idOf(world, path)) : path).replace("{deliveryId}", world.eventDelivery);
 
 describe("the access matrix", () => {
   it("covers every registered configuration route", ({ expect }) => {
@@ -79,7 +109,7 @@ describe("the access matrix", () => {
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;
       if (route.method !== "get" && route.method !== "delete" && route.path !== "/api/tenant/request-key") {
-        expect(validBody(key, { agent: {}, group: {}, inboundRule: {}, trunk: {}, outboundRule: {}, user: "", delivery: "", deadLetter: "" } as never), key).toBeDefined();
+        expect(validBody(key, { agent: {}, group: {}, inboundRule: {}, trunk: {}, outboundRule: {}, user: "", delivery: "", deadLetter: "", eventWebhook: "", eventDelivery: "", alertRule: "" } as never), key).toBeDefined();
       }
       expect(["bearer", "admin"], key).toContain(route.auth);
       if (route.method !== "get") expect(route.auth, `${key} must be documented as admin-only`).toBe("admin");
