@@ -10,11 +10,14 @@
 //     await worker.stop();
 //   }
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { freePort } from "../../scripts/lib/ports";
 
 export interface Worker {
   url: string;
+  /** The process group of wrangler and its workerd (for reading their CPU time in /proc). */
+  pgid: number;
   stop(): Promise<void>;
   /** SIGKILL to wrangler and its workerd at once: a crash of the local runtime, state left on disk as it was. */
   crash(): Promise<void>;
@@ -33,6 +36,14 @@ export interface StartOptions {
   persistTo?: string;
   /** Copy wrangler's output (warnings, errors, console.warn) to stderr; default when BENCH_WRANGLER_LOGS=1. */
   echoLogs?: boolean;
+  /** The project tree to build and serve (its wrangler.toml, .dev.vars, node_modules); default the current directory. */
+  cwd?: string;
+  /** The module to bundle instead of wrangler.toml's main (e.g. a wrapper that re-exports it). */
+  entry?: string;
+  /** Extra environment for wrangler (e.g. CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE). */
+  env?: Record<string, string>;
+  /** Extra `wrangler dev` arguments (e.g. `--env-file`, which then replaces .dev.vars). */
+  devArgs?: string[];
 }
 
 /**
@@ -52,20 +63,27 @@ function defaultStateDir(port: number): string {
 }
 
 export async function startWorker(options: StartOptions = {}): Promise<Worker> {
-  if (!existsSync(".dev.vars") && existsSync(".dev.vars.example")) copyFileSync(".dev.vars.example", ".dev.vars");
+  const cwd = resolve(options.cwd ?? ".");
+  if (!existsSync(join(cwd, ".dev.vars")) && existsSync(join(cwd, ".dev.vars.example"))) copyFileSync(join(cwd, ".dev.vars.example"), join(cwd, ".dev.vars"));
   const port = await freePort();
-  const persistTo = options.persistTo ?? defaultStateDir(port);
-  const bundleDir = `.wrangler/bench-builds/${process.pid}-${port}`;
-  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", bundleDir], {
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    stdio: "ignore",
-  });
-  const args = ["wrangler", "dev", `${bundleDir}/index.js`, "--no-bundle", "--port", String(port), "--inspector-port", String(await freePort())];
-  args.push("--ip", "127.0.0.1", "--log-level", "warn", "--persist-to", persistTo);
+  const persistTo = options.persistTo ?? resolve(cwd, defaultStateDir(port));
+  const bundleDir = join(cwd, `.wrangler/bench-builds/${process.pid}-${port}`);
+  const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", ...options.env };
+  try {
+    execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", bundleDir, ...(options.entry ? [options.entry] : [])], { cwd, env: wranglerEnv, stdio: "pipe" });
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`wrangler could not build ${options.entry ?? "the Worker"} in ${cwd}:\n${`${stdout ?? ""}${stderr ?? ""}`.slice(-3000)}`);
+  }
+  // The bundle is named after its entry module (index.js for wrangler.toml's main).
+  const bundle = ["index.js", ...readdirSync(bundleDir).filter((f) => f.endsWith(".js"))].find((f) => existsSync(join(bundleDir, f)))!;
+  const args = ["wrangler", "dev", join(bundleDir, bundle), "--no-bundle", "--port", String(port), "--inspector-port", String(await freePort())];
+  args.push("--ip", "127.0.0.1", "--log-level", "warn", "--persist-to", persistTo, ...(options.devArgs ?? []));
   // Development: the static baseline route (/__bench) exists only outside production.
   for (const [name, value] of Object.entries({ ENVIRONMENT: "development", ...options.vars })) args.push("--var", `${name}:${value}`);
   const child: ChildProcess = spawn("npx", args, {
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    cwd,
+    env: wranglerEnv,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -142,7 +160,7 @@ export async function startWorker(options: StartOptions = {}): Promise<Worker> {
     await exited;
     rmSync(bundleDir, { recursive: true, force: true });
   };
-  return { url, stop, crash };
+  return { url, pgid: child.pid!, stop, crash };
 }
 
 export interface LoadOptions {
