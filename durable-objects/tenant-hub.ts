@@ -15,6 +15,24 @@ const SCHEMA = [
   "CREATE TABLE ended_calls (call_id TEXT PRIMARY KEY, at INTEGER NOT NULL)",
   "CREATE TABLE used_tickets (nonce TEXT PRIMARY KEY, exp INTEGER NOT NULL)",
   "CREATE TABLE streams (stream TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL)",
+  // Write diet: text-keyed tables WITHOUT ROWID (a new row is one row written, not two), and a
+  // call's stream position kept in its live or ended row instead of a table of its own.
+  "CREATE TABLE live_calls_v2 (call_id TEXT PRIMARY KEY, at INTEGER NOT NULL, started_at INTEGER NOT NULL, checked_at INTEGER NOT NULL, stream_seq INTEGER, body TEXT NOT NULL) WITHOUT ROWID",
+  "INSERT INTO live_calls_v2 (call_id, at, started_at, checked_at, stream_seq, body) SELECT l.call_id, l.at, l.started_at, l.checked_at, s.seq, l.body FROM live_calls l LEFT JOIN streams s ON s.stream = l.call_id",
+  "DROP TABLE live_calls",
+  "ALTER TABLE live_calls_v2 RENAME TO live_calls",
+  "CREATE TABLE ended_calls_v2 (call_id TEXT PRIMARY KEY, at INTEGER NOT NULL, stream_seq INTEGER) WITHOUT ROWID",
+  "INSERT INTO ended_calls_v2 (call_id, at, stream_seq) SELECT e.call_id, e.at, s.seq FROM ended_calls e LEFT JOIN streams s ON s.stream = e.call_id",
+  "DROP TABLE ended_calls",
+  "ALTER TABLE ended_calls_v2 RENAME TO ended_calls",
+  "CREATE TABLE used_tickets_v2 (nonce TEXT PRIMARY KEY, exp INTEGER NOT NULL) WITHOUT ROWID",
+  "INSERT INTO used_tickets_v2 SELECT nonce, exp FROM used_tickets",
+  "DROP TABLE used_tickets",
+  "ALTER TABLE used_tickets_v2 RENAME TO used_tickets",
+  "CREATE TABLE streams_v2 (stream TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID",
+  "INSERT INTO streams_v2 SELECT s.stream, s.seq, s.at FROM streams s WHERE s.stream NOT IN (SELECT call_id FROM live_calls UNION SELECT call_id FROM ended_calls)",
+  "DROP TABLE streams",
+  "ALTER TABLE streams_v2 RENAME TO streams",
 ] as const;
 
 const HEARTBEAT_MS = 30_000;
@@ -77,7 +95,10 @@ export class TenantHub extends DurableObject<Env> {
           .toArray()
           .map((r) => [r.key, r.value]),
       );
-      this.#seq = Number(meta.get("seq") ?? 0);
+      // The sequence is the newest event's (the ring always keeps it); builds before this one
+      // also wrote it to meta on every publish.
+      const newest = ctx.storage.sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events").one().seq ?? 0;
+      this.#seq = Math.max(newest, Number(meta.get("seq") ?? 0));
       this.#epoch = meta.get("epoch") ?? crypto.randomUUID().slice(0, 8);
       if (!meta.has("epoch")) ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('epoch', ?)", this.#epoch);
     });
@@ -218,6 +239,7 @@ export class TenantHub extends DurableObject<Env> {
     }
     const sql = this.ctx.storage.sql;
     sql.exec("DELETE FROM used_tickets WHERE exp < ?", now);
+    sql.exec("DELETE FROM events WHERE seq <= ?", this.#seq - RING);
     sql.exec("DELETE FROM ended_calls WHERE at < ?", now - TOMBSTONE_MS);
     sql.exec("DELETE FROM streams WHERE at < ?", now - STREAM_MEMORY_MS);
     await this.#reconcileStaleCalls(now);
@@ -232,7 +254,7 @@ export class TenantHub extends DurableObject<Env> {
   #record(events: HubEvent[]): string[] {
     const sql = this.ctx.storage.sql;
     const bodies: string[] = [];
-    const streams = new Map<string, { seen: number | null; changed: boolean }>();
+    const streams = new Map<string, { seen: number | null; changed: boolean; row: "live" | "ended" | null }>();
     const calls = new Map<string, RegistryEntry>();
     for (const event of events) {
       if (!event || typeof event.type !== "string" || !EVENT_TYPE.test(event.type) || typeof event.data !== "object" || event.data === null) {
@@ -241,10 +263,7 @@ export class TenantHub extends DurableObject<Env> {
       }
       if (event.key !== undefined && isEventKey(event.key)) {
         let stream = streams.get(event.key.stream);
-        if (!stream) {
-          const seen = sql.exec<{ seq: number }>("SELECT seq FROM streams WHERE stream = ?", event.key.stream).toArray()[0]?.seq ?? null;
-          streams.set(event.key.stream, (stream = { seen, changed: false }));
-        }
+        if (!stream) streams.set(event.key.stream, (stream = this.#streamPosition(event.key.stream)));
         if (isResend(event.key, stream.seen)) continue;
         stream.seen = event.key.seq;
         stream.changed = true;
@@ -257,22 +276,50 @@ export class TenantHub extends DurableObject<Env> {
       bodies.push(body);
     }
     const now = Date.now();
-    for (const [name, stream] of streams) {
-      if (stream.changed) sql.exec("INSERT OR REPLACE INTO streams (stream, seq, at) VALUES (?, ?, ?)", name, stream.seen, now);
-    }
+    // A call's stream position is written with its live or ended row: one row per call per batch.
     for (const [callId, entry] of calls) {
+      if (!entry.write) continue;
+      const seq = streams.get(callId)?.seen ?? null;
+      streams.delete(callId);
       if (entry.write === "end") {
+        sql.exec(
+          "INSERT INTO ended_calls (call_id, at, stream_seq) VALUES (?, ?, COALESCE(?, (SELECT stream_seq FROM live_calls WHERE call_id = ?))) ON CONFLICT (call_id) DO UPDATE SET at = excluded.at, stream_seq = COALESCE(excluded.stream_seq, stream_seq)",
+          callId,
+          now,
+          seq,
+          callId,
+        );
         sql.exec("DELETE FROM live_calls WHERE call_id = ?", callId);
-        sql.exec("INSERT OR REPLACE INTO ended_calls (call_id, at) VALUES (?, ?)", callId, now);
-      } else if (entry.write === "upsert" && entry.summary) {
-        sql.exec("INSERT OR REPLACE INTO live_calls (call_id, at, started_at, checked_at, body) VALUES (?, ?, ?, ?, ?)", callId, entry.current!.at, entry.summary.startedAt, now, JSON.stringify(entry.summary));
+      } else if (entry.summary) {
+        sql.exec(
+          "INSERT INTO live_calls (call_id, at, started_at, checked_at, stream_seq, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO UPDATE SET at = excluded.at, checked_at = excluded.checked_at, stream_seq = COALESCE(excluded.stream_seq, stream_seq), body = excluded.body",
+          callId,
+          entry.current!.at,
+          entry.summary.startedAt,
+          now,
+          seq,
+          JSON.stringify(entry.summary),
+        );
       }
     }
-    if (bodies.length) {
-      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', ?)", String(this.#seq));
-      sql.exec("DELETE FROM events WHERE seq <= ?", this.#seq - RING);
+    for (const [name, stream] of streams) {
+      if (!stream.changed) continue;
+      if (stream.row === "live") sql.exec("UPDATE live_calls SET stream_seq = ? WHERE call_id = ?", stream.seen, name);
+      else if (stream.row === "ended") sql.exec("UPDATE ended_calls SET stream_seq = ? WHERE call_id = ?", stream.seen, name);
+      else sql.exec("INSERT INTO streams (stream, seq, at) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq, at = excluded.at", name, stream.seen, now);
     }
+    // The ring is trimmed by the alarm, not on every publish.
     return bodies;
+  }
+
+  /** Where a publisher's stream stands: a call's position is kept in its live or ended row. */
+  #streamPosition(stream: string): { seen: number | null; changed: boolean; row: "live" | "ended" | null } {
+    const sql = this.ctx.storage.sql;
+    const live = sql.exec<{ seq: number | null }>("SELECT stream_seq AS seq FROM live_calls WHERE call_id = ?", stream).toArray()[0];
+    if (live) return { seen: live.seq, changed: false, row: "live" };
+    const ended = sql.exec<{ seq: number | null }>("SELECT stream_seq AS seq FROM ended_calls WHERE call_id = ?", stream).toArray()[0];
+    if (ended) return { seen: ended.seq, changed: false, row: "ended" };
+    return { seen: sql.exec<{ seq: number }>("SELECT seq FROM streams WHERE stream = ?", stream).toArray()[0]?.seq ?? null, changed: false, row: null };
   }
 
   /** Applies a call.* event to the batch's view of the registry; #record writes the outcome. */
