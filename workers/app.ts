@@ -5,6 +5,7 @@ import { requestId } from "./middleware/request-id";
 import { services } from "./middleware/services";
 import { api } from "./routes/api";
 import { benchBaseline } from "./routes/bench-baseline";
+import { docs } from "./routes/docs";
 import { health, liveness } from "./routes/health";
 import { webhooks } from "./routes/webhooks";
 
@@ -13,6 +14,8 @@ export function createApp() {
   app.use("*", requestId);
   // Before the services middleware: liveness must answer even when nothing else can.
   app.route("/api/health", liveness);
+  // The API reference needs no configuration either: it reads no binding but its static files.
+  app.route("/api/docs", docs);
   app.use("*", services);
   app.onError(onError);
   app.notFound(onNotFound);
