@@ -79,6 +79,8 @@ interface Attachment extends SocketState {
  */
 export class TenantHub extends DurableObject<Env> {
   #seq = 0;
+  /** Events up to this seq are known gone from the ring (0: unknown, trimmed at the next chance). */
+  #trimmedTo = 0;
   #epoch = "";
   #attachments = new Map<WebSocket, Attachment>();
   /** Changes each time the object is constructed (after eviction or hibernation). */
@@ -239,7 +241,7 @@ export class TenantHub extends DurableObject<Env> {
     }
     const sql = this.ctx.storage.sql;
     sql.exec("DELETE FROM used_tickets WHERE exp < ?", now);
-    sql.exec("DELETE FROM events WHERE seq <= ?", this.#seq - RING);
+    this.#trim();
     sql.exec("DELETE FROM ended_calls WHERE at < ?", now - TOMBSTONE_MS);
     sql.exec("DELETE FROM streams WHERE at < ?", now - STREAM_MEMORY_MS);
     await this.#reconcileStaleCalls(now);
@@ -308,8 +310,15 @@ export class TenantHub extends DurableObject<Env> {
       else if (stream.row === "ended") sql.exec("UPDATE ended_calls SET stream_seq = ? WHERE call_id = ?", stream.seen, name);
       else sql.exec("INSERT INTO streams (stream, seq, at) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq, at = excluded.at", name, stream.seen, now);
     }
-    // The ring is trimmed by the alarm, not on every publish.
+    // The ring is trimmed in bulk (here once it holds twice its size, and by the alarm), not by a
+    // DELETE on every publish.
+    if (this.#seq - this.#trimmedTo > 2 * RING) this.#trim();
     return bodies;
+  }
+
+  #trim(): void {
+    this.ctx.storage.sql.exec("DELETE FROM events WHERE seq <= ?", this.#seq - RING);
+    this.#trimmedTo = this.#seq - RING;
   }
 
   /** Where a publisher's stream stands: a call's position is kept in its live or ended row. */
