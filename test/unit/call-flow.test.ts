@@ -20,7 +20,7 @@ function groupStage(id: string, agents: PlanAgent[], extra: Partial<GroupStage> 
     groupId: id,
     groupName: `Group ${id}`,
     balancer: id,
-    group: { id, strategy: "priority", rollingWindowHours: 24, maxAttempts: agents.length, stickyTtlSeconds: null, members: packMembers(`k:${id}`, members) },
+    group: { id, strategy: "priority", rollingWindowHours: 24, maxAttempts: agents.length, stickyTtlSeconds: null, members: packMembers(`k:${id}:${crypto.randomUUID()}`, members) },
     details: packDetails(agents),
     failoverOn: null,
     timeLimitSec: null,
