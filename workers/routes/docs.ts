@@ -37,7 +37,9 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-// Authorize takes a user's token or an API key (bearerAuth) and a Cloudonix request key; nothing is kept after the tab closes.
+// Authorize takes a user's token or an API key (bearerAuth) and a Cloudonix request key; nothing is
+// kept after the tab closes. "Try it out" always calls this page's own origin: behind a proxy (the
+// SPA's dev server, a Pages route) the document's server URL can name another port or host.
 const INIT = `window.ui = SwaggerUIBundle({
   url: "/api/openapi.json",
   dom_id: "#swagger-ui",
@@ -47,6 +49,11 @@ const INIT = `window.ui = SwaggerUIBundle({
   displayRequestDuration: true,
   presets: [SwaggerUIBundle.presets.apis],
   layout: "BaseLayout",
+  requestInterceptor: (request) => {
+    const url = new URL(request.url, window.location.href);
+    request.url = window.location.origin + url.pathname + url.search;
+    return request;
+  },
 });
 `;
 
