@@ -37,11 +37,12 @@ export interface CallFigures {
   upstashByCommand: Record<string, number>;
   workerRequests: number;
   consumerInvocations: number;
-  /** The user Worker's workerd from the first webhook until everything settled, minus its idle rate over the window. */
+  /**
+   * The Worker's workerd from the first webhook until everything settled, minus its idle rate
+   * over the window: the webhooks, the queue consumer's MySQL writes (which run meanwhile) and
+   * the alarms. Miniflare's own services (its queue broker) run in the same process.
+   */
   cpuMs: number;
-  /** The same, only while the webhooks ran (the queue consumer and alarms mostly come after). */
-  cpuRequestsMs: number;
-  cpuRequestsRatio: number;
   /** wrangler's proxy workerd in front of it (the same for both builds' kind of request). */
   proxyCpuMs: number;
   /** The same workerd for four static CXML answers through the same app (workers/routes/bench-baseline.ts). */
@@ -52,7 +53,7 @@ export interface CallFigures {
   settledSeconds: number;
 }
 
-export function perCall(tally: Tally, upstash: UpstashCount, calls: number): Omit<CallFigures, "failures" | "cpuMs" | "cpuRequestsMs" | "cpuRequestsRatio" | "proxyCpuMs" | "staticCpuMs" | "cpuRatio" | "mysqlEventRows" | "settledSeconds"> {
+export function perCall(tally: Tally, upstash: UpstashCount, calls: number): Omit<CallFigures, "failures" | "cpuMs" | "proxyCpuMs" | "staticCpuMs" | "cpuRatio" | "mysqlEventRows" | "settledSeconds"> {
   const per = (n: number) => n / calls;
   const classes: Record<string, ClassFigures> = {};
   let doRequests = 0;
