@@ -5,6 +5,8 @@ import { ALERT_STATUSES, ATTEMPT_TRIGGERS, DELIVERY_CHANNELS, DELIVERY_STATUSES 
 import type { ScheduleClosure, ScheduleOverride, WeeklyHours } from "../domain/schedules";
 import type { ContextEntry } from "../domain/call-context";
 import type { FailoverOutcome } from "../routing/plan-types";
+import type { Overflow } from "../domain/overflow";
+import { CAMPAIGN_STATUSES, type CallingWindow, type RetryPolicy } from "../campaigns/types";
 
 export { DEAD_LETTER_STATUSES, DIRECTIONS, ROLES, STRATEGIES };
 
@@ -132,11 +134,38 @@ export const voiceAgents = mysqlTable(
     trunkId: varchar("trunk_id", { length: 32 }),
     /** Headers (stream parameters) sent to the agent; see domain/call-context.ts. */
     context: json("context").$type<ContextEntry[] | null>(),
+    /** The provider account (provider_accounts.id, same tenant) whose concurrent-call cap this agent's calls count against. */
+    providerAccountId: varchar("provider_account_id", { length: 32 }),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("voice_agents_tenant_name_uq").on(t.tenantId, t.name), index("voice_agents_tenant_provider_idx").on(t.tenantId, t.provider), index("voice_agents_tenant_created_idx").on(t.tenantId, t.createdAt)],
+  (t) => [
+    uniqueIndex("voice_agents_tenant_name_uq").on(t.tenantId, t.name),
+    index("voice_agents_tenant_provider_idx").on(t.tenantId, t.provider),
+    index("voice_agents_tenant_created_idx").on(t.tenantId, t.createdAt),
+    index("voice_agents_tenant_account_idx").on(t.tenantId, t.providerAccountId),
+  ],
+);
+
+/**
+ * An account at an AI voice provider ("Vapi production"): providers cap concurrent calls per
+ * account, not per agent, so every call to any of its agents, from any group, rule or campaign,
+ * counts against `max_concurrent_calls` (the ProviderAccount Durable Object keeps the count).
+ */
+export const providerAccounts = mysqlTable(
+  "provider_accounts",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    name: varchar("name", { length: 200 }).notNull(),
+    description: varchar("description", { length: 1000 }).notNull().default(""),
+    maxConcurrentCalls: int("max_concurrent_calls").notNull(),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("provider_accounts_tenant_name_uq").on(t.tenantId, t.name)],
 );
 
 export const agentGroups = mysqlTable(
@@ -155,6 +184,8 @@ export const agentGroups = mysqlTable(
     failoverOn: json("failover_on").$type<FailoverOutcome[] | null>(),
     timeLimitSec: int("time_limit_sec"),
     context: json("context").$type<ContextEntry[] | null>(),
+    /** When every eligible agent (or account) is full; null = the plan's next stage. */
+    overflow: json("overflow").$type<Overflow | null>(),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -202,6 +233,8 @@ export const inboundRoutingRules = mysqlTable(
     context: json("context").$type<ContextEntry[] | null>(),
     /** Where calls go while the schedule is closed; null = the rule's fallback, else the tenant's unmatched handling. */
     closedTarget: json("closed_target").$type<FallbackTarget | null>(),
+    /** When every eligible agent (or account) of the target is full; null = the group's, else the next stage. */
+    overflow: json("overflow").$type<Overflow | null>(),
     /** Optional condition: the call's carrier header `headerName` must equal `headerValue`. */
     headerName: varchar("header_name", { length: 64 }),
     headerValue: varchar("header_value", { length: 256 }),
@@ -757,4 +790,52 @@ export const alerts = mysqlTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("alerts_open_uq").on(t.tenantId, t.openKey), index("alerts_tenant_status_idx").on(t.tenantId, t.status, t.openedAt), index("alerts_tenant_opened_idx").on(t.tenantId, t.openedAt)],
+);
+
+/**
+ * An outbound campaign: contacts called through Cloudonix's API (POST /calls/{domain}/application)
+ * and, once answered, connected to the campaign's agent or group. Its contacts and their dial
+ * state live in the campaign's Durable Object (CampaignRunner); this row is its configuration.
+ */
+export const campaigns = mysqlTable(
+  "campaigns",
+  {
+    id: id().primaryKey(),
+    tenantId: tenantRef(),
+    name: varchar("name", { length: 200 }).notNull(),
+    status: mysqlEnum("status", CAMPAIGN_STATUSES).notNull().default("draft"),
+    targetType: mysqlEnum("target_type", ["agent", "group"]).notNull(),
+    targetId: varchar("target_id", { length: 32 }).notNull(),
+    /** Presented to the people called (the API's caller-id), E.164. */
+    callerId: varchar("caller_id", { length: 32 }).notNull(),
+    /** The tenant's trunk to call out through (its name is sent as `trunk`); null = Cloudonix's own route. */
+    trunkId: varchar("trunk_id", { length: 32 }),
+    /** The calling window's zone for contacts without one of their own. */
+    timezone: varchar("timezone", { length: 64 }).notNull(),
+    callingWindow: json("calling_window").$type<CallingWindow>().notNull(),
+    maxConcurrent: int("max_concurrent").notNull(),
+    callsPerMinute: int("calls_per_minute").notNull(),
+    /** Seconds a contact's phone rings before the attempt is no answer (the API's timeout). */
+    ringTimeoutSec: int("ring_timeout_sec").notNull().default(30),
+    retryPolicy: json("retry_policy").$type<RetryPolicy>().notNull(),
+    contactCount: int("contact_count").notNull().default(0),
+    startedAt: datetime("started_at", { mode: "date", fsp: 3 }),
+    finishedAt: datetime("finished_at", { mode: "date", fsp: 3 }),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("campaigns_tenant_name_uq").on(t.tenantId, t.name), index("campaigns_tenant_status_idx").on(t.tenantId, t.status)],
+);
+
+/** Numbers (E.164) a tenant's campaigns never dial. */
+export const doNotCall = mysqlTable(
+  "do_not_call",
+  {
+    tenantId: tenantRef(),
+    number: varchar("number", { length: 20 }).notNull(),
+    note: varchar("note", { length: 200 }).notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.number] })],
 );
