@@ -143,6 +143,7 @@ const SCREENS: [name: string, path: string, ready: string][] = [
   ["settings", R.ROUTE_SETTINGS, "Settings"],
   ["users", R.ROUTE_USERS, "Users and roles"],
   ["audit-log", R.ROUTE_AUDIT_LOG, "Audit log"],
+  ["api-keys", R.ROUTE_API_KEYS, "API keys"],
 ];
 
 describe("the console tells the truth about a known set of calls", () => {
