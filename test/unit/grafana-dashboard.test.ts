@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { families } from "../../workers/metrics/collect";
 import { webhookDataPoint } from "../../workers/metrics/analytics-engine";
@@ -9,12 +11,13 @@ import { webhookDataPoint } from "../../workers/metrics/analytics-engine";
  * serves. A renamed metric or a moved blob fails here, not on an operator's dashboard.
  */
 
-const dashboard = JSON.parse(readFileSync(new URL("../../ops/grafana-dashboard.json", import.meta.url), "utf8"));
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const dashboard = JSON.parse(readFileSync(resolve(ROOT, "ops/grafana-dashboard.json"), "utf8"));
 const targets: { rawSql?: string; expr?: string }[] = dashboard.panels.flatMap((panel: { targets: unknown[] }) => panel.targets);
 
 describe("the Grafana dashboard", () => {
   it("queries the Analytics Engine dataset of wrangler.toml, by the columns a data point fills", () => {
-    const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
+    const toml = readFileSync(resolve(ROOT, "wrangler.toml"), "utf8");
     const datasets = [...toml.matchAll(/binding = "ANALYTICS"\ndataset = "([^"]+)"/g)].map((m) => m[1]);
     expect(datasets).toContain("cxlb_webhooks");
     const point = webhookDataPoint({ tenantId: "ten_1", kind: "voice-application", outcome: "routed:ringing", agentId: "agt_1", groupId: "grp_1", latencyMs: 4, statusCode: 200 });

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
  * calls; each is named so the exception cannot spread unnoticed.
  */
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const LOGGER = "workers/lib/log.ts";
 const PENDING = new Set(["durable-objects/call-session.ts", "durable-objects/call/outbox.ts", "durable-objects/call/journal.ts"]);
 

@@ -6,7 +6,7 @@ import { mockApi, renderAt, signIn } from "./render";
 
 const SECRET = "cxak_the-new-key-shown-only-once-0123456789abcdef";
 
-function key(overrides: Record<string, unknown> = {}) {
+function key(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id: "key_1",
     name: "CRM sync",

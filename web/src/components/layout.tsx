@@ -2,7 +2,26 @@ import { Suspense, useEffect } from "react";
 import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { AppShell, Badge, Burger, Group, Menu, NavLink, Text, Title, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconAdjustments, IconArrowsSplit, IconBellRinging, IconBug, IconChevronDown, IconClock, IconDashboard, IconHistory, IconKey, IconListDetails, IconLogout, IconPhoneIncoming, IconPhoneOutgoing, IconRobot, IconServer, IconUsers, IconUsersGroup, IconWebhook } from "@tabler/icons-react";
+import {
+  IconAdjustments,
+  IconArrowsSplit,
+  IconBellRinging,
+  IconBug,
+  IconChevronDown,
+  IconClock,
+  IconDashboard,
+  IconHistory,
+  IconKey,
+  IconListDetails,
+  IconLogout,
+  IconPhoneIncoming,
+  IconPhoneOutgoing,
+  IconRobot,
+  IconServer,
+  IconUsers,
+  IconUsersGroup,
+  IconWebhook,
+} from "@tabler/icons-react";
 import { logout } from "../api/auth";
 import { useSession } from "../api/session";
 import { RealtimeProvider } from "../realtime/provider";
