@@ -253,6 +253,7 @@ function report(): void {
     row(`  ${k}`, "", describe(cls(b, k)), describe(cls(c, k)));
   }
   row("queue messages", "", fmt(b.queueMessages), fmt(c.queueMessages));
+  for (const source of [...new Set([...Object.keys(b.queueBySource), ...Object.keys(c.queueBySource)])].sort()) row(`  ${source}`, "", fmt(b.queueBySource[source] ?? 0), fmt(c.queueBySource[source] ?? 0));
   row("queue operations (3 per message + retries)", `≤ ${TARGETS.queueOperations}`, fmt(b.queueOperations), fmt(c.queueOperations), verdict(c.queueOperations <= TARGETS.queueOperations));
   row("Upstash commands", "", fmt(b.upstashCommands, 2), fmt(c.upstashCommands, 2));
   row("Worker requests (5 webhooks + consumer invocations)", "", fmt(b.workerRequests, 2), fmt(c.workerRequests, 2));
@@ -300,7 +301,7 @@ function report(): void {
         ...Object.entries(k.statements)
           .filter(([, x]) => x.rowsWritten >= 0.05)
           .sort(([, x], [, y]) => y.rowsWritten - x.rowsWritten)
-          .map(([sql, x]) => `${fmt(x.rowsWritten)} ${sql.slice(0, 60)} (×${fmt(x.n)})`),
+          .map(([sql, x]) => `${fmt(x.rowsWritten)} ${sql.slice(0, 60)} (×${fmt(x.n, 2)})`),
         ...(k.kvPuts ? [`${fmt(k.kvPuts)} KV put`] : []),
         ...(k.kvDeletes ? [`${fmt(k.kvDeletes)} KV delete`] : []),
         ...(k.setAlarms ? [`${fmt(k.setAlarms)} setAlarm`] : []),

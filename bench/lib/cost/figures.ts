@@ -29,6 +29,8 @@ export interface CallFigures {
   rowsRead: number;
   classes: Record<string, ClassFigures>;
   queueMessages: number;
+  /** Messages by sender (Durable Object class, else Worker) and body kind. */
+  queueBySource: Record<string, number>;
   queueBytesPerMessage: number;
   /** 3 per message sent (write, read, delete) plus one read per retry. */
   queueOperations: number;
@@ -83,6 +85,8 @@ export function perCall(tally: Tally, upstash: UpstashCount, calls: number): Omi
     };
   }
   const messages = Object.values(tally.queues).reduce((n, q) => n + q.messages, 0);
+  const bySource: Record<string, number> = {};
+  for (const q of Object.values(tally.queues)) for (const [source, n] of Object.entries(q.bySource ?? {})) bySource[source] = (bySource[source] ?? 0) + per(n);
   const bytes = Object.values(tally.queues).reduce((n, q) => n + q.bytes, 0);
   return {
     calls,
@@ -92,6 +96,7 @@ export function perCall(tally: Tally, upstash: UpstashCount, calls: number): Omi
     rowsRead: per(rowsRead),
     classes,
     queueMessages: per(messages),
+    queueBySource: bySource,
     queueBytesPerMessage: messages ? bytes / messages : 0,
     queueOperations: per(messages * 3 + tally.consumer.retries),
     consumerRetries: per(tally.consumer.retries),

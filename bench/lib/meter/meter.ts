@@ -52,7 +52,8 @@ export interface ClassTally {
 export interface Tally {
   startedAt: number;
   classes: Record<string, ClassTally>;
-  queues: Record<string, { sends: number; messages: number; bytes: number }>;
+  /** Per producer binding; `bySource`: messages by sender (the Durable Object class whose handler sent it, else Worker) and the body's `kind`. */
+  queues: Record<string, { sends: number; messages: number; bytes: number; bySource: Record<string, number> }>;
   consumer: { batches: number; messages: number; retries: number; failedBatches: number; acks: number };
   worker: { fetches: number; queueInvocations: number; scheduled: number };
   calibration: Calibration | null;
@@ -307,21 +308,26 @@ function patchQueues(env: Record<string, unknown>): void {
     const proto = Object.getPrototypeOf(binding) as object;
     if (patched.has(proto)) continue;
     patched.add(proto);
-    const count = (self: object, messages: number, bytes: number) => {
+    const count = (self: object, bodies: unknown[]) => {
       if (paused) return;
       const queue = queueNames.get(self) ?? "queue";
-      tally.queues[queue] ??= { sends: 0, messages: 0, bytes: 0 };
+      tally.queues[queue] ??= { sends: 0, messages: 0, bytes: 0, bySource: {} };
       const q = tally.queues[queue]!;
+      const sender = running.getStore()?.className ?? "Worker";
       q.sends++;
-      q.messages += messages;
-      q.bytes += bytes;
+      for (const body of bodies) {
+        q.messages++;
+        q.bytes += sizeOf(body);
+        const kind = body && typeof body === "object" && "kind" in body ? String((body as { kind: unknown }).kind) : typeof body;
+        q.bySource[`${sender} ${kind}`] = (q.bySource[`${sender} ${kind}`] ?? 0) + 1;
+      }
     };
     patchMethod(
       proto,
       "send",
       (original) =>
         function (this: object, ...args: unknown[]) {
-          count(this, 1, sizeOf(args[0]));
+          count(this, [args[0]]);
           return original.apply(this, args);
         },
     );
@@ -333,8 +339,7 @@ function patchQueues(env: Record<string, unknown>): void {
           const batch = [...(args[0] as Iterable<{ body: unknown }>)];
           count(
             this,
-            batch.length,
-            batch.reduce((n, m) => n + sizeOf(m.body), 0),
+            batch.map((m) => m.body),
           );
           return original.apply(this, [batch, ...args.slice(1)]);
         },
