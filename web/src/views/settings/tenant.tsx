@@ -25,6 +25,9 @@ interface Values {
   routingNumberHeader: string;
 }
 
+/** The paths the API's field errors are shown at; others go to the form's alert. */
+const FIELDS = [...["name", "timezone", "cloudonixDomain", "cloudonixDomainUuid", "cloudonixApiKey", "retentionDays", "routingNumberHeader", "unmatchedAction"], ...["", ".id", ".text", ".number", ".uri", ".trunkId"].map((part) => `defaultFallback${part}`)];
+
 const UNMATCHED = [
   { value: "hangup", label: "Hang up (answered first, so billed)" },
   { value: "reject", label: "Reject (never answered, not billed)" },
@@ -104,7 +107,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
     try {
       await update.mutateAsync(body(values, tenant));
     } catch (err) {
-      setError(applyServerErrors(err, form.setErrors, ["name", "timezone", "cloudonixDomain", "cloudonixDomainUuid", "cloudonixApiKey", "retentionDays", "routingNumberHeader", "unmatchedAction", "defaultFallback", "defaultFallback.id", "defaultFallback.text", "defaultFallback.number", "defaultFallback.uri", "defaultFallback.trunkId"]));
+      setError(applyServerErrors(err, form.setErrors, FIELDS));
     }
   });
   return (
