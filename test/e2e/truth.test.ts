@@ -140,6 +140,8 @@ const SCREENS: [name: string, path: string, ready: string][] = [
   ["trunks", R.ROUTE_TRUNKS, "Trunks"],
   ["call-records", R.ROUTE_CALL_RECORDS, "Call records"],
   ["deliveries", R.ROUTE_DELIVERIES, "Deliveries"],
+  ["event-webhooks", R.ROUTE_EVENT_WEBHOOKS, "Event webhooks"],
+  ["alerts", R.ROUTE_ALERTS, "Alerts"],
   ["settings", R.ROUTE_SETTINGS, "Settings"],
   ["users", R.ROUTE_USERS, "Users and roles"],
   ["audit-log", R.ROUTE_AUDIT_LOG, "Audit log"],

@@ -81,7 +81,12 @@ export default function Alerts() {
       />
       <ReadOnlyNotice />
       <Stack gap="xl">
-        <QueryState query={open}>{(data) => <AlertsTable items={data.items} label="Open alerts" empty="Nothing is alerting." />}</QueryState>
+        <Stack gap="sm">
+          <Title order={2} size="h4">
+            Open alerts
+          </Title>
+          <QueryState query={open}>{(data) => <AlertsTable items={data.items} label="Open alerts" empty="Nothing is alerting." />}</QueryState>
+        </Stack>
         <Stack gap="sm">
           <Title order={2} size="h4">
             Rules
