@@ -4,6 +4,7 @@ import { migrateSql } from "./lib/sql-migrations";
 import { HEALTHY, hourOf, isHealthy, recordOutcome, windowSum, type AgentHealth } from "./logic/health";
 import { unpackMembers, type PackedMembers } from "../workers/routing/packed-group";
 import { emptyRotation, pick, type AgentCounters, type PickMember, type RotationState, type SkipReason, type Strategy } from "./logic/strategies";
+import { log } from "../workers/lib/log";
 
 const SCHEMA = [
   `CREATE TABLE rotation (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)`,
@@ -12,6 +13,8 @@ const SCHEMA = [
   `CREATE TABLE health (agent_id TEXT PRIMARY KEY, consecutive_failures INTEGER NOT NULL, unhealthy_until INTEGER NOT NULL)`,
   `CREATE TABLE sticky (caller TEXT PRIMARY KEY, agent_id TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
   `CREATE TABLE totals (agent_id TEXT PRIMARY KEY, picks INTEGER NOT NULL DEFAULT 0, successes INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0)`,
+  // The provider account a claim also holds a slot of (ProviderAccount), freed with it.
+  `ALTER TABLE active_calls ADD COLUMN account_id TEXT`,
 ] as const;
 
 /** Window buckets are kept for the longest window a group may configure. */
@@ -77,19 +80,32 @@ export interface AgentLiveStats {
   failures: number;
 }
 
+interface Claim {
+  agentId: string;
+  expiresAt: number;
+  /** The provider account holding a slot for the call too, if the agent has one. */
+  accountId: string | null;
+}
+
 /**
  * One per agent group (or per directly targeted agent, named "agent:<id>"): serialises every
  * pick of the group so rotation pointers, rolling load windows, live call counts, health and
  * sticky callers stay exact under any concurrency. The member list arrives with each request
  * (from the routing snapshot), so the balancer never routes to an agent that was removed.
+ *
+ * An agent with a provider account is taken only once the account's object (ProviderAccount)
+ * grants a slot: one more request, for such agents only. The agent's slot is held here before
+ * that request goes out, so the picks that run meanwhile see it taken; if the account is full,
+ * the slot is given back and the next agent in order is tried (the account's other agents are
+ * skipped without asking again).
  */
 export class GroupBalancer extends DurableObject<Env> {
   #rotation: RotationState = emptyRotation();
-  #activeByCall = new Map<string, { agentId: string; expiresAt: number }>();
+  #activeByCall = new Map<string, Claim>();
   #activeByAgent = new Map<string, number>();
   #windows = new Map<string, Map<number, number>>();
   #health = new Map<string, AgentHealth>();
-  #unpacked: { key: string; members: PickMember[] } | null = null;
+  #unpacked: { key: string; members: PickMember[]; byId?: Map<string, PickMember> } | null = null;
   /** The alarm currently set, so picks need not ask storage for it. */
   #alarmAt: number | null | undefined;
 
@@ -118,20 +134,28 @@ export class GroupBalancer extends DurableObject<Env> {
       order = [stickyAgent, ...order.filter((id) => id !== stickyAgent)];
       sticky = true;
     }
-    const chosen = order[0] ?? null;
     const outcome: PickOutcome = {
-      chosen,
+      chosen: order[0] ?? null,
       candidates: order.slice(1, Math.max(1, group.maxAttempts)),
       skipped: result.skipped,
       eligibleCount: order.length,
       sticky,
       duplicate: false,
     };
-    if (request.dryRun || !chosen) return outcome;
+    if (request.dryRun || !outcome.chosen) return outcome;
 
     // A sticky pick leaves the rotation where it was, so other callers keep their exact shares.
     if (!sticky) this.#saveRotation(result.rotation);
-    this.#claim(request.callKey, chosen, now, request.claimTtlMs);
+    const members = this.#byId(group);
+    const skipped = [...result.skipped];
+    const chosen = await this.#claimFirst(request.callKey, order, members, group, now, request.claimTtlMs, skipped);
+    if (chosen !== order[0]) {
+      // Accounts were full: the call goes to the next agent whose account has room, or to none.
+      outcome.chosen = chosen;
+      outcome.skipped = skipped;
+      outcome.candidates = chosen ? order.slice(order.indexOf(chosen) + 1).slice(0, Math.max(1, group.maxAttempts) - 1) : [];
+      if (!chosen) return outcome;
+    }
     if (group.stickyTtlSeconds && request.caller) {
       this.ctx.storage.sql.exec("INSERT OR REPLACE INTO sticky (caller, agent_id, expires_at) VALUES (?, ?, ?)", request.caller, chosen, now + group.stickyTtlSeconds * 1000);
     }
@@ -153,25 +177,18 @@ export class GroupBalancer extends DurableObject<Env> {
     if (held && held.agentId !== request.failedAgentId && request.candidates.includes(held.agentId)) {
       return { chosen: held.agentId, skipped: [], remaining: request.candidates.slice(request.candidates.indexOf(held.agentId) + 1), healthChanges };
     }
-    if (request.failedAgentId && this.#release(request.callKey, request.failedAgentId)) {
-      const change = this.#recordOutcome(request.failedAgentId, "failure", now);
+    const failed = request.failedAgentId ? this.#release(request.callKey, request.failedAgentId) : null;
+    if (failed) {
+      const change = this.#recordOutcome(request.failedAgentId!, "failure", now);
       if (change) healthChanges.push(change);
     }
-    const members = new Map(this.#members(request.group).map((m) => [m.agentId, m]));
+    const members = this.#byId(request.group);
     const skipped: MemberTrace[] = [];
-    for (let i = 0; i < request.candidates.length; i++) {
-      const agentId = request.candidates[i]!;
-      const member = members.get(agentId);
-      const reason = member ? this.#ineligibility(member, request.group, now) : "disabled";
-      if (reason) {
-        skipped.push({ agentId, reason });
-        continue;
-      }
-      this.#claim(request.callKey, agentId, now, request.claimTtlMs);
-      await this.#armAlarm();
-      return { chosen: agentId, skipped, remaining: request.candidates.slice(i + 1), healthChanges };
-    }
-    return { chosen: null, skipped, remaining: [], healthChanges };
+    const chosen = await this.#claimFirst(request.callKey, request.candidates, members, request.group, now, request.claimTtlMs, skipped);
+    // The failed agent's account slot stays with the call when the next agent is of the same account.
+    if (failed?.accountId && members.get(chosen ?? "")?.account?.id !== failed.accountId) await this.#releaseAccount(failed.accountId, request.callKey);
+    if (chosen) await this.#armAlarm();
+    return { chosen, skipped, remaining: chosen ? request.candidates.slice(request.candidates.indexOf(chosen) + 1) : [], healthChanges };
   }
 
   /**
@@ -179,9 +196,10 @@ export class GroupBalancer extends DurableObject<Env> {
    * call it: the outcome counts only with the release of the agent's claim, once per call.
    */
   async release(callKey: string, outcome?: { agentId: string; result: "success" | "failure" }): Promise<{ released: boolean; healthChange: HealthChange | null }> {
-    const released = this.#release(callKey, outcome?.agentId);
-    const healthChange = released && outcome ? this.#recordOutcome(outcome.agentId, outcome.result, Date.now()) : null;
-    return { released, healthChange };
+    const claim = this.#release(callKey, outcome?.agentId);
+    const healthChange = claim && outcome ? this.#recordOutcome(outcome.agentId, outcome.result, Date.now()) : null;
+    if (claim?.accountId) await this.#releaseAccount(claim.accountId, callKey);
+    return { released: claim !== null, healthChange };
   }
 
   async stats(windowHours = 24): Promise<AgentLiveStats[]> {
@@ -228,6 +246,73 @@ export class GroupBalancer extends DurableObject<Env> {
     return this.#unpacked.members;
   }
 
+  #byId(group: BalancerGroup): Map<string, PickMember> {
+    const members = this.#members(group);
+    this.#unpacked!.byId ??= new Map(members.map((m) => [m.agentId, m]));
+    return this.#unpacked!.byId!;
+  }
+
+  /**
+   * Claims the first agent of `order` that is eligible now: at once for an agent without a
+   * provider account; for one with an account, once the account grants a slot. Agents of an
+   * account that refused are skipped (`skipped` gets why). Eligibility is checked again for each
+   * agent, since picks may have run while an account was being asked.
+   */
+  async #claimFirst(callKey: string, order: readonly string[], members: Map<string, PickMember>, group: BalancerGroup, now: number, ttlMs: number | undefined, skipped: MemberTrace[]): Promise<string | null> {
+    const refused = new Map<string, SkipReason>();
+    for (const agentId of order) {
+      const member = members.get(agentId);
+      const account = member?.account ?? null;
+      const why = member ? ((account ? refused.get(account.id) : undefined) ?? this.#ineligibility(member, group, now)) : "disabled";
+      if (why) {
+        skipped.push({ agentId, reason: why });
+        continue;
+      }
+      const expiresAt = now + (ttlMs ?? DEFAULT_CLAIM_TTL_MS);
+      if (!account) {
+        this.#claim(callKey, agentId, now, expiresAt, null);
+        return agentId;
+      }
+      // Held before the request goes out: picks that run while it is away see the slot taken.
+      this.#hold(callKey, { agentId, expiresAt, accountId: account.id });
+      const verdict = await this.#askAccount(account, callKey, agentId, ttlMs);
+      const stillHeld = this.#activeByCall.get(callKey)?.agentId === agentId;
+      if (verdict === null && stillHeld) {
+        this.#claim(callKey, agentId, now, expiresAt, account.id);
+        return agentId;
+      }
+      // The call ended while the account was asked: its slot there must not outlive it.
+      if (verdict === null) {
+        await this.#releaseAccount(account.id, callKey);
+        return null;
+      }
+      this.#unhold(callKey, agentId);
+      refused.set(account.id, verdict ?? "account_full");
+      skipped.push({ agentId, reason: verdict ?? "account_full" });
+    }
+    return null;
+  }
+
+  /** Null when the account granted the call a slot, else why not. */
+  async #askAccount(account: { id: string; cap: number }, callKey: string, agentId: string, claimTtlMs: number | undefined): Promise<SkipReason | null> {
+    try {
+      const result = await this.env.PROVIDER_ACCOUNT.getByName(account.id).claim({ callKey, agentId, cap: account.cap, claimTtlMs });
+      return result.granted ? null : "account_full";
+    } catch (err) {
+      log.warn("balancer.account_unavailable", { accountId: account.id, error: err });
+      return "account_unavailable";
+    }
+  }
+
+  /** Frees the call's account slot; if the account cannot be asked, its claim expires on its own. */
+  async #releaseAccount(accountId: string, callKey: string): Promise<void> {
+    try {
+      await this.env.PROVIDER_ACCOUNT.getByName(accountId).release(callKey);
+    } catch (err) {
+      log.warn("balancer.account_release_failed", { accountId, error: err });
+    }
+  }
+
   #counters(agentId: string, group: BalancerGroup, now: number): AgentCounters {
     return {
       active: this.#activeByAgent.get(agentId) ?? 0,
@@ -245,30 +330,43 @@ export class GroupBalancer extends DurableObject<Env> {
     return null;
   }
 
-  #claim(callKey: string, agentId: string, now: number, ttlMs = DEFAULT_CLAIM_TTL_MS): void {
-    const expiresAt = now + ttlMs;
+  #claim(callKey: string, agentId: string, now: number, expiresAt: number, accountId: string | null): void {
     const sql = this.ctx.storage.sql;
-    sql.exec("INSERT OR REPLACE INTO active_calls (call_key, agent_id, claimed_at, expires_at) VALUES (?, ?, ?, ?)", callKey, agentId, now, expiresAt);
+    sql.exec("INSERT OR REPLACE INTO active_calls (call_key, agent_id, claimed_at, expires_at, account_id) VALUES (?, ?, ?, ?, ?)", callKey, agentId, now, expiresAt, accountId);
     const hour = hourOf(now);
     sql.exec("INSERT INTO window_counts (agent_id, hour, count) VALUES (?, ?, 1) ON CONFLICT (agent_id, hour) DO UPDATE SET count = count + 1", agentId, hour);
     sql.exec("INSERT INTO totals (agent_id, picks) VALUES (?, 1) ON CONFLICT (agent_id) DO UPDATE SET picks = picks + 1", agentId);
-    this.#activeByCall.set(callKey, { agentId, expiresAt });
-    this.#activeByAgent.set(agentId, (this.#activeByAgent.get(agentId) ?? 0) + 1);
+    if (this.#activeByCall.get(callKey)?.agentId !== agentId) this.#hold(callKey, { agentId, expiresAt, accountId });
+    else this.#activeByCall.set(callKey, { agentId, expiresAt, accountId });
     let buckets = this.#windows.get(agentId);
     if (!buckets) this.#windows.set(agentId, (buckets = new Map()));
     buckets.set(hour, (buckets.get(hour) ?? 0) + 1);
   }
 
-  /** Frees the call's claim (only if it is `agentId`'s, when given); false when there was none. */
-  #release(callKey: string, agentId?: string): boolean {
+  /** The live counts of a claim, in memory only (claim and release write storage). */
+  #hold(callKey: string, claim: Claim): void {
+    const previous = this.#activeByCall.get(callKey);
+    if (previous) this.#unhold(callKey, previous.agentId);
+    this.#activeByCall.set(callKey, claim);
+    this.#activeByAgent.set(claim.agentId, (this.#activeByAgent.get(claim.agentId) ?? 0) + 1);
+  }
+
+  #unhold(callKey: string, agentId: string): Claim | null {
     const claim = this.#activeByCall.get(callKey);
-    if (!claim || (agentId !== undefined && claim.agentId !== agentId)) return false;
-    this.ctx.storage.sql.exec("DELETE FROM active_calls WHERE call_key = ?", callKey);
+    if (!claim || claim.agentId !== agentId) return null;
     this.#activeByCall.delete(callKey);
     const remaining = (this.#activeByAgent.get(claim.agentId) ?? 1) - 1;
     if (remaining > 0) this.#activeByAgent.set(claim.agentId, remaining);
     else this.#activeByAgent.delete(claim.agentId);
-    return true;
+    return claim;
+  }
+
+  /** Frees the call's claim (only if it is `agentId`'s, when given); null when there was none. */
+  #release(callKey: string, agentId?: string): Claim | null {
+    const claim = this.#activeByCall.get(callKey);
+    if (!claim || (agentId !== undefined && claim.agentId !== agentId)) return null;
+    this.ctx.storage.sql.exec("DELETE FROM active_calls WHERE call_key = ?", callKey);
+    return this.#unhold(callKey, claim.agentId);
   }
 
   #expireClaims(now: number): void {
@@ -310,8 +408,8 @@ export class GroupBalancer extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     const rotation = sql.exec<{ state: string }>("SELECT state FROM rotation WHERE id = 1").toArray()[0];
     if (rotation) this.#rotation = JSON.parse(rotation.state) as RotationState;
-    for (const row of sql.exec<{ call_key: string; agent_id: string; expires_at: number }>("SELECT call_key, agent_id, expires_at FROM active_calls")) {
-      this.#activeByCall.set(row.call_key, { agentId: row.agent_id, expiresAt: row.expires_at });
+    for (const row of sql.exec<{ call_key: string; agent_id: string; expires_at: number; account_id: string | null }>("SELECT call_key, agent_id, expires_at, account_id FROM active_calls")) {
+      this.#activeByCall.set(row.call_key, { agentId: row.agent_id, expiresAt: row.expires_at, accountId: row.account_id });
       this.#activeByAgent.set(row.agent_id, (this.#activeByAgent.get(row.agent_id) ?? 0) + 1);
     }
     for (const row of sql.exec<{ agent_id: string; hour: number; count: number }>("SELECT agent_id, hour, count FROM window_counts")) {

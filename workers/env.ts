@@ -53,6 +53,7 @@ const EnvSchema = z
     GROUP_BALANCER: hasMethods("idFromName", "get"),
     CALL_SESSION: hasMethods("idFromName", "get"),
     TENANT_HUB: hasMethods("idFromName", "get"),
+    PROVIDER_ACCOUNT: hasMethods("idFromName", "get"),
     CALL_EVENTS: hasMethods("send", "sendBatch"),
     EXPORT_JOBS: hasMethods("send", "sendBatch"),
     EVENT_DELIVERIES: hasMethods("send", "sendBatch"),

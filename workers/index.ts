@@ -7,6 +7,7 @@ import { log, withLogContext } from "./lib/log";
 export { GroupBalancer } from "../durable-objects/group-balancer";
 export { CallSession } from "../durable-objects/call-session";
 export { TenantHub } from "../durable-objects/tenant-hub";
+export { ProviderAccount } from "../durable-objects/provider-account";
 
 const app = createApp();
 

@@ -16,6 +16,8 @@ export interface PickMember {
   weight: number;
   capacity: number | null;
   enabled: boolean;
+  /** The provider account whose cap the agent's calls count against (the balancer asks it). */
+  account?: { id: string; cap: number } | null;
 }
 
 export interface AgentCounters {
@@ -32,7 +34,8 @@ export interface RotationState {
   tierPointers: Record<string, number>;
 }
 
-export type SkipReason = "disabled" | "at_capacity" | "unhealthy" | "zero_weight";
+/** The strategies give the first four; the balancer adds the account's when its cap is reached (or it cannot be asked). */
+export type SkipReason = "disabled" | "at_capacity" | "unhealthy" | "zero_weight" | "account_full" | "account_unavailable";
 
 export interface PickResult {
   /** Eligible agents, best first: order[0] gets the call, the rest are the failover order. */

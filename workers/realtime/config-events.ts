@@ -8,7 +8,8 @@ import type { ConfigChange } from "../routing/config-changed";
  *   voice_agent otherwise → agent.updated      inbound_rule/outbound_rule → routing_rule.updated
  *   agent_group → agent_group.updated          trunk → trunk.updated
  *   tenant → tenant.updated                    user → user.updated
- *   schedule → schedule.updated
+ *   schedule → schedule.updated                provider_account → provider_account.updated
+ *   campaign → campaign.updated
  * data: { entity, action, ids } (ids of what changed; the client refetches them).
  */
 
@@ -26,6 +27,10 @@ export function configEventType(change: Pick<ConfigChange, "entity" | "action">)
       return "trunk.updated";
     case "schedule":
       return "schedule.updated";
+    case "provider_account":
+      return "provider_account.updated";
+    case "campaign":
+      return "campaign.updated";
     case "tenant":
       return "tenant.updated";
     case "user":

@@ -16,6 +16,7 @@ import { metrics } from "./metrics";
 import { openapi } from "./openapi";
 import { outboundRules } from "./outbound-rules";
 import { providers } from "./providers";
+import { providerAccountsRoutes } from "./provider-accounts";
 import { realtime } from "./realtime";
 import { routing } from "./routing";
 import { schedulesRoutes } from "./schedules";
@@ -36,6 +37,7 @@ export const api = new Hono<AppEnv>()
   .route("/api/tenant", tenant)
   .route("/api/providers", providers)
   .route("/api/voice-agents", voiceAgents)
+  .route("/api/provider-accounts", providerAccountsRoutes)
   .route("/api/agent-groups", agentGroups)
   .route("/api/inbound-rules", inboundRules)
   .route("/api/schedules", schedulesRoutes)

@@ -18,6 +18,7 @@ import { AgentPage, AgentSchema, AgentStatusSchema, BulkAgentsBody, BulkResult, 
 import { canonicalProviderId } from "../domain/providers";
 import type { AgentRow, NewAgentRow } from "../db/repos/voice-agents";
 import type { Executor } from "../db/executor";
+import { assertProviderAccountExists } from "../db/repos/provider-accounts";
 
 const route = apiRoutes("Voice agents");
 
@@ -52,6 +53,7 @@ async function agentChanges(input: UpdateAgentInput, current: AgentRow, encrypti
   if (input.tags !== undefined) changes.tags = input.tags;
   if (input.trunkId !== undefined) changes.trunkId = input.trunkId;
   if (input.context !== undefined) changes.context = input.context;
+  if (input.providerAccountId !== undefined) changes.providerAccountId = input.providerAccountId;
   const kind = agentKindOf(changes.provider ?? current.provider);
   const trunkId = changes.trunkId !== undefined ? changes.trunkId : current.trunkId;
   if (trunkId && kind !== "number") {
@@ -97,9 +99,11 @@ export const voiceAgents = new Hono<AppEnv>()
       tags: input.tags ?? [],
       trunkId: input.trunkId ?? null,
       context: input.context ?? null,
+      providerAccountId: input.providerAccountId ?? null,
     };
     const agent = await commitChange(c, { entity: "voice_agent", action: "created" }, async (tx, audit) => {
       if (row.trunkId) await assertTrunksExist(tx, tenantId, [row.trunkId], "trunkId");
+      if (row.providerAccountId) await assertProviderAccountExists(tx, tenantId, row.providerAccountId, "providerAccountId");
       await uniqueOr409(() => insertAgent(tx, row), NAME_INDEX, nameTaken(input.name), { field: "name" });
       const created = (await findAgent(tx, tenantId, row.id!))!;
       audit.record(created.id, null, toAgentDto(created));
@@ -159,6 +163,7 @@ export const voiceAgents = new Hono<AppEnv>()
         const changes = await agentChanges(input, current, c.env.ENCRYPTION_KEY);
         if (Object.keys(changes).length === 0) return false;
         if (changes.trunkId) await assertTrunksExist(tx, tenantId, [changes.trunkId], "trunkId");
+        if (changes.providerAccountId) await assertProviderAccountExists(tx, tenantId, changes.providerAccountId, "providerAccountId");
         await uniqueOr409(() => updateAgent(tx, tenantId, id, changes), NAME_INDEX, nameTaken(input.name ?? ""), { field: "name" });
         return true;
       },

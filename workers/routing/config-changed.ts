@@ -7,7 +7,7 @@ import { republishTenant } from "./snapshot-store";
 import { publishConfigChange } from "../realtime/config-events";
 
 export interface ConfigChange {
-  entity: "tenant" | "voice_agent" | "agent_group" | "inbound_rule" | "outbound_rule" | "trunk" | "user" | "schedule";
+  entity: "tenant" | "voice_agent" | "agent_group" | "inbound_rule" | "outbound_rule" | "trunk" | "user" | "schedule" | "provider_account" | "campaign";
   action: "created" | "updated" | "deleted" | "toggled" | "members_replaced" | "bulk";
   ids: string[];
 }

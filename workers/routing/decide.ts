@@ -260,8 +260,14 @@ const packKey = (snapshot: RoutingSnapshot, target: string) => `${snapshot.tenan
 /** A directly targeted agent is a group of one, so capacity and health apply to it too. */
 type CachedStage = Omit<GroupStage, "label" | keyof StageSettings> & { groupTimeLimitSec: number | null; groupContext: GroupStage["context"] };
 
+/** The agent's provider account, whose cap the balancer asks it to hold a slot of. */
+function accountOf(snapshot: RoutingSnapshot, agent: SnapshotAgent): { id: string; cap: number } | null {
+  const account = agent.accountId ? snapshot.accounts?.[agent.accountId] : undefined;
+  return account ? { id: account.id, cap: account.maxConcurrentCalls } : null;
+}
+
 function agentStage(snapshot: RoutingSnapshot, agent: SnapshotAgent): CachedStage {
-  const member = { agentId: agent.id, position: 0, priority: 0, weight: Math.max(1, agent.weight), capacity: agent.maxConcurrentCalls, enabled: agent.enabled };
+  const member = { agentId: agent.id, position: 0, priority: 0, weight: Math.max(1, agent.weight), capacity: agent.maxConcurrentCalls, enabled: agent.enabled, account: accountOf(snapshot, agent) };
   return {
     kind: "group",
     groupId: null,
@@ -288,7 +294,7 @@ function groupStage(snapshot: RoutingSnapshot, group: SnapshotGroup): CachedStag
     const agent = snapshot.agents[m.agentId];
     if (!agent) return [];
     agents.push(planAgent(snapshot, agent));
-    return [{ agentId: m.agentId, position: m.position, priority: m.priority, weight: m.weight, capacity: m.capacity, enabled: agent.enabled }];
+    return [{ agentId: m.agentId, position: m.position, priority: m.priority, weight: m.weight, capacity: m.capacity, enabled: agent.enabled, account: accountOf(snapshot, agent) }];
   });
   return {
     kind: "group",

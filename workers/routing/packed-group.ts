@@ -16,6 +16,11 @@ export interface PackedMembers {
   ids: string;
   /** Per member: position, priority, weight, capacity (-1 = none), enabled (1/0). */
   numbers: Float64Array;
+  /**
+   * Per member, "\n"-separated: its provider account as "id:cap", or "" for none. Absent when no
+   * member has an account (and from groups packed before accounts existed).
+   */
+  accounts?: string;
 }
 
 export interface PlanAgent {
@@ -38,10 +43,12 @@ export function packMembers(key: string, members: readonly PickMember[]): Packed
   members.forEach((m, i) => {
     numbers.set([m.position, m.priority, m.weight, m.capacity ?? -1, m.enabled ? 1 : 0], i * FIELDS);
   });
+  const accounts = members.some((m) => m.account) ? members.map((m) => (m.account ? `${m.account.id}:${m.account.cap}` : "")).join("\n") : undefined;
   return {
     key,
     ids: members.map((m) => m.agentId).join("\n"),
     numbers,
+    ...(accounts !== undefined ? { accounts } : {}),
   };
 }
 
@@ -53,9 +60,11 @@ export function packDetails(agents: readonly PlanAgent[]): string {
 
 export function unpackMembers(packed: PackedMembers): PickMember[] {
   if (!packed.ids) return [];
+  const accounts = packed.accounts?.split("\n");
   return packed.ids.split("\n").map((agentId, i) => {
     const o = i * FIELDS;
     const capacity = packed.numbers[o + 3]!;
+    const account = accounts?.[i] ? accountOf(accounts[i]) : null;
     return {
       agentId,
       position: packed.numbers[o]!,
@@ -63,8 +72,16 @@ export function unpackMembers(packed: PackedMembers): PickMember[] {
       weight: packed.numbers[o + 2]!,
       capacity: capacity < 0 ? null : capacity,
       enabled: packed.numbers[o + 4] === 1,
+      ...(account ? { account } : {}),
     };
   });
+}
+
+/** "id:cap" (account ids carry no colon). */
+function accountOf(text: string): { id: string; cap: number } | null {
+  const at = text.lastIndexOf(":");
+  const cap = Number(text.slice(at + 1));
+  return at > 0 && Number.isFinite(cap) ? { id: text.slice(0, at), cap } : null;
 }
 
 /**

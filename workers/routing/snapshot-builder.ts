@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Executor } from "../db/executor";
 import { cxmlProviderId } from "../domain/providers";
-import { agentGroupMembers, agentGroups, inboundRoutingRules, outboundRoutingRules, tenants, trunks, voiceAgents } from "../db/schema";
+import { agentGroupMembers, agentGroups, inboundRoutingRules, outboundRoutingRules, providerAccounts, tenants, trunks, voiceAgents } from "../db/schema";
 import { schedules as scheduleTable } from "../db/schema";
 import { SNAPSHOT_FORMAT } from "../contracts/snapshot";
 import type { RoutingSnapshot, SnapshotGroup } from "./snapshot-types";
@@ -36,6 +36,11 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
     if (usedSchedules.has(s.id)) schedules[s.id] = { id: s.id, name: s.name, timezone: s.timezone, weekly: s.weekly, closures: s.closures ?? [], overrides: s.overrides ?? [] };
   }
 
+  // Only tenants that assign agents to provider accounts read the table.
+  const accountRows = agentRows.some((a) => a.providerAccountId) ? await db.select().from(providerAccounts).where(eq(providerAccounts.tenantId, tenantId)) : [];
+  const accounts: NonNullable<RoutingSnapshot["accounts"]> = {};
+  for (const a of accountRows) accounts[a.id] = { id: a.id, name: a.name, maxConcurrentCalls: a.maxConcurrentCalls };
+
   const agents: RoutingSnapshot["agents"] = {};
   for (const a of agentRows) {
     agents[a.id] = {
@@ -51,6 +56,7 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
       // Only what is set travels: a tenant's 1,000 plain agents stay as small as before.
       ...(a.trunkId ? { trunkId: a.trunkId } : {}),
       ...(a.context?.length ? { context: a.context } : {}),
+      ...(a.providerAccountId && accounts[a.providerAccountId] ? { accountId: a.providerAccountId } : {}),
     };
   }
 
@@ -121,6 +127,7 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
       ...(r.context?.length ? { context: r.context } : {}),
     })),
     schedules,
+    ...(accountRows.length ? { accounts } : {}),
     outboundRules: outboundRows.map((r) => ({
       id: r.id,
       name: r.name,

@@ -48,6 +48,15 @@ export interface RoutingSnapshot {
   outboundRules: SnapshotOutboundRule[];
   /** The schedules inbound rules use, by id. Optional: older snapshots lack it. */
   schedules?: Record<string, SnapshotSchedule>;
+  /** The provider accounts agents are assigned to, by id. Optional: only tenants that assign any carry it. */
+  accounts?: Record<string, SnapshotAccount>;
+}
+
+/** A provider account: its agents' calls together take at most `maxConcurrentCalls` slots. */
+export interface SnapshotAccount {
+  id: string;
+  name: string;
+  maxConcurrentCalls: number;
 }
 
 /** A schedule as decisions read it (domain/schedules.ts). */
@@ -71,6 +80,8 @@ export interface SnapshotAgent {
   /** A phone-number agent's trunk. Optional fields: older snapshots lack them. */
   trunkId?: string | null;
   context?: ContextEntry[] | null;
+  /** The agent's provider account (snapshot.accounts). Optional: only assigned agents carry it. */
+  accountId?: string | null;
 }
 
 export interface SnapshotMember {

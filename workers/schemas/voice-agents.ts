@@ -52,6 +52,7 @@ const agentFields = {
   tags: Tags.optional(),
   trunkId: z.string().min(1).max(64).nullable().optional().meta({ description: 'Phone-number agents ("phone"): the trunk to dial out through; null = Cloudonix chooses (a subscriber, or its border)' }),
   context: ContextSchema.optional(),
+  providerAccountId: z.string().min(1).max(64).nullable().optional().meta({ description: "The provider account (GET /api/provider-accounts) whose concurrent-call cap this agent's calls count against; null = none" }),
 };
 
 /** Normalises the service value for the provider, reporting problems on serviceValue. */
@@ -87,6 +88,7 @@ export const UpdateAgentBody = z
     tags: agentFields.tags,
     trunkId: agentFields.trunkId,
     context: agentFields.context,
+    providerAccountId: agentFields.providerAccountId,
     version: VersionField,
   })
   .transform(checkServiceValue)
@@ -148,6 +150,7 @@ export const AgentSchema = z.object({
   kind: z.enum(["service", "sip", "stream", "number"]).meta({ description: "How Cloudonix reaches the agent: <Service>, <Sip>, <Connect><Stream> or <Number>" }),
   trunkId: z.string().nullable(),
   context: z.array(z.object({ name: z.string(), value: z.string() })),
+  providerAccountId: z.string().nullable(),
   version: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -185,6 +188,7 @@ export function toAgentDto(row: {
   tags: string[];
   trunkId?: string | null;
   context?: { name: string; value: string }[] | null;
+  providerAccountId?: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -203,6 +207,7 @@ export function toAgentDto(row: {
     kind: agentKindOf(row.provider),
     trunkId: row.trunkId ?? null,
     context: row.context ?? [],
+    providerAccountId: row.providerAccountId ?? null,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -67,6 +67,7 @@ const LIST_COLUMNS = {
   maxConcurrentCalls: voiceAgents.maxConcurrentCalls,
   weight: voiceAgents.weight,
   tags: voiceAgents.tags,
+  providerAccountId: voiceAgents.providerAccountId,
   version: voiceAgents.version,
   createdAt: voiceAgents.createdAt,
   updatedAt: voiceAgents.updatedAt,
