@@ -33,6 +33,7 @@ describe("letterMessage", () => {
     ["a call event without its record", letter({ ...callEvent, record: null }), /record and data must be objects/],
     ["an unknown kind", letter({ kind: "sms" }), /unknown kind "sms"/],
     ["an export job", letter({ kind: "export", exportId: "exp_1", tenantId: TENANT }), /export job/],
+    ["an event-webhook delivery", letter({ kind: "event_delivery", deliveryId: "evd_1", tenantId: TENANT }), /event-webhook delivery.*Resend/],
     ["another tenant's message", letter({ ...callEvent, tenantId: "ten_b" }), /another tenant/],
     ["a delivery that named no tenant", letter({ ...delivery, tenantId: null }), /another tenant/],
     ["another queue's letter", letter(callEvent, { queue: "export-jobs" }), /queue "export-jobs"/],

@@ -1,4 +1,5 @@
 import { isExportMessage } from "../exports/jobs";
+import { isDeliveryMessage } from "../integrations/outbox";
 import { queueMessageProblem, type QueueMessage } from "../queue/messages";
 import { queueRole } from "../queue/names";
 
@@ -33,6 +34,7 @@ export function letterMessage(letter: ParkedLetter, tenantId: string): LetterMes
     return refused("its body is not JSON");
   }
   if (isExportMessage(body)) return refused("it is an export job message; start the export again from the call records");
+  if (isDeliveryMessage(body)) return refused("it is an event-webhook delivery: its delivery is kept in the endpoint's log, Resend it there");
   const problem = queueMessageProblem(body);
   if (problem) return refused(`it is not a well-formed call event or webhook delivery: ${problem}`);
   const message = body as QueueMessage;
