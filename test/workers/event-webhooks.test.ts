@@ -288,18 +288,20 @@ describe("event webhooks: the minute sweep", () => {
     const box = newBox();
     const endpoint = await register(t, box, ["call.ended", "config.changed"]);
     const callId = newTestCallId();
+    const hex = () => crypto.randomUUID().replace(/-/g, "");
+    const [lost, held] = [`evd_${hex()}`, `evd_${hex()}`];
     const row = (id: string, extra: Record<string, unknown>) => ({ id, tenantId: t.tenantId, endpointId: endpoint.id, eventId: `evt_${id}`, eventType: "call.ended", payload: JSON.stringify({ id: `evt_${id}` }), ...extra });
     await withDb((db) =>
       db.insert(eventDeliveries).values([
         // Due two minutes ago, and no message on the queue for it.
-        row("evd_lost0000000000000000000000000001", { status: "pending", nextAttemptAt: new Date(Date.now() - 120_000) }),
+        row(lost, { status: "pending", nextAttemptAt: new Date(Date.now() - 120_000) }),
         // seq 3 of a call whose events 1 and 2 were never stored, written six minutes ago.
-        row("evd_held0000000000000000000000000001", { status: "held", callId, seq: 3, createdAt: new Date(Date.now() - 6 * 60_000) }),
+        row(held, { status: "held", callId, seq: 3, createdAt: new Date(Date.now() - 6 * 60_000) }),
       ]),
     );
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env, createExecutionContext());
     const got = await eventually(async () => ((await received(box)).length === 2 ? receivedEvents(box) : null), 10_000, "both sent");
-    expect(got.map((r) => r.headers["idempotency-key"]).sort()).toEqual(["evd_held0000000000000000000000000001", "evd_lost0000000000000000000000000001"]);
+    expect(got.map((r) => r.headers["idempotency-key"]).sort()).toEqual([held, lost].sort());
     const rows = await deliveriesOf(endpoint.id);
     expect(rows.every((r) => r.status === "delivered" && r.attempts === 1)).toBe(true);
   });
