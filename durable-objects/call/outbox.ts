@@ -6,6 +6,14 @@ export const OUTBOX_RETRY_MS = 5_000;
 /** Live news older than this is no longer worth showing; the hub's own check ends stale calls. */
 const HUB_GIVE_UP_MS = 3_600_000;
 const BATCH = 100;
+/** A live call's events wait for its next milestone unless this many pile up (see #holds). */
+const HOLD_AT_MOST = 50;
+/**
+ * Events that go to the Queue at once even while the call is live, with whatever waited before
+ * them: event webhooks (fanned out after MySQL) tell integrations of an answer as it happens.
+ * A call's start goes at once too (its first send), and its end (the call is no longer live).
+ */
+const MILESTONES: ReadonlySet<string> = new Set(["call.answered"]);
 
 export interface LiveHub {
   publish(events: HubEvent[]): Promise<unknown>;
@@ -33,8 +41,6 @@ export interface Outbox {
 
 export const emptyOutbox = (): Outbox => ({ queue: [], hub: [] });
 
-export const isEmptyOutbox = (outbox: Outbox | undefined): boolean => !outbox || (outbox.queue.length === 0 && outbox.hub.length === 0 && outbox.settle === undefined);
-
 /**
  * Delivers a call's outbox: one Queue message with all its events and the record (for MySQL),
  * and one hub publish (for live dashboards). What went out is remembered here and dropped from
@@ -59,15 +65,26 @@ export class CallOutbox {
     return { queue: outbox.queue.filter((e) => e.seq > this.#sentSeq), hub: outbox.hub.filter((e) => (e.key?.seq ?? 0) > this.#shownSeq), ...(settle !== undefined ? { settle } : {}) };
   }
 
-  /** Whether anything in `outbox` is still to go out. */
-  pending(outbox: Outbox | undefined): boolean {
-    return !isEmptyOutbox(this.pruned(outbox));
+  /** Whether anything in `outbox` is still to go out now (a live call's held events are not). */
+  pending(outbox: Outbox | undefined, live = false): boolean {
+    const left = this.pruned(outbox);
+    return left.hub.length > 0 || left.settle !== undefined || (left.queue.length > 0 && !this.#holds(left.queue, live));
   }
 
-  /** Sends what is pending (a batch of each at most); false when the Queue or the hub refused it. */
-  async flush(outbox: Outbox | undefined, message: Omit<CallEventsMessage, "events" | "settle">, now = Date.now()): Promise<boolean> {
+  #holds(queue: QueuedEvent[], live: boolean): boolean {
+    return live && this.#sentSeq > 0 && queue.length < HOLD_AT_MOST && !queue.some((e) => MILESTONES.has(e.type));
+  }
+
+  /**
+   * Sends what is pending (a batch of each at most); false when the Queue or the hub refused it.
+   * `live`: the call is still going. Its first events go to the Queue at once (so its record
+   * exists in MySQL from the start), the rest wait for its answer or its end (one message then,
+   * not one per webhook) unless many pile up; live dashboards get every event at once from the hub.
+   */
+  async flush(outbox: Outbox | undefined, message: Omit<CallEventsMessage, "events" | "settle">, live = false, now = Date.now()): Promise<boolean> {
     const pending = this.pruned(outbox);
-    const queue = pending.queue.slice(0, BATCH);
+    const hold = this.#holds(pending.queue, live);
+    const queue = hold ? [] : pending.queue.slice(0, BATCH);
     const stale = pending.hub.filter((event) => event.at < now - HUB_GIVE_UP_MS);
     if (stale.length) console.warn(`call events: gave up showing ${stale.length} live events older than an hour`);
     const hub = pending.hub.filter((event) => event.at >= now - HUB_GIVE_UP_MS).slice(0, BATCH);
@@ -77,7 +94,7 @@ export class CallOutbox {
       if (pending.settle !== undefined) this.#settled = Math.max(this.#settled, pending.settle);
     }
     this.#shownSeq = Math.max(this.#shownSeq, ...stale.map((e) => e.key?.seq ?? 0), ...(shown ? hub.map((e) => e.key?.seq ?? 0) : []));
-    return queued && shown && !this.pending(outbox);
+    return queued && shown && !this.pending(outbox, live);
   }
 
   async #send(events: QueuedEvent[], settle: number | undefined, message: Omit<CallEventsMessage, "events" | "settle">): Promise<boolean> {

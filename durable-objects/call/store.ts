@@ -57,13 +57,13 @@ export class CallStore {
     const call = this.#call;
     if (!call) return;
     const { tenantId, callKey } = call.facts;
-    const delivered = await this.#outbox.flush(call.outbox, { kind: "call_events", v: 1, tenantId, callId: callKey, record: { ...call.record, decision: call.trace } });
+    const delivered = await this.#outbox.flush(call.outbox, { kind: "call_events", v: 1, tenantId, callId: callKey, record: { ...call.record, decision: call.trace } }, !isTerminal(call.state));
     if (!delivered) await this.#ensureAlarm(Date.now() + OUTBOX_RETRY_MS);
   }
 
   /** Whether the stored outbox still holds something undelivered. */
   pending(call: CallData): boolean {
-    return this.#outbox.pending(call.outbox);
+    return this.#outbox.pending(call.outbox, !isTerminal(call.state));
   }
 
   /** The alarm fired: forget the cached state and alarm, re-read storage. */

@@ -77,3 +77,35 @@ describe("a call's outbox", () => {
     expect(outbox.pending(stored)).toBe(false);
   });
 });
+
+describe("a live call's Queue messages", () => {
+  const named = (seq: number, type: string) => ({ seq, type, at: Date.now(), data: {} });
+
+  it("sends the start at once, holds ringing and failovers until the answer, and the rest until the end", async () => {
+    const d = destinations();
+    const outbox = new CallOutbox(d.queue, d.hubOf);
+    const stored: Outbox = { queue: [named(1, "call.started"), named(2, "call.attempt_started")], hub: [live(1), live(2)] };
+    expect(await outbox.flush(stored, envelope, true)).toBe(true);
+    stored.queue.push(named(3, "call.ringing"), named(4, "call.attempt_failed"), named(5, "call.attempt_started"));
+    stored.hub.push(live(3), live(4), live(5));
+    expect(await outbox.flush(stored, envelope, true)).toBe(true);
+    // The dashboards saw it all; the Queue got one message so far.
+    expect(d.shown).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
+    expect(d.sent.map((m) => m.events.map((e) => e.seq))).toEqual([[1, 2]]);
+    expect(outbox.pending(stored, true)).toBe(false);
+    stored.queue.push(named(6, "call.answered"));
+    expect(await outbox.flush(stored, envelope, true)).toBe(true);
+    expect(d.sent.map((m) => m.events.map((e) => e.seq))).toEqual([
+      [1, 2],
+      [3, 4, 5, 6],
+    ]);
+    stored.queue.push(named(7, "call.ended"));
+    // Ended: nothing is held.
+    expect(outbox.pending(stored, false)).toBe(true);
+    expect(await outbox.flush(stored, envelope, false)).toBe(true);
+    expect(d.sent.map((m) => m.events.map((e) => e.seq))).toEqual([[1, 2], [3, 4, 5, 6], [7]]);
+  });
+});
