@@ -29,9 +29,9 @@ describe("letterMessage", () => {
   it.each([
     ["a cut body, even one that parses", letter(callEvent, { bodyTruncated: true }), /cut when it was parked/],
     ["text that is not JSON", letter("[body not storable: x]"), /not JSON/],
-    ["JSON that is not a queue message", letter([1, 2]), /not a well-formed .*: the body is not an object/],
-    ["a call event without its record", letter({ ...callEvent, record: null }), /record and data must be objects/],
-    ["an unknown kind", letter({ kind: "sms" }), /unknown kind "sms"/],
+    ["JSON that is not a queue message", letter([1, 2]), /not a well-formed .*: body: kind must be/],
+    ["a call event without its record", letter({ ...callEvent, record: null }), /not a well-formed .*: record: /],
+    ["an unknown kind", letter({ kind: "sms" }), /kind: kind must be "call_events", "call_event" or "webhook"/],
     ["an export job", letter({ kind: "export", exportId: "exp_1", tenantId: TENANT }), /export job/],
     ["an event-webhook delivery", letter({ kind: "event_delivery", deliveryId: "evd_1", tenantId: TENANT }), /event-webhook delivery.*Resend/],
     ["another tenant's message", letter({ ...callEvent, tenantId: "ten_b" }), /another tenant/],

@@ -51,7 +51,13 @@ describe("the provider catalog", () => {
     ]) {
       expect(ids).toContain(id);
     }
-    expect(ids).toHaveLength(42);
+    // The 42 services, then the three kinds that are not a Cloudonix service.
+    expect(ids).toHaveLength(45);
+    expect(PROVIDERS.filter((p) => p.kind !== "service").map((p) => [p.id, p.kind, p.valueKind])).toEqual([
+      ["sip", "sip", "sip_uri"],
+      ["websocket", "stream", "wss_url"],
+      ["phone", "number", "phone"],
+    ]);
     for (const p of PROVIDERS) {
       expect(p.id).toBe(p.id.toLowerCase());
       expect(p.name.length).toBeGreaterThan(0);

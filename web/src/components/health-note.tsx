@@ -25,7 +25,7 @@ export function HealthNote({ health }: { health: MemberHealth | undefined }) {
   const note = healthNote(health);
   if (!note) return null;
   return (
-    <Text size="xs" c={note.now ? "red.8" : "orange.9"} data-testid="health-note">
+    <Text size="xs" c={note.now ? "red.8" : "#a63c0a"} data-testid="health-note">
       {note.now ? "Unhealthy: " : "Health: "}
       {note.text}
     </Text>
