@@ -9,7 +9,7 @@ import type { EndStage } from "../workers/routing/plan-types";
 import { balancerPorts } from "./call/balancer-ports";
 import { CallJournal } from "./call/journal";
 import { answeredLeg, beginEnd, finishEnd, markAnswered, recordCdr, sessionEvent, usableCdr } from "./call/lifecycle";
-import { needsSettling, newCallData, noteRefused, RETAIN_ENDED_MS, seenEvent, valuesOf, type CallData, type CallFacts, type CdrInput, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
+import { needsSettling, newCallData, noteRefused, RETAIN_ENDED_MS, seenEvent, valuesOf, type CallData, type CallFacts, type CdrInput, type DeliveryDraft, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
 import { CallStore } from "./call/store";
 import type { HubEvent } from "./hub-events";
 import { acceptCallViewer, answerViewerPings, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
@@ -28,6 +28,8 @@ export class CallSession extends DurableObject<Env> {
   #queue: Promise<unknown> = Promise.resolve();
   /** The events of the request in progress; saved with its state, or dropped with it. */
   #journal = new CallJournal();
+  /** The delivery record of the webhook in progress, completed and sent with its events. */
+  #delivery: DeliveryDraft | undefined;
   readonly #store: CallStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -40,10 +42,11 @@ export class CallSession extends DurableObject<Env> {
    * Calls to other objects (the balancer) open this object's input gate, so a webhook repeated
    * while the first is still being routed could interleave; requests are run one at a time.
    */
-  #serially<T>(work: () => Promise<T>): Promise<T> {
+  #serially<T>(work: () => Promise<T>, delivery?: DeliveryDraft): Promise<T> {
     const start = () => {
       // A request that failed half-way saved nothing; neither may its events survive it.
       this.#journal = new CallJournal();
+      this.#delivery = delivery;
       return work();
     };
     const run = this.#queue.then(start, start);
@@ -51,23 +54,24 @@ export class CallSession extends DurableObject<Env> {
     return run;
   }
 
-  route(facts: CallFacts, plan: RoutePlan): Promise<RouteAnswer> {
-    return this.#serially(() => this.#route(facts, plan));
+  /** `delivery`: the webhook's delivery record, to go out with the call's events (see RouteAnswer.recorded). */
+  route(facts: CallFacts, plan: RoutePlan, delivery?: DeliveryDraft): Promise<RouteAnswer> {
+    return this.#serially(() => this.#route(facts, plan), delivery);
   }
 
   /** `dialDurationSec`: the action request's DialCallDuration, when Cloudonix sent one. */
-  dialResult(attempt: number, dialStatus: string, plan: RoutePlan, dialDurationSec?: number): Promise<RouteAnswer> {
-    return this.#serially(() => this.#dialResult(attempt, dialStatus, plan, dialDurationSec));
+  dialResult(attempt: number, dialStatus: string, plan: RoutePlan, dialDurationSec?: number, delivery?: DeliveryDraft): Promise<RouteAnswer> {
+    return this.#serially(() => this.#dialResult(attempt, dialStatus, plan, dialDurationSec), delivery);
   }
 
   /** A Cloudonix session update; duplicates and late, out-of-order statuses change nothing. */
-  sessionUpdate(update: SessionUpdateInput): Promise<LifecycleResult> {
-    return this.#serially(() => this.#sessionUpdate(update));
+  sessionUpdate(update: SessionUpdateInput, delivery?: DeliveryDraft): Promise<LifecycleResult> {
+    return this.#serially(() => this.#sessionUpdate(update), delivery);
   }
 
   /** The call's CDR: fills duration, billable seconds and disposition, and ends a call still open. */
-  cdr(cdr: CdrInput): Promise<LifecycleResult> {
-    return this.#serially(() => this.#cdr(cdr));
+  cdr(cdr: CdrInput, delivery?: DeliveryDraft): Promise<LifecycleResult> {
+    return this.#serially(() => this.#cdr(cdr), delivery);
   }
 
   async #route(facts: CallFacts, plan: RoutePlan): Promise<RouteAnswer> {
@@ -78,7 +82,7 @@ export class CallSession extends DurableObject<Env> {
     this.#journal.apply(call, "route", "call.started", { direction: plan.direction, ruleId: plan.ruleId });
     const cxml = await this.#continue(call, (ports) => advance(call, plan.stages, 0, null, ports, valuesOf(call)));
     call.responses.route = cxml;
-    return this.#commit(call, cxml, false);
+    return this.#commit(call, cxml, false, `routed:${call.state}`);
   }
 
   /** Cloudonix called the Dial action: the attempt ended; fail over or finish. */
@@ -93,7 +97,7 @@ export class CallSession extends DurableObject<Env> {
       noteRefused(call, `dial result for attempt ${attempt} ignored (current attempt ${current?.n ?? "none"}, state ${call.state})`);
       const cxml = endCxml({ type: "hangup" });
       call.responses[key] = cxml;
-      return this.#commit(call, cxml, true);
+      return this.#commit(call, cxml, true, "duplicate");
     }
     const now = Date.now();
     current.endedAt = now;
@@ -112,7 +116,7 @@ export class CallSession extends DurableObject<Env> {
       cxml = endCxml({ type: "hangup" });
     }
     call.responses[key] = cxml;
-    return this.#commit(call, cxml, false);
+    return this.#commit(call, cxml, false, `dial:${dialStatus.toLowerCase()}:${call.state}`);
   }
 
   async #sessionUpdate(update: SessionUpdateInput): Promise<LifecycleResult> {
@@ -126,8 +130,7 @@ export class CallSession extends DurableObject<Env> {
     else if (event === "answer") markAnswered(call, this.#journal, at, { status: update.status });
     else if (event === "hangup" || event === "fail") await this.#ended(call, event, update.status, at);
     else noteRefused(call, `session status ${update.status} carries no call event`);
-    await this.#commit(call, "", false);
-    return { known: true, state: call.state, applied: call.seq > before };
+    return this.#commitLifecycle(call, "session", call.seq > before);
   }
 
   async #cdr(reported: CdrInput): Promise<LifecycleResult> {
@@ -142,8 +145,7 @@ export class CallSession extends DurableObject<Env> {
       await this.#ended(call, cdr.answered || mapSessionStatus(cdr.status) === "hangup" ? "hangup" : "fail", cdr.status, cdr.endedAt);
     }
     recordCdr(call, this.#journal, cdr, rejected);
-    await this.#commit(call, "", false);
-    return { known: true, state: call.state, applied: true };
+    return this.#commitLifecycle(call, "cdr", true);
   }
 
   /** The call ended (whichever channel said so first): free the slot once, feed agent health. */
@@ -243,7 +245,7 @@ export class CallSession extends DurableObject<Env> {
     } else if (kind === "trunk") call.record.trunkId = targetId;
     this.#journal.apply(call, "dial", "call.attempt_started", { attempt: n, kind, targetId, targetName });
     const password = attempt.passwordEnc ? await decryptSecret(attempt.passwordEnc, this.env.ENCRYPTION_KEY) : undefined;
-    return dialCxml(attempt.target, { actionUrl: dialResultUrl(call.facts.baseUrl, n), password, timeLimitSec: attempt.timeLimitSec, context: attempt.context });
+    return dialCxml(attempt.target, { actionUrl: dialResultUrl(call.facts.baseUrl, n, call.facts.actionQuery), password, timeLimitSec: attempt.timeLimitSec, context: attempt.context });
   }
 
   #end(call: CallData, stage: EndStage, reason?: string): string {
@@ -253,11 +255,19 @@ export class CallSession extends DurableObject<Env> {
     return endCxml(stage.action);
   }
 
-  async #commit(call: CallData, cxml: string, duplicate: boolean): Promise<RouteAnswer> {
+  async #commit(call: CallData, cxml: string, duplicate: boolean, outcome: string): Promise<RouteAnswer> {
+    if (this.#delivery) this.#journal.deliver(this.#delivery, outcome, cxml);
     const taken = this.#journal.take();
     await this.#store.commit(call, taken);
     this.#showViewers(call, taken.live);
-    return { cxml, state: call.state, duplicate };
+    return { cxml, state: call.state, duplicate, recorded: taken.deliveries.length > 0, agentId: call.record.agentId, groupId: call.record.groupId };
+  }
+
+  /** A session update's or CDR's commit: the delivery record carries the JSON answer the Worker gives. */
+  async #commitLifecycle(call: CallData, kind: "session" | "cdr", applied: boolean): Promise<LifecycleResult> {
+    const answer = JSON.stringify({ ok: true, state: call.state, applied });
+    const { recorded } = await this.#commit(call, answer, false, applied ? `${kind}:${call.state}` : `${kind}:ignored`);
+    return { known: true, state: call.state, applied, recorded };
   }
 
   /** Saves outside a request's answer (the alarm): the same single write, and the viewers see it. */

@@ -2,8 +2,16 @@ import type { HealthChange } from "../group-balancer";
 import type { HubEvent } from "../hub-events";
 import { settleFlags, type Rejection } from "../logic/call-figures";
 import { isTerminal, transition, type CallEvent } from "../logic/call-machine";
+import type { WebhookDeliveryMessage } from "../../workers/queue/messages";
+import { storedResponse } from "../../workers/webhooks/stored-request";
 import type { QueuedEvent } from "./outbox";
-import { hubEventOf, noteRefused, type CallData } from "./model";
+import { hubEventOf, noteRefused, type CallData, type DeliveryDraft } from "./model";
+
+export interface Taken {
+  queued: QueuedEvent[];
+  live: HubEvent[];
+  deliveries: WebhookDeliveryMessage[];
+}
 
 /*
  * What happens to a call during one request, as events: each state-machine step, each health
@@ -14,6 +22,7 @@ import { hubEventOf, noteRefused, type CallData } from "./model";
 export class CallJournal {
   #queued: QueuedEvent[] = [];
   #live: HubEvent[] = [];
+  #deliveries: WebhookDeliveryMessage[] = [];
 
   /** Applies a state-machine event; a refused transition is noted in the trace, never thrown. */
   apply(call: CallData, event: CallEvent, type: string, data: Record<string, unknown>): void {
@@ -59,11 +68,17 @@ export class CallJournal {
     });
   }
 
+  /** The webhook's delivery record, completed with our answer: it travels with the call's events. */
+  deliver(draft: DeliveryDraft, outcome: string, response: string): void {
+    this.#deliveries.push({ ...draft, statusCode: 200, outcome, error: null, durationMs: Date.now() - draft.receivedAt, response: storedResponse(response) });
+  }
+
   /** The request's events, once: for the outbox and the call's viewers. */
-  take(): { queued: QueuedEvent[]; live: HubEvent[] } {
-    const taken = { queued: this.#queued, live: this.#live };
+  take(): Taken {
+    const taken = { queued: this.#queued, live: this.#live, deliveries: this.#deliveries };
     this.#queued = [];
     this.#live = [];
+    this.#deliveries = [];
     return taken;
   }
 }

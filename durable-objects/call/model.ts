@@ -37,6 +37,8 @@ export interface CallFacts {
   /** Cloudonix's Diverted (the diverting account) and AssertedIdentity, when sent. */
   diverted?: string | null;
   assertedIdentity?: string | null;
+  /** Parameters every Dial action URL of the call carries (a campaign call's campaign and contact). */
+  actionQuery?: string | null;
 }
 
 export interface SessionUpdateInput {
@@ -65,13 +67,21 @@ export interface LifecycleResult {
   known: boolean;
   state: CallState | null;
   applied: boolean;
+  /** The webhook's delivery record went out with the call's events (the Worker sends none). */
+  recorded?: boolean;
 }
 
 export interface RouteAnswer {
   cxml: string;
   state: CallState;
   duplicate: boolean;
+  recorded?: boolean;
+  /** The decision's agent and group so far, for the Worker's metrics. */
+  agentId?: string | null;
+  groupId?: string | null;
 }
+
+export type { DeliveryDraft } from "../../workers/queue/messages";
 
 export type { PickTrace } from "../../workers/routing/call-flow";
 
@@ -90,6 +100,8 @@ export interface CallData extends FlowCursor {
   settledSeq?: number;
   /** Events still to be delivered (call/outbox.ts); absent on calls stored before it moved here. */
   outbox?: Outbox;
+  /** Webhook delivery records this call has carried, to number the next. */
+  deliveryCount?: number;
 }
 
 /** Default for CALL_SETTLE_SECONDS: how long after its last event an ended call re-sends its final record. */

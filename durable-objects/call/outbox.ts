@@ -1,4 +1,4 @@
-import type { CallEventsMessage, CallRecordState } from "../../workers/queue/messages";
+import type { CallEventsMessage, CallRecordState, WebhookDeliveryMessage } from "../../workers/queue/messages";
 import type { HubEvent } from "../hub-events";
 
 /** How long after a failed send the CallSession's alarm tries again. */
@@ -35,6 +35,8 @@ export interface QueuedEvent {
 export interface Outbox {
   queue: QueuedEvent[];
   hub: HubEvent[];
+  /** The webhooks' delivery records, numbered per call (`n`), sent with the events. */
+  deliveries?: (WebhookDeliveryMessage & { n: number })[];
   /** The event number whose final record is still to be re-sent (see model.ts needsSettling). */
   settle?: number;
 }
@@ -52,6 +54,7 @@ export class CallOutbox {
   #sentSeq = 0;
   #shownSeq = 0;
   #settled = 0;
+  #sentDeliveries = 0;
 
   constructor(
     private readonly queue: Queue,
@@ -62,13 +65,20 @@ export class CallOutbox {
   pruned(outbox: Outbox | undefined): Outbox {
     if (!outbox) return emptyOutbox();
     const settle = outbox.settle !== undefined && outbox.settle > this.#settled ? outbox.settle : undefined;
-    return { queue: outbox.queue.filter((e) => e.seq > this.#sentSeq), hub: outbox.hub.filter((e) => (e.key?.seq ?? 0) > this.#shownSeq), ...(settle !== undefined ? { settle } : {}) };
+    const deliveries = (outbox.deliveries ?? []).filter((d) => d.n > this.#sentDeliveries);
+    return {
+      queue: outbox.queue.filter((e) => e.seq > this.#sentSeq),
+      hub: outbox.hub.filter((e) => (e.key?.seq ?? 0) > this.#shownSeq),
+      ...(deliveries.length ? { deliveries } : {}),
+      ...(settle !== undefined ? { settle } : {}),
+    };
   }
 
   /** Whether anything in `outbox` is still to go out now (a live call's held events are not). */
   pending(outbox: Outbox | undefined, live = false): boolean {
     const left = this.pruned(outbox);
-    return left.hub.length > 0 || left.settle !== undefined || (left.queue.length > 0 && !this.#holds(left.queue, live));
+    const toQueue = left.queue.length > 0 || (left.deliveries?.length ?? 0) > 0;
+    return left.hub.length > 0 || left.settle !== undefined || (toQueue && !this.#holds(left.queue, live));
   }
 
   #holds(queue: QueuedEvent[], live: boolean): boolean {
@@ -85,22 +95,25 @@ export class CallOutbox {
     const pending = this.pruned(outbox);
     const hold = this.#holds(pending.queue, live);
     const queue = hold ? [] : pending.queue.slice(0, BATCH);
+    const deliveries = hold ? [] : (pending.deliveries ?? []).slice(0, BATCH);
     const stale = pending.hub.filter((event) => event.at < now - HUB_GIVE_UP_MS);
     if (stale.length) console.warn(`call events: gave up showing ${stale.length} live events older than an hour`);
     const hub = pending.hub.filter((event) => event.at >= now - HUB_GIVE_UP_MS).slice(0, BATCH);
-    const [queued, shown] = await Promise.all([this.#send(queue, pending.settle, message), this.#show(message.tenantId, hub)]);
+    const [queued, shown] = await Promise.all([this.#send(queue, deliveries, pending.settle, message), this.#show(message.tenantId, hub)]);
     if (queued) {
       this.#sentSeq = Math.max(this.#sentSeq, ...queue.map((e) => e.seq));
+      this.#sentDeliveries = Math.max(this.#sentDeliveries, ...deliveries.map((d) => d.n));
       if (pending.settle !== undefined) this.#settled = Math.max(this.#settled, pending.settle);
     }
     this.#shownSeq = Math.max(this.#shownSeq, ...stale.map((e) => e.key?.seq ?? 0), ...(shown ? hub.map((e) => e.key?.seq ?? 0) : []));
     return queued && shown && !this.pending(outbox, live);
   }
 
-  async #send(events: QueuedEvent[], settle: number | undefined, message: Omit<CallEventsMessage, "events" | "settle">): Promise<boolean> {
-    if (!events.length && settle === undefined) return true;
+  async #send(events: QueuedEvent[], deliveries: (WebhookDeliveryMessage & { n: number })[], settle: number | undefined, message: Omit<CallEventsMessage, "events" | "settle">): Promise<boolean> {
+    if (!events.length && !deliveries.length && settle === undefined) return true;
     try {
-      const body: CallEventsMessage = { ...message, events, ...(settle !== undefined ? { settle } : {}) };
+      const records = deliveries.map(({ n: _n, ...delivery }) => delivery);
+      const body: CallEventsMessage = { ...message, events, ...(records.length ? { deliveries: records } : {}), ...(settle !== undefined ? { settle } : {}) };
       await this.queue.send(body, { contentType: "json" });
       return true;
     } catch (err) {
@@ -125,6 +138,7 @@ export class CallOutbox {
     this.#sentSeq = 0;
     this.#shownSeq = 0;
     this.#settled = 0;
+    this.#sentDeliveries = 0;
   }
 }
 

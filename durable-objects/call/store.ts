@@ -2,7 +2,8 @@ import type { Env } from "../../workers/env";
 import type { HubEvent } from "../hub-events";
 import { isTerminal } from "../logic/call-machine";
 import { claimLifetimeMs, needsSettling, RETAIN_ENDED_MS, SETTLE_AFTER_SECONDS, silenceDeadline, type CallData } from "./model";
-import { CallOutbox, OUTBOX_RETRY_MS, type Outbox, type QueuedEvent } from "./outbox";
+import type { Taken } from "./journal";
+import { CallOutbox, OUTBOX_RETRY_MS, type Outbox } from "./outbox";
 
 /** The call's state and its outbox, in one key of the object's key-value storage. */
 const CALL_KEY = "call";
@@ -36,17 +37,21 @@ export class CallStore {
   }
 
   /** One write of the state and its new events, which the runtime commits as one transaction. */
-  save(call: CallData, taken: { queued: QueuedEvent[]; live: HubEvent[] }): void {
+  save(call: CallData, taken: Taken): void {
     const outbox = this.#outbox.pruned(call.outbox);
     outbox.queue.push(...taken.queued);
     outbox.hub.push(...taken.live);
+    for (const delivery of taken.deliveries) {
+      call.deliveryCount = (call.deliveryCount ?? 0) + 1;
+      (outbox.deliveries ??= []).push({ ...delivery, n: call.deliveryCount });
+    }
     call.outbox = outbox;
     this.ctx.storage.kv.put(CALL_KEY, call);
     this.#call = structuredClone(call);
   }
 
   /** Saves, makes sure the alarm is due in time, and delivers off the answer's path. */
-  async commit(call: CallData, taken: { queued: QueuedEvent[]; live: HubEvent[] }): Promise<void> {
+  async commit(call: CallData, taken: Taken): Promise<void> {
     this.save(call, taken);
     await this.#ensureAlarm(this.dueAt(call));
     this.ctx.waitUntil(this.flush());

@@ -40,11 +40,11 @@ describe("Analytics Engine data points", () => {
 
     expect(points).toHaveLength(3);
     const [routed, failedOver, refusal] = points;
-    expect(routed).toMatchObject({ indexes: [fixture.tenantId], blobs: [fixture.tenantId, "voice-application", "routed:ringing", "", fixture.groupId] });
+    expect(routed).toMatchObject({ indexes: [fixture.tenantId], blobs: [fixture.tenantId, "voice-application", "routed:ringing", fixture.agents[0]!.id, fixture.groupId] });
     expect(routed!.doubles![1]).toBe(200);
     expect(routed!.doubles![0]).toBeGreaterThanOrEqual(0);
     expect(routed!.doubles![0]).toBeLessThan(10_000);
-    expect(failedOver).toMatchObject({ blobs: [fixture.tenantId, "dial-result", "dial:busy:ringing", "", fixture.groupId], doubles: [expect.any(Number), 200] });
+    expect(failedOver).toMatchObject({ blobs: [fixture.tenantId, "dial-result", "dial:busy:ringing", fixture.agents[1]!.id, fixture.groupId], doubles: [expect.any(Number), 200] });
     // Refused before the tenant is known: no tenant, the refusal's code as the outcome.
     expect(refusal).toMatchObject({ indexes: ["none"], blobs: ["", "voice-application", "UNAUTHORIZED", "", ""], doubles: [expect.any(Number), 401] });
   });

@@ -167,7 +167,8 @@ describe("the voice webhook refuses bad input with CXML and a 4xx, never a 5xx",
       for (const a of agents) {
         await db
           .update(voiceAgents)
-          .set({ serviceValue: a.serviceValue, username: a.username, passwordEnc: await encryptSecret(a.password, env.ENCRYPTION_KEY) })
+          // The second is a SIP agent: its kind (from the provider) makes it a <Sip>.
+          .set({ ...(a.serviceValue.startsWith("sip:") ? { provider: "sip" } : {}), serviceValue: a.serviceValue, username: a.username, passwordEnc: await encryptSecret(a.password, env.ENCRYPTION_KEY) })
           .where(eq(voiceAgents.id, a.id));
       }
     });

@@ -37,15 +37,17 @@ describe("webhook deliveries are never dropped silently", () => {
     expect((await exports.default.fetch(VOICE, webhookInit(f, voiceBody(f)))).status).toBe(200);
     const errors = vi.spyOn(console, "error");
     try {
-      const body = voiceBody(f);
-      const res = await requestWithEnv(envWith({ CALL_EVENTS: refusingQueue, HYPERDRIVE: brokenHyperdrive }), "/api/webhooks/voice-application", webhookInit(f, body));
-      expect(res.status).toBe(200);
-      const logged = await eventually(async () => errors.mock.calls.map((args) => String(args[0])).find((line) => line.includes(body.Session)), 5_000, "the error log line");
+      // A delivery the Worker records itself: a session update for a call this tenant does not
+      // have (a call's own deliveries travel in its CallSession's outbox, retried by its alarm).
+      const body = { token: voiceBody(f).Session, status: "ringing", domain: f.domain };
+      const res = await requestWithEnv(envWith({ CALL_EVENTS: refusingQueue, HYPERDRIVE: brokenHyperdrive }), "/api/webhooks/session-update", webhookInit(f, body));
+      expect(res.status).toBe(404);
+      const logged = await eventually(async () => errors.mock.calls.map((args) => String(args[0])).find((line) => line.includes(body.token)), 5_000, "the error log line");
       const line = JSON.parse(logged);
-      expect(line).toMatchObject({ level: "error", event: "webhook_events.delivery_lost", tenantId: f.tenantId, callKey: body.Session });
+      expect(line).toMatchObject({ level: "error", event: "webhook_events.delivery_lost", tenantId: f.tenantId, callKey: body.token });
       expect(line.queueError).toContain("queue unavailable");
       // The whole delivery is in the line, so it can be replayed from the logs.
-      expect(JSON.parse(line.delivery)).toMatchObject({ kind: "webhook", tenantId: f.tenantId, callId: body.Session });
+      expect(JSON.parse(line.delivery)).toMatchObject({ kind: "webhook", tenantId: f.tenantId, callId: body.token, statusCode: 404 });
     } finally {
       errors.mockRestore();
     }

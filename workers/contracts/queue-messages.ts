@@ -39,6 +39,10 @@ const CallEvents = z.looseObject({
   callId: z.string().min(1),
   record: CallRecord,
   events: z.array(z.looseObject({ seq: z.number().int().nonnegative(), type: z.string().min(1), at: z.number(), data: z.record(z.string(), z.unknown()) })).max(1000),
+  deliveries: z
+    .array(z.looseObject({ kind: z.literal("webhook"), deliveryId: z.string().min(1), tenantId: z.string().nullable(), webhook: z.string(), receivedAt: z.number() }))
+    .max(1000)
+    .optional(),
   settle: z.number().int().nonnegative().optional(),
 });
 

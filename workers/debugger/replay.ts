@@ -27,7 +27,7 @@ const MAX_SCANNED = 1_000;
 
 async function store(db: Db, messages: QueueMessage[]): Promise<void> {
   const calls = messages.flatMap((m): CallEventMessage[] => (m.kind === "call_events" ? eventsOf(m) : m.kind === "call_event" ? [m] : []));
-  const deliveries = messages.filter((m): m is WebhookDeliveryMessage => m.kind === "webhook");
+  const deliveries = messages.flatMap((m): WebhookDeliveryMessage[] => (m.kind === "webhook" ? [m] : m.kind === "call_events" ? (m.deliveries ?? []) : []));
   await storeCallEvents(db, calls);
   await storeWebhookDeliveries(db, deliveries);
 }

@@ -61,8 +61,10 @@ async function writeCallMessages(db: Db, messages: Message<QueueMessage>[]): Pro
   const calls: CallEventMessage[] = [];
   const deliveries: WebhookDeliveryMessage[] = [];
   for (const { body } of messages) {
-    if (body.kind === "call_events") calls.push(...eventsOf(body));
-    else if (body.kind === "call_event") calls.push(body);
+    if (body.kind === "call_events") {
+      calls.push(...eventsOf(body));
+      deliveries.push(...(body.deliveries ?? []));
+    } else if (body.kind === "call_event") calls.push(body);
     else deliveries.push(body);
   }
   await storeCallEvents(db, calls);

@@ -81,8 +81,13 @@ export interface CallEventsMessage {
   callId: string;
   record: CallRecordState;
   events: { seq: number; type: string; at: number; data: Record<string, unknown> }[];
+  /** The delivery records of the webhooks that caused them (webhook_events). */
+  deliveries?: WebhookDeliveryMessage[];
   settle?: number;
 }
+
+/** A webhook delivery record without our answer: the call's CallSession completes it and sends it with the call's events. */
+export type DeliveryDraft = Omit<WebhookDeliveryMessage, "statusCode" | "outcome" | "error" | "durationMs" | "response">;
 
 /** The events of a call_events message one by one, as the consumer stores them. */
 export function eventsOf(message: CallEventsMessage): CallEventMessage[] {

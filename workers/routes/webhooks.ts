@@ -8,10 +8,11 @@ import type { CallFacts, LifecycleResult } from "../../durable-objects/call-sess
 import { planRoute } from "../routing/decide";
 import { RoutingUnavailableError } from "../routing/snapshot-store";
 import type { RoutingSnapshot } from "../routing/snapshot-types";
+import type { DeliveryDraft } from "../queue/messages";
 import { callKeyOf, parseVoiceParams, receiveWebhook, VoiceParamsSchema, WebhookError, webhookParams, type ReceivedWebhook, type VoiceParams } from "../webhooks/params";
 import { cdrInput, CdrSchema, parseLifecycle, SessionUpdateSchema } from "../webhooks/lifecycle-params";
 import { rejectCxml } from "../domain/cxml";
-import { congestion, cxml, recordDelivery, refusal, refusalCxml, type DeliveryFacts } from "../webhooks/respond";
+import { congestion, cxml, deliveryDraft, recordDelivery, refusal, refusalCxml, type DeliveryFacts } from "../webhooks/respond";
 import { retryOnce } from "../webhooks/retry";
 import { presentsCredential, rateLimited, webhookAbuseLimit, type Limited } from "../webhooks/abuse-limit";
 import { carrierHeadersOf } from "../webhooks/carrier-headers";
@@ -23,6 +24,8 @@ interface Authenticated<P> {
   params: P;
   snapshot: RoutingSnapshot;
   callKey: string;
+  /** The delivery record without our answer, for the CallSession to complete and send. */
+  delivery?: DeliveryDraft;
 }
 
 interface WebhookSpec<P> {
@@ -69,8 +72,8 @@ async function handleWebhook<P>(c: Context<AppEnv>, spec: WebhookSpec<P>, answer
     const snapshot = await authenticateWebhook(c.get("services"), domain, credentials, spec.lifecycle, spec.domainUuid?.(params));
     tenantId = snapshot.tenantId;
     setLogContext({ tenantId, callKey: callId });
-    const result = await answer({ params, snapshot, callKey: callId });
-    recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, received, response: result.body, groupId: result.groupId ?? null, agentId: result.agentId ?? null });
+    const result = await answer({ params, snapshot, callKey: callId, delivery: deliveryDraft(c, { webhook: spec.name, tenantId, callId, startedAt, received }) });
+    recordDelivery(c, { webhook: spec.name, tenantId, callId, statusCode: 200, outcome: result.outcome, startedAt, received, response: result.body, groupId: result.groupId ?? null, agentId: result.agentId ?? null }, result.recorded);
     return spec.json ? c.body(result.body, 200, { "Content-Type": "application/json" }) : cxml(c, result.body);
   } catch (err) {
     const delivery = { webhook: spec.name, tenantId, callId, startedAt, received };
@@ -84,6 +87,8 @@ type Delivery = Omit<DeliveryFacts, "statusCode" | "outcome" | "error">;
 interface Answered {
   body: string;
   outcome: string;
+  /** The CallSession sent the delivery record with the call's events. */
+  recorded?: boolean;
   groupId?: string | null;
   agentId?: string | null;
 }
@@ -165,9 +170,9 @@ const voiceApplication = async (c: Context<AppEnv>) =>
   handleWebhook(c, voiceSpec("voice-application"), async (request) => {
     const facts = callFacts(c, request);
     const plan = planFor(request);
-    const answer = await retryOnce(() => callSession(c, request).route(facts, plan));
+    const answer = await retryOnce(() => callSession(c, request).route(facts, plan, request.delivery));
     if (!answer.duplicate) rememberSessionId(c.get("services"), facts.tenantId, facts.cxSessionId ?? null, facts.callKey);
-    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `routed:${answer.state}`, groupId: firstGroup(plan), agentId: answeredAgent(answer) };
+    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `routed:${answer.state}`, groupId: firstGroup(plan), agentId: answeredAgent(answer), recorded: answer.recorded };
   });
 
 const dialResult = async (c: Context<AppEnv>) =>
@@ -178,8 +183,8 @@ const dialResult = async (c: Context<AppEnv>) =>
     }
     const status = request.params.DialCallStatus ?? request.params.CallStatus ?? "unknown";
     const plan = planFor(request);
-    const answer = await retryOnce(() => callSession(c, request).dialResult(attempt, status, plan, request.params.DialCallDuration));
-    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `dial:${status.toLowerCase()}:${answer.state}`, groupId: firstGroup(plan), agentId: answeredAgent(answer) };
+    const answer = await retryOnce(() => callSession(c, request).dialResult(attempt, status, plan, request.params.DialCallDuration, request.delivery));
+    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `dial:${status.toLowerCase()}:${answer.state}`, groupId: firstGroup(plan), agentId: answeredAgent(answer), recorded: answer.recorded };
   });
 
 /** How a callback names its call when it has no token: by Cloudonix's numeric session id. */
@@ -197,9 +202,9 @@ async function namedCall<P>(c: Context<AppEnv>, request: Authenticated<P>, token
 }
 
 /** Lifecycle webhooks answer JSON; an update for a call this tenant does not have is a 404. */
-function lifecycleAnswer(result: LifecycleResult, kind: string): { body: string; outcome: string } {
+function lifecycleAnswer(result: LifecycleResult, kind: string): Answered {
   if (!result.known) throw new WebhookError(404, "UNKNOWN_CALL", `This tenant has no call with that ${kind === "cdr" ? "session token or call_id" : "token"}`);
-  return { body: JSON.stringify({ ok: true, state: result.state, applied: result.applied }), outcome: result.applied ? `${kind}:${result.state}` : `${kind}:ignored` };
+  return { body: JSON.stringify({ ok: true, state: result.state, applied: result.applied }), outcome: result.applied ? `${kind}:${result.state}` : `${kind}:ignored`, recorded: result.recorded };
 }
 
 const sessionUpdate = async (c: Context<AppEnv>) =>
@@ -217,7 +222,7 @@ const sessionUpdate = async (c: Context<AppEnv>) =>
       const { params } = request;
       const call = await namedCall(c, request, params.token, params.id);
       const update = { status: params.status, answeredAt: params.callAnswerTime ?? params.answerTime, endedAt: params.callEndTime ?? params.endTime, eventId: params.eventId };
-      const result = await retryOnce(() => callSession(c, call).sessionUpdate(update));
+      const result = await retryOnce(() => callSession(c, call).sessionUpdate(update, call.delivery));
       return lifecycleAnswer(result, "session");
     },
   );
@@ -238,7 +243,7 @@ const cdr = async (c: Context<AppEnv>) =>
       const { params } = request;
       const call = await namedCall(c, request, params.session?.token ?? params.call_id, params.session?.id);
       const input = cdrInput(params);
-      const result = await retryOnce(() => callSession(c, call).cdr(input));
+      const result = await retryOnce(() => callSession(c, call).cdr(input, call.delivery));
       return lifecycleAnswer(result, "cdr");
     },
   );

@@ -4,7 +4,7 @@ import { hangupCxml, rejectCxml } from "../domain/cxml";
 import { newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { writeWebhookPoint } from "../metrics/analytics-engine";
-import type { WebhookDeliveryMessage } from "../queue/messages";
+import type { DeliveryDraft, WebhookDeliveryMessage } from "../queue/messages";
 import { sendDelivery } from "./deliveries";
 import type { WebhookError, ReceivedWebhook } from "./params";
 import { storedRequest, storedResponse } from "./stored-request";
@@ -53,11 +53,17 @@ export interface DeliveryFacts {
   agentId?: string | null;
 }
 
+/** The delivery record before our answer: a CallSession completes it and sends it with the call's events. */
+export function deliveryDraft(c: Context<AppEnv>, facts: Pick<DeliveryFacts, "webhook" | "tenantId" | "callId" | "startedAt" | "received">): DeliveryDraft {
+  return { kind: "webhook", deliveryId: newId("whd"), tenantId: facts.tenantId, webhook: facts.webhook, callId: facts.callId, method: c.req.method, receivedAt: facts.startedAt, request: storedRequest(facts.received) };
+}
+
 /**
  * Every delivery is recorded in webhook_events, after the answer so it never waits (deliveries.ts),
  * written as an Analytics Engine data point, and logged (info, sampled in production).
+ * `recorded`: its CallSession already sent the record with the call's events.
  */
-export function recordDelivery(c: Context<AppEnv>, facts: DeliveryFacts): void {
+export function recordDelivery(c: Context<AppEnv>, facts: DeliveryFacts, recorded = false): void {
   const message: WebhookDeliveryMessage = {
     kind: "webhook",
     deliveryId: newId("whd"),
@@ -75,6 +81,7 @@ export function recordDelivery(c: Context<AppEnv>, facts: DeliveryFacts): void {
   };
   writeWebhookPoint(c.env, { tenantId: facts.tenantId, kind: facts.webhook, outcome: facts.outcome, agentId: facts.agentId, groupId: facts.groupId, latencyMs: message.durationMs, statusCode: facts.statusCode });
   log.info("webhook.answered", { webhook: facts.webhook, status: facts.statusCode, outcome: facts.outcome, durationMs: message.durationMs, ...(facts.groupId ? { groupId: facts.groupId } : {}), ...(facts.error ? { reason: facts.error } : {}) });
+  if (recorded) return;
   const sending = sendDelivery(c.env, message);
   try {
     c.executionCtx.waitUntil(sending);
