@@ -13,7 +13,7 @@ import { needsSettling, newCallData, noteRefused, RETAIN_ENDED_MS, seenEvent, va
 import { CallStore } from "./call/store";
 import type { HubEvent } from "./hub-events";
 import { acceptCallViewer, answerViewerPings, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
-import { isTerminal, mapSessionStatus, type CallState } from "./logic/call-machine";
+import { isTerminal, mapSessionStatus, type CallState } from "../workers/domain/call-machine";
 
 export type { CallFacts, CdrInput, LifecycleResult, RouteAnswer, SessionUpdateInput } from "./call/model";
 

@@ -5,7 +5,7 @@ import { CLOSE, ClientMessage, PING, PONG, REALTIME_PROTOCOL, type EventMessage,
 import type { HubEvent, LiveCallSummary } from "./hub-events";
 import { migrateSql } from "./lib/sql-migrations";
 import { closeQuietly, isUpgrade, viewerOf } from "./lib/viewer-identity";
-import { isTerminal } from "./logic/call-machine";
+import { isTerminal } from "../workers/domain/call-machine";
 import { closeFor, isEventKey, isResend, isTargeted, liveSummaryOf, registryAction, resumePlan, socketVerdict, takeResume, type SocketEnd, type SocketState, type SocketTarget } from "./logic/hub-logic";
 
 const SCHEMA = [

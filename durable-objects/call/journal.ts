@@ -1,7 +1,7 @@
 import type { HealthChange } from "../group-balancer";
 import type { HubEvent } from "../hub-events";
 import { settleFlags, type Rejection } from "../logic/call-figures";
-import { isTerminal, transition, type CallEvent } from "../logic/call-machine";
+import { isTerminal, transition, type CallEvent } from "../../workers/domain/call-machine";
 import type { WebhookDeliveryMessage } from "../../workers/queue/messages";
 import { storedResponse } from "../../workers/webhooks/stored-request";
 import type { QueuedEvent } from "./outbox";

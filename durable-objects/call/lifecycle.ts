@@ -1,6 +1,6 @@
 import type { CallAttempt } from "../../workers/queue/messages";
 import { checkCdr, checkDialDuration, checkTime, settleFlags, type Measured } from "../logic/call-figures";
-import { failureBlamesAgent, isTerminal, mapSessionStatus, type CallEvent } from "../logic/call-machine";
+import { failureBlamesAgent, isTerminal, mapSessionStatus, type CallEvent } from "../../workers/domain/call-machine";
 import type { CallJournal } from "./journal";
 import { noteRefused, type CallData, type CdrInput, type SessionUpdateInput } from "./model";
 

@@ -10,7 +10,7 @@ import { DIAL_TIMEOUT_SECONDS } from "../../workers/routing/dial-cxml";
 import type { HubEvent, LiveCallSummary } from "../hub-events";
 import type { Outbox } from "./outbox";
 import { callStart } from "../logic/call-figures";
-import { isTerminal, type CallState } from "../logic/call-machine";
+import { isTerminal, type CallState } from "../../workers/domain/call-machine";
 
 /** What a CallSession stores and answers: the call's facts, state, record and trace. */
 

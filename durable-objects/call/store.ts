@@ -1,6 +1,6 @@
 import type { Env } from "../../workers/env";
 import type { HubEvent } from "../hub-events";
-import { isTerminal } from "../logic/call-machine";
+import { isTerminal } from "../../workers/domain/call-machine";
 import { claimLifetimeMs, needsSettling, RETAIN_ENDED_MS, SETTLE_AFTER_SECONDS, silenceDeadline, type CallData } from "./model";
 import type { Taken } from "./journal";
 import { CallOutbox, OUTBOX_RETRY_MS, type Outbox } from "./outbox";

@@ -1,6 +1,6 @@
 import { CLOSE, ClientMessage, PING, PONG, type CallSnapshotMessage, type ErrorMessage } from "../../workers/protocol/realtime";
 import type { HubEvent } from "../hub-events";
-import { isTerminal } from "../logic/call-machine";
+import { isTerminal } from "../../workers/domain/call-machine";
 import { closeQuietly, isUpgrade, viewerOf } from "./viewer-identity";
 
 /*

@@ -1,21 +1,5 @@
-import { z } from "zod";
-import { REALTIME_PROTOCOL } from "../../workers/protocol/realtime";
-
-/**
- * Who the Worker authenticated for a WebSocket upgrade. The Worker forwards the upgrade to the
- * object with this header; objects are not reachable from outside, so the header is trusted.
- */
-export const ViewerIdentity = z.object({
-  tenantId: z.string().min(1),
-  userId: z.string().min(1),
-  role: z.enum(["admin", "user"]),
-  sessionId: z.string().min(1),
-  sessionExpiresAt: z.number(),
-  /** The subprotocol to answer with, when the client offered one. */
-  protocol: z.literal(REALTIME_PROTOCOL).optional(),
-});
-export type ViewerIdentity = z.infer<typeof ViewerIdentity>;
-export const IDENTITY_HEADER = "x-cxlb-viewer";
+/** Who the Worker authenticated for a WebSocket upgrade: the protocol is in workers/protocol/realtime.ts. */
+import { IDENTITY_HEADER, ViewerIdentity } from "../../workers/protocol/realtime";
 
 export function viewerOf(request: Request): ViewerIdentity | null {
   try {

@@ -1,6 +1,6 @@
 import { CLOSE } from "../../workers/protocol/realtime";
 import type { EventKey, HubEvent, LiveCallSummary } from "../hub-events";
-import { isTerminal } from "./call-machine";
+import { isTerminal } from "../../workers/domain/call-machine";
 
 /*
  * The TenantHub's decisions, pure: what an event does to the live-call registry, which

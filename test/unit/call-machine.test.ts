@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { CALL_EVENTS, CALL_STATES, TERMINAL, failureBlamesAgent, isTerminal, mapSessionStatus, transition, type CallEvent, type CallState } from "../../durable-objects/logic/call-machine";
+import { CALL_EVENTS, CALL_STATES, TERMINAL, failureBlamesAgent, isTerminal, mapSessionStatus, transition, type CallEvent, type CallState } from "../../workers/domain/call-machine";
 
 /** The whole table, written out: null = refused. Every state × every event appears once. */
 const EXPECTED: Record<CallState, Record<CallEvent, CallState | null>> = {

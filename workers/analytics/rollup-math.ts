@@ -1,4 +1,4 @@
-import { isTerminal } from "../../durable-objects/logic/call-machine";
+import { isTerminal } from "../domain/call-machine";
 import { BIN_COUNT, binOf } from "./duration-bins";
 import { floorSlot } from "./slots";
 

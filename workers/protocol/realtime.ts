@@ -106,3 +106,19 @@ export const CLOSE = {
   invalid: 1008,
   tryAgainLater: 1013,
 } as const;
+
+/**
+ * Who the Worker authenticated for a WebSocket upgrade. The Worker forwards the upgrade to the
+ * object with this header; objects are not reachable from outside, so the header is trusted.
+ */
+export const ViewerIdentity = z.object({
+  tenantId: z.string().min(1),
+  userId: z.string().min(1),
+  role: z.enum(["admin", "user"]),
+  sessionId: z.string().min(1),
+  sessionExpiresAt: z.number(),
+  /** The subprotocol to answer with, when the client offered one. */
+  protocol: z.literal(REALTIME_PROTOCOL).optional(),
+});
+export type ViewerIdentity = z.infer<typeof ViewerIdentity>;
+export const IDENTITY_HEADER = "x-cxlb-viewer";

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import type { Executor } from "../db/executor";
 import { callRecords, callRollupSeries, callRollups, callRollupsDaily } from "../db/schema";
 import { MEASURES, SERIES_MEASURE_COUNT, dailyCells, mergeCells, measureColumn, rollupDelta, rollupSignature, seriesCells, type Cell } from "../analytics/rollup-math";
-import { TERMINAL_STATES } from "../../durable-objects/logic/call-machine";
+import { TERMINAL_STATES } from "../domain/call-machine";
 
 export interface CallRef {
   tenantId: string;

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { IDENTITY_HEADER, type ViewerIdentity } from "../../durable-objects/lib/viewer-identity";
+import { IDENTITY_HEADER, type ViewerIdentity } from "../protocol/realtime";
 import { findRecordByCallId } from "../db/repos/call-records";
 import { authenticateToken, bearerToken, requireAuth, userAuth } from "../middleware/auth";
 import { isApiKeyToken } from "../lib/api-keys";
