@@ -15,6 +15,23 @@ const SCHEMA = [
   `CREATE TABLE totals (agent_id TEXT PRIMARY KEY, picks INTEGER NOT NULL DEFAULT 0, successes INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0)`,
   // The provider account a claim also holds a slot of (ProviderAccount), freed with it.
   `ALTER TABLE active_calls ADD COLUMN account_id TEXT`,
+  // Write diet: text-keyed tables WITHOUT ROWID (a new row is one row written, not two).
+  `CREATE TABLE active_calls_v2 (call_key TEXT PRIMARY KEY, agent_id TEXT NOT NULL, claimed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, account_id TEXT) WITHOUT ROWID`,
+  `INSERT INTO active_calls_v2 SELECT call_key, agent_id, claimed_at, expires_at, account_id FROM active_calls`,
+  `DROP TABLE active_calls`,
+  `ALTER TABLE active_calls_v2 RENAME TO active_calls`,
+  `CREATE TABLE health_v2 (agent_id TEXT PRIMARY KEY, consecutive_failures INTEGER NOT NULL, unhealthy_until INTEGER NOT NULL) WITHOUT ROWID`,
+  `INSERT INTO health_v2 SELECT agent_id, consecutive_failures, unhealthy_until FROM health`,
+  `DROP TABLE health`,
+  `ALTER TABLE health_v2 RENAME TO health`,
+  `CREATE TABLE totals_v2 (agent_id TEXT PRIMARY KEY, picks INTEGER NOT NULL DEFAULT 0, successes INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`,
+  `INSERT INTO totals_v2 SELECT agent_id, picks, successes, failures FROM totals`,
+  `DROP TABLE totals`,
+  `ALTER TABLE totals_v2 RENAME TO totals`,
+  `CREATE TABLE sticky_v2 (caller TEXT PRIMARY KEY, agent_id TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+  `INSERT INTO sticky_v2 SELECT caller, agent_id, expires_at FROM sticky`,
+  `DROP TABLE sticky`,
+  `ALTER TABLE sticky_v2 RENAME TO sticky`,
 ] as const;
 
 /** Window buckets are kept for the longest window a group may configure. */
@@ -157,7 +174,12 @@ export class GroupBalancer extends DurableObject<Env> {
       if (!chosen) return outcome;
     }
     if (group.stickyTtlSeconds && request.caller) {
-      this.ctx.storage.sql.exec("INSERT OR REPLACE INTO sticky (caller, agent_id, expires_at) VALUES (?, ?, ?)", request.caller, chosen, now + group.stickyTtlSeconds * 1000);
+      this.ctx.storage.sql.exec(
+        "INSERT INTO sticky (caller, agent_id, expires_at) VALUES (?, ?, ?) ON CONFLICT (caller) DO UPDATE SET agent_id = excluded.agent_id, expires_at = excluded.expires_at",
+        request.caller,
+        chosen,
+        now + group.stickyTtlSeconds * 1000,
+      );
     }
     await this.#armAlarm();
     return outcome;
@@ -332,7 +354,15 @@ export class GroupBalancer extends DurableObject<Env> {
 
   #claim(callKey: string, agentId: string, now: number, expiresAt: number, accountId: string | null): void {
     const sql = this.ctx.storage.sql;
-    sql.exec("INSERT OR REPLACE INTO active_calls (call_key, agent_id, claimed_at, expires_at, account_id) VALUES (?, ?, ?, ?, ?)", callKey, agentId, now, expiresAt, accountId);
+    // An upsert, not REPLACE: an update is one row written, not a delete and an insert.
+    sql.exec(
+      "INSERT INTO active_calls (call_key, agent_id, claimed_at, expires_at, account_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (call_key) DO UPDATE SET agent_id = excluded.agent_id, claimed_at = excluded.claimed_at, expires_at = excluded.expires_at, account_id = excluded.account_id",
+      callKey,
+      agentId,
+      now,
+      expiresAt,
+      accountId,
+    );
     const hour = hourOf(now);
     sql.exec("INSERT INTO window_counts (agent_id, hour, count) VALUES (?, ?, 1) ON CONFLICT (agent_id, hour) DO UPDATE SET count = count + 1", agentId, hour);
     sql.exec("INSERT INTO totals (agent_id, picks) VALUES (?, 1) ON CONFLICT (agent_id) DO UPDATE SET picks = picks + 1", agentId);
@@ -374,10 +404,19 @@ export class GroupBalancer extends DurableObject<Env> {
   }
 
   #recordOutcome(agentId: string, result: "success" | "failure", now: number): HealthChange | null {
-    const { health, changed } = recordOutcome(this.#health.get(agentId) ?? HEALTHY, result, now);
+    const before = this.#health.get(agentId) ?? HEALTHY;
+    const { health, changed } = recordOutcome(before, result, now);
     this.#health.set(agentId, health);
     const sql = this.ctx.storage.sql;
-    sql.exec("INSERT OR REPLACE INTO health (agent_id, consecutive_failures, unhealthy_until) VALUES (?, ?, ?)", agentId, health.consecutiveFailures, health.unhealthyUntil);
+    // A healthy agent's success changes nothing to store: most calls write no health row.
+    if (health.consecutiveFailures !== before.consecutiveFailures || health.unhealthyUntil !== before.unhealthyUntil) {
+      sql.exec(
+        "INSERT INTO health (agent_id, consecutive_failures, unhealthy_until) VALUES (?, ?, ?) ON CONFLICT (agent_id) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, unhealthy_until = excluded.unhealthy_until",
+        agentId,
+        health.consecutiveFailures,
+        health.unhealthyUntil,
+      );
+    }
     const column = result === "success" ? "successes" : "failures";
     sql.exec(`INSERT INTO totals (agent_id, ${column}) VALUES (?, 1) ON CONFLICT (agent_id) DO UPDATE SET ${column} = ${column} + 1`, agentId);
     return changed ? { agentId, healthy: changed === "became_healthy" } : null;
@@ -390,7 +429,7 @@ export class GroupBalancer extends DurableObject<Env> {
 
   #saveRotation(rotation: RotationState): void {
     this.#rotation = rotation;
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO rotation (id, state) VALUES (1, ?)", JSON.stringify(rotation));
+    this.ctx.storage.sql.exec("INSERT INTO rotation (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state", JSON.stringify(rotation));
   }
 
   async #armAlarm(): Promise<void> {
