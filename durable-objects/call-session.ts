@@ -198,9 +198,14 @@ export class CallSession extends DurableObject<Env> {
       call.settledSeq = call.seq;
       call.outbox = { ...(call.outbox ?? { queue: [], hub: [] }), settle: call.seq };
       this.#save(call);
-    } else if (isTerminal(call.state) && now >= call.lastActivityAt + RETAIN_ENDED_MS && !this.#store.pending(call)) {
-      await this.#store.erase();
-      return;
+    } else if (isTerminal(call.state) && now >= call.lastActivityAt + RETAIN_ENDED_MS) {
+      // What was delivered stays in the stored outbox until a write prunes it, and an ended call
+      // has no more writes: send what may be left, then forget the call if nothing is.
+      await this.#store.flush();
+      if (!this.#store.pending(call)) {
+        await this.#store.erase();
+        return;
+      }
     }
     await this.#store.flush();
     const current = this.#store.read();

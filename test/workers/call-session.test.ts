@@ -9,6 +9,26 @@ import { createRoutingFixture, voiceBody, webhookInit } from "./helpers/routing-
 const VOICE = "https://router.test/api/webhooks/voice-application";
 
 describe("CallSession", () => {
+  it("forgets an ended call a day after its last event, once its outbox has gone out", async ({ expect }) => {
+    const f = await createRoutingFixture({ agentCount: 1 });
+    const body = voiceBody(f);
+    await exports.default.fetch(VOICE, webhookInit(f, body));
+    await exports.default.fetch(`${VOICE}/dial-result?attempt=1`, webhookInit(f, { ...body, DialCallStatus: "completed", DialCallDuration: "2" }));
+    const stub = env.CALL_SESSION.getByName(`${f.tenantId}:${body.Session}`) as DurableObjectStub<CallSession>;
+    expect((await stub.snapshot())?.state).toBe("completed");
+    // A day later (its settling done): the stored outbox still lists what went out, which no
+    // later write pruned; the alarm sends what may be left and deletes the call.
+    await runInDurableObject(stub, (_instance, state) => {
+      const data = state.storage.kv.get<{ lastActivityAt: number; seq: number; settledSeq?: number }>("call")!;
+      data.lastActivityAt -= 25 * 3_600_000;
+      data.settledSeq = data.seq;
+      state.storage.kv.put("call", data);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await stub.snapshot()).toBeNull();
+    expect(await runInDurableObject(stub, (_instance, state) => [...state.storage.kv.list()].length)).toBe(0);
+  });
+
   it("ends a call that goes silent by alarm, and frees the agent's slot", async ({ expect }) => {
     const f = await createRoutingFixture({ agentCount: 1, capacity: 1 });
     const body = voiceBody(f);
@@ -65,7 +85,8 @@ describe("CallSession", () => {
     const stub = env.CALL_SESSION.getByName(`${f.tenantId}:${body.Session}`) as DurableObjectStub<CallSession>;
     await stub.sessionUpdate({ status: "completed" });
     const late = await stub.sessionUpdate({ status: "connected" });
-    expect(late).toEqual({ known: true, state: "completed", applied: false });
+    // Without a delivery record handed over, the CallSession records none (recorded: false).
+    expect(late).toEqual({ known: true, state: "completed", applied: false, recorded: false });
     const snap = await stub.snapshot();
     expect(snap?.trace.refused).toContain('call is completed; "answer" is ignored');
   });
