@@ -71,11 +71,14 @@ export class CallStore {
     return this.#outbox.pending(call.outbox, !isTerminal(call.state));
   }
 
-  /** The alarm fired: forget the cached state and alarm, re-read storage. */
+  /**
+   * The alarm fired: re-read the state, and the alarm is no longer set. What this instance knows
+   * it delivered stays known (a new instance after an eviction knows nothing and resends), so an
+   * alarm does not publish again what the dashboards already have.
+   */
   forget(): void {
     this.#call = undefined;
     this.#alarmAt = null;
-    this.#outbox.reset();
   }
 
   /** Re-arms the alarm for the call as it now stands (after an alarm that found nothing due). */
