@@ -9,7 +9,10 @@ import { hubEventOf, noteRefused, type CallData, type DeliveryDraft } from "./mo
 
 export interface Taken {
   queued: QueuedEvent[];
+  /** For the call's own viewers: every event. */
   live: HubEvent[];
+  /** For the tenant's hub: the events of a live call, and its end. */
+  hub: HubEvent[];
   deliveries: WebhookDeliveryMessage[];
 }
 
@@ -22,6 +25,7 @@ export interface Taken {
 export class CallJournal {
   #queued: QueuedEvent[] = [];
   #live: HubEvent[] = [];
+  #hub: HubEvent[] = [];
   #deliveries: WebhookDeliveryMessage[] = [];
 
   /** Applies a state-machine event; a refused transition is noted in the trace, never thrown. */
@@ -51,7 +55,12 @@ export class CallJournal {
     call.lastActivityAt = Date.now();
     call.record.decision = call.trace;
     this.#queued.push({ seq: call.seq, type, at: call.lastActivityAt, data: structuredClone(data) });
-    this.#live.push(hubEventOf(call, type, data));
+    const live = hubEventOf(call, type, data);
+    this.#live.push(live);
+    // The tenant's dashboards follow live calls: once a call has ended, only its end is news
+    // there (a CDR after it is for the record and the call's own viewers), one hub request
+    // fewer; agent health changes are the tenant's news whenever they happen.
+    if (!type.startsWith("call.") || !isTerminal(call.state) || type === "call.ended") this.#hub.push(live);
   }
 
   health(call: CallData, changes: readonly (HealthChange | null)[]): void {
@@ -75,7 +84,8 @@ export class CallJournal {
 
   /** The request's events, once: for the outbox and the call's viewers. */
   take(): Taken {
-    const taken = { queued: this.#queued, live: this.#live, deliveries: this.#deliveries };
+    const taken = { queued: this.#queued, live: this.#live, hub: this.#hub, deliveries: this.#deliveries };
+    this.#hub = [];
     this.#queued = [];
     this.#live = [];
     this.#deliveries = [];

@@ -40,7 +40,7 @@ export class CallStore {
   save(call: CallData, taken: Taken): void {
     const outbox = this.#outbox.pruned(call.outbox);
     outbox.queue.push(...taken.queued);
-    outbox.hub.push(...taken.live);
+    outbox.hub.push(...taken.hub);
     for (const delivery of taken.deliveries) {
       call.deliveryCount = (call.deliveryCount ?? 0) + 1;
       (outbox.deliveries ??= []).push({ ...delivery, n: call.deliveryCount });
