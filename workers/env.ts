@@ -54,6 +54,7 @@ const EnvSchema = z
     CALL_SESSION: hasMethods("idFromName", "get"),
     TENANT_HUB: hasMethods("idFromName", "get"),
     PROVIDER_ACCOUNT: hasMethods("idFromName", "get"),
+    CAMPAIGN_RUNNER: hasMethods("idFromName", "get"),
     CALL_EVENTS: hasMethods("send", "sendBatch"),
     EXPORT_JOBS: hasMethods("send", "sendBatch"),
     EVENT_DELIVERIES: hasMethods("send", "sendBatch"),

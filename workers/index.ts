@@ -8,6 +8,7 @@ export { GroupBalancer } from "../durable-objects/group-balancer";
 export { CallSession } from "../durable-objects/call-session";
 export { TenantHub } from "../durable-objects/tenant-hub";
 export { ProviderAccount } from "../durable-objects/provider-account";
+export { CampaignRunner } from "../durable-objects/campaign-runner";
 
 const app = createApp();
 

@@ -17,6 +17,8 @@ import { openapi } from "./openapi";
 import { outboundRules } from "./outbound-rules";
 import { providers } from "./providers";
 import { providerAccountsRoutes } from "./provider-accounts";
+import { campaignsRoutes } from "./campaigns";
+import { doNotCallRoutes } from "./do-not-call";
 import { realtime } from "./realtime";
 import { routing } from "./routing";
 import { schedulesRoutes } from "./schedules";
@@ -43,6 +45,8 @@ export const api = new Hono<AppEnv>()
   .route("/api/schedules", schedulesRoutes)
   .route("/api/trunks", trunks)
   .route("/api/outbound-rules", outboundRules)
+  .route("/api/campaigns", campaignsRoutes)
+  .route("/api/do-not-call", doNotCallRoutes)
   .route("/api/audit-log", auditLog)
   .route("/api/routing", routing)
   .route("/api/call-records", callRecords)

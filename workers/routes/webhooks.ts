@@ -5,7 +5,8 @@ import type { AppEnv } from "../app-env";
 import { AppError } from "../lib/errors";
 import { log, sampleWebhook, setLogContext } from "../lib/log";
 import type { CallFacts, LifecycleResult } from "../../durable-objects/call-session";
-import { planRoute } from "../routing/decide";
+import { planCampaignCall, planRoute, type RoutePlan } from "../routing/decide";
+import { campaignQuery, campaignRef, connectCampaignCall, reportCampaignCall } from "../campaigns/webhook";
 import { RoutingUnavailableError } from "../routing/snapshot-store";
 import type { RoutingSnapshot } from "../routing/snapshot-types";
 import type { DeliveryDraft } from "../queue/messages";
@@ -164,12 +165,24 @@ function callFacts(c: Context<AppEnv>, { params, snapshot, callKey }: Authentica
 // one tenant's requests can never reach another tenant's call.
 const callSession = (c: Context<AppEnv>, { snapshot, callKey }: { snapshot: RoutingSnapshot; callKey: string }) => c.env.CALL_SESSION.getByName(`${snapshot.tenantId}:${callKey}`);
 
-const planFor = ({ params, snapshot }: Authenticated<VoiceParams>) => planRoute(snapshot, { from: params.From, to: params.To, cloudonixDirection: params.Direction, headers: carrierHeadersOf(params) });
+/**
+ * The call's plan. A call a campaign placed (its URL names the campaign and contact) goes where
+ * the campaign says, with the contact's variables; its Dial actions carry the same parameters
+ * (`facts.actionQuery`), so every later plan of the call is the campaign's too.
+ */
+async function planFor(c: Context<AppEnv>, { params, snapshot, callKey }: Authenticated<VoiceParams>, facts?: CallFacts): Promise<RoutePlan> {
+  const routing = { from: params.From, to: params.To, cloudonixDirection: params.Direction, headers: carrierHeadersOf(params) };
+  const ref = campaignRef(c.req.query());
+  if (!ref) return planRoute(snapshot, routing);
+  const campaign = await connectCampaignCall(c.env, snapshot.tenantId, ref, callKey);
+  if (facts) facts.actionQuery = campaignQuery(ref);
+  return campaign.ok ? planCampaignCall(snapshot, routing, { id: campaign.campaignId, name: campaign.name, target: campaign.target, contactId: campaign.contactId, variables: campaign.variables }) : planCampaignCall(snapshot, routing, null, campaign.reason);
+}
 
 const voiceApplication = async (c: Context<AppEnv>) =>
   handleWebhook(c, voiceSpec("voice-application"), async (request) => {
     const facts = callFacts(c, request);
-    const plan = planFor(request);
+    const plan = await planFor(c, request, facts);
     const answer = await retryOnce(() => callSession(c, request).route(facts, plan, request.delivery));
     if (!answer.duplicate) rememberSessionId(c.get("services"), facts.tenantId, facts.cxSessionId ?? null, facts.callKey);
     return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `routed:${answer.state}`, groupId: firstGroup(plan), agentId: answeredAgent(answer), recorded: answer.recorded };
@@ -182,7 +195,7 @@ const dialResult = async (c: Context<AppEnv>) =>
       throw new WebhookError(400, "INVALID_PARAMETERS", "attempt: the action URL must carry ?attempt=<n>");
     }
     const status = request.params.DialCallStatus ?? request.params.CallStatus ?? "unknown";
-    const plan = planFor(request);
+    const plan = await planFor(c, request);
     const answer = await retryOnce(() => callSession(c, request).dialResult(attempt, status, plan, request.params.DialCallDuration, request.delivery));
     return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `dial:${status.toLowerCase()}:${answer.state}`, groupId: firstGroup(plan), agentId: answeredAgent(answer), recorded: answer.recorded };
   });
@@ -222,7 +235,12 @@ const sessionUpdate = async (c: Context<AppEnv>) =>
       const { params } = request;
       const call = await namedCall(c, request, params.token, params.id);
       const update = { status: params.status, answeredAt: params.callAnswerTime ?? params.answerTime, endedAt: params.callEndTime ?? params.endTime, eventId: params.eventId };
+      // A campaign's call (its callback URL names the campaign): the campaign hears how the
+      // attempt went; one that was never answered has no call of ours, and that is no error.
+      const ref = campaignRef(c.req.query());
+      const campaign = ref ? await retryOnce(() => reportCampaignCall(c.env, request.snapshot.tenantId, ref, params.status, params.token ?? null)) : null;
       const result = await retryOnce(() => callSession(c, call).sessionUpdate(update, call.delivery));
+      if (campaign && !result.known) return { body: JSON.stringify({ ok: true, state: null, applied: campaign.applied }), outcome: campaign.applied ? `campaign:${params.status}` : "campaign:ignored" };
       return lifecycleAnswer(result, "session");
     },
   );

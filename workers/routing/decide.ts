@@ -146,6 +146,44 @@ function planApiCall(snapshot: RoutingSnapshot, trace: DecisionTrace, headers: H
   return { ...plan, direction: "outbound" };
 }
 
+/** A campaign's answered call, as its runner names it (campaigns/runner-types.ts CampaignConnect). */
+export interface CampaignRouting {
+  id: string;
+  name: string;
+  target: { type: "agent" | "group"; id: string };
+  contactId: number;
+  /** The contact's variables from the uploaded list: header-safe names, values without braces. */
+  variables: Record<string, string>;
+}
+
+/**
+ * An answered call that a campaign started (its voice application URL names the campaign and
+ * the contact): it goes to the campaign's agent or group, never by the API-call rules, with the
+ * contact's variables as call context (X-<name> headers, or stream parameters). `campaign` null:
+ * the URL named an attempt the campaign does not know, and the call is hung up.
+ */
+export function planCampaignCall(snapshot: RoutingSnapshot, facts: RoutingFacts, campaign: CampaignRouting | null, refusal = "the campaign does not know this call"): RoutePlan {
+  const trace: DecisionTrace = {
+    snapshotVersion: snapshot.version,
+    direction: "outbound",
+    directionReason: "Direction=outbound-api: a campaign placed this call and the person answered; connect them to the campaign's target",
+    caller: normalizeNumber(facts.from),
+    called: normalizeNumber(facts.to),
+    rulesTried: [],
+    rule: null,
+    usedDefaultFallback: false,
+    notes: [],
+  };
+  const stages: RouteStage[] = [];
+  if (campaign) {
+    trace.notes.push(`campaign ${campaign.name} (${campaign.id}), contact ${campaign.contactId}`);
+    const context = [{ name: "X-Campaign-Id", value: campaign.id }, { name: "X-Campaign-Contact", value: String(campaign.contactId) }, ...Object.entries(campaign.variables).map(([name, value]) => ({ name: `X-${name}`, value }))];
+    pushTarget(snapshot, stages, campaign.target, `campaign ${campaign.name}`, trace, { timeLimitSec: null, context, ruleName: campaign.name });
+  } else trace.notes.push(refusal);
+  stages.push({ kind: "end", label: "clean hang-up", action: { type: "hangup" } });
+  return { direction: "outbound", ruleId: null, stages, trace };
+}
+
 /**
  * The number inbound rules match: the tenant's routing-number header when the call carries a
  * number in it (A2B-DNID: the number originally dialled, which a carrier may have rewritten To

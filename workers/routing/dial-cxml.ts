@@ -34,8 +34,9 @@ export function targetAddress(target: DialTarget): string {
   return target.kind === "sip" ? target.uri : target.kind === "stream" ? target.url : target.number;
 }
 
-export function dialResultUrl(baseUrl: string, attempt: number): string {
-  return `${baseUrl}/api/webhooks/voice-application/dial-result?attempt=${attempt}`;
+/** `query`: more parameters the action must carry (a campaign call's campaign and contact). */
+export function dialResultUrl(baseUrl: string, attempt: number, query?: string | null): string {
+  return `${baseUrl}/api/webhooks/voice-application/dial-result?attempt=${attempt}${query ? `&${query}` : ""}`;
 }
 
 /**

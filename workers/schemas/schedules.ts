@@ -47,7 +47,7 @@ const DayIntervals = z
     for (const [index, field, message] of intervalProblems(intervals)) ctx.addIssue({ code: "custom", path: [index, field], message });
   });
 
-const WeeklySchema = z
+export const WeeklySchema = z
   .strictObject(Object.fromEntries(WEEKDAYS.map((day) => [day, DayIntervals.default([])])) as Record<(typeof WEEKDAYS)[number], z.ZodDefault<typeof DayIntervals>>)
   .superRefine((weekly, ctx) => {
     // An overnight run may not overlap the next day's hours (Sunday's runs into Monday).

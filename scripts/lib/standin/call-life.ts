@@ -25,7 +25,8 @@ export function actionOf(cxml: string): string | null {
     .replace(/&amp;/g, "&");
 }
 
-export async function runCall(outbox: Outbox, domain: DomainState, call: CallLog): Promise<void> {
+/** `ended` is called the moment the call ends, before its last session update and CDR go out. */
+export async function runCall(outbox: Outbox, domain: DomainState, call: CallLog, ended: () => void): Promise<void> {
   let eventNo = 0;
   const send = async (kind: DeliveryLog["kind"], url: string | null, body: unknown, headers: Record<string, string> = {}) => {
     if (!url) return { status: 0, body: "" };
@@ -105,6 +106,7 @@ export async function runCall(outbox: Outbox, domain: DomainState, call: CallLog
     }
   }
   call.endedAt = Date.now();
+  ended();
   await update(SESSION_STATUS[call.outcome]);
   const duration = Math.round((call.endedAt - call.placedAt) / 1000);
   await send("cdr", stringOr(domain.profile["cdr-endpoint"]), {

@@ -132,10 +132,16 @@ export function startStandIn(options: StandInOptions): Promise<StandIn> {
     d.maxLive = Math.max(d.maxLive, d.live);
     if (options.verbose) console.log(`[stand-in] ${d.name}: call ${call.token} to ${call.destination} (${call.outcome})`);
     json(res, 200, { domainId: d.id, subscriberId: null, destination: call.destination, direction: "outbound-api", token: call.token });
-    void runCall(outbox, d, call)
+    let live = true;
+    const ended = () => {
+      if (!live) return;
+      live = false;
+      d.live--;
+    };
+    void runCall(outbox, d, call, ended)
       .catch((err: Error) => console.error(`[stand-in] call ${call.token} broke: ${err.message}`))
       .finally(() => {
-        d.live--;
+        ended();
         if (options.verbose) console.log(`[stand-in] ${d.name}: call ${call.token} ended (${call.outcome}, talked ${call.talkSec} s)`);
       });
   }
