@@ -191,7 +191,12 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
             bearerFormat: "JWT or API key",
             description: "Either a signed-in user's access token (POST /api/auth/login, one hour, refreshable) or a tenant API key for automation (cxak_…, made by an admin in /api/api-keys, acting with its own role). Both go in Authorization: Bearer.",
           },
-          cloudonixRequestKey: { type: "http", scheme: "bearer", description: "The tenant's webhook request key (cxrk_…, POST /api/tenant/request-key), which Cloudonix sends as Authorization: Bearer on every webhook. Session updates and CDRs may instead come to the tenant's callback URLs, whose path token is the credential." },
+          cloudonixRequestKey: {
+            type: "http",
+            scheme: "bearer",
+            description:
+              "The tenant's webhook request key (cxrk_…, POST /api/tenant/request-key), which Cloudonix sends as Authorization: Bearer on every webhook. Session updates and CDRs may instead come to the tenant's callback URLs, whose path token is the credential.",
+          },
         },
       },
     };

@@ -235,7 +235,7 @@ export function dialOutcomeOf(status: string, streamed: boolean): DialOutcome {
 
 /** Whether a failed attempt in this stage tries the next target, or ends the call. */
 export function failsOver(stage: RouteStage | undefined, outcome: FailoverOutcome): boolean {
-  if (!stage || stage.kind !== "group" || stage.failoverOn === null) return true;
+  if (stage?.kind !== "group" || stage.failoverOn === null) return true;
   return stage.failoverOn.includes(outcome);
 }
 
