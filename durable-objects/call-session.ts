@@ -14,6 +14,7 @@ import { CallStore } from "./call/store";
 import type { HubEvent } from "./hub-events";
 import { acceptCallViewer, answerViewerPings, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
 import { isTerminal, mapSessionStatus, type CallState } from "../workers/domain/call-machine";
+import { log } from "../workers/lib/log";
 
 export type { CallFacts, CdrInput, LifecycleResult, RouteAnswer, SessionUpdateInput } from "./call/model";
 
@@ -230,7 +231,7 @@ export class CallSession extends DurableObject<Env> {
       if (claimed && claimed !== call.slot) {
         await this.env.GROUP_BALANCER.getByName(claimed.balancer)
           .release(call.facts.callKey)
-          .catch((releaseErr: Error) => console.warn(`call ${call.facts.callKey}: could not free the slot after a failure: ${releaseErr.message}`));
+          .catch((releaseErr: Error) => log.warn("call.slot_release_failed", { callKey: call.facts.callKey, balancer: claimed.balancer, error: releaseErr }));
       }
       throw err;
     }

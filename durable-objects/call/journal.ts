@@ -6,6 +6,7 @@ import type { WebhookDeliveryMessage } from "../../workers/queue/messages";
 import { storedResponse } from "../../workers/webhooks/stored-request";
 import type { QueuedEvent } from "./outbox";
 import { hubEventOf, noteRefused, type CallData, type DeliveryDraft } from "./model";
+import { log } from "../../workers/lib/log";
 
 export interface Taken {
   queued: QueuedEvent[];
@@ -33,7 +34,7 @@ export class CallJournal {
     const result = transition(call.state, event);
     if (!result.ok) {
       noteRefused(call, result.reason);
-      console.warn(`call ${call.facts.callKey}: ${result.reason}`);
+      log.warn("call.transition_refused", { callKey: call.facts.callKey, reason: result.reason });
       return;
     }
     // Cloudonix repeats statuses; a repeat is not news.

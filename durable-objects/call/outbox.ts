@@ -1,5 +1,6 @@
 import type { CallEventsMessage, CallRecordState, WebhookDeliveryMessage } from "../../workers/queue/messages";
 import type { HubEvent } from "../hub-events";
+import { log } from "../../workers/lib/log";
 
 /** How long after a failed send the CallSession's alarm tries again. */
 export const OUTBOX_RETRY_MS = 5_000;
@@ -97,7 +98,7 @@ export class CallOutbox {
     const queue = hold ? [] : pending.queue.slice(0, BATCH);
     const deliveries = hold ? [] : (pending.deliveries ?? []).slice(0, BATCH);
     const stale = pending.hub.filter((event) => event.at < now - HUB_GIVE_UP_MS);
-    if (stale.length) console.warn(`call events: gave up showing ${stale.length} live events older than an hour`);
+    if (stale.length) log.warn("call_events.live_given_up", { callKey: message.callId, events: stale.length, reason: "older than an hour" });
     const hub = pending.hub.filter((event) => event.at >= now - HUB_GIVE_UP_MS).slice(0, BATCH);
     const [queued, shown] = await Promise.all([this.#send(queue, deliveries, pending.settle, message), this.#show(message.tenantId, hub)]);
     if (queued) {
@@ -117,7 +118,7 @@ export class CallOutbox {
       await this.queue.send(body, { contentType: "json" });
       return true;
     } catch (err) {
-      console.warn(`call events: queue send failed, retrying by alarm: ${(err as Error).message}`);
+      log.warn("call_events.queue_send_failed", { callKey: message.callId, action: "retrying by alarm", error: err });
       return false;
     }
   }
@@ -128,7 +129,7 @@ export class CallOutbox {
       await this.hubOf(tenantId).publish(events);
       return true;
     } catch (err) {
-      console.warn(`call events: live publish failed, retrying by alarm: ${(err as Error).message}`);
+      log.warn("call_events.live_publish_failed", { tenantId, action: "retrying by alarm", error: err });
       return false;
     }
   }
