@@ -1,3 +1,4 @@
+import { emptySnapshot, testAgent as agent } from "./helpers/snapshot";
 import { describe, it } from "vitest";
 import { boundedCarrierHeaders, conditionKey, headerLookup, headerNumber, MAX_CARRIER_HEADERS } from "../../workers/domain/carrier-headers";
 import { buildInboundIndex, matchInbound } from "../../workers/domain/matching";
@@ -156,19 +157,7 @@ describe("inbound conflicts with carrier-header conditions", () => {
 });
 
 function snapshot(overrides: Partial<RoutingSnapshot> = {}): RoutingSnapshot {
-  const agent = (id: string) => ({ id, name: id.toUpperCase(), provider: "retell", serviceValue: `+1${id}`, username: null, passwordEnc: null, enabled: true, maxConcurrentCalls: null, weight: 1 });
-  return {
-    format: 2,
-    tenantId: "t1",
-    version: 3,
-    builtAt: 0,
-    domain: "acme.test",
-    requestKeyHash: null,
-    previousRequestKeyHash: null,
-    previousRequestKeyExpiresAt: null,
-    timezone: "UTC",
-    defaultFallback: null,
-    outboundCallerPatterns: [],
+  return emptySnapshot({
     agents: { dnid: agent("dnid"), to: agent("to"), t42: agent("t42") },
     groups: {},
     trunks: {},
@@ -176,7 +165,7 @@ function snapshot(overrides: Partial<RoutingSnapshot> = {}): RoutingSnapshot {
     outboundRules: [],
     routingNumberHeader: "A2B-DNID",
     ...overrides,
-  };
+  });
 }
 const call = (headers: Record<string, string> | null) => ({ from: "14155550100", to: "18005550199", cloudonixDirection: "inbound", headers });
 

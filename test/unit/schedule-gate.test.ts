@@ -1,24 +1,13 @@
+import { emptySnapshot, testAgent as agent } from "./helpers/snapshot";
 import { describe, it } from "vitest";
 import { planRoute } from "../../workers/routing/decide";
 import { scheduleGate } from "../../workers/routing/schedule-gate";
 import type { RoutingSnapshot, SnapshotInboundRule } from "../../workers/routing/snapshot-types";
 
-const agent = (id: string) => ({ id, name: id.toUpperCase(), provider: "retell", serviceValue: `+1${id}`, username: null, passwordEnc: null, enabled: true, maxConcurrentCalls: null, weight: 1 });
 const nine5 = [{ open: "09:00", close: "17:00" }];
 
 function snapshot(rule: Partial<SnapshotInboundRule>, overrides: Partial<RoutingSnapshot> = {}): RoutingSnapshot {
-  return {
-    format: 2,
-    tenantId: "t1",
-    version: 3,
-    builtAt: 0,
-    domain: "acme.test",
-    requestKeyHash: null,
-    previousRequestKeyHash: null,
-    previousRequestKeyExpiresAt: null,
-    timezone: "UTC",
-    defaultFallback: null,
-    outboundCallerPatterns: [],
+  return emptySnapshot({
     agents: { day: agent("day"), night: agent("night"), backup: agent("backup"), desk: agent("desk") },
     groups: {},
     trunks: {},
@@ -28,7 +17,7 @@ function snapshot(rule: Partial<SnapshotInboundRule>, overrides: Partial<Routing
       s1: { id: "s1", name: "Office", timezone: "America/New_York", weekly: { mon: nine5, tue: nine5, wed: nine5, thu: nine5, fri: nine5, sat: [], sun: [] }, closures: [{ from: "2026-12-25", to: "2026-12-25", label: "Christmas" }], overrides: [] },
     },
     ...overrides,
-  };
+  });
 }
 
 const route = (s: RoutingSnapshot, at: string) => planRoute(s, { from: "+14155550100", to: "+18005550199", at: Date.parse(at) });
