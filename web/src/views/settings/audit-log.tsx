@@ -18,6 +18,8 @@ const ENTITY_LABELS: Record<AuditEntity | "dead_letter" | "api_key", string> = {
   outbound_rule: "Outbound rules",
   trunk: "Trunks",
   schedule: "Schedules",
+  provider_account: "Provider accounts",
+  campaign: "Campaigns",
   tenant: "Tenant settings",
   user: "Users",
   dead_letter: "Dead letters",
