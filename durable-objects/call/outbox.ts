@@ -62,13 +62,18 @@ export class CallOutbox {
     private readonly hubOf: (tenantId: string) => LiveHub,
   ) {}
 
-  /** The outbox to store: without what this object has delivered since it was last written. */
+  /**
+   * The outbox to store: without what this object has delivered since it was last written. The
+   * call's events stay until its record is settled: the settle message re-sends them all, so a
+   * message the Queue accepted and lost (a crash of the local runtime keeps its queue in memory)
+   * costs no event either.
+   */
   pruned(outbox: Outbox | undefined): Outbox {
     if (!outbox) return emptyOutbox();
     const settle = outbox.settle !== undefined && outbox.settle > this.#settled ? outbox.settle : undefined;
     const deliveries = (outbox.deliveries ?? []).filter((d) => d.n > this.#sentDeliveries);
     return {
-      queue: outbox.queue.filter((e) => e.seq > this.#sentSeq),
+      queue: outbox.queue.filter((e) => e.seq > this.#settled),
       hub: outbox.hub.filter((e) => (e.key?.seq ?? 0) > this.#shownSeq),
       ...(deliveries.length ? { deliveries } : {}),
       ...(settle !== undefined ? { settle } : {}),
@@ -78,12 +83,17 @@ export class CallOutbox {
   /** Whether anything in `outbox` is still to go out now (a live call's held events are not). */
   pending(outbox: Outbox | undefined, live = false): boolean {
     const left = this.pruned(outbox);
-    const toQueue = left.queue.length > 0 || (left.deliveries?.length ?? 0) > 0;
-    return left.hub.length > 0 || left.settle !== undefined || (toQueue && !this.#holds(left.queue, live));
+    const unsent = this.#unsent(left.queue);
+    const toQueue = unsent.length > 0 || (left.deliveries?.length ?? 0) > 0;
+    return left.hub.length > 0 || left.settle !== undefined || (toQueue && !this.#holds(unsent, live));
   }
 
-  #holds(queue: QueuedEvent[], live: boolean): boolean {
-    return live && this.#sentSeq > 0 && queue.length < HOLD_AT_MOST && !queue.some((e) => MILESTONES.has(e.type));
+  #unsent(queue: QueuedEvent[]): QueuedEvent[] {
+    return queue.filter((e) => e.seq > this.#sentSeq);
+  }
+
+  #holds(unsent: QueuedEvent[], live: boolean): boolean {
+    return live && this.#sentSeq > 0 && unsent.length < HOLD_AT_MOST && !unsent.some((e) => MILESTONES.has(e.type));
   }
 
   /**
@@ -94,8 +104,10 @@ export class CallOutbox {
    */
   async flush(outbox: Outbox | undefined, message: Omit<CallEventsMessage, "events" | "settle">, live = false, now = Date.now()): Promise<boolean> {
     const pending = this.pruned(outbox);
-    const hold = this.#holds(pending.queue, live);
-    const queue = hold ? [] : pending.queue.slice(0, BATCH);
+    const unsent = this.#unsent(pending.queue);
+    const hold = this.#holds(unsent, live);
+    // Settling re-sends every event the call still keeps; otherwise what has not gone out yet.
+    const queue = pending.settle !== undefined ? pending.queue.slice(-BATCH) : hold ? [] : unsent.slice(0, BATCH);
     const deliveries = hold ? [] : (pending.deliveries ?? []).slice(0, BATCH);
     const stale = pending.hub.filter((event) => event.at < now - HUB_GIVE_UP_MS);
     if (stale.length) log.warn("call_events.live_given_up", { callKey: message.callId, events: stale.length, reason: "older than an hour" });

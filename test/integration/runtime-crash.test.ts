@@ -44,13 +44,27 @@ async function storedCompleted(tenantId: string, callIds: string[]): Promise<num
   }
 }
 
+/** How many of these calls have every event an answered call makes stored: started, attempt, answered, ended. */
+async function withAllEvents(tenantId: string, callIds: string[]): Promise<number> {
+  const db = await connect(databaseUrl());
+  try {
+    const [rows] = await db.query<RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM (SELECT call_id FROM call_events WHERE tenant_id = ? AND call_id IN (?) AND type IN ('call.started', 'call.attempt_started', 'call.answered', 'call.ended') GROUP BY call_id HAVING COUNT(DISTINCT type) = 4) AS complete",
+      [tenantId, callIds],
+    );
+    return Number(rows[0]!.n);
+  } finally {
+    await db.end();
+  }
+}
+
 describe("a crash of the local runtime under load", () => {
   afterAll(async () => {
     await worker?.stop();
     rmSync(state, { recursive: true, force: true });
   });
 
-  it("loses no answered call's record: each call settles it from its own stored state after the restart", async ({ expect }) => {
+  it("loses no answered call's record or event: each call settles them from its own stored state after the restart", async ({ expect }) => {
     await applyMigrations(databaseUrl());
     const tenant = await seedBenchTenant("crash", 1, 3);
     const vars = { CALL_SETTLE_SECONDS: String(SETTLE_SECONDS) };
@@ -59,12 +73,16 @@ describe("a crash of the local runtime under load", () => {
     for (let i = 0; i < CALLS; i += 20) callIds.push(...(await Promise.all(Array.from({ length: Math.min(20, CALLS - i) }, () => answeredCall(worker!.url, tenant)))));
     await worker.crash();
     const beforeRestart = await storedCompleted(tenant.tenantId, callIds);
+    const eventsBefore = await withAllEvents(tenant.tenantId, callIds);
+    console.log(`[crash] before the restart: ${eventsBefore} of ${CALLS} calls had all their events stored`);
 
     worker = await startWorker({ persistTo: state, vars });
     const deadline = Date.now() + 60_000;
     let stored = 0;
-    while (Date.now() < deadline && (stored = await storedCompleted(tenant.tenantId, callIds)) < CALLS) await new Promise((r) => setTimeout(r, 500));
-    console.log(`[crash] ${CALLS} answered calls: ${beforeRestart} records stored before the crash, ${stored} after the restart`);
+    let complete = 0;
+    while (Date.now() < deadline && ((stored = await storedCompleted(tenant.tenantId, callIds)) < CALLS || (complete = await withAllEvents(tenant.tenantId, callIds)) < CALLS)) await new Promise((r) => setTimeout(r, 500));
+    console.log(`[crash] ${CALLS} answered calls: ${beforeRestart} records stored before the crash, ${stored} after the restart, ${complete} with all four events`);
     expect(stored).toBe(CALLS);
+    expect(complete).toBe(CALLS);
   });
 });

@@ -36,8 +36,9 @@ describe("a call's outbox", () => {
     expect(await outbox.flush(stored, envelope)).toBe(true);
     expect(d.sent).toEqual([{ ...envelope, events: [event(1), event(2), event(3)].map((e) => ({ ...e, at: expect.any(Number) })) }]);
     expect(d.shown).toEqual([[1, 2, 3]]);
-    // Delivered, so the next write stores none of it, without a write of its own now.
-    expect(outbox.pruned(stored)).toEqual({ queue: [], hub: [] });
+    // Delivered, so nothing is pending; the next write keeps only the events, until the call's
+    // record is settled (the settle re-sends them), without a write of its own now.
+    expect(outbox.pruned(stored)).toEqual({ queue: stored.queue, hub: [] });
     expect(outbox.pending(stored)).toBe(false);
   });
 
@@ -48,7 +49,7 @@ describe("a call's outbox", () => {
     d.set({ hubDown: true });
     expect(await outbox.flush(stored, envelope)).toBe(false);
     expect(d.sent.map((m) => m.events.map((e) => e.seq))).toEqual([[1]]);
-    expect(outbox.pruned(stored)).toEqual({ queue: [], hub: [live(1)].map((e) => ({ ...e, at: expect.any(Number) })) });
+    expect(outbox.pruned(stored)).toEqual({ queue: stored.queue, hub: [live(1)].map((e) => ({ ...e, at: expect.any(Number) })) });
     d.set({ hubDown: false });
     const again = new CallOutbox(d.queue, d.hubOf);
     expect(await again.flush(stored, envelope)).toBe(true);
@@ -57,14 +58,21 @@ describe("a call's outbox", () => {
     expect(d.shown).toEqual([[1]]);
   });
 
-  it("re-sends a settled call's final record once", async () => {
+  it("re-sends a settled call's final record with every event it kept, once, then forgets them", async () => {
     const d = destinations();
     const outbox = new CallOutbox(d.queue, d.hubOf);
-    const stored: Outbox = { queue: [], hub: [], settle: 7 };
+    const stored: Outbox = { queue: [event(1), event(2)], hub: [] };
     expect(await outbox.flush(stored, envelope)).toBe(true);
-    expect(d.sent).toEqual([{ ...envelope, events: [], settle: 7 }]);
+    // The call went quiet: its settle re-sends the record and the events (a lost message's too).
+    stored.settle = 2;
     expect(await outbox.flush(stored, envelope)).toBe(true);
-    expect(d.sent).toHaveLength(1);
+    expect(d.sent.map((m) => [m.events.map((e) => e.seq), m.settle])).toEqual([
+      [[1, 2], undefined],
+      [[1, 2], 2],
+    ]);
+    expect(await outbox.flush(stored, envelope)).toBe(true);
+    expect(d.sent).toHaveLength(2);
+    expect(outbox.pruned(stored)).toEqual({ queue: [], hub: [] });
   });
 
   it("gives up showing live news older than an hour, but still sends it to the Queue", async () => {
