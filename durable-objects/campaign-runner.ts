@@ -5,16 +5,20 @@ import { afterAttempt, sessionOutcome, type AttemptOutcome } from "../workers/ca
 import type { AttemptResult, CampaignConnect, CampaignProgress, ContactResult, RunnerConfig } from "../workers/campaigns/runner-types";
 import type { CampaignStatus } from "../workers/campaigns/types";
 import { windowAt } from "../workers/campaigns/window";
-import { startCall } from "../workers/cloudonix/calls";
+import { sessionOf, startCall } from "../workers/cloudonix/calls";
 import type { Env } from "../workers/env";
 import { log } from "../workers/lib/log";
 import { decryptSecret } from "../workers/lib/secrets";
 import { CampaignStore, type AttemptRow, type ContactRow } from "./campaign/store";
 
-/** An attempt Cloudonix never reported on is given up this long after its ring timeout. */
-const REPORT_GRACE_MS = 120_000;
-/** An answered call that never reports its end holds its place this long (the CallSession's silence timeout). */
-const ANSWERED_LIMIT_MS = 4 * 3_600_000;
+/** An attempt Cloudonix never reported on is looked up (its session) this long after its ring timeout. */
+const REPORT_GRACE_MS = 60_000;
+/** An answered call is looked up after this long without its end, and again as often while it lasts. */
+const ANSWERED_CHECK_MS = 10 * 60_000;
+/** Beyond this an attempt with no end is given up even if Cloudonix cannot be asked (the CallSession's silence timeout). */
+const GIVE_UP_MS = 4 * 3_600_000;
+/** Sessions looked up per tick: Cloudonix limits requests per domain, and placing calls comes first. */
+const CHECKS_PER_TICK = 5;
 /** Contacts looked at per tick beyond those to dial (the rest wait for their window). */
 const SCAN_EXTRA = 200;
 
@@ -210,7 +214,7 @@ export class CampaignRunner extends DurableObject<Env> {
 
   async #tickOnce(): Promise<void> {
     const now = this.#now();
-    this.#expire(now);
+    await this.#expire(now);
     const config = this.#config();
     if (!config || this.#status() !== "running") return;
     const inFlight = this.#store.inFlight().length;
@@ -300,15 +304,36 @@ export class CampaignRunner extends DurableObject<Env> {
     });
   }
 
-  /** Attempts Cloudonix never finished reporting: a silent one failed, an answered one ended. */
-  #expire(now: number): void {
+  /**
+   * Attempts Cloudonix has told us nothing more of for too long (a lost callback, a restart of
+   * ours): their session is looked up; one that has ended ends the attempt (an answered call as
+   * answered, any other as failed), one that lives is looked at again later. An attempt whose
+   * request never got a token, or that Cloudonix cannot be asked about for hours, is given up.
+   */
+  async #expire(now: number): Promise<void> {
     const config = this.#config();
     if (!config) return;
+    let checks = 0;
     for (const attempt of this.#store.inFlight()) {
-      const deadline = attempt.state === "answered" ? (attempt.answered_at ?? attempt.placed_at) + ANSWERED_LIMIT_MS : attempt.placed_at + config.ringTimeoutSec * 1000 + REPORT_GRACE_MS;
-      // A clock moved back leaves deadlines in the future, as they should be.
-      if (now >= deadline) this.#end(attempt, attempt.state === "answered" ? "answered" : "failed", "Cloudonix reported no end for the call in time");
+      const since = attempt.state === "answered" ? (attempt.answered_at ?? attempt.placed_at) : attempt.placed_at;
+      if (now >= since + GIVE_UP_MS || (!attempt.token && now >= this.#checkAt(config, attempt))) {
+        this.#end(attempt, attempt.state === "answered" ? "answered" : "failed", "Cloudonix reported no end for the call in time");
+        continue;
+      }
+      // A clock moved back leaves check times in the future, as they should be.
+      if (!attempt.token || now < this.#checkAt(config, attempt) || checks >= CHECKS_PER_TICK) continue;
+      checks++;
+      const session = await sessionOf(config.domain, await this.#secret(config.apiKeyEnc), attempt.token, { baseUrl: this.env.CLOUDONIX_API_URL });
+      const current = this.#store.attempt(attempt.contact_id, attempt.n);
+      if (!current || current.state === "ended") continue;
+      if (session.live === false) this.#end(current, current.state === "answered" ? "answered" : "failed", "Cloudonix no longer has the call, and reported no end for it");
+      else this.#store.sql.exec("UPDATE attempts SET check_at = ? WHERE contact_id = ? AND n = ?", now + (current.state === "answered" ? ANSWERED_CHECK_MS : REPORT_GRACE_MS), current.contact_id, current.n);
     }
+  }
+
+  #checkAt(config: RunnerConfig, attempt: AttemptRow): number {
+    if (attempt.check_at !== null) return attempt.check_at;
+    return attempt.state === "answered" ? (attempt.answered_at ?? attempt.placed_at) + ANSWERED_CHECK_MS : attempt.placed_at + config.ringTimeoutSec * 1000 + REPORT_GRACE_MS;
   }
 
   /** The next tick: now (`at` 0), or when the pace, a contact or a deadline next needs one. */
@@ -323,7 +348,7 @@ export class CampaignRunner extends DurableObject<Env> {
       const now = this.#now();
       if (config) {
         const inFlight = this.#store.inFlight();
-        for (const a of inFlight) next = Math.min(next, a.state === "answered" ? (a.answered_at ?? a.placed_at) + ANSWERED_LIMIT_MS : a.placed_at + config.ringTimeoutSec * 1000 + REPORT_GRACE_MS);
+        for (const a of inFlight) next = Math.min(next, this.#checkAt(config, a));
         if (this.#status() === "running") {
           const due = this.#store.nextDueAt();
           const paced = pace({ now, maxConcurrent: config.maxConcurrent, inProgress: inFlight.length, callsPerMinute: config.callsPerMinute, recent: this.#store.recentPlacements(now) });

@@ -44,6 +44,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extra `wrangler dev` arguments (e.g. `--env-file`, which then replaces .dev.vars). */
   devArgs?: string[];
+  /** The port to serve on (default: a free one); a restart on the same state keeps its URLs with the same port. */
+  port?: number;
 }
 
 /**
@@ -65,7 +67,7 @@ function defaultStateDir(port: number): string {
 export async function startWorker(options: StartOptions = {}): Promise<Worker> {
   const cwd = resolve(options.cwd ?? ".");
   if (!existsSync(join(cwd, ".dev.vars")) && existsSync(join(cwd, ".dev.vars.example"))) copyFileSync(join(cwd, ".dev.vars.example"), join(cwd, ".dev.vars"));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const persistTo = options.persistTo ?? resolve(cwd, defaultStateDir(port));
   const bundleDir = join(cwd, `.wrangler/bench-builds/${process.pid}-${port}`);
   const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", ...options.env };

@@ -20,6 +20,8 @@ const SCHEMA = [
   `CREATE TABLE attempts (contact_id INTEGER NOT NULL, n INTEGER NOT NULL, state TEXT NOT NULL, token TEXT, call_key TEXT, placed_at INTEGER NOT NULL, answered_at INTEGER, ended_at INTEGER, outcome TEXT, detail TEXT, PRIMARY KEY (contact_id, n))`,
   `CREATE INDEX attempts_state ON attempts (state)`,
   `CREATE INDEX attempts_placed ON attempts (placed_at)`,
+  // When to ask Cloudonix whether a call we heard nothing more of is still going (its session).
+  `ALTER TABLE attempts ADD COLUMN check_at INTEGER`,
 ] as const;
 
 export const IN_FLIGHT = ["placing", "ringing", "answered"] as const;
@@ -47,6 +49,7 @@ export type AttemptRow = {
   ended_at: number | null;
   outcome: AttemptOutcome | null;
   detail: string | null;
+  check_at: number | null;
 };
 
 export class CampaignStore {

@@ -75,3 +75,23 @@ export async function startCall(domain: string, apiKey: string, call: StartCall,
   if (typeof token !== "string" || !/^[A-Za-z0-9_-]{8,128}$/.test(token)) return { ok: false, reason: "unknown", message: "Cloudonix's answer carries no session token" };
   return { ok: true, token };
 }
+
+export type SessionResult = { live: true; status: string | null } | { live: false } | { live: null; message: string };
+
+/**
+ * Whether Cloudonix still has the call's session (GET /customers/self/domains/{domain}/sessions/{token}):
+ * a 404 means it has ended. `live: null` when Cloudonix could not say.
+ */
+export async function sessionOf(domain: string, apiKey: string, token: string, options: { baseUrl?: string; fetch?: typeof fetch } = {}): Promise<SessionResult> {
+  const url = `${(options.baseUrl ?? CLOUDONIX_API_URL).replace(/\/+$/, "")}/customers/self/domains/${encodeURIComponent(domain)}/sessions/${encodeURIComponent(token)}`;
+  try {
+    const res = await (options.fetch ?? fetch)(url, { headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const text = await res.text();
+    if (res.status === 404) return { live: false };
+    if (!res.ok) return { live: null, message: `Cloudonix's API answered HTTP ${res.status}` };
+    const status = (JSON.parse(text) as { status?: unknown }).status;
+    return { live: true, status: typeof status === "string" ? status : null };
+  } catch (err) {
+    return { live: null, message: `Cloudonix's API did not answer: ${(err as Error).message}` };
+  }
+}

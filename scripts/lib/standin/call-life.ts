@@ -9,6 +9,8 @@ import { between, type CallLog, type DeliveryLog, type DomainState } from "./mod
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_STEPS = 10;
+/** Pauses before each new try of a session update or CDR the router did not take: three minutes in all. */
+const LIFECYCLE_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 30_000, 30_000, 30_000, 30_000];
 
 const SESSION_STATUS = { answered: "completed", busy: "busy", "no-answer": "noanswer", failed: "failed" } as const;
 const DISPOSITION = { answered: "ANSWER", busy: "BUSY", "no-answer": "NOANSWER", failed: "FAILED" } as const;
@@ -30,9 +32,16 @@ export async function runCall(outbox: Outbox, domain: DomainState, call: CallLog
   let eventNo = 0;
   const send = async (kind: DeliveryLog["kind"], url: string | null, body: unknown, headers: Record<string, string> = {}) => {
     if (!url) return { status: 0, body: "" };
-    const answer = await outbox.send(domain.name, domain.delivery, { url, headers, body });
-    call.deliveries.push({ kind, url, status: answer.status, at: Date.now(), answer: answer.body.slice(0, 2048) });
-    return answer;
+    // A session update or CDR that gets no answer or a 5xx is sent again, as the router expects of
+    // Cloudonix (its 503 asks for it); a voice request is not: the caller cannot wait.
+    const retries = kind === "session-update" || kind === "cdr" ? LIFECYCLE_RETRY_MS : [];
+    for (let attempt = 0; ; attempt++) {
+      const answer = await outbox.send(domain.name, domain.delivery, { url, headers, body });
+      call.deliveries.push({ kind, url, status: answer.status, at: Date.now(), answer: answer.body.slice(0, 2048) });
+      const again = retries[attempt];
+      if ((answer.status !== 0 && answer.status < 500) || again === undefined) return answer;
+      await sleep(again);
+    }
   };
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const session = (status: string) => ({

@@ -3,6 +3,7 @@
 //   GET  /customers/self/domains/{domain}        the domain object (id, domain, uuid, profile, …)
 //   PUT  /customers/self/domains/{domain}        {"profile": {…}} merged into the domain's profile
 //                                                (authorization-api-key, session-update-endpoint, cdr-endpoint)
+//   GET  /customers/self/domains/{domain}/sessions/{token}   a live call's session (404 once it has ended)
 //   POST /calls/{domain}/application             starts a call: body destination (required),
 //        caller-id, one of url/application/cxml (only url is simulated), callback, timeout,
 //        trunk, profile; answers {domainId, subscriberId, destination, direction: "outbound-api", token}
@@ -186,6 +187,22 @@ export function startStandIn(options: StandInOptions): Promise<StandIn> {
       if (url.pathname.startsWith("/__standin/")) return await control(req, res, url);
       const key = /^Bearer\s+(\S+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
       if (!key.startsWith("XI") || key.startsWith("XIREFUSED")) return problem(res, 401, "Unauthorized");
+      const sessionPath = /^\/customers\/self\/domains\/([^/]+)\/sessions\/([^/]+)$/.exec(url.pathname);
+      if (sessionPath && req.method === "GET") {
+        // Live sessions only: a call that has ended is no longer one.
+        const call = calls.find((c) => c.domain === decodeURIComponent(sessionPath[1]!).toLowerCase() && c.token === sessionPath[2]);
+        if (!call || call.endedAt !== null) return problem(res, 404, "Session not found");
+        return json(res, 200, {
+          token: call.token,
+          domain: call.domain,
+          destination: call.destination,
+          callerId: call.callerId,
+          direction: "outbound-api",
+          status: call.answeredAt ? "connected" : "ringing",
+          callStartTime: call.placedAt,
+          callAnswerTime: call.answeredAt,
+        });
+      }
       const domainPath = /^\/customers\/self\/domains\/([^/]+)$/.exec(url.pathname);
       const callPath = /^\/calls\/([^/]+)\/application$/.exec(url.pathname);
       const name = decodeURIComponent((domainPath ?? callPath)?.[1] ?? "");
