@@ -49,7 +49,8 @@ describe("MySQL migrations", () => {
       const find = (t: string, cols: string) => indexes.find((row) => row.t === t && row.cols === cols);
       expect(find("call_records", "tenant_id,call_id")?.nu).toBe(0);
       expect(find("call_records", "tenant_id,started_at,id")).toBeTruthy();
-      expect(find("inbound_routing_rules", "tenant_id,pattern,condition_key")?.nu).toBe(0);
+      // Unique per call type too: an API-call rule may repeat an inbound rule's pattern.
+      expect(find("inbound_routing_rules", "tenant_id,call_type,pattern,condition_key")?.nu).toBe(0);
       expect(find("tenants", "cloudonix_domain_uuid")?.nu).toBe(0);
       expect(find("tenants", "cloudonix_domain")?.nu).toBe(0);
 
