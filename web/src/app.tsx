@@ -26,6 +26,13 @@ const OutboundEdit = lazy(() => import("./views/outbound-rules/edit"));
 const TrunkList = lazy(() => import("./views/trunks/list"));
 const TrunkAdd = lazy(() => import("./views/trunks/add"));
 const TrunkEdit = lazy(() => import("./views/trunks/edit"));
+const ProviderAccountList = lazy(() => import("./views/provider-accounts/list"));
+const ProviderAccountAdd = lazy(() => import("./views/provider-accounts/add"));
+const ProviderAccountEdit = lazy(() => import("./views/provider-accounts/edit"));
+const CampaignList = lazy(() => import("./views/campaigns/list"));
+const CampaignAdd = lazy(() => import("./views/campaigns/add"));
+const CampaignDetail = lazy(() => import("./views/campaigns/detail"));
+const DoNotCall = lazy(() => import("./views/campaigns/do-not-call"));
 const CallRecords = lazy(() => import("./views/call-records/list"));
 const CallRecordDetail = lazy(() => import("./views/call-records/detail"));
 const Deliveries = lazy(() => import("./views/deliveries"));
@@ -82,6 +89,13 @@ export function App() {
             [R.ROUTE_TRUNKS, TrunkList],
             [R.newPath(R.ROUTE_TRUNKS), TrunkAdd],
             [`${R.ROUTE_TRUNKS}/:id`, TrunkEdit],
+            [R.ROUTE_PROVIDER_ACCOUNTS, ProviderAccountList],
+            [R.newPath(R.ROUTE_PROVIDER_ACCOUNTS), ProviderAccountAdd],
+            [`${R.ROUTE_PROVIDER_ACCOUNTS}/:id`, ProviderAccountEdit],
+            [R.ROUTE_CAMPAIGNS, CampaignList],
+            [R.newPath(R.ROUTE_CAMPAIGNS), CampaignAdd],
+            [R.ROUTE_DO_NOT_CALL, DoNotCall],
+            [`${R.ROUTE_CAMPAIGNS}/:id`, CampaignDetail],
             [R.ROUTE_CALL_RECORDS, CallRecords],
             [`${R.ROUTE_CALL_RECORDS}/:id`, CallRecordDetail],
             [R.ROUTE_DELIVERIES, Deliveries],

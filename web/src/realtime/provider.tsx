@@ -39,6 +39,8 @@ function staleKeys(type: string): string[][] {
   if (type.startsWith("agent.")) return [["voice-agents"], ["agent-groups"]];
   if (type.startsWith("routing_rule.")) return [["inbound-rules"], ["outbound-rules"]];
   if (type.startsWith("schedule.")) return [["schedules"]];
+  if (type.startsWith("provider_account.")) return [["provider-accounts"], ["voice-agents"]];
+  if (type.startsWith("campaign.")) return [["campaigns"]];
   return [];
 }
 

@@ -6,6 +6,7 @@ import type { ContextEntry } from "../../../../workers/domain/call-context";
 import { CreateAgentBody, UpdateAgentBody } from "../../../../workers/schemas/voice-agents";
 import { useProviders, type Agent, type CreateAgentInput, type ProviderInfo, type UpdateAgentInput } from "../../api/voice-agents";
 import { useTrunks } from "../../api/trunks";
+import { useProviderAccounts } from "../../api/provider-accounts";
 import { useCanWrite } from "../../api/session";
 import { ContextEditor } from "../../components/context-editor";
 import { FormFooter, NotSaved, WriteFieldset } from "../../components/form-parts";
@@ -26,11 +27,13 @@ export interface AgentFormValues {
   /** "" = no trunk (Cloudonix chooses); phone-number agents only. */
   trunkId: string;
   context: ContextEntry[];
+  /** "" = no provider account. */
+  providerAccountId: string;
 }
 
 type Kind = ProviderInfo["kind"];
 
-const FIELDS = ["name", "provider", "serviceValue", "username", "password", "maxConcurrentCalls", "weight", "tags", "trunkId", "context"];
+const FIELDS = ["name", "provider", "serviceValue", "username", "password", "maxConcurrentCalls", "weight", "tags", "trunkId", "context", "providerAccountId"];
 
 /** Only a provider service and a SIP URI take credentials: Cloudonix has nowhere to present them to a stream or a phone number. */
 const takesCredentials = (kind: Kind | undefined) => kind !== "stream" && kind !== "number";
@@ -49,6 +52,7 @@ function initialValues(agent?: Agent): AgentFormValues {
     enabled: agent?.enabled ?? true,
     trunkId: agent?.trunkId ?? "",
     context: agent?.context ?? [],
+    providerAccountId: agent?.providerAccountId ?? "",
   };
 }
 
@@ -71,6 +75,7 @@ export function agentBody(values: AgentFormValues, agent?: Agent, kind?: Kind): 
     enabled: values.enabled,
     trunkId: kind === "number" && values.trunkId ? values.trunkId : agent?.trunkId ? null : undefined,
     context: values.context,
+    providerAccountId: values.providerAccountId || (agent?.providerAccountId ? null : undefined),
   };
   if (!agent) return body;
   return { ...body, version: agent.version };
@@ -102,6 +107,23 @@ function TrunkField(props: { value: string; onChange(value: string): void; error
   const trunks = useTrunks();
   const data = [{ value: "", label: "None: Cloudonix chooses (a subscriber, or its border)" }, ...(trunks.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }))];
   return <Select label="Dial out through trunk" description="The carrier trunk the number is dialled through" data={data} value={props.value} allowDeselect={false} onChange={(next) => props.onChange(next ?? "")} error={props.error} />;
+}
+
+/** The tenant's provider accounts: the agent's calls count against the chosen one's cap. */
+function AccountField(props: { value: string; onChange(value: string): void; error?: string }) {
+  const accounts = useProviderAccounts();
+  const data = [{ value: "", label: "None" }, ...(accounts.data?.items ?? []).map((a) => ({ value: a.id, label: `${a.name} (at most ${a.maxConcurrentCalls} calls)` }))];
+  return (
+    <Select
+      label="Account at the AI provider"
+      description="Providers cap concurrent calls per account: the agent's calls, from any group, rule or campaign, count against the account's"
+      data={data}
+      value={props.value}
+      allowDeselect={false}
+      onChange={(next) => props.onChange(next ?? "")}
+      error={props.error}
+    />
+  );
 }
 
 interface Props {
@@ -182,6 +204,7 @@ export function AgentForm({ agent, onSubmit }: Props) {
               <NumberInput label="Max concurrent calls" description="Empty: no limit" min={1} allowDecimal={false} {...form.getInputProps("maxConcurrentCalls")} />
               <NumberInput label="Weight" description="Relative share in weighted strategies (1–1000)" min={1} max={1000} allowDecimal={false} {...form.getInputProps("weight")} />
             </SimpleGrid>
+            <AccountField value={form.values.providerAccountId} onChange={(id) => form.setFieldValue("providerAccountId", id)} error={form.errors.providerAccountId as string | undefined} />
             <TagsInput label="Tags" description="Press Enter after each tag" clearable {...form.getInputProps("tags")} />
             <ContextEditor
               owner="this agent"
