@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import { offsetAt } from "../../workers/analytics/time-zone";
 import { windowAt } from "../../workers/campaigns/window";
@@ -303,5 +304,48 @@ describe("campaigns: a whole campaign against the stand-in", () => {
     expect((await w.t.asAdmin("PUT", `/api/campaigns/${campaign.id}`, { maxConcurrent: 5 })).body.error.code).toBe("CAMPAIGN_FINISHED");
     expect((await w.t.asAdmin("DELETE", `/api/campaigns/${campaign.id}`)).status).toBe(204);
     expect((await w.t.asAdmin("GET", `/api/campaigns/${campaign.id}`)).status).toBe(404);
+  });
+});
+
+describe("campaigns: webhooks", () => {
+  it("connects only calls of the tenant's own campaign, once per attempt however often Cloudonix repeats itself", { timeout: 60_000 }, async ({ expect }) => {
+    const w = await campaignWorld({ agents: 2, behaviour: { answer: 1, busy: 0, noAnswer: 0, failed: 0 } });
+    const campaign = await createCampaign(w);
+    await upload(
+      w,
+      campaign.id,
+      contactsCsv([number(500)], () => ({ plan: "gold" })),
+    );
+    await w.t.asAdmin("POST", `/api/campaigns/${campaign.id}/start`);
+    const progress = async () => (await w.t.asAdmin("GET", `/api/campaigns/${campaign.id}/progress`)).body;
+    await pumpStandIn(w.t.domain, async () => (await progress()).status === "completed", 30_000);
+    const [call] = await standInCalls(w.t.domain);
+    const voice = call!.deliveries.find((d) => d.kind === "voice-application")!;
+    const query = new URL(voice.url).search;
+    const body = { ApiVersion: "1", CallStatus: "in-progress", CallSid: call!.token, Session: call!.token, From: call!.destination, To: "+14155550100", Direction: "outbound-api", Domain: w.t.domain, AccountSid: w.t.domain };
+    const post = (t: { requestKey: string; domain: string }, path: string, payload: unknown) =>
+      exports.default.fetch(`https://router.test${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${t.requestKey}` }, body: JSON.stringify(payload) });
+
+    // Cloudonix repeating the voice request and the last session update changes nothing.
+    const again = await post(w.t, `/api/webhooks/voice-application${query}`, body);
+    expect(await again.text()).toBe(voice.answer);
+    const update = call!.deliveries.filter((d) => d.kind === "session-update").at(-1)!;
+    const repeated = await post(w.t, new URL(update.url).pathname + new URL(update.url).search, { token: call!.token, status: "completed", domain: w.t.domain });
+    expect(repeated.status).toBe(200);
+    const results = (await w.t.asAdmin("GET", `/api/campaigns/${campaign.id}/results`)).body.items;
+    expect(results[0]).toMatchObject({ state: "done", result: "answered" });
+    expect(results[0].attempts).toHaveLength(1);
+    expect(voice.answer).toContain('<Header name="X-plan" value="gold"/>');
+
+    // Another tenant naming this campaign in its own request reaches no campaign of ours: hung up.
+    const other = await campaignWorld({ agents: 1 });
+    const forged = await post(other.t, `/api/webhooks/voice-application${query}`, { ...body, Domain: other.t.domain, AccountSid: other.t.domain, Session: "f".repeat(32), CallSid: "f".repeat(32) });
+    expect(forged.status).toBe(200);
+    expect(await forged.text()).toContain("<Hangup/>");
+    // A campaign URL naming an attempt that was never placed is hung up too.
+    const unknown = await post(w.t, `/api/webhooks/voice-application?campaign=${campaign.id}&contact=999&contactAttempt=1`, { ...body, Session: "e".repeat(32), CallSid: "e".repeat(32) });
+    expect(await unknown.text()).toContain("<Hangup/>");
+    // And neither changed anything.
+    expect((await w.t.asAdmin("GET", `/api/campaigns/${campaign.id}/results`)).body.items[0].attempts).toHaveLength(1);
   });
 });
