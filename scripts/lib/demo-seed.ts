@@ -4,7 +4,7 @@ import * as schema from "../../workers/db/schema";
 import type { Executor } from "../../workers/db/executor";
 import { newId } from "../../workers/lib/ids";
 import { hashPassword } from "../../workers/lib/passwords";
-import { hashRequestKey } from "../../workers/lib/secrets";
+import { encryptSecret, hashRequestKey } from "../../workers/lib/secrets";
 import { callbackTokenColumns } from "../../workers/db/repos/tenants";
 import { seedDemoConfiguration } from "./demo-config";
 
@@ -19,6 +19,8 @@ export const DEMO = {
   requestKey: "cxrk_local_demo_request_key_not_secret",
   /** The capability token of the demo's callback URLs (…/api/webhooks/c/{token}/cdr). */
   callbackToken: "cxcb_local_demo_callback_token_not_secret",
+  /** The demo's Cloudonix API key: campaigns start calls with it, at the Cloudonix stand-in `npm start` runs. */
+  cloudonixApiKey: "XIlocalDemoCloudonixApiKeyNotSecret",
 };
 
 export interface DemoSeedResult {
@@ -79,6 +81,12 @@ export async function seedDemo(db: MySql2Database<typeof schema>, encryptionKey:
       const { callbackTokenEnc } = await callbackTokenColumns(DEMO.callbackToken, encryptionKey);
       await tx.update(schema.tenants).set({ callbackTokenEnc }).where(eq(schema.tenants.id, tenantId));
     }
+    // Campaigns call out through Cloudonix's API with the tenant's key (the stand-in accepts any XI… key).
+    if (encryptionKey !== null)
+      await tx
+        .update(schema.tenants)
+        .set({ cloudonixApiKeyEnc: await encryptSecret(DEMO.cloudonixApiKey, encryptionKey) })
+        .where(eq(schema.tenants.id, tenantId));
     const configAdded = await seedDemoConfiguration(tx, tenantId);
     // Routing caches snapshots by this version; a repaired demo must not route from the old one.
     if (existing && (configAdded || keyReset || callbackReset))
