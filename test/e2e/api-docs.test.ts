@@ -3,6 +3,14 @@ import type { Browser, Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { expectCleanConsole, launch, SHOTS, watchConsole } from "./browser";
 
+/** What these tests read of the page's window (the tests are type-checked without the DOM library). */
+interface BrowserWindow {
+  scrollY: number;
+  innerHeight: number;
+  document: { body: { scrollHeight: number } };
+  scrollTo(x: number, y: number): void;
+}
+
 const webUrl = inject("webUrl");
 const apiUrl = inject("apiUrl");
 const tenant = inject("tenant");
@@ -42,8 +50,13 @@ describe("the API reference at /api/docs", () => {
     // every operation it shows on the way.
     const seen = new Set<string>();
     for (let step = 0; step < 400; step++) {
-      for (const op of await page.locator(".opblock").evaluateAll((nodes) => nodes.map((n) => `${n.querySelector(".opblock-summary-method")?.textContent} ${n.querySelector(".opblock-summary-path")?.getAttribute("data-path")}`))) seen.add(op);
-      const atBottom = await page.evaluate(() => window.scrollY + window.innerHeight >= document.body.scrollHeight - 2);
+      const methods = await page.locator(".opblock .opblock-summary-method").allTextContents();
+      const paths = await page.locator(".opblock .opblock-summary-path").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-path")));
+      paths.forEach((path, i) => seen.add(`${methods[i]} ${path}`));
+      const atBottom = await page.evaluate(() => {
+        const w = globalThis as unknown as BrowserWindow;
+        return w.scrollY + w.innerHeight >= w.document.body.scrollHeight - 2;
+      });
       if (atBottom && step > 2) break;
       await page.mouse.wheel(0, 600);
       await new Promise((r) => setTimeout(r, 60));
@@ -55,7 +68,7 @@ describe("the API reference at /api/docs", () => {
         path,
       ).toBe(true);
     }
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => (globalThis as unknown as BrowserWindow).scrollTo(0, 0));
     await new Promise((r) => setTimeout(r, 250));
     await page
       .getByRole("button", { name: /Authorize/ })
