@@ -319,6 +319,8 @@ describe("campaigns: webhooks", () => {
     await w.t.asAdmin("POST", `/api/campaigns/${campaign.id}/start`);
     const progress = async () => (await w.t.asAdmin("GET", `/api/campaigns/${campaign.id}/progress`)).body;
     await pumpStandIn(w.t.domain, async () => (await progress()).status === "completed", 30_000);
+    // The list says so too, though MySQL only heard "running" from the start.
+    expect((await w.t.asAdmin("GET", "/api/campaigns")).body.items.map((c: { status: string }) => c.status)).toEqual(["completed"]);
     const [call] = await standInCalls(w.t.domain);
     const voice = call!.deliveries.find((d) => d.kind === "voice-application")!;
     const query = new URL(voice.url).search;

@@ -185,8 +185,17 @@ export const campaignsRoutes = new Hono<AppEnv>()
   .use(requireAuth, adminWrites)
   .get("/", route("List campaigns", { query: ListCampaignsQuery, response: CampaignPage }), async (c) => {
     const { sort, order, limit, cursor, ...filters } = c.req.valid("query");
-    const page = await listCampaigns(await c.get("services").db(), c.get("auth").tenantId, filters, { sort, order, limit, cursor, filters });
-    return c.json({ items: page.rows.map((row) => audited(row)), nextCursor: page.nextCursor });
+    const db = await c.get("services").db();
+    const page = await listCampaigns(db, c.get("auth").tenantId, filters, { sort, order, limit, cursor, filters });
+    // A campaign under way may have completed (or paused itself) since MySQL last heard: ask its runner.
+    const items = await Promise.all(
+      page.rows.map(async (row) => {
+        if (row.status !== "running" && row.status !== "paused") return audited(row);
+        const progress = await liveProgress(c, db, row).catch(() => null);
+        return { ...audited(row), status: progress?.status ?? row.status };
+      }),
+    );
+    return c.json({ items, nextCursor: page.nextCursor });
   })
   .post("/", route("Create a campaign (a draft: upload its contacts, then start it)", { auth: "admin", body: CreateCampaignBody, response: CampaignSchema, status: 201, errors: [409] }), async (c) => {
     const input = c.req.valid("json");
