@@ -52,7 +52,7 @@ describe("the API reference at /api/docs", () => {
     for (let step = 0; step < 400; step++) {
       const methods = await page.locator(".opblock .opblock-summary-method").allTextContents();
       const paths = await page.locator(".opblock .opblock-summary-path").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-path")));
-      paths.forEach((path, i) => seen.add(`${methods[i]} ${path}`));
+      for (const [i, path] of paths.entries()) seen.add(`${methods[i]} ${path}`);
       const atBottom = await page.evaluate(() => {
         const w = globalThis as unknown as BrowserWindow;
         return w.scrollY + w.innerHeight >= w.document.body.scrollHeight - 2;
