@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { agentSummaries, deleteGroup, findGroup, insertGroup, listGroups, memberSettings, membersOf, replaceMembers, updateGroup, type GroupRow, type MemberView, type NewGroupRow } from "../db/repos/agent-groups";
-import { assertUnused } from "../db/repos/references";
+import { assertFallbackExists, assertUnused } from "../db/repos/references";
 import type { Executor } from "../db/executor";
 import { adminWrites, requireAuth } from "../middleware/auth";
 import { apiRoutes } from "../openapi/declare";
@@ -33,6 +33,7 @@ function toGroupDto(row: GroupRow, memberCount: number): GroupDto {
     failoverOn: row.failoverOn ?? null,
     timeLimitSec: row.timeLimitSec ?? null,
     context: row.context ?? [],
+    overflow: row.overflow ?? null,
     memberCount,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
@@ -94,8 +95,10 @@ export const agentGroups = new Hono<AppEnv>()
       failoverOn: input.failoverOn ?? null,
       timeLimitSec: input.timeLimitSec ?? null,
       context: input.context ?? null,
+      overflow: input.overflow ?? null,
     };
     const result = await commitChange(c, { entity: "agent_group", action: "created" }, async (tx, audit) => {
+      if (row.overflow?.type === "number") await assertFallbackExists(tx, tenantId, row.overflow, "overflow.id");
       await uniqueOr409(() => insertGroup(tx, row), NAME_INDEX, nameTaken(input.name), { field: "name" });
       const members = await resolveMembers(tx, tenantId, input.members ?? []);
       await replaceMembers(tx, tenantId, row.id!, input.members ?? []);
@@ -128,6 +131,7 @@ export const agentGroups = new Hono<AppEnv>()
         const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<NewGroupRow>;
         members = await membersOf(tx, tenantId, id);
         if (Object.keys(defined).length === 0) return false;
+        if (defined.overflow?.type === "number") await assertFallbackExists(tx, tenantId, defined.overflow, "overflow.id");
         await uniqueOr409(() => updateGroup(tx, tenantId, id, defined), NAME_INDEX, nameTaken(input.name ?? ""), { field: "name" });
         return true;
       },

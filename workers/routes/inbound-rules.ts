@@ -37,6 +37,7 @@ export function toInboundDto(row: InboundRow): InboundRuleDto {
     callType: row.callType,
     timeLimitSec: row.timeLimitSec ?? null,
     context: row.context ?? [],
+    overflow: row.overflow ?? null,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -116,11 +117,13 @@ export const inboundRules = new Hono<AppEnv>()
       callType: input.callType ?? "inbound",
       timeLimitSec: input.timeLimitSec ?? null,
       context: input.context ?? null,
+      overflow: input.overflow ?? null,
     };
     const rule = await commitChange(c, { entity: "inbound_rule", action: "created" }, async (tx, audit) => {
       await assertTargetExists(tx, tenantId, input.target, "target.id");
       await assertFallbackExists(tx, tenantId, input.fallback, "fallback.id");
       await assertScheduleRefs(tx, tenantId, input);
+      await assertFallbackExists(tx, tenantId, input.overflow?.type === "number" ? input.overflow : null, "overflow.id");
       await assertNoConflict(tx, tenantId, { id: row.id!, name: row.name!, pattern: row.pattern, matchType: row.matchType, enabled: row.enabled!, conditionKey: row.conditionKey! }, row.callType!);
       await uniqueOr409(() => insertInbound(tx, row), "inbound_rules_tenant_pattern_uq", duplicatePattern(row.pattern, row.conditionKey!), { reason: "duplicate" });
       const created = (await findInbound(tx, tenantId, row.id!))!;
@@ -148,6 +151,7 @@ export const inboundRules = new Hono<AppEnv>()
         if (input.target) await assertTargetExists(tx, tenantId, input.target, "target.id");
         if (input.fallback) await assertFallbackExists(tx, tenantId, input.fallback, "fallback.id");
         await assertScheduleRefs(tx, tenantId, input);
+        await assertFallbackExists(tx, tenantId, input.overflow?.type === "number" ? input.overflow : null, "overflow.id");
       },
       apply: async (tx, current) => {
         const changes: Partial<NewInboundRow> = {};
@@ -169,6 +173,7 @@ export const inboundRules = new Hono<AppEnv>()
         if (input.callType !== undefined) changes.callType = input.callType;
         if (input.timeLimitSec !== undefined) changes.timeLimitSec = input.timeLimitSec;
         if (input.context !== undefined) changes.context = input.context;
+        if (input.overflow !== undefined) changes.overflow = input.overflow;
         if (Object.keys(changes).length === 0) return false;
         const next = { ...current, ...changes } as InboundRow;
         if (next.pattern !== current.pattern || next.conditionKey !== current.conditionKey || next.callType !== current.callType || (next.enabled && !current.enabled)) {

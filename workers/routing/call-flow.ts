@@ -3,7 +3,7 @@ import { renderContext, type CallValues, type ContextEntry } from "../domain/cal
 import { agentKindOf } from "../domain/providers";
 import type { DialTarget } from "./dial-cxml";
 import { dialDetails, type PlanAgent } from "./packed-group";
-import { stageKeyOf, type EndStage, type FailoverOutcome, type GroupStage, type RouteStage } from "./plan-types";
+import { stageKeyOf, type EndStage, type FailoverOutcome, type GroupStage, type PersonStage, type RouteStage } from "./plan-types";
 
 /*
  * The call flow: which stage of a route plan comes next, which agent it dials, when a slot is
@@ -118,20 +118,7 @@ export async function advance(current: FlowCursor, stages: readonly RouteStage[]
       case "person": {
         if (continuing) continue;
         cursor.attemptsInStage++;
-        const { target } = stage;
-        const id = target.kind === "sip" ? target.uri : target.number;
-        const attempt: PlannedAttempt = {
-          stage: stage.label,
-          kind: "person",
-          targetId: id,
-          targetName: id,
-          groupId: null,
-          target,
-          passwordEnc: null,
-          timeLimitSec: stage.timeLimitSec,
-          context: renderContext([stage.context], { ...values, ruleName: stage.ruleName }),
-        };
-        return { cursor, step: { type: "dial", attempt }, picks };
+        return { cursor, step: { type: "dial", attempt: personAttempt(stage, values) }, picks };
       }
       case "trunks": {
         const trunk = continuing ? stage.trunks.find((t) => t.id === cursor.candidates[0]) : stage.trunks[0];
@@ -145,7 +132,12 @@ export async function advance(current: FlowCursor, stages: readonly RouteStage[]
       case "group": {
         const agentId = await pickAgent(cursor, stage, continuing, failed, ports, picks);
         failed = null;
-        if (!agentId) continue;
+        if (!agentId) {
+          // Every eligible agent (or account) full on arrival: the stage's overflow, when it has one.
+          const overflow = continuing ? null : overflowStep(stage, picks.at(-1), cursor, values);
+          if (overflow) return { cursor, step: overflow, picks };
+          continue;
+        }
         const agent = dialDetails(stage.group.members, stage.details, agentId);
         if (!agent) throw new Error(`agent ${agentId} is not a member of ${stage.balancer}`);
         cursor.attemptsInStage++;
@@ -168,6 +160,36 @@ export async function advance(current: FlowCursor, stages: readonly RouteStage[]
   }
   await freeSlot(cursor, ports, failed ? "failure" : null);
   return { cursor, step: { type: "end", stage: CLEAN_END }, picks };
+}
+
+function personAttempt(stage: PersonStage, values: CallValues): PlannedAttempt {
+  const { target } = stage;
+  const id = target.kind === "sip" ? target.uri : target.number;
+  return {
+    stage: stage.label,
+    kind: "person",
+    targetId: id,
+    targetName: id,
+    groupId: null,
+    target,
+    passwordEnc: null,
+    timeLimitSec: stage.timeLimitSec,
+    context: renderContext([stage.context], { ...values, ruleName: stage.ruleName }),
+  };
+}
+
+/**
+ * A group stage nobody could take: when agents were skipped for being full (their own capacity,
+ * or their provider account's) and the stage has an overflow, the call goes there (a person is
+ * dialled once; an announcement ends the call). Agents disabled or unhealthy are not "full": the
+ * call goes on to the next stage as it always did.
+ */
+function overflowStep(stage: GroupStage, pick: PickTrace | undefined, cursor: FlowCursor, values: CallValues): FlowStep | null {
+  const overflow = stage.overflowStage;
+  if (!overflow || !pick?.skipped.some((s) => s.reason === "at_capacity" || s.reason === "account_full")) return null;
+  if (overflow.kind === "end") return { type: "end", stage: overflow, reason: "overflow" };
+  cursor.attemptsInStage++;
+  return { type: "dial", attempt: personAttempt(overflow, values) };
 }
 
 async function pickAgent(cursor: FlowCursor, stage: GroupStage, continuing: boolean, failedAgentId: string | null, ports: FlowPorts, picks: PickTrace[]): Promise<string | null> {

@@ -3,7 +3,8 @@ import { buildInboundIndex, buildOutboundIndex, matchInbound, matchOutbound, typ
 import { headerLookup, headerNumber, type CarrierHeaders, type HeaderLookup } from "../domain/carrier-headers";
 import { matchesPattern, normalizeNumber, parsePattern, presentedNumber } from "../domain/numbers";
 import { packDetails, packMembers, type PlanAgent } from "./packed-group";
-import type { EndAction, GroupStage, PlanTrunk, RouteStage, StageSettings } from "./plan-types";
+import type { EndAction, EndStage, GroupStage, PersonStage, PlanTrunk, RouteStage, StageSettings } from "./plan-types";
+import type { Overflow } from "../domain/overflow";
 import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup, SnapshotInboundRule, SnapshotOutboundRule } from "./snapshot-types";
 import { scheduleGate, type ScheduleTrace } from "./schedule-gate";
 
@@ -270,7 +271,7 @@ function planOutbound(snapshot: RoutingSnapshot, trace: DecisionTrace, callerId:
 const NO_SETTINGS: StageSettings = { timeLimitSec: null, context: [], ruleName: null };
 
 function ruleSettings(rule: SnapshotInboundRule): StageSettings {
-  return { timeLimitSec: rule.timeLimitSec ?? null, context: rule.context ?? [], ruleName: rule.name || rule.pattern };
+  return { timeLimitSec: rule.timeLimitSec ?? null, context: rule.context ?? [], ruleName: rule.name || rule.pattern, ...(rule.overflow ? { overflow: rule.overflow } : {}) };
 }
 
 /** The smaller of two limits, either of which may be absent. */
@@ -296,7 +297,7 @@ function planAgent(snapshot: RoutingSnapshot, agent: SnapshotAgent): PlanAgent {
 const packKey = (snapshot: RoutingSnapshot, target: string) => `${snapshot.tenantId}:${snapshot.version}:${target}`;
 
 /** A directly targeted agent is a group of one, so capacity and health apply to it too. */
-type CachedStage = Omit<GroupStage, "label" | keyof StageSettings> & { groupTimeLimitSec: number | null; groupContext: GroupStage["context"] };
+type CachedStage = Omit<GroupStage, "label" | keyof StageSettings> & { groupTimeLimitSec: number | null; groupContext: GroupStage["context"]; groupOverflow?: Overflow | null };
 
 /** The agent's provider account, whose cap the balancer asks it to hold a slot of. */
 function accountOf(snapshot: RoutingSnapshot, agent: SnapshotAgent): { id: string; cap: number } | null {
@@ -341,6 +342,7 @@ function groupStage(snapshot: RoutingSnapshot, group: SnapshotGroup): CachedStag
     failoverOn: group.failoverOn ?? null,
     groupTimeLimitSec: group.timeLimitSec ?? null,
     groupContext: group.context ?? [],
+    groupOverflow: group.overflow ?? null,
     balancer: group.id,
     group: {
       id: group.id,
@@ -362,8 +364,27 @@ function cachedStage(snapshot: RoutingSnapshot, key: string, build: () => Cached
 }
 
 /** The cached stage with the rule's settings: the tighter time limit, the rule's context before the group's. */
-function withSettings({ groupTimeLimitSec, groupContext, ...stage }: CachedStage, label: string, settings: StageSettings): GroupStage {
-  return { ...stage, label, ruleName: settings.ruleName, timeLimitSec: tighter(settings.timeLimitSec, groupTimeLimitSec), context: [...settings.context, ...groupContext] };
+function withSettings(snapshot: RoutingSnapshot, { groupTimeLimitSec, groupContext, groupOverflow, ...stage }: CachedStage, label: string, settings: StageSettings): GroupStage {
+  const timeLimitSec = tighter(settings.timeLimitSec, groupTimeLimitSec);
+  const context = [...settings.context, ...groupContext];
+  const overflowStage = overflowStageOf(snapshot, settings.overflow ?? groupOverflow ?? null, label, { timeLimitSec, context, ruleName: settings.ruleName });
+  return { ...stage, label, ruleName: settings.ruleName, timeLimitSec, context, ...(overflowStage ? { overflowStage } : {}) };
+}
+
+/** Where a full stage's calls go instead (rule's overflow, else the group's); null: the next stage. */
+function overflowStageOf(snapshot: RoutingSnapshot, overflow: Overflow | null, label: string, settings: StageSettings): PersonStage | EndStage | null {
+  switch (overflow?.type) {
+    case "announcement":
+      return { kind: "end", label: `${label}: full, announcement`, action: overflow };
+    case "number": {
+      const trunk = overflow.trunkId ? snapshot.trunks[overflow.trunkId] : undefined;
+      return { kind: "person", label: `${label}: full, number ${overflow.number}`, target: { kind: "number", number: overflow.number, trunk: trunk?.enabled ? trunk.name : null }, ...settings };
+    }
+    case "sip":
+      return { kind: "person", label: `${label}: full, SIP ${overflow.uri}`, target: { kind: "sip", uri: overflow.uri, username: null }, ...settings };
+    default:
+      return null;
+  }
 }
 
 function pushTarget(snapshot: RoutingSnapshot, stages: RouteStage[], target: FallbackTarget, label: string, trace: DecisionTrace, settings: StageSettings): void {
@@ -376,6 +397,7 @@ function pushTarget(snapshot: RoutingSnapshot, stages: RouteStage[], target: Fal
       }
       stages.push(
         withSettings(
+          snapshot,
           cachedStage(snapshot, `agent:${agent.id}`, () => agentStage(snapshot, agent)),
           `${label}: agent ${agent.name}`,
           settings,
@@ -395,6 +417,7 @@ function pushTarget(snapshot: RoutingSnapshot, stages: RouteStage[], target: Fal
       }
       stages.push(
         withSettings(
+          snapshot,
           cachedStage(snapshot, `group:${group.id}`, () => groupStage(snapshot, group)),
           `${label}: group ${group.name}`,
           settings,

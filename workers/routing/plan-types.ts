@@ -2,6 +2,7 @@ import type { BalancerGroup } from "../../durable-objects/group-balancer";
 import type { FallbackTarget } from "../db/schema";
 import type { ContextEntry } from "../domain/call-context";
 import type { DialTarget } from "./dial-cxml";
+import type { Overflow } from "../domain/overflow";
 
 /*
  * A route plan: the ordered stages a call tries (the matched target, the rule's fallback, the
@@ -21,6 +22,8 @@ export interface StageSettings {
   /** The rule's, then the group's context entries (the agent's are added at dial time). */
   context: ContextEntry[];
   ruleName: string | null;
+  /** The rule's overflow (beats the group's); absent: the group's. */
+  overflow?: Overflow | null;
 }
 
 /** A group stage; its members and, apart, their dial details are packed, see packed-group.ts. */
@@ -34,6 +37,11 @@ export interface GroupStage extends StageSettings {
   details: string;
   /** Null: every failed outcome fails over (the default). */
   failoverOn: FailoverOutcome[] | null;
+  /**
+   * When every eligible agent (or provider account) is full: a person to dial or an end (an
+   * announcement). Absent: the plan's next stage, as when agents fail.
+   */
+  overflowStage?: PersonStage | EndStage | null;
 }
 
 export interface PlanTrunk {

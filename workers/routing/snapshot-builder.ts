@@ -74,6 +74,7 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
       ...(g.failoverOn ? { failoverOn: g.failoverOn } : {}),
       ...(g.timeLimitSec ? { timeLimitSec: g.timeLimitSec } : {}),
       ...(g.context?.length ? { context: g.context } : {}),
+      ...(g.overflow && g.overflow.type !== "next" ? { overflow: g.overflow } : {}),
     };
   }
   for (const m of memberRows) {
@@ -125,6 +126,7 @@ async function readSnapshot(db: Executor, tenantId: string): Promise<RoutingSnap
       ...(r.callType === "api" ? { callType: r.callType } : {}),
       ...(r.timeLimitSec ? { timeLimitSec: r.timeLimitSec } : {}),
       ...(r.context?.length ? { context: r.context } : {}),
+      ...(r.overflow ? { overflow: r.overflow } : {}),
     })),
     schedules,
     ...(accountRows.length ? { accounts } : {}),

@@ -3,6 +3,7 @@ import type { ContextEntry } from "../domain/call-context";
 import type { HeaderCondition } from "../domain/carrier-headers";
 import type { Schedule } from "../domain/schedules";
 import type { FailoverOutcome } from "./plan-types";
+import type { Overflow } from "../domain/overflow";
 
 /**
  * A tenant's routing configuration compiled for the hot path: everything a decision needs,
@@ -107,6 +108,8 @@ export interface SnapshotGroup {
   failoverOn?: FailoverOutcome[] | null;
   timeLimitSec?: number | null;
   context?: ContextEntry[] | null;
+  /** When every eligible member (or account) is full. Optional: only groups that set one carry it. */
+  overflow?: Overflow | null;
 }
 
 export interface SnapshotTrunk {
@@ -136,6 +139,8 @@ export interface SnapshotInboundRule {
   callType?: "inbound" | "api";
   timeLimitSec?: number | null;
   context?: ContextEntry[] | null;
+  /** When every eligible agent (or account) of the target is full; beats the group's. Optional. */
+  overflow?: Overflow | null;
 }
 
 export interface SnapshotOutboundRule {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { STRATEGIES } from "../domain/enums";
-import { BooleanQuery, ContextSchema, FAILOVER_OUTCOMES, FailoverOnSchema, Name, Page, SearchQuery, Timestamp, TimeLimitField, VersionField, pageQuery } from "./common";
+import { BooleanQuery, ContextSchema, FAILOVER_OUTCOMES, FailoverOnSchema, Name, OverflowSchema, Page, SearchQuery, Timestamp, TimeLimitField, VersionField, pageQuery } from "./common";
 
 export const StrategySchema = z.enum(STRATEGIES, { message: `must be one of ${STRATEGIES.join(", ")}` }).meta({ description: "round_robin: rotate (weights respected); priority: ordered failover; load_balanced: fewest calls in the rolling window" });
 
@@ -23,6 +23,7 @@ const settings = {
     .meta({ description: `Dial outcomes (${FAILOVER_OUTCOMES.join(", ")}) that try the next agent; the others end the call. null = all of them (the default)` }),
   timeLimitSec: TimeLimitField.optional().meta({ description: "Maximum call length in seconds (Dial timeLimit); the rule's applies when tighter. null = none" }),
   context: ContextSchema.optional(),
+  overflow: OverflowSchema.nullable().optional().meta({ description: "When every eligible member (or provider account) is full: the plan's next stage (null or next, the default), an announcement, or a person" }),
 };
 
 export const MemberInput = z.strictObject({
@@ -75,6 +76,7 @@ export const GroupSchema = z.object({
   failoverOn: z.array(z.enum(FAILOVER_OUTCOMES)).nullable(),
   timeLimitSec: z.number().int().nullable(),
   context: z.array(z.object({ name: z.string(), value: z.string() })),
+  overflow: OverflowSchema.nullable(),
   memberCount: z.number().int(),
   version: z.number().int(),
   createdAt: Timestamp,

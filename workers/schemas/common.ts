@@ -77,6 +77,19 @@ export const FallbackSchema = z
   )
   .meta({ description: "Where the call goes instead: an agent, a group, a person (a phone number or a SIP URI), a hang-up, a reject or an announcement" });
 
+/**
+ * What a group or rule does when every eligible agent (or provider account) is full: the plan's
+ * next stage (the default), an announcement, or a person (a phone number or SIP URI).
+ */
+export const OverflowSchema = z
+  .discriminatedUnion(
+    "type",
+    // The fallback's own announcement, number and SIP URI, with their checks.
+    [z.strictObject({ type: z.literal("next") }), FallbackSchema.options[4], FallbackSchema.options[5], FallbackSchema.options[6]],
+    { message: 'type must be one of "next", "announcement", "number", "sip"' },
+  )
+  .meta({ description: "When every eligible agent or provider account is full: the plan's next stage (next), an announcement, or a person (a phone number or SIP URI)" });
+
 /** Maximum call length in seconds (Dial timeLimit); null = no limit. */
 export const TimeLimitField = z.number().int().min(10, "must be at least 10 seconds (or null for no limit)").max(86_400, "must be at most 86400 seconds (24 hours)").nullable();
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HEADER_NAME, MAX_HEADER_NAME, MAX_HEADER_VALUE } from "../domain/carrier-headers";
 import { parsePattern } from "../domain/numbers";
-import { BooleanQuery, ContextSchema, FallbackSchema, TimeLimitField, Page, SearchQuery, Timestamp, VersionField, pageQuery } from "./common";
+import { BooleanQuery, ContextSchema, FallbackSchema, OverflowSchema, Page, pageQuery, SearchQuery, TimeLimitField, Timestamp, VersionField } from "./common";
 
 export const PatternInput = z
   .string()
@@ -53,6 +53,7 @@ const ruleExtras = {
   callType: CallType.optional(),
   timeLimitSec: TimeLimitField.optional().meta({ description: "Maximum call length in seconds (Dial timeLimit); the group's applies when tighter. null = none" }),
   context: ContextSchema.optional(),
+  overflow: OverflowSchema.nullable().optional().meta({ description: "When every eligible agent (or provider account) of the target is full; beats the group's. null = the group's, else the next stage" }),
 };
 
 export const CreateInboundBody = z.strictObject({
@@ -98,6 +99,7 @@ export const InboundRuleSchema = z.object({
   callType: CallType,
   timeLimitSec: z.number().int().nullable(),
   context: z.array(z.object({ name: z.string(), value: z.string() })),
+  overflow: OverflowSchema.nullable(),
   version: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
