@@ -10,6 +10,7 @@ import { useSummary } from "../../api/analytics";
 import { useCanWrite } from "../../api/session";
 import { useAgents } from "../../api/voice-agents";
 import { ContextEditor } from "../../components/context-editor";
+import { OverflowField, type OverflowValue } from "../../components/overflow-field";
 import { FormFooter, NotSaved, WriteFieldset } from "../../components/form-parts";
 import { LabelledSegments } from "../../components/labelled-segments";
 import { useLiveCounts } from "../../components/live-stats";
@@ -29,6 +30,8 @@ export interface GroupFormValues {
   failoverOn: FailoverOutcome[];
   timeLimitSec: number | string;
   context: ContextEntry[];
+  /** null: the next step (the default). */
+  overflow?: OverflowValue;
   members: MemberRow[];
 }
 
@@ -48,7 +51,7 @@ const STRATEGIES = [
   { value: "load_balanced", label: "Load balanced", help: "Sends each call to the member with the fewest calls in the rolling window; weights divide the count." },
 ] as const;
 
-const FIELDS = ["name", "description", "strategy", "rollingWindowHours", "maxAttempts", "stickyTtlSeconds", "failoverOn", "timeLimitSec", "context"];
+const FIELDS = ["name", "description", "strategy", "rollingWindowHours", "maxAttempts", "stickyTtlSeconds", "failoverOn", "timeLimitSec", "context", "overflow"];
 
 export function membersBody(members: MemberRow[]): NonNullable<CreateGroupInput["members"]> {
   return members.map((m) => ({
@@ -72,6 +75,7 @@ export function groupBody(values: GroupFormValues): CreateGroupInput {
     failoverOn: FAILOVER_OUTCOMES.every((o) => values.failoverOn.includes(o)) ? null : FAILOVER_OUTCOMES.filter((o) => values.failoverOn.includes(o)),
     timeLimitSec: nullableNumber(values.timeLimitSec),
     context: values.context,
+    overflow: values.overflow,
     members: membersBody(values.members),
   };
 }
@@ -88,6 +92,7 @@ function initialValues(group?: GroupDto): GroupFormValues {
     failoverOn: group?.failoverOn ?? [...FAILOVER_OUTCOMES],
     timeLimitSec: group?.timeLimitSec ?? "",
     context: group?.context ?? [],
+    overflow: group?.overflow ?? null,
     members: (group?.members ?? []).map((m) => ({ agentId: m.agentId, priority: m.priority, weight: m.weight ?? "", capacity: m.capacity ?? "" })),
   };
 }
@@ -209,6 +214,7 @@ export function GroupForm({ group, onCreate, onUpdate }: Props) {
               maw={360}
               {...form.getInputProps("timeLimitSec")}
             />
+            <OverflowField value={form.values.overflow ?? null} onChange={(overflow) => form.setFieldValue("overflow", overflow)} error={errorUnder(form.errors, "overflow")} />
             <ContextEditor
               owner="this group"
               value={form.values.context}

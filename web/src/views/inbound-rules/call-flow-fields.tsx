@@ -5,23 +5,26 @@ import { TimeLimitField } from "../../../../workers/schemas/common";
 import type { CALL_TYPES } from "../../../../workers/schemas/inbound-rules";
 import type { InboundRule } from "../../api/inbound-rules";
 import { ContextEditor } from "../../components/context-editor";
+import { OverflowField, type OverflowValue } from "../../components/overflow-field";
 import { LabelledSegments } from "../../components/labelled-segments";
 import { errorUnder, nullableNumber } from "../../lib/zod-form";
 
 /** The form paths these fields report errors on (the API's too). */
-export const CALL_FLOW_FIELDS = ["callType", "timeLimitSec", "context"];
+export const CALL_FLOW_FIELDS = ["callType", "timeLimitSec", "context", "overflow"];
 
 export interface CallFlowFieldValues {
   callType: (typeof CALL_TYPES)[number];
   /** "" = no limit. */
   timeLimitSec: number | string;
   context: ContextEntry[];
+  /** null: the group's. */
+  overflow: OverflowValue;
 }
 
-export const callFlowInitial = (rule?: InboundRule): CallFlowFieldValues => ({ callType: rule?.callType ?? "inbound", timeLimitSec: rule?.timeLimitSec ?? "", context: rule?.context ?? [] });
+export const callFlowInitial = (rule?: InboundRule): CallFlowFieldValues => ({ callType: rule?.callType ?? "inbound", timeLimitSec: rule?.timeLimitSec ?? "", context: rule?.context ?? [], overflow: rule?.overflow ?? null });
 
 /** The rule's part of the body. */
-export const callFlowBody = (values: CallFlowFieldValues) => ({ callType: values.callType, timeLimitSec: nullableNumber(values.timeLimitSec), context: values.context });
+export const callFlowBody = (values: CallFlowFieldValues) => ({ callType: values.callType, timeLimitSec: nullableNumber(values.timeLimitSec), context: values.context, overflow: values.overflow });
 
 const CALL_TYPE_HELP: Record<CallFlowFieldValues["callType"], string> = {
   inbound: "Calls to your numbers, matched on the number called.",
@@ -92,6 +95,16 @@ export function CallFlowFields({ values, onChange, errors, clearErrors, disabled
           onChange({ context });
         }}
         error={errorUnder(errors, "context")}
+      />
+      <OverflowField
+        value={values.overflow}
+        inheritLabel="As the group says (else the next step)"
+        disabled={disabled}
+        onChange={(overflow) => {
+          clearErrors("overflow");
+          onChange({ overflow });
+        }}
+        error={errorUnder(errors, "overflow")}
       />
     </Stack>
   );
