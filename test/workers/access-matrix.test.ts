@@ -28,11 +28,14 @@ const PREFIXES = [
   "/api/event-webhooks",
   "/api/alert-rules",
   "/api/alerts",
+  "/api/provider-accounts",
+  "/api/campaigns",
+  "/api/do-not-call",
 ];
 const mine = () => registeredRoutes().filter((r) => PREFIXES.some((p) => r.path === p || r.path.startsWith(`${p}/`)));
 
 /** The configuration, plus a webhook delivery and a parked dead letter (the debugger's ids), an event webhook with one delivery, and an alert rule. */
-type World = ConfigWorld & { delivery: string; deadLetter: string; eventWebhook: string; eventDelivery: string; alertRule: string };
+type World = ConfigWorld & { delivery: string; deadLetter: string; eventWebhook: string; eventDelivery: string; alertRule: string; providerAccount: string; campaign: string };
 
 async function createWorld(t: TenantFixture): Promise<World> {
   const world = await createConfigWorld(t);
@@ -43,7 +46,9 @@ async function createWorld(t: TenantFixture): Promise<World> {
   // A failed delivery, so nothing sends it while the tests run.
   const eventDelivery = `evd_${crypto.randomUUID().replace(/-/g, "")}`;
   await withDb((db) => db.insert(eventDeliveries).values({ id: eventDelivery, tenantId: t.tenantId, endpointId: eventWebhook, eventId: "evt_matrix", eventType: "call.ended", payload: "{}", status: "failed" }));
-  return { ...world, delivery: String(delivery), deadLetter: String(deadLetter), eventWebhook, eventDelivery, alertRule };
+  const providerAccount = (await t.asAdmin("POST", "/api/provider-accounts", { name: "matrix", maxConcurrentCalls: 5 })).body.id as string;
+  const campaign = (await t.asAdmin("POST", "/api/campaigns", { name: "matrix", target: { type: "group", id: world.group.id }, callerId: "+14155550100" })).body.id as string;
+  return { ...world, delivery: String(delivery), deadLetter: String(deadLetter), eventWebhook, eventDelivery, alertRule, providerAccount, campaign };
 }
 
 const ENTITY_OF: Record<string, keyof World> = {
@@ -57,6 +62,8 @@ const ENTITY_OF: Record<string, keyof World> = {
   "/api/dead-letters": "deadLetter",
   "/api/event-webhooks": "eventWebhook",
   "/api/alert-rules": "alertRule",
+  "/api/provider-accounts": "providerAccount",
+  "/api/campaigns": "campaign",
 };
 
 function idOf(world: World, path: string): string {
@@ -96,6 +103,17 @@ function validBody(key: string, world: World): unknown {
     "post /api/event-webhooks/{id}/deliveries/{deliveryId}/resend": {},
     "post /api/alert-rules": { name: "x", kind: "dead_letters" },
     "put /api/alert-rules/{id}": { name: "y" },
+    "post /api/provider-accounts": { name: `x-${crypto.randomUUID()}`, maxConcurrentCalls: 3 },
+    "put /api/provider-accounts/{id}": { maxConcurrentCalls: 4 },
+    "post /api/campaigns": { name: `x-${crypto.randomUUID()}`, target: { type: "group", id: world.group.id }, callerId: "+14155550100" },
+    "put /api/campaigns/{id}": { maxConcurrent: 3 },
+    "put /api/campaigns/{id}/contacts": "phone\n+14155550100",
+    "post /api/campaigns/{id}/start": {},
+    "post /api/campaigns/{id}/pause": {},
+    "post /api/campaigns/{id}/resume": {},
+    "post /api/campaigns/{id}/stop": {},
+    "post /api/campaigns/{id}/clock": { offsetMs: 0 },
+    "post /api/do-not-call": { numbers: ["+14155550100"] },
   };
   return bodies[key];
 }
@@ -109,7 +127,7 @@ describe("the access matrix", () => {
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;
       if (route.method !== "get" && route.method !== "delete" && route.path !== "/api/tenant/request-key") {
-        expect(validBody(key, { agent: {}, group: {}, inboundRule: {}, trunk: {}, outboundRule: {}, user: "", delivery: "", deadLetter: "", eventWebhook: "", eventDelivery: "", alertRule: "" } as never), key).toBeDefined();
+        expect(validBody(key, { agent: {}, group: {}, inboundRule: {}, trunk: {}, outboundRule: {}, user: "", delivery: "", deadLetter: "", eventWebhook: "", eventDelivery: "", alertRule: "", providerAccount: "", campaign: "" } as never), key).toBeDefined();
       }
       expect(["bearer", "admin"], key).toContain(route.auth);
       if (route.method !== "get") expect(route.auth, `${key} must be documented as admin-only`).toBe("admin");
