@@ -84,6 +84,8 @@ const audited = (row: CampaignRow) => ({ ...toDto(row, null), progress: undefine
 async function liveProgress(c: Context<AppEnv>, db: Executor, row: CampaignRow): Promise<CampaignProgress | null> {
   if (row.status === "draft" && row.contactCount === 0) return null;
   const progress = await runner(c, row).progress();
+  // Before its start the runner has no settings of its own yet: the campaign's are the limits.
+  if (progress.maxConcurrent === 0) Object.assign(progress, { maxConcurrent: row.maxConcurrent, callsPerMinute: row.callsPerMinute });
   if (progress.status !== row.status && !(progress.status === "draft" && row.status !== "draft")) {
     await syncCampaignStatus(db, row.tenantId, row.id, progress.status, progress.finishedAt ? new Date(progress.finishedAt) : null);
   }

@@ -73,7 +73,7 @@ export function ContactsUpload({ campaignId, contactCount }: { campaignId: strin
           agent as headers <span className="mono">X-first_name</span>. At most 100,000 rows; a number given twice is merged into its first row. {contactCount > 0 && `${contactCount.toLocaleString()} contacts are loaded; a new file replaces them.`}
         </Text>
         <Group align="flex-end">
-          <FileInput label="Contact list (CSV)" accept=".csv,text/csv" value={file} onChange={setFile} clearable w={320} />
+          <FileInput label="Contact list (CSV)" accept=".csv,text/csv" value={file} onChange={setFile} clearable clearButtonProps={{ "aria-label": "Clear the chosen file" }} w={320} />
           <Checkbox label="Load the valid rows, skip the invalid ones" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.currentTarget.checked)} />
           <Button onClick={() => void send()} disabled={!file} loading={upload.isPending}>
             Upload

@@ -57,15 +57,15 @@ export default function CampaignDetail() {
     <>
       <PageHeader
         title={data ? `Campaign ${data.name}` : "Campaign"}
-        description={
+        description={data ? `To ${targetName(data.target)}, from ${data.callerId}; ${data.contactCount.toLocaleString()} contacts` : undefined}
+        actions={
           data ? (
             <>
-              {`To ${targetName(data.target)}, from ${data.callerId}; ${data.contactCount.toLocaleString()} contacts · `}
               <StatusBadge status={data.status} />
+              {canWrite && <Controls id={id} status={data.status} />}
             </>
           ) : undefined
         }
-        actions={data && canWrite ? <Controls id={id} status={data.status} /> : undefined}
       />
       <QueryState query={campaign}>
         {(c) => (
