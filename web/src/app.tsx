@@ -52,7 +52,7 @@ function RequireAuth({ children }: { children: ReactNode }) {
 
 const loading = (
   <Center h={200}>
-    <Loader aria-label="Loading" />
+    <Loader role="status" aria-label="Loading" />
   </Center>
 );
 

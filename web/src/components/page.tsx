@@ -40,7 +40,7 @@ export function QueryState<T>({ query, children }: { query: Query<T>; children?(
     <>
       {query.isLoading ? (
         <Center h={160}>
-          <Loader aria-label="Loading" />
+          <Loader role="status" aria-label="Loading" />
         </Center>
       ) : (
         !!query.error && (

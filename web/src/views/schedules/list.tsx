@@ -12,7 +12,7 @@ import { nowText } from "./status-text";
 /** Open or closed now, and until when. */
 function NowCell({ id }: { id: string }) {
   const status = useScheduleStatus(id);
-  if (!status.data) return status.isLoading ? <Loader size="xs" aria-label="Loading" /> : <Text c="dimmed">—</Text>;
+  if (!status.data) return status.isLoading ? <Loader size="xs" role="status" aria-label="Loading" /> : <Text c="dimmed">—</Text>;
   return (
     <Group gap="xs" wrap="nowrap">
       <OpenBadge open={status.data.open} />
