@@ -56,7 +56,7 @@ export function transition(state: CallState, event: CallEvent): { ok: true; next
 }
 
 /**
- * Cloudonix session statuses (session-update webhook, REFERENCE §2) as call events. They describe
+ * Cloudonix session statuses (the session-update webhook) as call events. They describe
  * the whole session, not one dial attempt, so a terminal status ends the call:
  * - new, processing: the session exists, nothing to apply → null
  * - ringing → ring

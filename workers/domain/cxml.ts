@@ -1,7 +1,7 @@
 import { cxmlProviderId } from "./providers";
 
 /**
- * A deliberately tiny CXML writer: only the verbs, nouns and attributes of REFERENCE §3 that the
+ * A deliberately tiny CXML writer: only the verbs, nouns and attributes of Cloudonix CXML that the
  * router emits. Input is plain data, output one line of XML; every caller-controlled string
  * (From, display names, announcement text) goes through `escapeXml`, so nothing a caller sends
  * can add verbs to the answer.

@@ -239,7 +239,7 @@ export function agentTarget(agent: PlanAgent): DialTarget {
 export type DialOutcome = "answered" | FailoverOutcome;
 
 /**
- * A Dial (or Connect) action's status as an outcome (REFERENCE §1.2: DialCallStatus, else
+ * A Dial (or Connect) action's status as an outcome (Cloudonix sends DialCallStatus, else
  * CallStatus). Cloudonix calls a Dial's action when the leg has ended, so only completed or
  * answered mean the target took the call; anything unrecognised is a failure, since failing over
  * beats leaving the caller in silence. A stream's action fires when the stream ends, which is

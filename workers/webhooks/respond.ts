@@ -29,7 +29,7 @@ export const refusalCxml = (err: WebhookError): string => (err.status === 401 ||
 /**
  * A voice webhook we failed to answer (our error, not the request's) still answers 200 with
  * CXML: a Reject with reason congestion ends the call as a 500 on the caller's side, never
- * billed (REFERENCE §3.3). A 5xx would leave what the caller hears up to Cloudonix, and a
+ * billed (Cloudonix bills no rejected call). A 5xx would leave what the caller hears up to Cloudonix, and a
  * redelivery could not help a call that is ringing now. The request id ties it to the log.
  */
 export function congestion(c: Context<AppEnv>, code: string): Response {
