@@ -1,7 +1,8 @@
 /**
- * Phone numbers and number patterns. Cloudonix sends numbers both with and without "+"
- * (REFERENCE §1.2), and users type them with spaces, dashes and parentheses, so everything is
- * compared in one normalised form: the bare digits.
+ * Phone numbers and number patterns. Cloudonix sends From and To sometimes with a leading "+" and
+ * sometimes without (calls captured from a trunk had none), and a subscriber's From is its
+ * extension; users type numbers with spaces, dashes and parentheses. So everything is compared in
+ * one normalised form: the bare digits.
  */
 
 const SEPARATORS = /[\s\-.()]/g;

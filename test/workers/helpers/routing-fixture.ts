@@ -85,7 +85,7 @@ export async function createRoutingFixture(options: FixtureOptions = {}): Promis
 let callCounter = 0;
 export const newCallId = () => `${crypto.randomUUID().replace(/-/g, "")}`.slice(0, 28) + String(++callCounter).padStart(4, "0");
 
-/** A Cloudonix voice-application request body (REFERENCE §1.4). */
+/** The body of the request Cloudonix sends to a voice application when a call arrives. */
 export function voiceBody(fixture: Pick<RoutingFixture, "domain">, overrides: Record<string, unknown> = {}) {
   const session = newCallId();
   return {
