@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { assertTrunksUnused } from "../db/repos/references";
+import { assertTrunkUnused } from "../db/repos/trunk-usage";
 import { deleteTrunk, findTrunk, insertTrunk, listTrunks, updateTrunk, type NewTrunkRow, type TrunkRow } from "../db/repos/trunks";
 import { adminWrites, requireAuth } from "../middleware/auth";
 import { apiRoutes } from "../openapi/declare";
@@ -91,13 +91,13 @@ export const trunks = new Hono<AppEnv>()
     });
     return c.json(toTrunkDto(trunk));
   })
-  .delete("/:id", route("Delete a trunk (refused while an outbound rule uses it)", { auth: "admin", params: IdParams, errors: [409] }), async (c) => {
+  .delete("/:id", route("Delete a trunk (refused while anything dials through it: an agent, an outbound rule, a number target, an open campaign)", { auth: "admin", params: IdParams, errors: [409] }), async (c) => {
     const { tenantId } = c.get("auth");
     const id = c.req.param("id");
     await deleteVersioned(c, {
       ...versioned(tenantId, id, "deleted"),
       remove: async (tx) => {
-        await assertTrunksUnused(tx, tenantId, [id]);
+        await assertTrunkUnused(tx, tenantId, id);
         await deleteTrunk(tx, tenantId, id);
       },
     });

@@ -1,6 +1,6 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Executor } from "../executor";
-import { agentGroups, inboundRoutingRules, outboundRoutingRules, tenants, voiceAgents, type FallbackTarget } from "../schema";
+import { agentGroups, inboundRoutingRules, tenants, voiceAgents, type FallbackTarget } from "../schema";
 import { AppError } from "../../lib/errors";
 import { lockTrunks } from "./trunks";
 
@@ -137,26 +137,4 @@ export async function assertTrunksExist(tx: Executor, tenantId: string, ids: str
   const found = new Set((await lockTrunks(tx, tenantId, ids)).map((trunk) => trunk.id));
   const absent = ids.filter((id) => !found.has(id));
   if (absent.length > 0) throw missing("trunk", absent, field);
-}
-
-/** 409 naming the outbound rules (and phone-number agents) that still route through any of these trunks. */
-export async function assertTrunksUnused(db: Executor, tenantId: string, trunkIds: string[]): Promise<void> {
-  if (trunkIds.length === 0) return;
-  const rules = await db
-    .select({ id: outboundRoutingRules.id, name: outboundRoutingRules.name, destinationPrefix: outboundRoutingRules.destinationPrefix, trunkIds: outboundRoutingRules.trunkIds })
-    .from(outboundRoutingRules)
-    .where(and(eq(outboundRoutingRules.tenantId, tenantId), or(...trunkIds.map((id) => sql`JSON_CONTAINS(${outboundRoutingRules.trunkIds}, ${JSON.stringify(id)})`))));
-  const agents = await db
-    .select({ id: voiceAgents.id, name: voiceAgents.name })
-    .from(voiceAgents)
-    .where(and(eq(voiceAgents.tenantId, tenantId), inArray(voiceAgents.trunkId, trunkIds)));
-  if (agents.length > 0) {
-    const names = agents.map((a) => `"${a.name}" (${a.id})`).join(", ");
-    throw new AppError(409, "IN_USE", `Cannot delete: the trunk is used by phone-number agent${agents.length > 1 ? "s" : ""} ${names}. Give them another trunk first.`, { usedBy: agents.map((a) => ({ agentId: a.id, name: a.name })) });
-  }
-  if (rules.length === 0) return;
-  const names = rules.map((rule) => `"${rule.name || `${rule.destinationPrefix}*`}" (${rule.id})`).join(", ");
-  throw new AppError(409, "IN_USE", `Cannot delete: the trunk is used by outbound rule${rules.length > 1 ? "s" : ""} ${names}. Remove it from those rules first.`, {
-    usedBy: rules.map((rule) => ({ ruleId: rule.id, name: rule.name, destinationPrefix: rule.destinationPrefix })),
-  });
 }
