@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { MAX_LISTED_ERRORS, parseContacts } from "../campaigns/contacts";
+import { progressDto } from "../campaigns/progress-dto";
 import { runnerConfig } from "../campaigns/runner-config";
 import type { CampaignProgress, ContactResult } from "../campaigns/runner-types";
 import { deleteCampaign, doNotCallAmong, findCampaign, insertCampaign, listCampaigns, syncCampaignStatus, targetAgents, updateCampaign, type CampaignRow, type NewCampaignRow } from "../db/repos/campaigns";
@@ -16,6 +17,7 @@ import { etag } from "../lib/concurrency";
 import { uniqueOr409 } from "../lib/db-conflicts";
 import { AppError, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { readTextUpload } from "../lib/text-upload";
 import { saveVersioned } from "../lib/versioned-change";
 import { IdParams } from "../schemas/common";
 import {
@@ -47,11 +49,6 @@ const LOAD_CHUNK = 5_000;
 const runner = (c: Context<AppEnv>, row: Pick<CampaignRow, "tenantId" | "id">) => c.env.CAMPAIGN_RUNNER.getByName(`${row.tenantId}:${row.id}`);
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function progressDto(p: CampaignProgress) {
-  const { now: _now, ...rest } = p;
-  return { ...rest, startedAt: iso(p.startedAt), finishedAt: iso(p.finishedAt) };
-}
 
 function toDto(row: CampaignRow, progress: CampaignProgress | null): CampaignDto {
   return {
@@ -103,31 +100,6 @@ async function loadCampaign(c: Context<AppEnv>): Promise<CampaignRow> {
   const row = await findCampaign(await c.get("services").db(), c.get("auth").tenantId, c.req.param("id")!);
   if (!row) throw notFound("Campaign");
   return row;
-}
-
-/** The contact list as sent: CSV text, at most MAX_UPLOAD_BYTES. */
-async function readCsv(c: Context<AppEnv>): Promise<string> {
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type && !["text/csv", "text/plain", "application/csv", "application/octet-stream"].includes(type)) {
-    throw new AppError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the contact list as CSV with Content-Type: text/csv");
-  }
-  if (Number(c.req.header("content-length") ?? 0) > MAX_UPLOAD_BYTES) throw new AppError(413, "PAYLOAD_TOO_LARGE", `A contact list is limited to ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
-  const body = c.req.raw.body;
-  if (!body) return "";
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_UPLOAD_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw new AppError(413, "PAYLOAD_TOO_LARGE", `A contact list is limited to ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
 }
 
 /** The checks a start makes first: something to call, and someone to take the answered calls. */
@@ -297,7 +269,7 @@ export const campaignsRoutes = new Hono<AppEnv>()
       const { tenantId } = c.get("auth");
       const row = await loadCampaign(c);
       if (row.status !== "draft") throw new AppError(409, "INVALID_STATE", `Contacts can only be uploaded before the campaign starts (it is ${row.status})`);
-      const parsed = parseContacts(await readCsv(c));
+      const parsed = parseContacts(await readTextUpload(c, MAX_UPLOAD_BYTES, "contact list"));
       if (!parsed.ok) throw new AppError(parsed.code === "TOO_MANY_CONTACTS" ? 413 : 400, parsed.code, parsed.message, { errors: parsed.errors });
       const skipInvalid = c.req.valid("query").skipInvalid === "true";
       if (parsed.errorCount > 0 && !skipInvalid) {

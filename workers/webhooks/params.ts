@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readBoundedText } from "../lib/bounded-body";
 import { jsonNestsDeeperThan } from "../lib/storable";
 import { absent } from "./cloudonix-values";
 
@@ -13,33 +14,6 @@ export class WebhookError extends Error {
   ) {
     super(message);
   }
-}
-
-async function readLimited(request: Request): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_WEBHOOK_BODY) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    // Content-Length may be absent or lie; count what actually arrives.
-    if (size > MAX_WEBHOOK_BODY) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 const tooLarge = () => new WebhookError(413, "PAYLOAD_TOO_LARGE", `Webhook bodies are limited to ${MAX_WEBHOOK_BODY / 1024} KiB`);
@@ -59,7 +33,7 @@ export interface ReceivedWebhook {
 export async function receiveWebhook(request: Request): Promise<ReceivedWebhook> {
   const query = new URL(request.url).search.slice(1);
   const read = request.method === "GET" || request.method === "HEAD";
-  return { query, body: read ? "" : await readLimited(request) };
+  return { query, body: read ? "" : await readBoundedText(request, MAX_WEBHOOK_BODY, tooLarge) };
 }
 
 /** Parameters from the query string and, for POST, the JSON (or form-encoded) body. */
