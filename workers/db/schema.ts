@@ -352,6 +352,10 @@ export const callRecords = mysqlTable(
     carrierHeaders: json("carrier_headers").$type<Record<string, string>>(),
     /** Figures Cloudonix reported that we did not believe (kept as reported, not used), with why. */
     flags: json("flags").$type<unknown[]>(),
+    /** A waiting room's part in the call: place in line on joining, seconds waited, how it ended. */
+    waitPosition: int("wait_position"),
+    waitSec: int("wait_sec"),
+    waitOutcome: varchar("wait_outcome", { length: 16 }),
     /** Highest event sequence applied; older events never overwrite newer state. */
     lastSeq: int("last_seq").notNull().default(0),
     /**
