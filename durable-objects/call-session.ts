@@ -2,15 +2,16 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { decryptSecret } from "../workers/lib/secrets";
 import type { CallRecordState } from "../workers/queue/messages";
-import { advance, afterFailure, dialOutcomeOf, freeSlot, type FlowPorts, type FlowResult, type PlannedAttempt } from "../workers/routing/call-flow";
+import { advance, afterFailure, dialOutcomeOf, freeSlot, leaveWait, pollWait, type FlowPorts, type FlowResult, type FlowStep, type PlannedAttempt } from "../workers/routing/call-flow";
 import type { RoutePlan } from "../workers/routing/decide";
-import { dialCxml, dialResultUrl, endCxml } from "../workers/routing/dial-cxml";
+import { dialCxml, dialResultUrl, endCxml, waitCxml, waitPollUrl } from "../workers/routing/dial-cxml";
 import type { EndStage } from "../workers/routing/plan-types";
 import { balancerPorts } from "./call/balancer-ports";
 import { CallJournal } from "./call/journal";
 import { answeredLeg, beginEnd, finishEnd, markAnswered, recordCdr, sessionEvent, usableCdr } from "./call/lifecycle";
 import { needsSettling, newCallData, noteRefused, RETAIN_ENDED_MS, seenEvent, valuesOf, type CallData, type CallFacts, type CdrInput, type DeliveryDraft, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
 import { CallStore } from "./call/store";
+import { enterWait, finishWait, notePoll } from "./call/waiting";
 import type { HubEvent } from "./hub-events";
 import { acceptCallViewer, answerViewerPings, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
 import { isTerminal, mapSessionStatus, type CallState } from "../workers/domain/call-machine";
@@ -63,6 +64,11 @@ export class CallSession extends DurableObject<Env> {
   /** `dialDurationSec`: the action request's DialCallDuration, when Cloudonix sent one. */
   dialResult(attempt: number, dialStatus: string, plan: RoutePlan, dialDurationSec?: number, delivery?: DeliveryDraft): Promise<RouteAnswer> {
     return this.#serially(() => this.#dialResult(attempt, dialStatus, plan, dialDurationSec), delivery);
+  }
+
+  /** A waiting caller's next try (the waiting room's Redirect, numbered `poll`). */
+  waitPoll(poll: number, plan: RoutePlan, delivery?: DeliveryDraft): Promise<RouteAnswer> {
+    return this.#serially(() => this.#waitPoll(poll, plan), delivery);
   }
 
   /** A Cloudonix session update; duplicates and late, out-of-order statuses change nothing. */
@@ -120,6 +126,23 @@ export class CallSession extends DurableObject<Env> {
     return this.#commit(call, cxml, false, `dial:${dialStatus.toLowerCase()}:${call.state}`);
   }
 
+  async #waitPoll(poll: number, plan: RoutePlan): Promise<RouteAnswer> {
+    const call = this.#store.read();
+    if (!call) return { cxml: endCxml({ type: "hangup" }), state: "completed", duplicate: false };
+    const key = `wait:${poll}`;
+    const stored = call.responses[key];
+    if (stored) return { cxml: stored, state: call.state, duplicate: true };
+    if (!call.wait || poll !== call.wait.polls + 1 || isTerminal(call.state)) {
+      noteRefused(call, `wait try ${poll} ignored (${call.wait ? `expected try ${call.wait.polls + 1}` : "not waiting"}, state ${call.state})`);
+      return this.#commit(call, endCxml({ type: "hangup" }), true, "duplicate");
+    }
+    const cxml = await this.#continue(call, (ports) => pollWait(call, plan.stages, ports, valuesOf(call)));
+    // Only the latest try's answer is kept for a repeat: a long wait must not grow the call.
+    delete call.responses[`wait:${poll - 1}`];
+    call.responses[key] = cxml;
+    return this.#commit(call, cxml, false, call.wait ? `waiting:${call.wait.position}` : `waited:${call.record.wait?.outcome ?? "over"}:${call.state}`);
+  }
+
   async #sessionUpdate(update: SessionUpdateInput): Promise<LifecycleResult> {
     const call = this.#store.read();
     if (!call) return { known: false, state: null, applied: false };
@@ -153,7 +176,12 @@ export class CallSession extends DurableObject<Env> {
   async #ended(call: CallData, event: "hangup" | "fail", status: string, at: number | undefined, talkedSec?: number): Promise<void> {
     const ending = beginEnd(call, event, status, at);
     if (!ending) return;
-    await freeSlot(call, this.#ports(call), ending.result);
+    const ports = this.#ports(call);
+    if (call.wait) {
+      await leaveWait(call, ports);
+      finishWait(call, this.#journal, "abandoned", at ?? Date.now());
+    }
+    await freeSlot(call, ports, ending.result);
     finishEnd(call, this.#journal, event, status, at, talkedSec);
   }
 
@@ -189,7 +217,12 @@ export class CallSession extends DurableObject<Env> {
     if (!call) return;
     const now = Date.now();
     if (!isTerminal(call.state) && now >= this.#store.silenceDeadline(call)) {
-      await freeSlot(call, this.#ports(call), null);
+      const ports = this.#ports(call);
+      if (call.wait) {
+        await leaveWait(call, ports);
+        finishWait(call, this.#journal, "abandoned", now);
+      }
+      await freeSlot(call, ports, null);
       const attempt = call.record.attempts.at(-1);
       if (attempt && attempt.endedAt === undefined) attempt.endedAt = now;
       this.#journal.apply(call, "time_out", "call.ended", { reason: "timeout", lastState: call.state });
@@ -222,10 +255,13 @@ export class CallSession extends DurableObject<Env> {
   async #continue(call: CallData, step: (ports: FlowPorts) => Promise<FlowResult>): Promise<string> {
     const ports = this.#ports(call);
     try {
+      const waiting = call.wait ?? null;
       const result = await step(ports);
       Object.assign(call, result.cursor);
-      call.trace.picks.push(...result.picks);
-      return result.step.type === "end" ? this.#end(call, result.step.stage, result.step.reason) : await this.#dial(call, result.step.attempt);
+      // A waiting caller's tries that change nothing stay out of the trace (a long wait must not grow it).
+      if (!waiting || !result.cursor.wait) call.trace.picks.push(...result.picks);
+      if (result.waitEnded) finishWait(call, this.#journal, result.waitEnded, Date.now());
+      return await this.#take(call, result.step, waiting !== null);
     } catch (err) {
       const claimed = ports.claimed;
       if (claimed && claimed !== call.slot) {
@@ -234,6 +270,21 @@ export class CallSession extends DurableObject<Env> {
           .catch((releaseErr: Error) => log.warn("call.slot_release_failed", { callKey: call.facts.callKey, balancer: claimed.balancer, error: releaseErr }));
       }
       throw err;
+    }
+  }
+
+  #take(call: CallData, step: FlowStep, wasWaiting: boolean): Promise<string> | string {
+    switch (step.type) {
+      case "end":
+        return this.#end(call, step.stage, step.reason);
+      case "dial":
+        return this.#dial(call, step.attempt);
+      case "wait": {
+        const now = Date.now();
+        if (wasWaiting) notePoll(call, this.#journal, step.position, now);
+        else enterWait(call, this.#journal, step.groupId, step.position, step.stage.room.maxWaitSec, now);
+        return waitCxml(step.stage.room, { position: step.position, first: !wasWaiting, redirectUrl: waitPollUrl(call.facts.baseUrl, step.poll, call.facts.actionQuery) });
+      }
     }
   }
 

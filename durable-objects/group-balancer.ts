@@ -2,100 +2,14 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { migrateSql } from "./lib/sql-migrations";
 import { HEALTHY, hourOf, isHealthy, recordOutcome, windowSum, type AgentHealth } from "./logic/health";
-import { unpackMembers, type PackedMembers } from "../workers/routing/packed-group";
-import { emptyRotation, pick, type AgentCounters, type PickMember, type RotationState, type SkipReason, type Strategy } from "./logic/strategies";
+import { unpackMembers } from "../workers/routing/packed-group";
+import { emptyRotation, pick, type AgentCounters, type PickMember, type RotationState, type SkipReason } from "./logic/strategies";
 import { log } from "../workers/lib/log";
+import { BALANCER_SCHEMA } from "./balancer/schema";
+import type { AgentLiveStats, BalancerGroup, FailoverRequest, HealthChange, LineStanding, MemberTrace, PickOutcome, PickRequest } from "./balancer/types";
+import { mayTakeSlot, WaitLine } from "./logic/wait-line";
 
-const SCHEMA = [
-  `CREATE TABLE rotation (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)`,
-  `CREATE TABLE active_calls (call_key TEXT PRIMARY KEY, agent_id TEXT NOT NULL, claimed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)`,
-  `CREATE TABLE window_counts (agent_id TEXT NOT NULL, hour INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (agent_id, hour))`,
-  `CREATE TABLE health (agent_id TEXT PRIMARY KEY, consecutive_failures INTEGER NOT NULL, unhealthy_until INTEGER NOT NULL)`,
-  `CREATE TABLE sticky (caller TEXT PRIMARY KEY, agent_id TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
-  `CREATE TABLE totals (agent_id TEXT PRIMARY KEY, picks INTEGER NOT NULL DEFAULT 0, successes INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0)`,
-  // The provider account a claim also holds a slot of (ProviderAccount), freed with it.
-  `ALTER TABLE active_calls ADD COLUMN account_id TEXT`,
-  // Write diet: text-keyed tables WITHOUT ROWID (a new row is one row written, not two).
-  `CREATE TABLE active_calls_v2 (call_key TEXT PRIMARY KEY, agent_id TEXT NOT NULL, claimed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, account_id TEXT) WITHOUT ROWID`,
-  `INSERT INTO active_calls_v2 SELECT call_key, agent_id, claimed_at, expires_at, account_id FROM active_calls`,
-  `DROP TABLE active_calls`,
-  `ALTER TABLE active_calls_v2 RENAME TO active_calls`,
-  `CREATE TABLE health_v2 (agent_id TEXT PRIMARY KEY, consecutive_failures INTEGER NOT NULL, unhealthy_until INTEGER NOT NULL) WITHOUT ROWID`,
-  `INSERT INTO health_v2 SELECT agent_id, consecutive_failures, unhealthy_until FROM health`,
-  `DROP TABLE health`,
-  `ALTER TABLE health_v2 RENAME TO health`,
-  `CREATE TABLE totals_v2 (agent_id TEXT PRIMARY KEY, picks INTEGER NOT NULL DEFAULT 0, successes INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`,
-  `INSERT INTO totals_v2 SELECT agent_id, picks, successes, failures FROM totals`,
-  `DROP TABLE totals`,
-  `ALTER TABLE totals_v2 RENAME TO totals`,
-  `CREATE TABLE sticky_v2 (caller TEXT PRIMARY KEY, agent_id TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
-  `INSERT INTO sticky_v2 SELECT caller, agent_id, expires_at FROM sticky`,
-  `DROP TABLE sticky`,
-  `ALTER TABLE sticky_v2 RENAME TO sticky`,
-] as const;
-
-/** Window buckets are kept for the longest window a group may configure. */
-const MAX_WINDOW_HOURS = 168;
-/** A claimed slot whose call never reports its end is freed after this long. */
-const DEFAULT_CLAIM_TTL_MS = 4 * 3_600_000;
-
-export interface BalancerGroup {
-  id: string;
-  strategy: Strategy;
-  rollingWindowHours: number;
-  maxAttempts: number;
-  stickyTtlSeconds: number | null;
-  members: PackedMembers;
-}
-
-export interface PickRequest {
-  callKey: string;
-  group: BalancerGroup;
-  caller?: string;
-  /** Explain: compute the decision, change nothing. */
-  dryRun?: boolean;
-  claimTtlMs?: number;
-}
-
-export interface MemberTrace {
-  agentId: string;
-  reason: SkipReason;
-}
-
-export interface PickOutcome {
-  chosen: string | null;
-  /** Failover order after `chosen`, capped to the group's max attempts. */
-  candidates: string[];
-  skipped: MemberTrace[];
-  eligibleCount: number;
-  sticky: boolean;
-  duplicate: boolean;
-}
-
-export interface FailoverRequest {
-  callKey: string;
-  failedAgentId: string | null;
-  group: BalancerGroup;
-  candidates: string[];
-  claimTtlMs?: number;
-}
-
-export interface HealthChange {
-  agentId: string;
-  healthy: boolean;
-}
-
-export interface AgentLiveStats {
-  agentId: string;
-  active: number;
-  windowCount: number;
-  healthy: boolean;
-  consecutiveFailures: number;
-  unhealthyUntil: number | null;
-  picks: number;
-  successes: number;
-  failures: number;
-}
+export type { AgentLiveStats, BalancerGroup, FailoverRequest, HealthChange, LineStanding, MemberTrace, PickOutcome, PickRequest } from "./balancer/types";
 
 interface Claim {
   agentId: string;
@@ -103,6 +17,11 @@ interface Claim {
   /** The provider account holding a slot for the call too, if the agent has one. */
   accountId: string | null;
 }
+
+/** Window buckets are kept for the longest window a group may configure. */
+const MAX_WINDOW_HOURS = 168;
+/** A claimed slot whose call never reports its end is freed after this long. */
+const DEFAULT_CLAIM_TTL_MS = 4 * 3_600_000;
 
 /**
  * One per agent group (or per directly targeted agent, named "agent:<id>"): serialises every
@@ -122,6 +41,7 @@ export class GroupBalancer extends DurableObject<Env> {
   #activeByAgent = new Map<string, number>();
   #windows = new Map<string, Map<number, number>>();
   #health = new Map<string, AgentHealth>();
+  #line = new WaitLine();
   #unpacked: { key: string; members: PickMember[]; byId?: Map<string, PickMember> } | null = null;
   /** The alarm currently set, so picks need not ask storage for it. */
   #alarmAt: number | null | undefined;
@@ -129,7 +49,7 @@ export class GroupBalancer extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
-      migrateSql(ctx.storage.sql, SCHEMA);
+      migrateSql(ctx.storage.sql, BALANCER_SCHEMA);
       this.#load();
     });
   }
@@ -138,11 +58,17 @@ export class GroupBalancer extends DurableObject<Env> {
   async pick(request: PickRequest): Promise<PickOutcome> {
     const now = Date.now();
     this.#expireClaims(now);
+    this.#expireWaiters(now);
     const existing = this.#activeByCall.get(request.callKey);
     if (existing && !request.dryRun) {
       return { chosen: existing.agentId, candidates: [], skipped: [], eligibleCount: 0, sticky: false, duplicate: true };
     }
     const { group } = request;
+    const ahead = this.#line.ahead(request.callKey);
+    if (ahead > 0 && !mayTakeSlot(ahead, this.#freeSlots(group, now))) {
+      // The free slots (if any) belong to the callers waiting ahead of this one.
+      return { chosen: null, candidates: [], skipped: [], eligibleCount: 0, sticky: false, duplicate: false, line: this.#standInLine(request, now, ahead) };
+    }
     const result = pick(group.strategy, this.#members(group), (id) => this.#counters(id, group, now), this.#rotation);
     let order = result.order;
     let sticky = false;
@@ -159,7 +85,7 @@ export class GroupBalancer extends DurableObject<Env> {
       sticky,
       duplicate: false,
     };
-    if (request.dryRun || !outcome.chosen) return outcome;
+    if (request.dryRun || !outcome.chosen) return this.#unplaced(outcome, request, now);
 
     // A sticky pick leaves the rotation where it was, so other callers keep their exact shares.
     if (!sticky) this.#saveRotation(result.rotation);
@@ -171,8 +97,9 @@ export class GroupBalancer extends DurableObject<Env> {
       outcome.chosen = chosen;
       outcome.skipped = skipped;
       outcome.candidates = chosen ? order.slice(order.indexOf(chosen) + 1).slice(0, Math.max(1, group.maxAttempts) - 1) : [];
-      if (!chosen) return outcome;
+      if (!chosen) return this.#unplaced(outcome, request, now);
     }
+    this.#leaveLine(request.callKey);
     if (group.stickyTtlSeconds && request.caller) {
       this.ctx.storage.sql.exec(
         "INSERT INTO sticky (caller, agent_id, expires_at) VALUES (?, ?, ?) ON CONFLICT (caller) DO UPDATE SET agent_id = excluded.agent_id, expires_at = excluded.expires_at",
@@ -224,6 +151,11 @@ export class GroupBalancer extends DurableObject<Env> {
     return { released: claim !== null, healthChange };
   }
 
+  /** The call left the waiting room (it ended, or gave up waiting); idempotent. */
+  async leaveLine(callKey: string): Promise<boolean> {
+    return this.#leaveLine(callKey);
+  }
+
   async stats(windowHours = 24): Promise<AgentLiveStats[]> {
     const now = Date.now();
     this.#expireClaims(now);
@@ -260,6 +192,53 @@ export class GroupBalancer extends DurableObject<Env> {
     this.ctx.storage.sql.exec("DELETE FROM window_counts WHERE hour < ?", oldestHour);
     for (const buckets of this.#windows.values()) for (const hour of buckets.keys()) if (hour < oldestHour) buckets.delete(hour);
     await this.#armAlarm();
+  }
+
+  /**
+   * A pick that placed nobody (or a dry run): when members were full and the call may wait, it
+   * stands in line; a call that may not (or whose group has no one it could wait for) leaves it.
+   */
+  #unplaced(outcome: PickOutcome, request: PickRequest, now: number): PickOutcome {
+    if (outcome.chosen) return outcome;
+    const full = outcome.skipped.some((s) => s.reason === "at_capacity" || s.reason === "account_full");
+    if (!full) {
+      if (!request.dryRun) this.#leaveLine(request.callKey);
+      return outcome;
+    }
+    return { ...outcome, line: this.#standInLine(request, now, this.#line.ahead(request.callKey)) };
+  }
+
+  /** The call's standing in line: it joins (or keeps its place) when it may wait; a dry run only looks. */
+  #standInLine(request: PickRequest, now: number, ahead: number): LineStanding {
+    const { callKey, wait } = request;
+    if (!wait) return { ahead, position: null };
+    if (request.dryRun) return { ahead, position: this.#line.position(callKey) ?? this.#line.size + 1 };
+    const waiter = this.#line.join(callKey, now, wait.holdMs);
+    this.ctx.storage.sql.exec("INSERT INTO waiting (call_key, joined_at, expires_at) VALUES (?, ?, ?) ON CONFLICT (call_key) DO UPDATE SET expires_at = excluded.expires_at", callKey, waiter.joinedAt, waiter.expiresAt);
+    return { ahead, position: this.#line.position(callKey) };
+  }
+
+  #leaveLine(callKey: string): boolean {
+    if (!this.#line.leave(callKey)) return false;
+    this.ctx.storage.sql.exec("DELETE FROM waiting WHERE call_key = ?", callKey);
+    return true;
+  }
+
+  #expireWaiters(now: number): void {
+    if (this.#line.size === 0) return;
+    for (const callKey of this.#line.expire(now)) this.ctx.storage.sql.exec("DELETE FROM waiting WHERE call_key = ?", callKey);
+  }
+
+  /** Slots the group could take now: unlimited when an eligible member has no cap. */
+  #freeSlots(group: BalancerGroup, now: number): number {
+    let free = 0;
+    for (const member of this.#members(group)) {
+      const why = this.#ineligibility(member, group, now);
+      if (why !== null && why !== "at_capacity") continue;
+      if (member.capacity === null) return Infinity;
+      free += Math.max(0, member.capacity - (this.#activeByAgent.get(member.agentId) ?? 0));
+    }
+    return free;
   }
 
   /** Unpacked once per configuration version, not once per call. */
@@ -456,6 +435,12 @@ export class GroupBalancer extends DurableObject<Env> {
       if (!buckets) this.#windows.set(row.agent_id, (buckets = new Map()));
       buckets.set(row.hour, row.count);
     }
+    this.#line = new WaitLine(
+      sql
+        .exec<{ call_key: string; joined_at: number; expires_at: number }>("SELECT call_key, joined_at, expires_at FROM waiting")
+        .toArray()
+        .map((row) => ({ callKey: row.call_key, joinedAt: row.joined_at, expiresAt: row.expires_at })),
+    );
     for (const row of sql.exec<{ agent_id: string; consecutive_failures: number; unhealthy_until: number }>("SELECT * FROM health")) {
       this.#health.set(row.agent_id, { consecutiveFailures: row.consecutive_failures, unhealthyUntil: row.unhealthy_until });
     }

@@ -36,4 +36,6 @@ export interface LiveCallSummary {
   startedAt: number;
   answeredAt: number | null;
   endedAt: number | null;
+  /** Set while the caller holds in a waiting room: their place in line and since when. */
+  waiting?: { position: number; since: number } | null;
 }

@@ -14,8 +14,8 @@ export function balancerPorts(env: Env, call: CallData, journal: CallJournal, cl
   const balancer = (name: string) => env.GROUP_BALANCER.getByName(name);
   const ports = {
     claimed: null as Slot | null,
-    async pick(stage: GroupStage) {
-      const outcome = await balancer(stage.balancer).pick({ callKey, group: stage.group, caller: call.facts.from, claimTtlMs });
+    async pick(stage: GroupStage, wait?: { holdMs: number }) {
+      const outcome = await balancer(stage.balancer).pick({ callKey, group: stage.group, caller: call.facts.from, claimTtlMs, wait });
       if (outcome.chosen) ports.claimed = { balancer: stage.balancer, agentId: outcome.chosen };
       return outcome;
     },
@@ -29,6 +29,10 @@ export function balancerPorts(env: Env, call: CallData, journal: CallJournal, cl
       const released = await balancer(slot.balancer).release(callKey, result ? { agentId: slot.agentId, result } : undefined);
       journal.health(call, [released.healthChange]);
     },
+    async leaveLine(name: string) {
+      await balancer(name).leaveLine(callKey);
+    },
+    now: Date.now,
   };
   return ports;
 }

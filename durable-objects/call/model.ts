@@ -212,6 +212,7 @@ export function hubEventOf(call: CallData, type: string, data: Record<string, un
     startedAt: record.startedAt,
     answeredAt: record.answeredAt,
     endedAt: record.endedAt,
+    waiting: record.wait?.outcome === "waiting" ? { position: record.wait.lastPosition, since: record.wait.enteredAt } : null,
   };
   return { type: CALL_EVENT_TYPES[type] ?? "call.updated", at: call.lastActivityAt, data: { ...live, event: type, detail: data }, key };
 }

@@ -62,6 +62,8 @@ function accountingPorts() {
       held.delete(slot.balancer);
       if (result === "failure") failures.push(slot.agentId);
     },
+    leaveLine: async () => {},
+    now: () => 0,
   };
   return { ports, held, failures };
 }
@@ -78,7 +80,7 @@ async function runCall(stages: RouteStage[], outcomes: Outcome[]) {
   let cursor: FlowCursor = result.cursor;
   for (const outcome of outcomes) {
     cursor = result.cursor;
-    if (result.step.type === "end") break;
+    if (result.step.type !== "dial") break;
     dialled.push(result.step.attempt.targetId);
     if (outcome === "answered") return { dialled, end: null, accounts, cursor };
     result = await afterFailure(cursor, stages, result.step.attempt, outcome, accounts.ports, values);

@@ -17,6 +17,7 @@ const CallRecord = z.looseObject({
   recordId: z.string().min(1).max(64),
   startedAt: z.number(),
   attempts: z.array(z.looseObject({ n: z.number().int(), kind: z.string(), targetId: z.string() })),
+  wait: z.looseObject({ position: z.number().int().positive(), waitSec: z.number().int().nonnegative().nullable(), outcome: z.string().max(16) }).optional(),
 });
 
 const CallEvent = z.looseObject({

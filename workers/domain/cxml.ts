@@ -35,6 +35,7 @@ export type CxmlVerb =
   | { verb: "Hangup" }
   | { verb: "Reject"; reason?: RejectReason }
   | { verb: "Say"; text: string; voice?: string; language?: string; loop?: number }
+  | { verb: "Play"; url: string; loop?: number }
   | { verb: "Pause"; length?: number }
   | { verb: "Redirect"; url: string; method?: "GET" | "POST" }
   /**
@@ -116,6 +117,8 @@ function renderVerb(v: CxmlVerb): string {
       return element("Reject", attr("reason", v.reason), undefined);
     case "Say":
       return element("Say", attr("voice", v.voice) + attr("language", v.language) + attr("loop", v.loop), v.text);
+    case "Play":
+      return element("Play", attr("loop", v.loop), v.url);
     case "Pause":
       return element("Pause", attr("length", v.length), undefined);
     case "Redirect":

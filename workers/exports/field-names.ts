@@ -19,6 +19,9 @@ export const EXPORT_FIELD_NAMES = [
   "endedAt",
   "durationSec",
   "billableSec",
+  "waitPosition",
+  "waitSec",
+  "waitOutcome",
   "attempts",
   "routing",
 ] as const;

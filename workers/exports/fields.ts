@@ -37,6 +37,9 @@ export const EXPORT_FIELDS = {
   endedAt: field("iso", isoOf(sql`${callRecords.endedAt}`)),
   durationSec: field("number", sql`${callRecords.durationSec}`),
   billableSec: field("number", sql`${callRecords.billableSec}`),
+  waitPosition: field("number", sql`${callRecords.waitPosition}`),
+  waitSec: field("number", sql`${callRecords.waitSec}`),
+  waitOutcome: field("text", sql`${callRecords.waitOutcome}`),
   attempts: field("json", sql`${callRecords.attempts}`),
   routing: field("json", sql`${callRecords.decision}`),
 } as const satisfies Record<ExportField, ReturnType<typeof field>>;

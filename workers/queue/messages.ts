@@ -53,6 +53,25 @@ export interface CallRecordState {
   flags?: RecordFlag[];
   /** From the CDR: quality, cost, AMD, recording and route (only what it reported readably). */
   quality?: CdrQuality;
+  /** The caller's time in a waiting room, when its group was full. */
+  wait?: CallWait;
+}
+
+export type WaitOutcome = "waiting" | "connected" | "timeout" | "abandoned" | "no_agents";
+
+/** A caller held in a waiting room: where in line, for how long, and how the wait ended. */
+export interface CallWait {
+  groupId: string | null;
+  enteredAt: number;
+  /** Place in line on joining (1 = next). */
+  position: number;
+  /** Place in line at the latest try. */
+  lastPosition: number;
+  polls: number;
+  leftAt: number | null;
+  /** Whole seconds waited, once the wait is over. */
+  waitSec: number | null;
+  outcome: WaitOutcome;
 }
 
 export interface CallEventMessage {

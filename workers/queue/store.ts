@@ -5,7 +5,7 @@ import { reversedNumber } from "../domain/number-search";
 import { callEvents, callRecords, deadLetters, webhookEvents } from "../db/schema";
 import { storableJson, storableJsonText, storableString } from "../lib/storable";
 import { QUALITY_TEXT_MAX, type CdrQuality } from "../webhooks/cdr-quality";
-import type { CallEventMessage, WebhookDeliveryMessage } from "./messages";
+import type { CallEventMessage, CallWait, WebhookDeliveryMessage } from "./messages";
 import { applyRollups } from "./rollups";
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -25,6 +25,13 @@ const qualityColumns = (q: CdrQuality | undefined) => ({
   recordingUrl: storableString(q?.recordingUrl, QUALITY_TEXT_MAX.recordingUrl),
   cxTrunkId: storableString(q?.cxTrunkId, QUALITY_TEXT_MAX.cxTrunkId),
   cxRoute: storableString(q?.cxRoute, QUALITY_TEXT_MAX.cxRoute),
+});
+
+/** A waiting room's part in the call (the CallSession bounds the figures it records). */
+const waitColumns = (wait: CallWait | undefined) => ({
+  waitPosition: wait ? Math.min(wait.position, 1_000_000) : null,
+  waitSec: wait?.waitSec ?? null,
+  waitOutcome: storableString(wait?.outcome, 16),
 });
 
 const newerQuality = {
@@ -93,6 +100,7 @@ async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> 
         attempts: storableJson(record.attempts) as unknown[],
         decision: storableJson(record.decision),
         flags: record.flags?.length ? (storableJson(record.flags) as unknown[]) : null,
+        ...waitColumns(record.wait),
         startedAt: new Date(record.startedAt),
         answeredAt: date(record.answeredAt),
         endedAt: date(record.endedAt),
@@ -117,6 +125,9 @@ async function upsertRecords(db: Db, newest: CallEventMessage[]): Promise<void> 
         attempts: newer("attempts"),
         decision: newer("decision"),
         flags: newer("flags"),
+        waitPosition: newer("wait_position"),
+        waitSec: newer("wait_sec"),
+        waitOutcome: newer("wait_outcome"),
         answeredAt: newer("answered_at"),
         endedAt: newer("ended_at"),
         durationSec: newer("duration_sec"),

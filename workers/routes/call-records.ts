@@ -35,6 +35,7 @@ export function toRecordDto(row: ListedRecord): CallRecordDto {
     endedAt: isoOrNull(row.endedAt),
     durationSec: row.durationSec,
     billableSec: row.billableSec,
+    wait: row.waitOutcome ? { position: row.waitPosition ?? 0, waitSec: row.waitSec, outcome: row.waitOutcome } : null,
   };
 }
 

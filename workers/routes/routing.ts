@@ -25,20 +25,25 @@ export const routing = new Hono<AppEnv>().use(requireAuth).post("/explain", rout
   const headers = boundedCarrierHeaders(body.headers);
   const plan = planRoute(snapshot, { from: body.from, to: body.to, cloudonixDirection, headers, at });
   // A dry-run pick: the balancer computes the decision from its live counters and keeps nothing.
-  const ports = dryRunPorts((stage) => c.env.GROUP_BALANCER.getByName(stage.balancer).pick({ callKey: `explain:${crypto.randomUUID()}`, group: stage.group, caller: body.from, dryRun: true }));
+  const ports = dryRunPorts((stage, wait) => c.env.GROUP_BALANCER.getByName(stage.balancer).pick({ callKey: `explain:${crypto.randomUUID()}`, group: stage.group, caller: body.from, dryRun: true, wait }));
   const values = { caller: body.from, called: body.to, ruleId: plan.ruleId, callId: "(call id)", session: "(session)", headers };
   const explained = await explainPlan(plan, ports, values, new URL(c.req.url).origin);
   const first = explained.attempts[0];
-  const decision: ExplainDecision = first
-    ? {
-        action: first.kind === "agent" ? "dial_agent" : first.kind === "trunk" ? "dial_trunk" : "dial_person",
-        agent: first.kind === "agent" ? { id: first.targetId, name: first.targetName, provider: first.provider ?? "", serviceValue: first.address, kind: first.via } : null,
-        trunk: first.kind === "trunk" ? { id: first.targetId, name: first.targetName } : null,
-        person: first.kind === "person" ? { target: first.targetId, via: first.via } : null,
-        context: first.context,
-        timeLimitSec: first.timeLimitSec,
-        cxml: first.cxml,
-      }
-    : { action: explained.end.action as ExplainDecision["action"], agent: null, trunk: null, person: null, context: [], timeLimitSec: null, cxml: explained.end.cxml };
-  return c.json({ decision, chain: { attempts: explained.attempts, end: explained.end }, trace: { ...plan.trace, stages: explained.stages, at: new Date(at).toISOString() } });
+  const waitFirst = explained.waits[0]?.beforeAttempt === 1 ? explained.waits[0] : undefined;
+  const none = { agent: null, trunk: null, person: null, wait: null, context: [], timeLimitSec: null };
+  const decision: ExplainDecision = waitFirst
+    ? { ...none, action: "wait", wait: { position: waitFirst.position, maxWaitSec: waitFirst.maxWaitSec }, cxml: waitFirst.cxml }
+    : first
+      ? {
+          action: first.kind === "agent" ? "dial_agent" : first.kind === "trunk" ? "dial_trunk" : "dial_person",
+          agent: first.kind === "agent" ? { id: first.targetId, name: first.targetName, provider: first.provider ?? "", serviceValue: first.address, kind: first.via } : null,
+          trunk: first.kind === "trunk" ? { id: first.targetId, name: first.targetName } : null,
+          person: first.kind === "person" ? { target: first.targetId, via: first.via } : null,
+          wait: null,
+          context: first.context,
+          timeLimitSec: first.timeLimitSec,
+          cxml: first.cxml,
+        }
+      : { ...none, action: explained.end.action as ExplainDecision["action"], cxml: explained.end.cxml };
+  return c.json({ decision, chain: { attempts: explained.attempts, waits: explained.waits, end: explained.end }, trace: { ...plan.trace, stages: explained.stages, at: new Date(at).toISOString() } });
 });

@@ -200,6 +200,18 @@ const dialResult = async (c: Context<AppEnv>) =>
     return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `dial:${status.toLowerCase()}:${answer.state}`, groupId: firstGroup(plan), agentId: answeredAgent(answer), recorded: answer.recorded };
   });
 
+/** A caller in a waiting room comes back (its Redirect, ?poll=n): connected, held again, or on to the fallback. */
+const waitPoll = async (c: Context<AppEnv>) =>
+  handleWebhook(c, voiceSpec("wait"), async (request) => {
+    const poll = Number(c.req.query("poll"));
+    if (!Number.isInteger(poll) || poll < 1 || poll > 100_000) {
+      throw new WebhookError(400, "INVALID_PARAMETERS", "poll: the waiting room's Redirect URL must carry ?poll=<n>");
+    }
+    const plan = await planFor(c, request);
+    const answer = await retryOnce(() => callSession(c, request).waitPoll(poll, plan, request.delivery));
+    return { body: answer.cxml, outcome: answer.duplicate ? "duplicate" : `wait:${answer.state}`, groupId: firstGroup(plan), agentId: answeredAgent(answer), recorded: answer.recorded };
+  });
+
 /** How a callback names its call when it has no token: by Cloudonix's numeric session id. */
 const bySessionId = (id: number) => `session-id:${id}`;
 
@@ -273,6 +285,7 @@ docs.post("/voice-application", "Route a call: Cloudonix's voice-application req
 docs.get("/voice-application", "Route a call (parameters in the query string)", { query: VoiceParamsSchema, ...cxmlReply });
 docs.post("/voice-application/dial-result", "A Dial attempt ended: fail over or finish (the Dial action URL, ?attempt=n)", { body: VoiceParamsSchema, ...cxmlReply });
 docs.get("/voice-application/dial-result", "A Dial attempt ended (parameters in the query string, with ?attempt=n)", { query: VoiceParamsSchema, ...cxmlReply });
+docs.post("/voice-application/wait", "A caller in a waiting room comes back (its Redirect URL, ?poll=n): connected to an agent, held again, or sent on", { body: VoiceParamsSchema, ...cxmlReply });
 const lifecycleReply = z.object({ ok: z.literal(true), state: z.string().nullable(), applied: z.boolean() });
 docs.post("/session-update", "A Cloudonix session update, with the request key (unknown calls answer 404, our failures 503)", { body: SessionUpdateSchema, response: lifecycleReply, errors: [503] });
 docs.post("/cdr", "A Cloudonix CDR for a finished call, with the request key (unknown calls answer 404, our failures 503)", { body: CdrSchema, response: lifecycleReply, errors: [503] });
@@ -287,6 +300,8 @@ export const webhooks = new Hono<AppEnv>()
   .post("/voice-application", voiceApplication)
   .get("/voice-application/dial-result", dialResult)
   .post("/voice-application/dial-result", dialResult)
+  .get("/voice-application/wait", waitPoll)
+  .post("/voice-application/wait", waitPoll)
   .post("/session-update", sessionUpdate)
   .post("/cdr", cdr)
   .post("/c/:token/session-update", sessionUpdate)

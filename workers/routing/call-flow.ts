@@ -1,9 +1,10 @@
-import type { MemberTrace } from "../../durable-objects/group-balancer";
+import type { LineStanding, MemberTrace } from "../../durable-objects/group-balancer";
 import { renderContext, type CallValues, type ContextEntry } from "../domain/call-context";
+import { waitHoldMs } from "../domain/overflow";
 import { agentKindOf } from "../domain/providers";
 import type { DialTarget } from "./dial-cxml";
 import { dialDetails, type PlanAgent } from "./packed-group";
-import { stageKeyOf, type EndStage, type FailoverOutcome, type GroupStage, type PersonStage, type RouteStage } from "./plan-types";
+import { stageKeyOf, type EndStage, type FailoverOutcome, type GroupStage, type PersonStage, type RouteStage, type WaitStage } from "./plan-types";
 
 /*
  * The call flow: which stage of a route plan comes next, which agent it dials, when a slot is
@@ -27,9 +28,18 @@ export interface FlowCursor {
   candidates: string[];
   attemptsInStage: number;
   slot: Slot | null;
+  /** In a waiting room: the balancer whose line the call stands in, since when, how many tries. */
+  wait?: WaitCursor | null;
 }
 
-export const startCursor = (): FlowCursor => ({ stageIndex: 0, stageKey: null, candidates: [], attemptsInStage: 0, slot: null });
+export interface WaitCursor {
+  balancer: string;
+  since: number;
+  polls: number;
+  position: number;
+}
+
+export const startCursor = (): FlowCursor => ({ stageIndex: 0, stageKey: null, candidates: [], attemptsInStage: 0, slot: null, wait: null });
 
 export interface PickTrace {
   stage: string;
@@ -38,6 +48,7 @@ export interface PickTrace {
   skipped: MemberTrace[];
   eligibleCount?: number;
   sticky?: boolean;
+  line?: LineStanding;
 }
 
 export interface FirstPick {
@@ -46,6 +57,7 @@ export interface FirstPick {
   skipped: MemberTrace[];
   eligibleCount: number;
   sticky: boolean;
+  line?: LineStanding;
 }
 
 export interface NextPick {
@@ -56,12 +68,18 @@ export interface NextPick {
 
 /** What the flow asks of the world; each claims or frees at most one slot. */
 export interface FlowPorts {
-  /** The first pick in a group stage; claims the chosen agent's slot. */
-  pick(stage: GroupStage): Promise<FirstPick>;
+  /**
+   * The first pick in a group stage (or a waiting caller's next try); claims the chosen agent's
+   * slot. With `wait`, a call the full group cannot take stands in its line (`line.position`).
+   */
+  pick(stage: GroupStage, wait?: { holdMs: number }): Promise<FirstPick>;
   /** Frees `failedAgentId`'s slot (counting its failure) and claims the next eligible candidate. */
   failover(stage: GroupStage, failedAgentId: string | null, candidates: string[]): Promise<NextPick>;
   /** Frees the slot, counting `result` for its agent's health when given. */
   release(slot: Slot, result: "success" | "failure" | null): Promise<void>;
+  /** Takes the call out of a balancer's waiting line. */
+  leaveLine(balancer: string): Promise<void>;
+  now(): number;
 }
 
 export type AttemptKind = "agent" | "trunk" | "person";
@@ -81,13 +99,21 @@ export interface PlannedAttempt {
   context: ContextEntry[];
 }
 
-/** `reason`: why the call ends, when not simply because the plan ran out (the record's endReason). */
-export type FlowStep = { type: "dial"; attempt: PlannedAttempt } | { type: "end"; stage: EndStage; reason?: string };
+/**
+ * `reason`: why the call ends, when not simply because the plan ran out (the record's endReason).
+ * `wait`: the caller holds in a waiting room; `poll` numbers the try that comes back.
+ */
+export type FlowStep = { type: "dial"; attempt: PlannedAttempt } | { type: "end"; stage: EndStage; reason?: string } | { type: "wait"; stage: WaitStage; groupId: string | null; position: number; poll: number };
+
+/** How a wait ended: the caller got an agent, waited too long, or the group had nobody to wait for. */
+export type WaitEnd = "connected" | "timeout" | "no_agents";
 
 export interface FlowResult {
   cursor: FlowCursor;
   step: FlowStep;
   picks: PickTrace[];
+  /** Set when this step ended the call's wait. */
+  waitEnded?: WaitEnd;
 }
 
 const CLEAN_END: EndStage = { kind: "end", label: "clean hang-up", action: { type: "hangup" } };
@@ -134,32 +160,35 @@ export async function advance(current: FlowCursor, stages: readonly RouteStage[]
         failed = null;
         if (!agentId) {
           // Every eligible agent (or account) full on arrival: the stage's overflow, when it has one.
-          const overflow = continuing ? null : overflowStep(stage, picks.at(-1), cursor, values);
+          const overflow = continuing ? null : overflowStep(stage, picks.at(-1), cursor, values, ports);
           if (overflow) return { cursor, step: overflow, picks };
           continue;
         }
-        const agent = dialDetails(stage.group.members, stage.details, agentId);
-        if (!agent) throw new Error(`agent ${agentId} is not a member of ${stage.balancer}`);
         cursor.attemptsInStage++;
-        const groupValues = { ...values, ruleName: stage.ruleName, groupId: stage.groupId, groupName: stage.groupName };
-        const attempt: PlannedAttempt = {
-          stage: stage.label,
-          kind: "agent",
-          targetId: agentId,
-          targetName: agent.name,
-          groupId: stage.groupId,
-          provider: agent.provider,
-          target: agentTarget(agent),
-          passwordEnc: agent.passwordEnc,
-          timeLimitSec: stage.timeLimitSec,
-          context: renderContext([stage.context, agent.context], groupValues),
-        };
-        return { cursor, step: { type: "dial", attempt }, picks };
+        return { cursor, step: { type: "dial", attempt: agentAttempt(stage, agentId, values) }, picks };
       }
     }
   }
   await freeSlot(cursor, ports, failed ? "failure" : null);
   return { cursor, step: { type: "end", stage: CLEAN_END }, picks };
+}
+
+function agentAttempt(stage: GroupStage, agentId: string, values: CallValues): PlannedAttempt {
+  const agent = dialDetails(stage.group.members, stage.details, agentId);
+  if (!agent) throw new Error(`agent ${agentId} is not a member of ${stage.balancer}`);
+  const groupValues = { ...values, ruleName: stage.ruleName, groupId: stage.groupId, groupName: stage.groupName };
+  return {
+    stage: stage.label,
+    kind: "agent",
+    targetId: agentId,
+    targetName: agent.name,
+    groupId: stage.groupId,
+    provider: agent.provider,
+    target: agentTarget(agent),
+    passwordEnc: agent.passwordEnc,
+    timeLimitSec: stage.timeLimitSec,
+    context: renderContext([stage.context, agent.context], groupValues),
+  };
 }
 
 function personAttempt(stage: PersonStage, values: CallValues): PlannedAttempt {
@@ -180,22 +209,91 @@ function personAttempt(stage: PersonStage, values: CallValues): PlannedAttempt {
 
 /**
  * A group stage nobody could take: when agents were skipped for being full (their own capacity,
- * or their provider account's) and the stage has an overflow, the call goes there (a person is
- * dialled once; an announcement ends the call). Agents disabled or unhealthy are not "full": the
+ * or their provider account's, or callers waiting ahead for the slots there are) and the stage
+ * has an overflow, the call goes there (a person is dialled once; an announcement ends the call;
+ * a waiting room holds the caller in line). Agents disabled or unhealthy are not "full": the
  * call goes on to the next stage as it always did.
  */
-function overflowStep(stage: GroupStage, pick: PickTrace | undefined, cursor: FlowCursor, values: CallValues): FlowStep | null {
+function overflowStep(stage: GroupStage, pick: PickTrace | undefined, cursor: FlowCursor, values: CallValues, ports: FlowPorts): FlowStep | null {
   const overflow = stage.overflowStage;
-  if (!overflow || !pick?.skipped.some((s) => s.reason === "at_capacity" || s.reason === "account_full")) return null;
-  if (overflow.kind === "end") return { type: "end", stage: overflow, reason: "overflow" };
-  cursor.attemptsInStage++;
-  return { type: "dial", attempt: personAttempt(overflow, values) };
+  if (!overflow || !pick || !wasFull(pick)) return null;
+  switch (overflow.kind) {
+    case "end":
+      return { type: "end", stage: overflow, reason: "overflow" };
+    case "wait": {
+      const position = pick.line?.position;
+      if (!position) return null;
+      cursor.wait = { balancer: stage.balancer, since: ports.now(), polls: 0, position };
+      return { type: "wait", stage: overflow, groupId: stage.groupId, position, poll: 1 };
+    }
+    case "person":
+      cursor.attemptsInStage++;
+      return { type: "dial", attempt: personAttempt(overflow, values) };
+  }
+}
+
+const wasFull = (pick: PickTrace): boolean => (pick.line?.ahead ?? 0) > 0 || pick.line?.position != null || pick.skipped.some((s) => s.reason === "at_capacity" || s.reason === "account_full");
+
+/** What a group stage with a waiting room asks of its balancer: to hold the call in line when full. */
+const lineRequest = (stage: GroupStage): { holdMs: number } | undefined => (stage.overflowStage?.kind === "wait" ? { holdMs: waitHoldMs(stage.overflowStage.room) } : undefined);
+
+/**
+ * A waiting caller comes back (the waiting room's Redirect): tried again in turn. It gets an
+ * agent when the line lets it through and one is free; else it keeps waiting until the room's
+ * maximum, then goes on to the plan's next stage. A plan that no longer has this room (the
+ * configuration changed) takes the call from this stage afresh.
+ */
+export async function pollWait(current: FlowCursor, stages: readonly RouteStage[], ports: FlowPorts, values: CallValues): Promise<FlowResult> {
+  const cursor: FlowCursor = { ...current, candidates: [...current.candidates] };
+  const wait = cursor.wait;
+  const stage = stages[cursor.stageIndex];
+  if (!wait) return advance(cursor, stages, cursor.stageIndex, null, ports, values);
+  if (stage?.kind !== "group" || stageKeyOf(stage) !== cursor.stageKey || stage.overflowStage?.kind !== "wait" || stage.balancer !== wait.balancer) {
+    await leaveWait(cursor, ports);
+    cursor.stageKey = null;
+    return { ...(await advance(cursor, stages, cursor.stageIndex, null, ports, values)), waitEnded: "no_agents" };
+  }
+  const room = stage.overflowStage.room;
+  if (ports.now() - wait.since >= room.maxWaitSec * 1000) return endWait(cursor, stages, ports, values, "timeout");
+  const outcome = await ports.pick(stage, lineRequest(stage));
+  const picks: PickTrace[] = [{ stage: stage.label, chosen: outcome.chosen, candidates: outcome.candidates, skipped: outcome.skipped.slice(0, 50), eligibleCount: outcome.eligibleCount, sticky: outcome.sticky, ...(outcome.line ? { line: outcome.line } : {}) }];
+  if (outcome.chosen) {
+    cursor.wait = null;
+    cursor.candidates = outcome.candidates;
+    cursor.slot = { balancer: stage.balancer, agentId: outcome.chosen };
+    cursor.attemptsInStage++;
+    return { cursor, step: { type: "dial", attempt: agentAttempt(stage, outcome.chosen, values) }, picks, waitEnded: "connected" };
+  }
+  const position = outcome.line?.position;
+  if (!position) {
+    // Nobody left to wait for (agents disabled or unhealthy): the balancer took the call out of line.
+    cursor.wait = null;
+    return { ...(await advance(cursor, stages, cursor.stageIndex + 1, null, ports, values)), picks, waitEnded: "no_agents" };
+  }
+  cursor.wait = { ...wait, polls: wait.polls + 1, position };
+  return { cursor, step: { type: "wait", stage: stage.overflowStage, groupId: stage.groupId, position, poll: wait.polls + 2 }, picks };
+}
+
+/** The wait is over without an agent: out of line, on to the plan's next stage. */
+async function endWait(cursor: FlowCursor, stages: readonly RouteStage[], ports: FlowPorts, values: CallValues, why: WaitEnd): Promise<FlowResult> {
+  await leaveWait(cursor, ports);
+  const result = await advance(cursor, stages, cursor.stageIndex + 1, null, ports, values);
+  const step = result.step.type === "end" && !result.step.reason ? { ...result.step, reason: `wait_${why}` } : result.step;
+  return { ...result, step, waitEnded: why };
+}
+
+/** Takes the call out of its waiting line, once (the cursor forgets it first). */
+export async function leaveWait(cursor: FlowCursor, ports: FlowPorts): Promise<void> {
+  const wait = cursor.wait;
+  if (!wait) return;
+  cursor.wait = null;
+  await ports.leaveLine(wait.balancer);
 }
 
 async function pickAgent(cursor: FlowCursor, stage: GroupStage, continuing: boolean, failedAgentId: string | null, ports: FlowPorts, picks: PickTrace[]): Promise<string | null> {
   if (!continuing) {
-    const outcome = await ports.pick(stage);
-    picks.push({ stage: stage.label, chosen: outcome.chosen, candidates: outcome.candidates, skipped: outcome.skipped.slice(0, 50), eligibleCount: outcome.eligibleCount, sticky: outcome.sticky });
+    const outcome = await ports.pick(stage, lineRequest(stage));
+    picks.push({ stage: stage.label, chosen: outcome.chosen, candidates: outcome.candidates, skipped: outcome.skipped.slice(0, 50), eligibleCount: outcome.eligibleCount, sticky: outcome.sticky, ...(outcome.line ? { line: outcome.line } : {}) });
     cursor.candidates = outcome.candidates;
     if (outcome.chosen) cursor.slot = { balancer: stage.balancer, agentId: outcome.chosen };
     return outcome.chosen;
@@ -286,17 +384,28 @@ export async function afterFailure(current: FlowCursor, stages: readonly RouteSt
 }
 
 /** Explain's dry-run ports: picks from the balancer's live counters, failover in the pick's order. */
-export function dryRunPorts(pick: (stage: GroupStage) => Promise<FirstPick>): FlowPorts {
+export function dryRunPorts(pick: (stage: GroupStage, wait?: { holdMs: number }) => Promise<FirstPick>, now: () => number = Date.now): FlowPorts {
   return {
     pick,
     failover: async (_stage, _failed, candidates) => ({ chosen: candidates[0] ?? null, skipped: [], remaining: candidates.slice(1) }),
     release: async () => {},
+    leaveLine: async () => {},
+    now,
   };
+}
+
+/** A waiting room the predicted call would hold in, before attempt `beforeAttempt` (1-based). */
+export interface PredictedWait {
+  stage: WaitStage;
+  position: number;
+  beforeAttempt: number;
 }
 
 /** A predicted call: every attempt failing in turn, as Explain shows it. */
 export interface PredictedChain {
   attempts: PlannedAttempt[];
+  /** Waits the call would hold in, each until its maximum (no slot frees in a prediction). */
+  waits: PredictedWait[];
   end: EndStage;
   picks: PickTrace[];
 }
@@ -307,16 +416,22 @@ const MAX_PREDICTED = 25;
 /** Walks the plan as a call whose every attempt fails with `outcome` would, with the given ports. */
 export async function predictChain(stages: readonly RouteStage[], ports: FlowPorts, values: CallValues, outcome: FailoverOutcome = "no-answer"): Promise<PredictedChain> {
   const attempts: PlannedAttempt[] = [];
+  const waits: PredictedWait[] = [];
   const picks: PickTrace[] = [];
   let cursor = startCursor();
   let result = await advance(cursor, stages, 0, null, ports, values);
   for (;;) {
     picks.push(...result.picks);
     cursor = result.cursor;
-    if (result.step.type === "end") return { attempts, end: result.step.stage, picks };
+    if (result.step.type === "end") return { attempts, waits, end: result.step.stage, picks };
+    if (result.step.type === "wait") {
+      waits.push({ stage: result.step.stage, position: result.step.position, beforeAttempt: attempts.length + 1 });
+      result = await endWait(cursor, stages, ports, values, "timeout");
+      continue;
+    }
     const attempt = result.step.attempt;
     attempts.push(attempt);
-    if (attempts.length >= MAX_PREDICTED) return { attempts, end: CLEAN_END, picks };
+    if (attempts.length >= MAX_PREDICTED) return { attempts, waits, end: CLEAN_END, picks };
     result = await afterFailure(cursor, stages, attempt, outcome, ports, values);
   }
 }

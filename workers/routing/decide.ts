@@ -3,7 +3,7 @@ import { buildInboundIndex, buildOutboundIndex, matchInbound, matchOutbound, typ
 import { headerLookup, headerNumber, type CarrierHeaders, type HeaderLookup } from "../domain/carrier-headers";
 import { matchesPattern, normalizeNumber, parsePattern, presentedNumber } from "../domain/numbers";
 import { packDetails, packMembers, type PlanAgent } from "./packed-group";
-import type { EndAction, EndStage, GroupStage, PersonStage, PlanTrunk, RouteStage, StageSettings } from "./plan-types";
+import type { EndAction, GroupStage, OverflowStage, PlanTrunk, RouteStage, StageSettings } from "./plan-types";
 import type { Overflow } from "../domain/overflow";
 import type { RoutingSnapshot, SnapshotAgent, SnapshotGroup, SnapshotInboundRule, SnapshotOutboundRule } from "./snapshot-types";
 import { scheduleGate, type ScheduleTrace } from "./schedule-gate";
@@ -372,8 +372,10 @@ function withSettings(snapshot: RoutingSnapshot, { groupTimeLimitSec, groupConte
 }
 
 /** Where a full stage's calls go instead (rule's overflow, else the group's); null: the next stage. */
-function overflowStageOf(snapshot: RoutingSnapshot, overflow: Overflow | null, label: string, settings: StageSettings): PersonStage | EndStage | null {
+function overflowStageOf(snapshot: RoutingSnapshot, overflow: Overflow | null, label: string, settings: StageSettings): OverflowStage | null {
   switch (overflow?.type) {
+    case "wait":
+      return { kind: "wait", label: `${label}: full, waiting room`, room: overflow };
     case "announcement":
       return { kind: "end", label: `${label}: full, announcement`, action: overflow };
     case "number": {

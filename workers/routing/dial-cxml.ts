@@ -1,5 +1,6 @@
 import { hangupCxml, rejectCxml, renderCxml, type CxmlVerb, type DialAttrs, type DialNoun } from "../domain/cxml";
 import type { ContextEntry } from "../domain/call-context";
+import { waitAnnouncement, type WaitRoom } from "../domain/overflow";
 import type { EndAction } from "./plan-types";
 
 /*
@@ -67,6 +68,24 @@ export function dialCxml(target: DialTarget, options: DialOptions): string {
   }
   const headers: DialNoun[] = options.context.map((h) => ({ noun: "Header", name: h.name, value: h.value }));
   return renderCxml([{ verb: "Dial", attrs, nouns: [...headers, noun] }]);
+}
+
+/** The URL a waiting caller is sent back to: `poll` numbers the try, so a repeat is answered alike. */
+export function waitPollUrl(baseUrl: string, poll: number, query?: string | null): string {
+  return `${baseUrl}/api/webhooks/voice-application/wait?poll=${poll}${query ? `&${query}` : ""}`;
+}
+
+/**
+ * One turn in a waiting room: the message when the caller joins, then the hold music (its
+ * length is the wait before the next try) or a pause of `retrySec`, then back to us.
+ */
+export function waitCxml(room: WaitRoom, turn: { position: number; first: boolean; redirectUrl: string }): string {
+  const verbs: CxmlVerb[] = [];
+  const text = turn.first ? waitAnnouncement(room, turn.position) : null;
+  if (text) verbs.push({ verb: "Say", text, voice: room.voice, language: room.language });
+  verbs.push(room.playUrl ? { verb: "Play", url: room.playUrl } : { verb: "Pause", length: room.retrySec });
+  verbs.push({ verb: "Redirect", url: turn.redirectUrl, method: "POST" });
+  return renderCxml(verbs);
 }
 
 export function endCxml(action: EndAction): string {

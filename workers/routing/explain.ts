@@ -1,5 +1,5 @@
 import type { CallValues } from "../domain/call-context";
-import { dialCxml, dialResultUrl, endCxml, targetAddress } from "./dial-cxml";
+import { dialCxml, dialResultUrl, endCxml, targetAddress, waitCxml, waitPollUrl } from "./dial-cxml";
 import { predictChain, type FlowPorts, type PlannedAttempt } from "./call-flow";
 import type { RoutePlan } from "./decide";
 import type { RouteStage } from "./plan-types";
@@ -27,8 +27,19 @@ export interface ExplainedAttempt {
   cxml: string;
 }
 
+/** A waiting room the call would hold in (its group full), before attempt `beforeAttempt`. */
+export interface ExplainedWait {
+  stage: string;
+  position: number;
+  beforeAttempt: number;
+  maxWaitSec: number;
+  retrySec: number;
+  cxml: string;
+}
+
 export interface Explanation {
   attempts: ExplainedAttempt[];
+  waits: ExplainedWait[];
   end: { label: string; action: string; cxml: string };
   stages: StageOutcome[];
 }
@@ -41,6 +52,8 @@ export interface StageOutcome {
   candidates: string[];
   skipped: { agentId: string; reason: string }[];
   eligibleCount: number | null;
+  /** The group's waiting line, when it was full: callers ahead, and this call's place if it would wait. */
+  line: { ahead: number; position: number | null } | null;
 }
 
 export async function explainPlan(plan: RoutePlan, ports: FlowPorts, values: CallValues, baseUrl: string): Promise<Explanation> {
@@ -61,20 +74,30 @@ export async function explainPlan(plan: RoutePlan, ports: FlowPorts, values: Cal
       cxml: dialCxml(a.target, { actionUrl: dialResultUrl(baseUrl, i + 1), timeLimitSec: a.timeLimitSec, context: a.context }),
     }),
   );
+  const waits = chain.waits.map(
+    (w): ExplainedWait => ({
+      stage: w.stage.label,
+      position: w.position,
+      beforeAttempt: w.beforeAttempt,
+      maxWaitSec: w.stage.room.maxWaitSec,
+      retrySec: w.stage.room.retrySec,
+      cxml: waitCxml(w.stage.room, { position: w.position, first: true, redirectUrl: waitPollUrl(baseUrl, 1) }),
+    }),
+  );
   // The stage the first decision is in: the first attempt's, else the end the plan reached.
   const firstLabel = chain.attempts[0]?.stage ?? chain.end.label;
   const decidedAt = plan.stages.findIndex((s) => s.label === firstLabel);
   const stages = plan.stages.map((stage, index): StageOutcome => {
     const reached = decidedAt < 0 || index <= decidedAt;
-    const base = { label: stage.label, kind: stage.kind, reached, chosen: null, candidates: [], skipped: [], eligibleCount: null };
+    const base = { label: stage.label, kind: stage.kind, reached, chosen: null, candidates: [], skipped: [], eligibleCount: null, line: null };
     if (!reached) return base;
     if (stage.kind === "group") {
       const pick = chain.picks.find((p) => p.stage === stage.label);
-      return pick ? { ...base, chosen: pick.chosen, candidates: pick.candidates ?? [], skipped: pick.skipped, eligibleCount: pick.eligibleCount ?? null } : base;
+      return pick ? { ...base, chosen: pick.chosen, candidates: pick.candidates ?? [], skipped: pick.skipped, eligibleCount: pick.eligibleCount ?? null, line: pick.line ?? null } : base;
     }
     if (stage.kind === "trunks") return { ...base, chosen: stage.trunks[0]?.id ?? null, candidates: stage.trunks.slice(1).map((t) => t.id) };
     if (stage.kind === "person") return { ...base, chosen: stage.target.kind === "sip" ? stage.target.uri : stage.target.number };
     return base;
   });
-  return { attempts, end: { label: chain.end.label, action: chain.end.action.type, cxml: endCxml(chain.end.action) }, stages };
+  return { attempts, waits, end: { label: chain.end.label, action: chain.end.action.type, cxml: endCxml(chain.end.action) }, stages };
 }

@@ -2,7 +2,7 @@ import type { BalancerGroup } from "../../durable-objects/group-balancer";
 import type { FallbackTarget } from "../db/schema";
 import type { ContextEntry } from "../domain/call-context";
 import type { DialTarget } from "./dial-cxml";
-import type { Overflow } from "../domain/overflow";
+import type { Overflow, WaitRoom } from "../domain/overflow";
 
 /*
  * A route plan: the ordered stages a call tries (the matched target, the rule's fallback, the
@@ -38,11 +38,20 @@ export interface GroupStage extends StageSettings {
   /** Null: every failed outcome fails over (the default). */
   failoverOn: FailoverOutcome[] | null;
   /**
-   * When every eligible agent (or provider account) is full: a person to dial or an end (an
-   * announcement). Absent: the plan's next stage, as when agents fail.
+   * When every eligible agent (or provider account) is full: a person to dial, an end (an
+   * announcement) or a waiting room. Absent: the plan's next stage, as when agents fail.
    */
-  overflowStage?: PersonStage | EndStage | null;
+  overflowStage?: OverflowStage | null;
 }
+
+/** A waiting room in front of a full group stage: never a stage of its own, only an overflow. */
+export interface WaitStage {
+  kind: "wait";
+  label: string;
+  room: WaitRoom;
+}
+
+export type OverflowStage = PersonStage | EndStage | WaitStage;
 
 export interface PlanTrunk {
   id: string;

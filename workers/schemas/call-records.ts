@@ -105,6 +105,14 @@ export const CallRecordSchema = z.object({
   endedAt: Timestamp.nullable(),
   durationSec: z.number().int().nullable().meta({ description: "Talk time of an answered call (0 for unanswered calls, null while live)" }),
   billableSec: z.number().int().nullable(),
+  wait: z
+    .object({
+      position: z.number().int().meta({ description: "Place in line on joining (1 = next)" }),
+      waitSec: z.number().int().nullable().meta({ description: "Seconds waited; null while still waiting" }),
+      outcome: z.string().meta({ description: "waiting, connected (an agent took the call), timeout (the maximum wait passed), abandoned (the caller hung up) or no_agents" }),
+    })
+    .nullable()
+    .meta({ description: "The caller's time in a waiting room when the group was full; null when it never waited" }),
 });
 export type CallRecordDto = z.infer<typeof CallRecordSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONTEXT_NAME, MAX_CONTEXT_ENTRIES, MAX_CONTEXT_NAME, templateError } from "../domain/call-context";
 import { normalisePhone, normaliseSipUri } from "../domain/providers";
+import { WAIT_MAX_SEC, WAIT_RETRY_SEC } from "../domain/overflow";
 import { CursorSchema, LimitSchema } from "./paging";
 
 /** Path parameter {id}; an id of another tenant (or of nothing) answers 404, never 400. */
@@ -77,6 +78,39 @@ export const FallbackSchema = z
   )
   .meta({ description: "Where the call goes instead: an agent, a group, a person (a phone number or a SIP URI), a hang-up, a reject or an announcement" });
 
+/** A waiting room (domain/overflow.ts WaitRoom): tried again every few seconds, first come first served. */
+const WaitRoomSchema = z
+  .strictObject({
+    type: z.literal("wait"),
+    text: z.string().trim().min(1, "the message needs some text (or leave it out)").max(500).optional().meta({ description: "Said once when the caller joins the line; {position} is their place in it" }),
+    voice: z.string().trim().min(1).max(100).optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a language tag like en-US")
+      .optional(),
+    playUrl: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL of an audio file" })
+      .max(1000)
+      .refine((url) => !/[\s<>"']/.test(url), "must not contain spaces, quotes or angle brackets")
+      .optional()
+      .meta({ description: "Hold music played between tries; its length spaces the tries (keep it short, 5 to 20 seconds)" }),
+    retrySec: z
+      .number()
+      .int()
+      .min(WAIT_RETRY_SEC.min, `must be at least ${WAIT_RETRY_SEC.min} seconds`)
+      .max(WAIT_RETRY_SEC.max, `must be at most ${WAIT_RETRY_SEC.max} seconds`)
+      .default(WAIT_RETRY_SEC.default)
+      .meta({ description: "Seconds of silence between tries when there is no hold music" }),
+    maxWaitSec: z
+      .number()
+      .int()
+      .min(WAIT_MAX_SEC.min, `must be at least ${WAIT_MAX_SEC.min} seconds`)
+      .max(WAIT_MAX_SEC.max, `must be at most ${WAIT_MAX_SEC.max} seconds (an hour)`)
+      .default(WAIT_MAX_SEC.default)
+      .meta({ description: "The longest a caller waits; then the plan's next stage (the rule's fallback, else the end)" }),
+  })
+  .meta({ description: "A waiting room: the caller hears the message, then music or silence, and is tried again in turn until the maximum wait" });
+
 /**
  * What a group or rule does when every eligible agent (or provider account) is full: the plan's
  * next stage (the default), an announcement, or a person (a phone number or SIP URI).
@@ -85,10 +119,10 @@ export const OverflowSchema = z
   .discriminatedUnion(
     "type",
     // The fallback's own announcement, number and SIP URI, with their checks.
-    [z.strictObject({ type: z.literal("next") }), FallbackSchema.options[4], FallbackSchema.options[5], FallbackSchema.options[6]],
-    { message: 'type must be one of "next", "announcement", "number", "sip"' },
+    [z.strictObject({ type: z.literal("next") }), FallbackSchema.options[4], FallbackSchema.options[5], FallbackSchema.options[6], WaitRoomSchema],
+    { message: 'type must be one of "next", "announcement", "number", "sip", "wait"' },
   )
-  .meta({ description: "When every eligible agent or provider account is full: the plan's next stage (next), an announcement, or a person (a phone number or SIP URI)" });
+  .meta({ description: "When every eligible agent or provider account is full: the plan's next stage (next), an announcement, a person (a phone number or SIP URI), or a waiting room (wait)" });
 
 /** Maximum call length in seconds (Dial timeLimit); null = no limit. */
 export const TimeLimitField = z.number().int().min(10, "must be at least 10 seconds (or null for no limit)").max(86_400, "must be at most 86400 seconds (24 hours)").nullable();

@@ -30,6 +30,7 @@ export const StageResult = z.object({
   candidates: z.array(z.string()),
   skipped: z.array(z.object({ agentId: z.string(), reason: z.string() })),
   eligibleCount: z.number().nullable(),
+  line: z.object({ ahead: z.number().int(), position: z.number().int().nullable() }).nullable().meta({ description: "The group's waiting line when it was full: callers waiting ahead, and the place this call would take (null when it would not wait)" }),
 });
 export type StageOutcome = z.infer<typeof StageResult>;
 
@@ -52,13 +53,14 @@ export const ExplainedAttempt = z.object({
 
 export const ExplainResponse = z.object({
   decision: z.object({
-    action: z.enum(["dial_agent", "dial_trunk", "dial_person", "hangup", "reject", "announcement"]),
+    action: z.enum(["dial_agent", "dial_trunk", "dial_person", "wait", "hangup", "reject", "announcement"]),
     agent: z.object({ id: z.string(), name: z.string(), provider: z.string(), serviceValue: z.string(), kind: z.enum(["service", "sip", "stream", "number"]) }).nullable(),
     trunk: z.object({ id: z.string(), name: z.string() }).nullable(),
     person: z
       .object({ target: z.string(), via: z.enum(["service", "sip", "stream", "number"]) })
       .nullable()
       .meta({ description: "Escalation to a person: the number or SIP URI dialled" }),
+    wait: z.object({ position: z.number().int(), maxWaitSec: z.number().int() }).nullable().meta({ description: "The call would hold in a waiting room (its group full): its place in line and the longest wait" }),
     context: ContextList,
     timeLimitSec: z.number().int().nullable().meta({ description: "Maximum call seconds (Dial timeLimit) from the rule or group" }),
     cxml: z.string().meta({ description: "The CXML a real call would get (credentials omitted)" }),
@@ -66,6 +68,9 @@ export const ExplainResponse = z.object({
   chain: z
     .object({
       attempts: z.array(ExplainedAttempt),
+      waits: z
+        .array(z.object({ stage: z.string(), position: z.number().int(), beforeAttempt: z.number().int(), maxWaitSec: z.number().int(), retrySec: z.number().int(), cxml: z.string() }))
+        .meta({ description: "Waiting rooms the call would hold in, each before attempt beforeAttempt, until its maximum wait (a prediction frees no slot)" }),
       end: z.object({ label: z.string(), action: z.string(), cxml: z.string() }),
     })
     .meta({ description: "What the call does were every attempt to fail: each attempt in order, then the final end, as the call flow of a real call decides it from the same counters" }),

@@ -3,7 +3,7 @@ import { CursorSchema, LimitSchema } from "./paging";
 import { IdParams, Page, Timestamp } from "./common";
 import { Instant } from "./call-records";
 
-export const WEBHOOK_KINDS = ["voice-application", "dial-result", "session-update", "cdr"] as const;
+export const WEBHOOK_KINDS = ["voice-application", "dial-result", "wait", "session-update", "cdr"] as const;
 export const DELIVERY_STATUSES = ["ok", "refused", "failed"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 

@@ -2,9 +2,10 @@ import { useState } from "react";
 import { Select, SimpleGrid, Stack, TextInput } from "@mantine/core";
 import type { z } from "zod";
 import { OverflowSchema } from "../../../workers/schemas/common";
+import { WaitRoomFields } from "./wait-room-fields";
 
 export type OverflowValue = z.input<typeof OverflowSchema> | null;
-type Kind = "inherit" | "next" | "announcement" | "number" | "sip";
+type Kind = "inherit" | "next" | "announcement" | "number" | "sip" | "wait";
 
 interface Props {
   value: OverflowValue;
@@ -19,19 +20,21 @@ const kindOf = (value: OverflowValue, inherit: boolean): Kind => (value ? value.
 
 /**
  * What happens to a call when every eligible agent, or every agent's provider account, is full:
- * the next step (the default), an announcement, or a person. Checked with the API's schema when
- * a field is left.
+ * the next step (the default), an announcement, a person, or a waiting room. Checked with the
+ * API's schema when a field is left.
  */
 export function OverflowField({ value, onChange, inheritLabel, error, disabled }: Props) {
   const [left, setLeft] = useState(false);
   const kind = kindOf(value, Boolean(inheritLabel));
-  const problem = left && value ? OverflowSchema.safeParse(value).error?.issues[0]?.message : undefined;
+  const issue = left && value ? OverflowSchema.safeParse(value).error?.issues[0] : undefined;
+  const problem = issue?.message;
   const data = [
     ...(inheritLabel ? [{ value: "inherit", label: inheritLabel }] : []),
     { value: "next", label: "Go on to the next step (the fallback, else hang up)" },
     { value: "announcement", label: "Play an announcement and hang up" },
     { value: "number", label: "Call a person: a phone number" },
     { value: "sip", label: "Call a person: a SIP URI" },
+    { value: "wait", label: "Hold the caller in a waiting room, first come first served" },
   ];
   const choose = (next: string | null) => {
     setLeft(false);
@@ -40,6 +43,7 @@ export function OverflowField({ value, onChange, inheritLabel, error, disabled }
     else if (next === "announcement") onChange({ type: "announcement", text: "" });
     else if (next === "number") onChange({ type: "number", number: "" });
     else if (next === "sip") onChange({ type: "sip", uri: "" });
+    else if (next === "wait") onChange({ type: "wait", retrySec: 10, maxWaitSec: 120 });
   };
   return (
     <Stack gap="xs">
@@ -72,6 +76,9 @@ export function OverflowField({ value, onChange, inheritLabel, error, disabled }
           <TextInput label="SIP URI" placeholder="sip:desk@pbx.example.com" value={value.uri} onChange={(e) => onChange({ ...value, uri: e.currentTarget.value })} onBlur={() => setLeft(true)} error={problem ?? error} disabled={disabled} />
         )}
       </SimpleGrid>
+      {value?.type === "wait" && (
+        <WaitRoomFields value={value} onChange={onChange} onLeave={() => setLeft(true)} problem={issue ? { path: String(issue.path[0] ?? ""), message: issue.message } : error ? { path: "text", message: error } : undefined} disabled={disabled} />
+      )}
     </Stack>
   );
 }

@@ -87,6 +87,9 @@ export const listColumns = {
   endedAt: callRecords.endedAt,
   durationSec: callRecords.durationSec,
   billableSec: callRecords.billableSec,
+  waitPosition: callRecords.waitPosition,
+  waitSec: callRecords.waitSec,
+  waitOutcome: callRecords.waitOutcome,
 };
 
 export type ListedRecord = Pick<typeof callRecords.$inferSelect, keyof typeof listColumns>;

@@ -18,6 +18,7 @@ export function LiveCallsPanel() {
     return () => clearInterval(timer);
   }, []);
   const list = [...calls.values()].sort((a, b) => b.startedAt - a.startedAt);
+  const waiting = list.filter((call) => call.waiting).length;
   const agentName = (id: string | null) => (id ? (agents.data?.items.find((a) => a.id === id)?.name ?? id) : "—");
   const groupName = (id: string | null) => (id ? (groups.data?.items.find((g) => g.id === id)?.name ?? id) : "—");
   return (
@@ -26,9 +27,16 @@ export function LiveCallsPanel() {
         <Title order={2} size="h4">
           Live calls
         </Title>
-        <Badge variant="light" color={state === "open" ? "teal" : "gray"} data-testid="live-count">
-          {list.length} live
-        </Badge>
+        <Group gap="xs">
+          {waiting > 0 && (
+            <Badge variant="light" color="orange" data-testid="waiting-count">
+              {waiting} waiting
+            </Badge>
+          )}
+          <Badge variant="light" color={state === "open" ? "teal" : "gray"} data-testid="live-count">
+            {list.length} live
+          </Badge>
+        </Group>
       </Group>
       <ScrollArea.Autosize mah={360} viewportProps={{ tabIndex: 0 }}>
         <DataTable aria-label="Live calls" data-testid="live-calls" columns={["From", "To", "State", "Agent", "Group", "Attempt", "Elapsed"]} rows={list} empty="No calls in progress." dense>
@@ -37,9 +45,15 @@ export function LiveCallsPanel() {
               <Table.Td className="mono">{call.from}</Table.Td>
               <Table.Td className="mono">{call.to}</Table.Td>
               <Table.Td>
-                <Badge variant="light" color={call.state === "connected" ? "teal" : "indigo"}>
-                  {call.state}
-                </Badge>
+                {call.waiting ? (
+                  <Badge variant="light" color="orange" title={`In the waiting room for ${duration((now - call.waiting.since) / 1000)}`}>
+                    waiting · #{call.waiting.position} in line
+                  </Badge>
+                ) : (
+                  <Badge variant="light" color={call.state === "connected" ? "teal" : "indigo"}>
+                    {call.state}
+                  </Badge>
+                )}
               </Table.Td>
               <Table.Td>{agentName(call.agentId)}</Table.Td>
               <Table.Td>{groupName(call.groupId)}</Table.Td>
