@@ -114,6 +114,7 @@ function validBody(key: string, world: World): unknown {
     "post /api/campaigns/{id}/stop": {},
     "post /api/campaigns/{id}/clock": { offsetMs: 0 },
     "post /api/do-not-call": { numbers: ["+14155550100"] },
+    "post /api/do-not-call/upload": "+14155550100",
   };
   return bodies[key];
 }

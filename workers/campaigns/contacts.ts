@@ -30,12 +30,13 @@ export interface RowError {
 
 export type ContactsResult = { ok: true; contacts: Contact[]; errors: RowError[]; errorCount: number; merged: number; rows: number } | { ok: false; code: "TOO_MANY_CONTACTS" | "INVALID_CSV" | "INVALID_HEADER"; message: string; errors: RowError[] };
 
-const NUMBER_COLUMNS = new Set(["phone", "number", "phone_number", "phonenumber", "msisdn"]);
+/** Header names of the column holding the numbers (the do-not-call upload reads the same ones). */
+export const NUMBER_COLUMNS = new Set(["phone", "number", "phone_number", "phonenumber", "msisdn"]);
 const ZONE_COLUMNS = new Set(["timezone", "time_zone", "tz"]);
 /** Header names that become SIP header names (X-<name>): letters, digits, - and _. */
 const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
-const CONTROL = /[\u0000-\u001F\u007F]/;
+export const CONTROL = /[\u0000-\u001F\u007F]/;
 
 /** A phone number as E.164 ("+" and 7 to 15 digits, no leading 0), from the forms people type; null if it is not one. */
 export function toE164(value: string): string | null {
@@ -43,6 +44,9 @@ export function toE164(value: string): string | null {
   const withPlus = compact.startsWith("00") ? `+${compact.slice(2)}` : compact.startsWith("+") ? compact : `+${compact}`;
   return /^\+[1-9]\d{6,14}$/.test(withPlus) ? withPlus : null;
 }
+
+/** A row's number that toE164 refused, said the same way by every upload. */
+export const notANumber = (raw: string) => `${JSON.stringify(raw.slice(0, 40))} is not a phone number in E.164 form (+ country code and number, e.g. +14155550100)`;
 
 export function parseContacts(text: string): ContactsResult {
   const csv = parseCsv(text, MAX_CONTACTS + 1);
@@ -87,7 +91,7 @@ export function parseContacts(text: string): ContactsResult {
     const raw = row.fields[numberAt]!;
     const number = toE164(raw);
     if (!number) {
-      fail(row.line, names[numberAt]!, `${JSON.stringify(raw.slice(0, 40))} is not a phone number in E.164 form (+ country code and number, e.g. +14155550100)`);
+      fail(row.line, names[numberAt]!, notANumber(raw));
       continue;
     }
     let timezone: string | null = null;

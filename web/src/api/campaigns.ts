@@ -4,6 +4,7 @@ import type { CreateCampaignBody, ResultsPage, UpdateCampaignBody } from "../../
 import { api, query, unwrap } from "./client";
 import { errorFromResponse } from "./errors";
 import { useApiMutation } from "./mutations";
+import { uploadCsv } from "./upload";
 import { session } from "./session";
 
 export type Campaign = Awaited<ReturnType<typeof getCampaign>>;
@@ -80,18 +81,8 @@ export interface UploadResult {
   errors: { line: number; field: string | null; message: string }[];
 }
 
-/**
- * Uploads the contact list as CSV (the typed client speaks JSON only). A refused file throws the
- * API's error, whose details list the invalid rows by line.
- */
-export async function uploadContacts(id: string, csv: Blob | string, skipInvalid: boolean): Promise<UploadResult> {
-  const headers: Record<string, string> = { "Content-Type": "text/csv" };
-  const token = session.get()?.token;
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(`${window.location.origin}/api/campaigns/${encodeURIComponent(id)}/contacts${skipInvalid ? "?skipInvalid=true" : ""}`, { method: "PUT", headers, body: csv });
-  if (!res.ok) throw await errorFromResponse(res);
-  return (await res.json()) as UploadResult;
-}
+/** Uploads the contact list as CSV; a refused file throws the API's error, its invalid rows by line in the details. */
+export const uploadContacts = (id: string, csv: Blob | string, skipInvalid: boolean) => uploadCsv<UploadResult>("PUT", `/api/campaigns/${encodeURIComponent(id)}/contacts${skipInvalid ? "?skipInvalid=true" : ""}`, csv);
 
 export function useUploadContacts(id: string) {
   return useApiMutation({

@@ -105,19 +105,6 @@ export async function doNotCallAmong(db: Executor, tenantId: string, numbers: re
   return found;
 }
 
-export async function addDoNotCall(db: Executor, tenantId: string, numbers: readonly string[], note: string): Promise<number> {
-  let added = 0;
-  for (let i = 0; i < numbers.length; i += 1_000) {
-    const chunk = [...new Set(numbers.slice(i, i + 1_000))];
-    const [result] = await db
-      .insert(doNotCall)
-      .values(chunk.map((number) => ({ tenantId, number, note })))
-      .onDuplicateKeyUpdate({ set: { number: sql`number` } });
-    added += (result as unknown as { affectedRows?: number }).affectedRows ?? 0;
-  }
-  return added;
-}
-
 export async function removeDoNotCall(db: Executor, tenantId: string, number: string): Promise<boolean> {
   const [result] = await db.delete(doNotCall).where(and(eq(doNotCall.tenantId, tenantId), eq(doNotCall.number, number)));
   return ((result as unknown as { affectedRows?: number }).affectedRows ?? 0) > 0;

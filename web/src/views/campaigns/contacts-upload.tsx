@@ -1,48 +1,7 @@
 import { useState } from "react";
-import { Alert, Button, Checkbox, FileInput, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
-import { ApiError } from "../../api/errors";
+import { Alert, Button, Checkbox, FileInput, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { useUploadContacts, type UploadResult } from "../../api/campaigns";
-
-interface RowError {
-  line: number;
-  field: string | null;
-  message: string;
-}
-
-/** The rows a refused upload listed (details.errors), if any. */
-const rowErrors = (err: unknown): RowError[] => {
-  const details = err instanceof ApiError ? (err.details as { errors?: RowError[] } | undefined) : undefined;
-  return Array.isArray(details?.errors) ? details.errors : [];
-};
-
-function LineErrors({ errors, total }: { errors: RowError[]; total?: number }) {
-  if (!errors.length) return null;
-  return (
-    <Stack gap={4}>
-      <Text size="sm" fw={600}>
-        {total && total > errors.length ? `The first ${errors.length} of ${total} invalid rows` : `${errors.length} invalid row${errors.length === 1 ? "" : "s"}`}
-      </Text>
-      <Table aria-label="Invalid rows" striped maw={760}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Line</Table.Th>
-            <Table.Th>Column</Table.Th>
-            <Table.Th>Problem</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {errors.slice(0, 200).map((e, i) => (
-            <Table.Tr key={`${e.line}-${i}`}>
-              <Table.Td>{e.line}</Table.Td>
-              <Table.Td className="mono">{e.field ?? "—"}</Table.Td>
-              <Table.Td>{e.message}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Stack>
-  );
-}
+import { LineErrors, errorCountOf, rowErrors } from "./line-errors";
 
 /** Uploads the contact list (a draft campaign only): errors are listed by line. */
 export function ContactsUpload({ campaignId, contactCount }: { campaignId: string; contactCount: number }) {
@@ -83,7 +42,7 @@ export function ContactsUpload({ campaignId, contactCount }: { campaignId: strin
           <Alert color="red" title="Not loaded" role="alert">
             <Stack gap="sm">
               <Text size="sm">{error instanceof Error ? error.message : String(error)}</Text>
-              <LineErrors errors={listed} total={(error instanceof ApiError && (error.details as { errorCount?: number })?.errorCount) || undefined} />
+              <LineErrors errors={listed} total={errorCountOf(error)} />
             </Stack>
           </Alert>
         )}

@@ -5,6 +5,7 @@ import { useCanWrite } from "../../api/session";
 import { DeleteCell } from "../../components/delete-cell";
 import { ListTable } from "../../components/data-table";
 import { PageHeader, QueryState, ReadOnlyNotice } from "../../components/page";
+import { DoNotCallUpload } from "./do-not-call-upload";
 
 /** Numbers no campaign of the tenant ever dials. */
 export default function DoNotCall() {
@@ -43,6 +44,7 @@ export default function DoNotCall() {
           </Stack>
         </Paper>
       )}
+      {canWrite && <DoNotCallUpload />}
       <QueryState query={list}>
         {(data) => (
           <ListTable minWidth={480} striped aria-label="Do-not-call numbers" columns={["Number", "Note", "Added"]} actions={canWrite} rows={data.items} empty="The list is empty.">
