@@ -260,6 +260,7 @@ export class CallSession extends DurableObject<Env> {
       Object.assign(call, result.cursor);
       // A waiting caller's tries that change nothing stay out of the trace (a long wait must not grow it).
       if (!waiting || !result.cursor.wait) call.trace.picks.push(...result.picks);
+      if (waiting) notePoll(call, this.#journal, result.step.type === "wait" ? result.step.position : null, Date.now());
       if (result.waitEnded) finishWait(call, this.#journal, result.waitEnded, Date.now());
       return await this.#take(call, result.step, waiting !== null);
     } catch (err) {
@@ -280,9 +281,7 @@ export class CallSession extends DurableObject<Env> {
       case "dial":
         return this.#dial(call, step.attempt);
       case "wait": {
-        const now = Date.now();
-        if (wasWaiting) notePoll(call, this.#journal, step.position, now);
-        else enterWait(call, this.#journal, step.groupId, step.position, step.stage.room.maxWaitSec, now);
+        if (!wasWaiting) enterWait(call, this.#journal, step.groupId, step.position, step.stage.room.maxWaitSec, Date.now());
         return waitCxml(step.stage.room, { position: step.position, first: !wasWaiting, redirectUrl: waitPollUrl(call.facts.baseUrl, step.poll, call.facts.actionQuery) });
       }
     }

@@ -14,20 +14,21 @@ export function enterWait(call: CallData, journal: CallJournal, groupId: string 
   journal.note(call, "call.waiting", { position, groupId, maxWaitSec });
 }
 
-export function notePoll(call: CallData, journal: CallJournal, position: number, now: number): void {
+/** A try: `position` is the caller's new place when it still waits, null when the try ended the wait. */
+export function notePoll(call: CallData, journal: CallJournal, position: number | null, now: number): void {
   const wait = call.record.wait;
   if (!wait) return;
   wait.polls++;
   // A try keeps the call alive (the alarm ends calls silent for too long), news or not.
   call.lastActivityAt = now;
-  if (position === wait.lastPosition) return;
+  if (position === null || position === wait.lastPosition) return;
   wait.lastPosition = position;
   journal.note(call, "call.waiting", { position, groupId: wait.groupId });
 }
 
 export function finishWait(call: CallData, journal: CallJournal, outcome: Exclude<WaitOutcome, "waiting">, now: number): void {
   const wait = call.record.wait;
-  if (!wait || wait.outcome !== "waiting") return;
+  if (wait?.outcome !== "waiting") return;
   wait.outcome = outcome;
   wait.leftAt = now;
   wait.waitSec = Math.max(0, Math.round((now - wait.enteredAt) / 1000));

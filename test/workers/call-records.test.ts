@@ -129,6 +129,7 @@ describe("GET /api/call-records", () => {
           endedAt: new Date(T0 + 64_000).toISOString(),
           durationSec: 61,
           billableSec: null,
+          wait: null,
         },
       ],
     });

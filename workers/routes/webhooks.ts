@@ -286,6 +286,7 @@ docs.get("/voice-application", "Route a call (parameters in the query string)", 
 docs.post("/voice-application/dial-result", "A Dial attempt ended: fail over or finish (the Dial action URL, ?attempt=n)", { body: VoiceParamsSchema, ...cxmlReply });
 docs.get("/voice-application/dial-result", "A Dial attempt ended (parameters in the query string, with ?attempt=n)", { query: VoiceParamsSchema, ...cxmlReply });
 docs.post("/voice-application/wait", "A caller in a waiting room comes back (its Redirect URL, ?poll=n): connected to an agent, held again, or sent on", { body: VoiceParamsSchema, ...cxmlReply });
+docs.get("/voice-application/wait", "A caller in a waiting room comes back (parameters in the query string, with ?poll=n)", { query: VoiceParamsSchema, ...cxmlReply });
 const lifecycleReply = z.object({ ok: z.literal(true), state: z.string().nullable(), applied: z.boolean() });
 docs.post("/session-update", "A Cloudonix session update, with the request key (unknown calls answer 404, our failures 503)", { body: SessionUpdateSchema, response: lifecycleReply, errors: [503] });
 docs.post("/cdr", "A Cloudonix CDR for a finished call, with the request key (unknown calls answer 404, our failures 503)", { body: CdrSchema, response: lifecycleReply, errors: [503] });
