@@ -1,5 +1,7 @@
 import { describe, it } from "vitest";
-import { advance, afterFailure, dialOutcomeOf, predictChain, startCursor, type FlowCursor, type FlowPorts, type FlowResult } from "../../workers/routing/call-flow";
+import { dialOutcomeOf } from "../../workers/routing/dial-outcome";
+import { advance, afterFailure, startCursor, type FlowCursor, type FlowPorts, type FlowResult } from "../../workers/routing/call-flow";
+import { predictChain } from "../../workers/routing/predict";
 import { packDetails, packMembers, type PlanAgent } from "../../workers/routing/packed-group";
 import type { FailoverOutcome, GroupStage, RouteStage } from "../../workers/routing/plan-types";
 

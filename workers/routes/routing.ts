@@ -4,7 +4,7 @@ import { boundedCarrierHeaders } from "../domain/carrier-headers";
 import { AppError } from "../lib/errors";
 import { requireAuth } from "../middleware/auth";
 import { apiRoutes } from "../openapi/declare";
-import { dryRunPorts } from "../routing/call-flow";
+import { dryRunPorts } from "../routing/predict";
 import { planRoute } from "../routing/decide";
 import { explainPlan } from "../routing/explain";
 import { buildSnapshot } from "../routing/snapshot-builder";

@@ -4,6 +4,7 @@ import { waitHoldMs } from "../domain/overflow";
 import { agentKindOf } from "../domain/providers";
 import type { DialTarget } from "./dial-cxml";
 import { dialDetails, type PlanAgent } from "./packed-group";
+import { blamesTarget, failsOver } from "./dial-outcome";
 import { stageKeyOf, type EndStage, type FailoverOutcome, type GroupStage, type PersonStage, type RouteStage, type WaitStage } from "./plan-types";
 
 /*
@@ -116,7 +117,7 @@ export interface FlowResult {
   waitEnded?: WaitEnd;
 }
 
-const CLEAN_END: EndStage = { kind: "end", label: "clean hang-up", action: { type: "hangup" } };
+export const CLEAN_END: EndStage = { kind: "end", label: "clean hang-up", action: { type: "hangup" } };
 
 /**
  * Works through the plan from stage `from` until an attempt is dialled or the call ends.
@@ -173,7 +174,7 @@ export async function advance(current: FlowCursor, stages: readonly RouteStage[]
   return { cursor, step: { type: "end", stage: CLEAN_END }, picks };
 }
 
-function agentAttempt(stage: GroupStage, agentId: string, values: CallValues): PlannedAttempt {
+export function agentAttempt(stage: GroupStage, agentId: string, values: CallValues): PlannedAttempt {
   const agent = dialDetails(stage.group.members, stage.details, agentId);
   if (!agent) throw new Error(`agent ${agentId} is not a member of ${stage.balancer}`);
   const groupValues = { ...values, ruleName: stage.ruleName, groupId: stage.groupId, groupName: stage.groupName };
@@ -235,60 +236,7 @@ function overflowStep(stage: GroupStage, pick: PickTrace | undefined, cursor: Fl
 const wasFull = (pick: PickTrace): boolean => (pick.line?.ahead ?? 0) > 0 || pick.line?.position != null || pick.skipped.some((s) => s.reason === "at_capacity" || s.reason === "account_full");
 
 /** What a group stage with a waiting room asks of its balancer: to hold the call in line when full. */
-const lineRequest = (stage: GroupStage): { holdMs: number } | undefined => (stage.overflowStage?.kind === "wait" ? { holdMs: waitHoldMs(stage.overflowStage.room) } : undefined);
-
-/**
- * A waiting caller comes back (the waiting room's Redirect): tried again in turn. It gets an
- * agent when the line lets it through and one is free; else it keeps waiting until the room's
- * maximum, then goes on to the plan's next stage. A plan that no longer has this room (the
- * configuration changed) takes the call from this stage afresh.
- */
-export async function pollWait(current: FlowCursor, stages: readonly RouteStage[], ports: FlowPorts, values: CallValues): Promise<FlowResult> {
-  const cursor: FlowCursor = { ...current, candidates: [...current.candidates] };
-  const wait = cursor.wait;
-  const stage = stages[cursor.stageIndex];
-  if (!wait) return advance(cursor, stages, cursor.stageIndex, null, ports, values);
-  if (stage?.kind !== "group" || stageKeyOf(stage) !== cursor.stageKey || stage.overflowStage?.kind !== "wait" || stage.balancer !== wait.balancer) {
-    await leaveWait(cursor, ports);
-    cursor.stageKey = null;
-    return { ...(await advance(cursor, stages, cursor.stageIndex, null, ports, values)), waitEnded: "no_agents" };
-  }
-  const room = stage.overflowStage.room;
-  if (ports.now() - wait.since >= room.maxWaitSec * 1000) return endWait(cursor, stages, ports, values, "timeout");
-  const outcome = await ports.pick(stage, lineRequest(stage));
-  const picks: PickTrace[] = [{ stage: stage.label, chosen: outcome.chosen, candidates: outcome.candidates, skipped: outcome.skipped.slice(0, 50), eligibleCount: outcome.eligibleCount, sticky: outcome.sticky, ...(outcome.line ? { line: outcome.line } : {}) }];
-  if (outcome.chosen) {
-    cursor.wait = null;
-    cursor.candidates = outcome.candidates;
-    cursor.slot = { balancer: stage.balancer, agentId: outcome.chosen };
-    cursor.attemptsInStage++;
-    return { cursor, step: { type: "dial", attempt: agentAttempt(stage, outcome.chosen, values) }, picks, waitEnded: "connected" };
-  }
-  const position = outcome.line?.position;
-  if (!position) {
-    // Nobody left to wait for (agents disabled or unhealthy): the balancer took the call out of line.
-    cursor.wait = null;
-    return { ...(await advance(cursor, stages, cursor.stageIndex + 1, null, ports, values)), picks, waitEnded: "no_agents" };
-  }
-  cursor.wait = { ...wait, polls: wait.polls + 1, position };
-  return { cursor, step: { type: "wait", stage: stage.overflowStage, groupId: stage.groupId, position, poll: wait.polls + 2 }, picks };
-}
-
-/** The wait is over without an agent: out of line, on to the plan's next stage. */
-async function endWait(cursor: FlowCursor, stages: readonly RouteStage[], ports: FlowPorts, values: CallValues, why: WaitEnd): Promise<FlowResult> {
-  await leaveWait(cursor, ports);
-  const result = await advance(cursor, stages, cursor.stageIndex + 1, null, ports, values);
-  const step = result.step.type === "end" && !result.step.reason ? { ...result.step, reason: `wait_${why}` } : result.step;
-  return { ...result, step, waitEnded: why };
-}
-
-/** Takes the call out of its waiting line, once (the cursor forgets it first). */
-export async function leaveWait(cursor: FlowCursor, ports: FlowPorts): Promise<void> {
-  const wait = cursor.wait;
-  if (!wait) return;
-  cursor.wait = null;
-  await ports.leaveLine(wait.balancer);
-}
+export const lineRequest = (stage: GroupStage): { holdMs: number } | undefined => (stage.overflowStage?.kind === "wait" ? { holdMs: waitHoldMs(stage.overflowStage.room) } : undefined);
 
 async function pickAgent(cursor: FlowCursor, stage: GroupStage, continuing: boolean, failedAgentId: string | null, ports: FlowPorts, picks: PickTrace[]): Promise<string | null> {
   if (!continuing) {
@@ -334,37 +282,6 @@ export function agentTarget(agent: PlanAgent): DialTarget {
   }
 }
 
-export type DialOutcome = "answered" | FailoverOutcome;
-
-/**
- * A Dial (or Connect) action's status as an outcome (Cloudonix sends DialCallStatus, else
- * CallStatus). Cloudonix calls a Dial's action when the leg has ended, so only completed or
- * answered mean the target took the call; anything unrecognised is a failure, since failing over
- * beats leaving the caller in silence. A stream's action fires when the stream ends, which is
- * the normal end of a talk: there, only an explicit failure status is a failure.
- */
-export function dialOutcomeOf(status: string, streamed: boolean): DialOutcome {
-  const key = status.trim().toLowerCase();
-  if (key === "completed" || key === "answered") return "answered";
-  if (key === "busy") return "busy";
-  if (key === "no-answer" || key === "noanswer") return "no-answer";
-  if (key === "canceled" || key === "cancelled") return "canceled";
-  if (streamed && (key === "" || key === "in-progress" || key === "unknown")) return "answered";
-  return "failed";
-}
-
-/** Whether a failed attempt in this stage tries the next target, or ends the call. */
-export function failsOver(stage: RouteStage | undefined, outcome: FailoverOutcome): boolean {
-  if (stage?.kind !== "group" || stage.failoverOn === null) return true;
-  return stage.failoverOn.includes(outcome);
-}
-
-/**
- * Whether the failed attempt counts against the agent's health: a caller who hung up while it
- * rang (canceled) is nobody's failure.
- */
-export const blamesTarget = (outcome: FailoverOutcome): boolean => outcome !== "canceled";
-
 /**
  * An attempt failed with `outcome`: fail over to the next target when the stage does so on that
  * outcome, else end the call (a group may, say, end on busy: a callee who declined is not dialled
@@ -381,57 +298,4 @@ export async function afterFailure(current: FlowCursor, stages: readonly RouteSt
   // Nobody to blame: the slot is freed uncounted before the next candidate claims one.
   if (!blamed) await freeSlot(cursor, ports, null);
   return advance(cursor, stages, cursor.stageIndex, blamed, ports, values);
-}
-
-/** Explain's dry-run ports: picks from the balancer's live counters, failover in the pick's order. */
-export function dryRunPorts(pick: (stage: GroupStage, wait?: { holdMs: number }) => Promise<FirstPick>, now: () => number = Date.now): FlowPorts {
-  return {
-    pick,
-    failover: async (_stage, _failed, candidates) => ({ chosen: candidates[0] ?? null, skipped: [], remaining: candidates.slice(1) }),
-    release: async () => {},
-    leaveLine: async () => {},
-    now,
-  };
-}
-
-/** A waiting room the predicted call would hold in, before attempt `beforeAttempt` (1-based). */
-export interface PredictedWait {
-  stage: WaitStage;
-  position: number;
-  beforeAttempt: number;
-}
-
-/** A predicted call: every attempt failing in turn, as Explain shows it. */
-export interface PredictedChain {
-  attempts: PlannedAttempt[];
-  /** Waits the call would hold in, each until its maximum (no slot frees in a prediction). */
-  waits: PredictedWait[];
-  end: EndStage;
-  picks: PickTrace[];
-}
-
-/** The most attempts Explain predicts; a plan cannot dial more than its stages allow anyway. */
-const MAX_PREDICTED = 25;
-
-/** Walks the plan as a call whose every attempt fails with `outcome` would, with the given ports. */
-export async function predictChain(stages: readonly RouteStage[], ports: FlowPorts, values: CallValues, outcome: FailoverOutcome = "no-answer"): Promise<PredictedChain> {
-  const attempts: PlannedAttempt[] = [];
-  const waits: PredictedWait[] = [];
-  const picks: PickTrace[] = [];
-  let cursor = startCursor();
-  let result = await advance(cursor, stages, 0, null, ports, values);
-  for (;;) {
-    picks.push(...result.picks);
-    cursor = result.cursor;
-    if (result.step.type === "end") return { attempts, waits, end: result.step.stage, picks };
-    if (result.step.type === "wait") {
-      waits.push({ stage: result.step.stage, position: result.step.position, beforeAttempt: attempts.length + 1 });
-      result = await endWait(cursor, stages, ports, values, "timeout");
-      continue;
-    }
-    const attempt = result.step.attempt;
-    attempts.push(attempt);
-    if (attempts.length >= MAX_PREDICTED) return { attempts, waits, end: CLEAN_END, picks };
-    result = await afterFailure(cursor, stages, attempt, outcome, ports, values);
-  }
 }

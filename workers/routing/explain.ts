@@ -1,6 +1,7 @@
 import type { CallValues } from "../domain/call-context";
 import { dialCxml, dialResultUrl, endCxml, targetAddress, waitCxml, waitPollUrl } from "./dial-cxml";
-import { predictChain, type FlowPorts, type PlannedAttempt } from "./call-flow";
+import type { FlowPorts, PlannedAttempt } from "./call-flow";
+import { predictChain } from "./predict";
 import type { RoutePlan } from "./decide";
 import type { RouteStage } from "./plan-types";
 
