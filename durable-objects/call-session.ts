@@ -1,19 +1,18 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
-import { decryptSecret } from "../workers/lib/secrets";
 import type { CallRecordState } from "../workers/queue/messages";
 import { dialOutcomeOf } from "../workers/routing/dial-outcome";
-import { advance, afterFailure, freeSlot, type FlowPorts, type FlowResult, type FlowStep, type PlannedAttempt } from "../workers/routing/call-flow";
-import { leaveWait, pollWait } from "../workers/routing/wait-flow";
+import { advance, afterFailure, freeSlot, type FlowPorts, type FlowResult } from "../workers/routing/call-flow";
+import { pollWait } from "../workers/routing/wait-flow";
 import type { RoutePlan } from "../workers/routing/decide";
-import { dialCxml, dialResultUrl, endCxml, waitCxml, waitPollUrl } from "../workers/routing/dial-cxml";
-import type { EndStage } from "../workers/routing/plan-types";
+import { endCxml } from "../workers/routing/dial-cxml";
 import { balancerPorts } from "./call/balancer-ports";
 import { CallJournal } from "./call/journal";
 import { answeredLeg, beginEnd, finishEnd, markAnswered, recordCdr, sessionEvent, usableCdr } from "./call/lifecycle";
 import { needsSettling, newCallData, noteRefused, RETAIN_ENDED_MS, seenEvent, valuesOf, type CallData, type CallFacts, type CdrInput, type DeliveryDraft, type LifecycleResult, type RouteAnswer, type SessionUpdateInput } from "./call/model";
 import { CallStore } from "./call/store";
-import { enterWait, finishWait, notePoll } from "./call/waiting";
+import { takeStep } from "./call/steps";
+import { finishWait, leaveWaitingRoom, notePoll } from "./call/waiting";
 import type { HubEvent } from "./hub-events";
 import { acceptCallViewer, answerViewerPings, broadcastToViewers, onViewerClose, onViewerMessage } from "./lib/call-viewers";
 import { isTerminal, mapSessionStatus, type CallState } from "../workers/domain/call-machine";
@@ -179,10 +178,7 @@ export class CallSession extends DurableObject<Env> {
     const ending = beginEnd(call, event, status, at);
     if (!ending) return;
     const ports = this.#ports(call);
-    if (call.wait) {
-      await leaveWait(call, ports);
-      finishWait(call, this.#journal, "abandoned", at ?? Date.now());
-    }
+    await leaveWaitingRoom(call, this.#journal, ports, at ?? Date.now());
     await freeSlot(call, ports, ending.result);
     finishEnd(call, this.#journal, event, status, at, talkedSec);
   }
@@ -220,10 +216,7 @@ export class CallSession extends DurableObject<Env> {
     const now = Date.now();
     if (!isTerminal(call.state) && now >= this.#store.silenceDeadline(call)) {
       const ports = this.#ports(call);
-      if (call.wait) {
-        await leaveWait(call, ports);
-        finishWait(call, this.#journal, "abandoned", now);
-      }
+      await leaveWaitingRoom(call, this.#journal, ports, now);
       await freeSlot(call, ports, null);
       const attempt = call.record.attempts.at(-1);
       if (attempt && attempt.endedAt === undefined) attempt.endedAt = now;
@@ -264,7 +257,7 @@ export class CallSession extends DurableObject<Env> {
       if (!waiting || !result.cursor.wait) call.trace.picks.push(...result.picks);
       if (waiting) notePoll(call, this.#journal, result.step.type === "wait" ? result.step.position : null, Date.now());
       if (result.waitEnded) finishWait(call, this.#journal, result.waitEnded, Date.now());
-      return await this.#take(call, result.step, waiting !== null);
+      return await takeStep(call, this.#journal, result.step, waiting !== null, this.env.ENCRYPTION_KEY);
     } catch (err) {
       const claimed = ports.claimed;
       if (claimed && claimed !== call.slot) {
@@ -276,41 +269,8 @@ export class CallSession extends DurableObject<Env> {
     }
   }
 
-  #take(call: CallData, step: FlowStep, wasWaiting: boolean): Promise<string> | string {
-    switch (step.type) {
-      case "end":
-        return this.#end(call, step.stage, step.reason);
-      case "dial":
-        return this.#dial(call, step.attempt);
-      case "wait": {
-        if (!wasWaiting) enterWait(call, this.#journal, step.groupId, step.position, step.stage.room.maxWaitSec, Date.now());
-        return waitCxml(step.stage.room, { position: step.position, first: !wasWaiting, redirectUrl: waitPollUrl(call.facts.baseUrl, step.poll, call.facts.actionQuery) });
-      }
-    }
-  }
-
   #ports(call: CallData): ReturnType<typeof balancerPorts> {
     return balancerPorts(this.env, call, this.#journal, this.#store.claimLifetimeMs());
-  }
-
-  async #dial(call: CallData, attempt: PlannedAttempt): Promise<string> {
-    const n = call.record.attempts.length + 1;
-    const { kind, targetId, targetName, provider, groupId } = attempt;
-    call.record.attempts.push({ n, stage: attempt.stage, kind, via: attempt.target.kind, targetId, targetName, provider, groupId, startedAt: Date.now() });
-    if (kind === "agent") {
-      call.record.groupId = groupId;
-      call.record.agentId = targetId;
-    } else if (kind === "trunk") call.record.trunkId = targetId;
-    this.#journal.apply(call, "dial", "call.attempt_started", { attempt: n, kind, targetId, targetName });
-    const password = attempt.passwordEnc ? await decryptSecret(attempt.passwordEnc, this.env.ENCRYPTION_KEY) : undefined;
-    return dialCxml(attempt.target, { actionUrl: dialResultUrl(call.facts.baseUrl, n, call.facts.actionQuery), password, timeLimitSec: attempt.timeLimitSec, context: attempt.context });
-  }
-
-  #end(call: CallData, stage: EndStage, reason?: string): string {
-    const delivered = stage.action.type === "announcement";
-    call.record.endReason = reason ?? (call.record.attempts.length ? "all_attempts_failed" : stage.label.replace(/\s+/g, "_"));
-    this.#journal.apply(call, delivered ? "hangup" : "fail", "call.ended", { reason: call.record.endReason, action: stage.action.type });
-    return endCxml(stage.action);
   }
 
   async #commit(call: CallData, cxml: string, duplicate: boolean, outcome: string): Promise<RouteAnswer> {

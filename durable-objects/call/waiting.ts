@@ -1,4 +1,6 @@
 import type { WaitOutcome } from "../../workers/queue/messages";
+import type { FlowPorts } from "../../workers/routing/call-flow";
+import { leaveWait } from "../../workers/routing/wait-flow";
 import type { CallJournal } from "./journal";
 import type { CallData } from "./model";
 
@@ -33,4 +35,11 @@ export function finishWait(call: CallData, journal: CallJournal, outcome: Exclud
   wait.leftAt = now;
   wait.waitSec = Math.max(0, Math.round((now - wait.enteredAt) / 1000));
   journal.note(call, "call.wait_ended", { outcome, waitSec: wait.waitSec, position: wait.lastPosition });
+}
+
+/** The call ended (or went silent) while it waited: out of the line, and the wait on record as abandoned. */
+export async function leaveWaitingRoom(call: CallData, journal: CallJournal, ports: FlowPorts, at: number): Promise<void> {
+  if (!call.wait) return;
+  await leaveWait(call, ports);
+  finishWait(call, journal, "abandoned", at);
 }
