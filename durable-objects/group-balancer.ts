@@ -4,10 +4,11 @@ import { migrateSql } from "./lib/sql-migrations";
 import { HEALTHY, hourOf, isHealthy, recordOutcome, windowSum, type AgentHealth } from "./logic/health";
 import { unpackMembers } from "../workers/routing/packed-group";
 import { emptyRotation, pick, type AgentCounters, type PickMember, type RotationState, type SkipReason } from "./logic/strategies";
-import { log } from "../workers/lib/log";
 import { BALANCER_SCHEMA } from "./balancer/schema";
-import type { AgentLiveStats, BalancerGroup, FailoverRequest, HealthChange, LineStanding, MemberTrace, PickOutcome, PickRequest } from "./balancer/types";
-import { mayTakeSlot, WaitLine } from "./logic/wait-line";
+import type { AgentLiveStats, BalancerGroup, FailoverRequest, HealthChange, MemberTrace, PickOutcome, PickRequest } from "./balancer/types";
+import { groupFreeSlots, mayTakeSlot, type MemberRoom } from "./logic/wait-line";
+import { accountsFree, askAccount, releaseAccount, withoutFullAccounts } from "./balancer/accounts";
+import { StoredLine } from "./balancer/line-store";
 
 export type { AgentLiveStats, BalancerGroup, FailoverRequest, HealthChange, LineStanding, MemberTrace, PickOutcome, PickRequest } from "./balancer/types";
 
@@ -41,7 +42,7 @@ export class GroupBalancer extends DurableObject<Env> {
   #activeByAgent = new Map<string, number>();
   #windows = new Map<string, Map<number, number>>();
   #health = new Map<string, AgentHealth>();
-  #line = new WaitLine();
+  #line!: StoredLine;
   #unpacked: { key: string; members: PickMember[]; byId?: Map<string, PickMember> } | null = null;
   /** The alarm currently set, so picks need not ask storage for it. */
   #alarmAt: number | null | undefined;
@@ -58,16 +59,16 @@ export class GroupBalancer extends DurableObject<Env> {
   async pick(request: PickRequest): Promise<PickOutcome> {
     const now = Date.now();
     this.#expireClaims(now);
-    this.#expireWaiters(now);
+    this.#line.expire(now);
     const existing = this.#activeByCall.get(request.callKey);
     if (existing && !request.dryRun) {
       return { chosen: existing.agentId, candidates: [], skipped: [], eligibleCount: 0, sticky: false, duplicate: true };
     }
     const { group } = request;
     const ahead = this.#line.ahead(request.callKey);
-    if (ahead > 0 && !mayTakeSlot(ahead, this.#freeSlots(group, now))) {
+    if (ahead > 0 && !mayTakeSlot(ahead, await this.#freeSlots(group, now))) {
       // The free slots (if any) belong to the callers waiting ahead of this one.
-      return { chosen: null, candidates: [], skipped: [], eligibleCount: 0, sticky: false, duplicate: false, line: this.#standInLine(request, now, ahead) };
+      return { chosen: null, candidates: [], skipped: [], eligibleCount: 0, sticky: false, duplicate: false, line: this.#line.stand(request, now, ahead) };
     }
     const result = pick(group.strategy, this.#members(group), (id) => this.#counters(id, group, now), this.#rotation);
     let order = result.order;
@@ -77,29 +78,31 @@ export class GroupBalancer extends DurableObject<Env> {
       order = [stickyAgent, ...order.filter((id) => id !== stickyAgent)];
       sticky = true;
     }
+    const skipped = [...result.skipped];
+    // Explain sees a full provider account as a real pick would (a real pick asks as it claims).
+    if (request.dryRun) order = await withoutFullAccounts(this.env, order, this.#byId(group), skipped);
     const outcome: PickOutcome = {
       chosen: order[0] ?? null,
       candidates: order.slice(1, Math.max(1, group.maxAttempts)),
-      skipped: result.skipped,
+      skipped,
       eligibleCount: order.length,
       sticky,
       duplicate: false,
     };
-    if (request.dryRun || !outcome.chosen) return this.#unplaced(outcome, request, now);
+    if (request.dryRun || !outcome.chosen) return this.#line.unplaced(outcome, request, now);
 
     // A sticky pick leaves the rotation where it was, so other callers keep their exact shares.
     if (!sticky) this.#saveRotation(result.rotation);
     const members = this.#byId(group);
-    const skipped = [...result.skipped];
     const chosen = await this.#claimFirst(request.callKey, order, members, group, now, request.claimTtlMs, skipped);
     if (chosen !== order[0]) {
       // Accounts were full: the call goes to the next agent whose account has room, or to none.
       outcome.chosen = chosen;
       outcome.skipped = skipped;
       outcome.candidates = chosen ? order.slice(order.indexOf(chosen) + 1).slice(0, Math.max(1, group.maxAttempts) - 1) : [];
-      if (!chosen) return this.#unplaced(outcome, request, now);
+      if (!chosen) return this.#line.unplaced(outcome, request, now);
     }
-    this.#leaveLine(request.callKey);
+    this.#line.leave(request.callKey);
     if (group.stickyTtlSeconds && request.caller) {
       this.ctx.storage.sql.exec(
         "INSERT INTO sticky (caller, agent_id, expires_at) VALUES (?, ?, ?) ON CONFLICT (caller) DO UPDATE SET agent_id = excluded.agent_id, expires_at = excluded.expires_at",
@@ -135,7 +138,7 @@ export class GroupBalancer extends DurableObject<Env> {
     const skipped: MemberTrace[] = [];
     const chosen = await this.#claimFirst(request.callKey, request.candidates, members, request.group, now, request.claimTtlMs, skipped);
     // The failed agent's account slot stays with the call when the next agent is of the same account.
-    if (failed?.accountId && members.get(chosen ?? "")?.account?.id !== failed.accountId) await this.#releaseAccount(failed.accountId, request.callKey);
+    if (failed?.accountId && members.get(chosen ?? "")?.account?.id !== failed.accountId) await releaseAccount(this.env, failed.accountId, request.callKey);
     if (chosen) await this.#armAlarm();
     return { chosen, skipped, remaining: chosen ? request.candidates.slice(request.candidates.indexOf(chosen) + 1) : [], healthChanges };
   }
@@ -147,13 +150,13 @@ export class GroupBalancer extends DurableObject<Env> {
   async release(callKey: string, outcome?: { agentId: string; result: "success" | "failure" }): Promise<{ released: boolean; healthChange: HealthChange | null }> {
     const claim = this.#release(callKey, outcome?.agentId);
     const healthChange = claim && outcome ? this.#recordOutcome(outcome.agentId, outcome.result, Date.now()) : null;
-    if (claim?.accountId) await this.#releaseAccount(claim.accountId, callKey);
+    if (claim?.accountId) await releaseAccount(this.env, claim.accountId, callKey);
     return { released: claim !== null, healthChange };
   }
 
   /** The call left the waiting room (it ended, or gave up waiting); idempotent. */
   async leaveLine(callKey: string): Promise<boolean> {
-    return this.#leaveLine(callKey);
+    return this.#line.leave(callKey);
   }
 
   async stats(windowHours = 24): Promise<AgentLiveStats[]> {
@@ -195,50 +198,20 @@ export class GroupBalancer extends DurableObject<Env> {
   }
 
   /**
-   * A pick that placed nobody (or a dry run): when members were full and the call may wait, it
-   * stands in line; a call that may not (or whose group has no one it could wait for) leaves it.
+   * Slots the group could take now (unlimited when an eligible member has neither a cap nor an
+   * account). Asked only while callers wait, so its account requests cost a normal pick nothing.
    */
-  #unplaced(outcome: PickOutcome, request: PickRequest, now: number): PickOutcome {
-    if (outcome.chosen) return outcome;
-    const full = outcome.skipped.some((s) => s.reason === "at_capacity" || s.reason === "account_full");
-    if (!full) {
-      if (!request.dryRun) this.#leaveLine(request.callKey);
-      return outcome;
-    }
-    return { ...outcome, line: this.#standInLine(request, now, this.#line.ahead(request.callKey)) };
-  }
-
-  /** The call's standing in line: it joins (or keeps its place) when it may wait; a dry run only looks. */
-  #standInLine(request: PickRequest, now: number, ahead: number): LineStanding {
-    const { callKey, wait } = request;
-    if (!wait) return { ahead, position: null };
-    if (request.dryRun) return { ahead, position: this.#line.position(callKey) ?? this.#line.size + 1 };
-    const waiter = this.#line.join(callKey, now, wait.holdMs);
-    this.ctx.storage.sql.exec("INSERT INTO waiting (call_key, joined_at, expires_at) VALUES (?, ?, ?) ON CONFLICT (call_key) DO UPDATE SET expires_at = excluded.expires_at", callKey, waiter.joinedAt, waiter.expiresAt);
-    return { ahead, position: this.#line.position(callKey) };
-  }
-
-  #leaveLine(callKey: string): boolean {
-    if (!this.#line.leave(callKey)) return false;
-    this.ctx.storage.sql.exec("DELETE FROM waiting WHERE call_key = ?", callKey);
-    return true;
-  }
-
-  #expireWaiters(now: number): void {
-    if (this.#line.size === 0) return;
-    for (const callKey of this.#line.expire(now)) this.ctx.storage.sql.exec("DELETE FROM waiting WHERE call_key = ?", callKey);
-  }
-
-  /** Slots the group could take now: unlimited when an eligible member has no cap. */
-  #freeSlots(group: BalancerGroup, now: number): number {
-    let free = 0;
+  async #freeSlots(group: BalancerGroup, now: number): Promise<number> {
+    const rooms: MemberRoom[] = [];
+    const accounts = new Map<string, number>();
     for (const member of this.#members(group)) {
       const why = this.#ineligibility(member, group, now);
       if (why !== null && why !== "at_capacity") continue;
-      if (member.capacity === null) return Infinity;
-      free += Math.max(0, member.capacity - (this.#activeByAgent.get(member.agentId) ?? 0));
+      const free = member.capacity === null ? Infinity : Math.max(0, member.capacity - (this.#activeByAgent.get(member.agentId) ?? 0));
+      rooms.push({ free, accountId: member.account?.id ?? null });
+      if (member.account) accounts.set(member.account.id, member.account.cap);
     }
-    return free;
+    return groupFreeSlots(rooms, accounts.size ? await accountsFree(this.env, accounts) : new Map());
   }
 
   /** Unpacked once per configuration version, not once per call. */
@@ -276,7 +249,7 @@ export class GroupBalancer extends DurableObject<Env> {
       }
       // Held before the request goes out: picks that run while it is away see the slot taken.
       this.#hold(callKey, { agentId, expiresAt, accountId: account.id });
-      const verdict = await this.#askAccount(account, callKey, agentId, ttlMs);
+      const verdict = await askAccount(this.env, account, callKey, agentId, ttlMs);
       const stillHeld = this.#activeByCall.get(callKey)?.agentId === agentId;
       if (verdict === null && stillHeld) {
         this.#claim(callKey, agentId, now, expiresAt, account.id);
@@ -284,7 +257,7 @@ export class GroupBalancer extends DurableObject<Env> {
       }
       // The call ended while the account was asked: its slot there must not outlive it.
       if (verdict === null) {
-        await this.#releaseAccount(account.id, callKey);
+        await releaseAccount(this.env, account.id, callKey);
         return null;
       }
       this.#unhold(callKey, agentId);
@@ -292,26 +265,6 @@ export class GroupBalancer extends DurableObject<Env> {
       skipped.push({ agentId, reason: verdict ?? "account_full" });
     }
     return null;
-  }
-
-  /** Null when the account granted the call a slot, else why not. */
-  async #askAccount(account: { id: string; cap: number }, callKey: string, agentId: string, claimTtlMs: number | undefined): Promise<SkipReason | null> {
-    try {
-      const result = await this.env.PROVIDER_ACCOUNT.getByName(account.id).claim({ callKey, agentId, cap: account.cap, claimTtlMs });
-      return result.granted ? null : "account_full";
-    } catch (err) {
-      log.warn("balancer.account_unavailable", { accountId: account.id, error: err });
-      return "account_unavailable";
-    }
-  }
-
-  /** Frees the call's account slot; if the account cannot be asked, its claim expires on its own. */
-  async #releaseAccount(accountId: string, callKey: string): Promise<void> {
-    try {
-      await this.env.PROVIDER_ACCOUNT.getByName(accountId).release(callKey);
-    } catch (err) {
-      log.warn("balancer.account_release_failed", { accountId, error: err });
-    }
   }
 
   #counters(agentId: string, group: BalancerGroup, now: number): AgentCounters {
@@ -435,12 +388,7 @@ export class GroupBalancer extends DurableObject<Env> {
       if (!buckets) this.#windows.set(row.agent_id, (buckets = new Map()));
       buckets.set(row.hour, row.count);
     }
-    this.#line = new WaitLine(
-      sql
-        .exec<{ call_key: string; joined_at: number; expires_at: number }>("SELECT call_key, joined_at, expires_at FROM waiting")
-        .toArray()
-        .map((row) => ({ callKey: row.call_key, joinedAt: row.joined_at, expiresAt: row.expires_at })),
-    );
+    this.#line = new StoredLine(sql);
     for (const row of sql.exec<{ agent_id: string; consecutive_failures: number; unhealthy_until: number }>("SELECT * FROM health")) {
       this.#health.set(row.agent_id, { consecutiveFailures: row.consecutive_failures, unhealthyUntil: row.unhealthy_until });
     }

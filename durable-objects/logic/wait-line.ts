@@ -69,3 +69,25 @@ export class WaitLine {
  * free slots, so the slots that free up go to the line in order.
  */
 export const mayTakeSlot = (ahead: number, freeSlots: number): boolean => ahead < freeSlots;
+
+export interface MemberRoom {
+  /** The member's own free slots (Infinity without a cap). */
+  free: number;
+  accountId: string | null;
+}
+
+/**
+ * The slots a group could take now: its eligible members' own free slots, where the members of
+ * one provider account together take no more than the account has free (`accountFree`; an
+ * account not in it counts as full).
+ */
+export function groupFreeSlots(members: readonly MemberRoom[], accountFree: ReadonlyMap<string, number>): number {
+  let free = 0;
+  const byAccount = new Map<string, number>();
+  for (const member of members) {
+    if (member.accountId === null) free += member.free;
+    else byAccount.set(member.accountId, (byAccount.get(member.accountId) ?? 0) + member.free);
+  }
+  for (const [accountId, room] of byAccount) free += Math.min(room, accountFree.get(accountId) ?? 0);
+  return free;
+}

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { mayTakeSlot, WaitLine } from "../../durable-objects/logic/wait-line";
+import { groupFreeSlots, mayTakeSlot, WaitLine } from "../../durable-objects/logic/wait-line";
 import type { WaitRoom } from "../../workers/domain/overflow";
 import { OverflowSchema } from "../../workers/schemas/common";
 import { advance, startCursor, type FirstPick, type FlowPorts, type FlowResult } from "../../workers/routing/call-flow";
@@ -42,6 +42,25 @@ describe("wait line", () => {
       { callKey: "y", joinedAt: 10, expiresAt: 99 },
     ]);
     expect(["x", "y", "z"].map((k) => line.position(k))).toEqual([1, 2, 3]);
+  });
+
+  it("counts a group's free slots with each provider account's members together bounded by the account", ({ expect }) => {
+    const accounts = new Map([
+      ["vapi", 1],
+      ["retell", 0],
+    ]);
+    // Two free slots of their own in vapi (which has one), one in retell (which has none), two without an account.
+    const rooms = [
+      { free: 1, accountId: "vapi" },
+      { free: 1, accountId: "vapi" },
+      { free: 1, accountId: "retell" },
+      { free: 2, accountId: null },
+    ];
+    expect(groupFreeSlots(rooms, accounts)).toBe(3);
+    expect(groupFreeSlots([{ free: Infinity, accountId: "vapi" }], accounts)).toBe(1);
+    expect(groupFreeSlots([{ free: Infinity, accountId: null }], accounts)).toBe(Infinity);
+    // An account that could not be asked has no room.
+    expect(groupFreeSlots([{ free: 5, accountId: "gone" }], accounts)).toBe(0);
   });
 
   it("lets a call take a slot only when fewer wait ahead than there are free slots", ({ expect }) => {

@@ -103,7 +103,10 @@ describe("waiting room", () => {
     const stored = await eventually(
       () =>
         withDb(async (db) => {
-          const rows = await db.select().from(callRecords).where(and(eq(callRecords.tenantId, t.tenantId), eq(callRecords.callId, c.session)));
+          const rows = await db
+            .select()
+            .from(callRecords)
+            .where(and(eq(callRecords.tenantId, t.tenantId), eq(callRecords.callId, c.session)));
           return rows[0]?.waitOutcome === "abandoned" ? rows[0] : null;
         }),
       10_000,
@@ -129,6 +132,33 @@ describe("waiting room", () => {
     const c = await arrive(t, "+14155550013");
     expect(positionIn(c.xml)).toBe(1);
   }, 30_000);
+
+  it("keeps the line fair when a provider account is what is full, and Explain predicts the wait from the account", async ({ expect }) => {
+    const t = await createTenantFixture("wait-acct");
+    const account = (await t.asAdmin("POST", "/api/provider-accounts", { name: "Vapi", maxConcurrentCalls: 1 })).body;
+    const agent = await createAgent(t, { serviceValue: "+12125557101", providerAccountId: account.id });
+    const group = (await t.asAdmin("POST", "/api/agent-groups", { name: "acct", members: [{ agentId: agent.id }], overflow: { type: "wait", text: "You are number {position} in line.", retrySec: 3, maxWaitSec: 600 } })).body;
+    await t.asAdmin("POST", "/api/inbound-rules", { name: "main", pattern: "+1800*", target: { type: "group", id: group.id } });
+    const explain = async () => (await t.asAdmin("POST", "/api/routing/explain", { from: "+14155550199", to: "+18005550100" })).body;
+
+    const first = await arrive(t, "+14155550031");
+    expect(first.xml).toContain("+12125557101");
+    const predicted = await explain();
+    expect(predicted.decision).toMatchObject({ action: "wait", wait: { position: 1, maxWaitSec: 600 } });
+    expect(predicted.decision.cxml).toContain("<Say>You are number 1 in line.</Say>");
+    expect(predicted.trace.stages[0]).toMatchObject({ chosen: null, skipped: [{ agentId: agent.id, reason: "account_full" }], line: { ahead: 0, position: 1 } });
+    expect(predicted.chain.waits).toMatchObject([{ position: 1, beforeAttempt: 1, maxWaitSec: 600, retrySec: 3 }]);
+
+    const b = await arrive(t, "+14155550032");
+    expect(positionIn(b.xml)).toBe(1);
+    expect((await explain()).trace.stages[0].line).toEqual({ ahead: 1, position: 2 });
+    // The account's slot frees: the newcomer may not take it from b, who gets it on its next try.
+    await hangUp(t, first);
+    const c = await arrive(t, "+14155550033");
+    expect(positionIn(c.xml)).toBe(2);
+    expect(await comeBack(t, b, b.xml)).toContain("+12125557101");
+    expect(await comeBack(t, c, c.xml)).not.toContain("+12125557101");
+  });
 
   it("answers a try it did not ask for with a clean hang-up, and a malformed one with a 400", async ({ expect }) => {
     const { t } = await setup("wait-bad", { retrySec: 3, maxWaitSec: 60 });
