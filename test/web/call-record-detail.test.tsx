@@ -171,6 +171,27 @@ describe("call record detail", () => {
     expect(screen.queryByText(/"rulesTried"/)).toBeNull();
   });
 
+  it("says how long the caller waited in the waiting room, at which place, and how the wait ended", async () => {
+    signIn("user");
+    mockApi({ "GET /api/call-records/cal_1": { ...RECORD, wait: { position: 2, waitSec: 45, outcome: "abandoned" } }, "GET /api/voice-agents": page([agent()]), "GET /api/trunks": page([]) });
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    expect(await screen.findByRole("group", { name: "Waiting room" })).toHaveTextContent(/^Waiting room#2 in line · waited 0:45 · caller hung up$/);
+  });
+
+  it("says a caller is still waiting, and has no waiting room fact for a call that never waited", async () => {
+    signIn("user");
+    let wait: unknown = { position: 1, waitSec: null, outcome: "waiting" };
+    mockApi({ "GET /api/call-records/cal_1": () => ({ ...RECORD, status: "ringing", endedAt: null, wait }), "GET /api/voice-agents": page([agent()]), "GET /api/trunks": page([]) });
+    const view = renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    expect(await screen.findByRole("group", { name: "Waiting room" })).toHaveTextContent(/^Waiting room#1 in line · still waiting$/);
+    view.unmount();
+
+    wait = null;
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    await screen.findByRole("group", { name: "Disposition" });
+    expect(screen.queryByRole("group", { name: "Waiting room" })).toBeNull();
+  });
+
   it("says so when no decision was recorded", async () => {
     signIn("user");
     mockApi({ "GET /api/call-records/cal_1": { ...RECORD, routing: null, attempts: [] }, "GET /api/voice-agents": page([]), "GET /api/trunks": page([]) });

@@ -24,6 +24,7 @@ const record = (n: number, overrides: Record<string, unknown> = {}) => ({
   endedAt: null,
   durationSec: 42,
   billableSec: 42,
+  wait: null,
   ...overrides,
 });
 
@@ -127,5 +128,30 @@ describe("call records", () => {
     await waitFor(() => expect(listCalls(calls).at(-1)!.has("since")).toBe(true));
     expect(screen.queryByText(/needs a period of at most/)).not.toBeInTheDocument();
     expect(screen.getByText(/Scans every call of the period/)).toBeInTheDocument();
+  });
+
+  it("shows how long a call waited in the waiting room and how the wait ended, and a dash for calls that never waited", async () => {
+    signIn("user");
+    mockApi({
+      "GET /api/call-records": page([
+        record(1, { wait: { position: 2, waitSec: 45, outcome: "abandoned" } }),
+        record(2, { wait: { position: 1, waitSec: 75, outcome: "connected" } }),
+        record(3, { status: "ringing", wait: { position: 3, waitSec: null, outcome: "waiting" } }),
+        record(4),
+      ]),
+      "GET /api/voice-agents": page([agent()]),
+      "GET /api/agent-groups": page([]),
+    });
+    renderAt("/call-records", "/call-records", <CallRecords />);
+    await screen.findByText("+14155550001");
+    const table = screen.getByRole("table", { name: "Call records" });
+    const headers = within(table)
+      .getAllByRole("columnheader")
+      .map((h) => h.textContent);
+    expect(headers).toEqual(["Started", "Direction", "From", "To", "Status", "Agent", "Attempts", "Waited", "Duration"]);
+    const waited = rows().map((row) => within(row).getAllByRole("cell")[7]!);
+    expect(waited.map((cell) => cell.textContent)).toEqual(["0:45 · caller hung up", "1:15 · then connected", "still waiting", "—"]);
+    // The place in line is there for a pointer too.
+    expect(within(waited[0]!).getByTitle("#2 in line · waited 0:45 · caller hung up")).toBeInTheDocument();
   });
 });

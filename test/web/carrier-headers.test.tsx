@@ -114,7 +114,7 @@ describe("inbound rules list", () => {
 describe("routing tester: carrier headers", () => {
   const EXPLANATION = {
     decision: { action: "hangup", agent: null, trunk: null, person: null, context: [], timeLimitSec: null, cxml: "<Response><Hangup/></Response>" },
-    chain: { attempts: [], end: { label: "clean hang-up", action: "hangup", cxml: "<Response><Hangup/></Response>" } },
+    chain: { attempts: [], waits: [], end: { label: "clean hang-up", action: "hangup", cxml: "<Response><Hangup/></Response>" } },
     trace: {
       direction: "inbound",
       rulesTried: [{ ruleId: "irl_9", pattern: "1800*", result: "header_not_matched", detail: "header X-Tenant is not 42" }],

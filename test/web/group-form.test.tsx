@@ -285,6 +285,59 @@ describe("agent group form", () => {
     expect(calls.find((c) => c.method === "PUT")!.body).toMatchObject({ failoverOn: [], timeLimitSec: null, context: [] });
   });
 
+  it("saves a waiting room as the overflow: exactly its fields, the empty message left out", async () => {
+    signIn("admin");
+    const calls = mockApi({
+      "GET /api/agent-groups/grp_1": group({ overflow: null }),
+      "GET /api/voice-agents": page(AGENTS),
+      "GET /api/analytics/summary": SUMMARY,
+      "PUT /api/agent-groups/grp_1": (_u: URL, init: RequestInit) => group({ ...JSON.parse(String(init.body)), version: 4 }),
+    });
+    const user = userEvent.setup();
+    renderAt("/agent-groups/grp_1", "/agent-groups/:id", <GroupEdit />);
+    await user.click(await screen.findByRole("combobox", { name: /When every agent is full/ }));
+    await user.click(await screen.findByRole("option", { name: "Hold the caller in a waiting room, first come first served", hidden: true }));
+    await user.type(screen.getByRole("textbox", { name: /Hold music URL/ }), "https://example.com/hold-10s.mp3");
+    const longest = screen.getByRole("textbox", { name: /Longest wait/ });
+    await user.clear(longest);
+    await user.type(longest, "5");
+    await user.tab();
+    expect(longest).toHaveAccessibleDescription(/must be at least 10 seconds/);
+    await user.clear(longest);
+    await user.type(longest, "300");
+
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "PUT")).toBe(true));
+    expect((calls.find((c) => c.method === "PUT")!.body as { overflow: unknown }).overflow).toStrictEqual({ type: "wait", playUrl: "https://example.com/hold-10s.mp3", retrySec: 10, maxWaitSec: 300 });
+  });
+
+  it("shows a saved waiting room and sends no save while one of its fields is wrong", async () => {
+    signIn("admin");
+    const calls = mockApi({
+      "GET /api/agent-groups/grp_1": group({ overflow: { type: "wait", text: "You are number {position}", retrySec: 20, maxWaitSec: 600 } }),
+      "GET /api/voice-agents": page(AGENTS),
+      "GET /api/analytics/summary": SUMMARY,
+    });
+    const user = userEvent.setup();
+    renderAt("/agent-groups/grp_1", "/agent-groups/:id", <GroupEdit />);
+    expect(await screen.findByRole("combobox", { name: /When every agent is full/ })).toHaveValue("Hold the caller in a waiting room, first come first served");
+    expect(screen.getByRole("textbox", { name: /Message when the caller joins/ })).toHaveValue("You are number {position}");
+    expect(screen.getByRole("textbox", { name: /Hold music URL/ })).toHaveValue("");
+    expect(screen.getByRole("textbox", { name: /Seconds between tries/ })).toHaveValue("20");
+    expect(screen.getByRole("textbox", { name: /Longest wait/ })).toHaveValue("600");
+
+    await user.type(screen.getByRole("textbox", { name: /Hold music URL/ }), "ftp://x");
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    expect(await screen.findByText("must be an http(s) URL of an audio file")).toBeInTheDocument();
+    expect(screen.getByRole("textbox", { name: /Hold music URL/ })).toHaveAttribute("aria-invalid", "true");
+    expect(calls.filter((c) => c.method === "PUT")).toHaveLength(0);
+
+    // Mended, the message goes at once: the refusal on save does not linger.
+    await user.clear(screen.getByRole("textbox", { name: /Hold music URL/ }));
+    expect(screen.queryByText("must be an http(s) URL of an audio file")).toBeNull();
+    expect(screen.getByRole("textbox", { name: /Message when the caller joins/ })).not.toHaveAttribute("aria-invalid", "true");
+  });
+
   it("sends every outcome checked as null, the default, and a subset in the API's order", () => {
     const values: GroupFormValues = {
       name: "G",

@@ -47,6 +47,61 @@ describe("the overflow field", () => {
     expect(await screen.findByText(/must be a SIP URI like sip:desk@pbx.example.com/)).toBeInTheDocument();
   });
 
+  it("holds callers in a waiting room: four fields, their values exactly as the API takes them, empty text left out", async () => {
+    const seen: OverflowValue[] = [];
+    const user = userEvent.setup();
+    show(<Harness seen={seen} />);
+    await user.click(screen.getByRole("combobox", { name: /When every agent is full/ }));
+    await user.click(await screen.findByRole("option", { name: "Hold the caller in a waiting room, first come first served", hidden: true }));
+    const message = screen.getByRole("textbox", { name: /Message when the caller joins/ });
+    const music = screen.getByRole("textbox", { name: /Hold music URL/ });
+    const retry = screen.getByRole("textbox", { name: /Seconds between tries/ });
+    const longest = screen.getByRole("textbox", { name: /Longest wait/ });
+    expect([message, music, retry, longest].map((f) => (f as HTMLInputElement).value)).toEqual(["", "", "10", "120"]);
+    expect(seen.at(-1)).toStrictEqual({ type: "wait", retrySec: 10, maxWaitSec: 120 });
+
+    await user.type(message, "You are number {{position} in line");
+    await user.type(music, "https://example.com/hold.mp3");
+    await user.clear(retry);
+    await user.type(retry, "15");
+    await user.clear(longest);
+    await user.type(longest, "300");
+    expect(seen.at(-1)).toStrictEqual({ type: "wait", text: "You are number {position} in line", playUrl: "https://example.com/hold.mp3", retrySec: 15, maxWaitSec: 300 });
+
+    // Emptied text fields are left out, not sent empty (the API would refuse "") nor kept as undefined keys.
+    await user.clear(message);
+    await user.clear(music);
+    expect(seen.at(-1)).toStrictEqual({ type: "wait", retrySec: 15, maxWaitSec: 300 });
+  });
+
+  it("says what is wrong with a waiting room's field in the API's words once the field is left, not clamped away", async () => {
+    const seen: OverflowValue[] = [];
+    const user = userEvent.setup();
+    show(<Harness seen={seen} />);
+    await user.click(screen.getByRole("combobox", { name: /When every agent is full/ }));
+    await user.click(await screen.findByRole("option", { name: "Hold the caller in a waiting room, first come first served", hidden: true }));
+    const retry = screen.getByRole("textbox", { name: /Seconds between tries/ });
+    await user.clear(retry);
+    await user.type(retry, "1");
+    expect(screen.queryByText("must be at least 3 seconds")).toBeNull();
+    await user.tab();
+    // Under the field it is about, and the 1 kept as typed.
+    expect(retry).toHaveAttribute("aria-invalid", "true");
+    expect(retry).toHaveAccessibleDescription(/must be at least 3 seconds/);
+    expect(retry).toHaveValue("1");
+    expect(seen.at(-1)).toStrictEqual({ type: "wait", retrySec: 1, maxWaitSec: 120 });
+
+    await user.clear(retry);
+    await user.type(retry, "10");
+    const music = screen.getByRole("textbox", { name: /Hold music URL/ });
+    await user.type(music, "ftp://x");
+    await user.tab();
+    expect(music).toHaveAttribute("aria-invalid", "true");
+    expect(music).toHaveAccessibleDescription(/must be an http\(s\) URL of an audio file/);
+    expect(retry).not.toHaveAttribute("aria-invalid", "true");
+    expect(screen.queryByText("must be at least 3 seconds")).toBeNull();
+  });
+
   it("is sent with the group", () => {
     const values = {
       name: "g",

@@ -226,7 +226,7 @@ describe("routing tester with a time", () => {
     const calls = mockApi({
       "POST /api/routing/explain": {
         decision: { action: "hangup", agent: null, trunk: null, person: null, context: [], timeLimitSec: null, cxml: "<Response><Hangup/></Response>" },
-        chain: { attempts: [], end: { label: "schedule closed", action: "hangup", cxml: "<Response><Hangup/></Response>" } },
+        chain: { attempts: [], waits: [], end: { label: "schedule closed", action: "hangup", cxml: "<Response><Hangup/></Response>" } },
         trace: { direction: "inbound", rulesTried: [], stages: [], notes: ['schedule "Office" is closed (closure "Christmas" (2026-12-25)) until 2026-12-28T14:00:00.000Z: the call goes to the rule\'s closed target'] },
       },
       "GET /api/voice-agents": page([]),

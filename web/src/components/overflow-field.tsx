@@ -26,7 +26,8 @@ const kindOf = (value: OverflowValue, inherit: boolean): Kind => (value ? value.
 export function OverflowField({ value, onChange, inheritLabel, error, disabled }: Props) {
   const [left, setLeft] = useState(false);
   const kind = kindOf(value, Boolean(inheritLabel));
-  const issue = left && value ? OverflowSchema.safeParse(value).error?.issues[0] : undefined;
+  // Once left, or once the form refused it on save: the schema's issue names the field it is about.
+  const issue = (left || error) && value ? OverflowSchema.safeParse(value).error?.issues[0] : undefined;
   const problem = issue?.message;
   const data = [
     ...(inheritLabel ? [{ value: "inherit", label: inheritLabel }] : []),

@@ -14,6 +14,8 @@ export interface TraceStage {
   /** Who would be tried next, in order. */
   candidates: string[];
   skipped: { agentId: string; reason: string }[];
+  /** The group's waiting line when it was full: callers ahead, and the place this call takes (null: it would not wait). */
+  line?: { ahead: number; position: number | null } | null;
 }
 
 /** What the routing tester's explanation and a call record's trace have in common. */
@@ -25,6 +27,13 @@ export interface TraceView {
 }
 
 const reason = (text: string) => text.replaceAll("_", " ");
+
+/** "2 callers waiting ahead · this call #3 in line"; nothing when nobody waits and the call would not. */
+function lineText(line: TraceStage["line"]): string | null {
+  if (!line || (line.ahead === 0 && line.position === null)) return null;
+  const ahead = line.ahead === 0 ? "No caller waiting ahead" : `${line.ahead} caller${line.ahead === 1 ? "" : "s"} waiting ahead`;
+  return `${ahead} · ${line.position === null ? "no waiting room, so this call does not wait" : `this call #${line.position} in line`}`;
+}
 
 /** The rules a call was matched against and each stage of its route, by name. */
 export function RoutingTrace({ trace }: { trace: TraceView }) {
@@ -84,6 +93,7 @@ export function RoutingTrace({ trace }: { trace: TraceView }) {
             <Timeline bulletSize={22} lineWidth={2} active={trace.stages.filter((s) => s.reached).length - 1} aria-label="Stages">
               {trace.stages.map((stage, i) => {
                 const name = nameIn(stage);
+                const line = lineText(stage.line);
                 return (
                   <Timeline.Item
                     key={i}
@@ -101,6 +111,11 @@ export function RoutingTrace({ trace }: { trace: TraceView }) {
                         Skipped {agentName(s.agentId)}: {reason(s.reason)}
                       </Text>
                     ))}
+                    {line && (
+                      <Text size="xs" c="dimmed" data-testid="stage-line">
+                        {line}
+                      </Text>
+                    )}
                   </Timeline.Item>
                 );
               })}

@@ -1,5 +1,6 @@
 import { NumberInput, SimpleGrid, TextInput } from "@mantine/core";
 import type { z } from "zod";
+import { WAIT_MAX_SEC, WAIT_RETRY_SEC } from "../../../workers/domain/overflow";
 import type { OverflowSchema } from "../../../workers/schemas/common";
 
 type WaitRoom = Extract<z.input<typeof OverflowSchema>, { type: "wait" }>;
@@ -13,9 +14,16 @@ interface Props {
   disabled?: boolean;
 }
 
-/** An empty text field means "none": the key is left out rather than sent empty. */
-const optionalText = (text: string): string | undefined => (text.trim() === "" ? undefined : text);
-const seconds = (value: string | number): number | undefined => (typeof value === "number" ? value : undefined);
+/** An empty text field means "none": the key is left out, not sent empty nor kept as undefined. */
+function withText(value: WaitRoom, key: "text" | "playUrl", text: string): WaitRoom {
+  const { [key]: _old, ...rest } = value;
+  return text.trim() === "" ? rest : { ...rest, [key]: text };
+}
+/** An emptied number field is left out too: the API then takes its default (the placeholder). */
+function withSeconds(value: WaitRoom, key: "retrySec" | "maxWaitSec", seconds: string | number): WaitRoom {
+  const { [key]: _old, ...rest } = value;
+  return typeof seconds === "number" ? { ...rest, [key]: seconds } : rest;
+}
 
 /** A waiting room's settings: what the caller hears, how often they are tried again, for how long. */
 export function WaitRoomFields({ value, onChange, onLeave, problem, disabled }: Props) {
@@ -27,7 +35,7 @@ export function WaitRoomFields({ value, onChange, onLeave, problem, disabled }: 
         description="Said once; {position} is their place in line"
         placeholder="All our agents are busy. You are number {position} in line."
         value={value.text ?? ""}
-        onChange={(e) => onChange({ ...value, text: optionalText(e.currentTarget.value) })}
+        onChange={(e) => onChange(withText(value, "text", e.currentTarget.value))}
         onBlur={onLeave}
         error={errorOf("text")}
         disabled={disabled}
@@ -37,7 +45,7 @@ export function WaitRoomFields({ value, onChange, onLeave, problem, disabled }: 
         description="An http(s) audio file; its length is the time between tries (keep it short)"
         placeholder="https://example.com/hold-10s.mp3"
         value={value.playUrl ?? ""}
-        onChange={(e) => onChange({ ...value, playUrl: optionalText(e.currentTarget.value) })}
+        onChange={(e) => onChange(withText(value, "playUrl", e.currentTarget.value))}
         onBlur={onLeave}
         error={errorOf("playUrl")}
         disabled={disabled}
@@ -45,10 +53,15 @@ export function WaitRoomFields({ value, onChange, onLeave, problem, disabled }: 
       <NumberInput
         label="Seconds between tries"
         description="Silence between tries when there is no music (3 to 60)"
-        value={value.retrySec ?? 10}
-        min={3}
-        max={60}
-        onChange={(v) => onChange({ ...value, retrySec: seconds(v) })}
+        // Empty while being retyped, not snapped back to a number.
+        value={value.retrySec ?? ""}
+        placeholder={String(WAIT_RETRY_SEC.default)}
+        min={WAIT_RETRY_SEC.min}
+        max={WAIT_RETRY_SEC.max}
+        // Not clamped: 1 saying "at least 3 seconds" beats 1 silently becoming 3.
+        clampBehavior="none"
+        allowDecimal={false}
+        onChange={(v) => onChange(withSeconds(value, "retrySec", v))}
         onBlur={onLeave}
         error={errorOf("retrySec")}
         disabled={disabled}
@@ -56,10 +69,13 @@ export function WaitRoomFields({ value, onChange, onLeave, problem, disabled }: 
       <NumberInput
         label="Longest wait (seconds)"
         description="Then the next step: the fallback, else hang up (10 to 3600)"
-        value={value.maxWaitSec ?? 120}
-        min={10}
-        max={3600}
-        onChange={(v) => onChange({ ...value, maxWaitSec: seconds(v) })}
+        value={value.maxWaitSec ?? ""}
+        placeholder={String(WAIT_MAX_SEC.default)}
+        min={WAIT_MAX_SEC.min}
+        max={WAIT_MAX_SEC.max}
+        clampBehavior="none"
+        allowDecimal={false}
+        onChange={(v) => onChange(withSeconds(value, "maxWaitSec", v))}
         onBlur={onLeave}
         error={errorOf("maxWaitSec")}
         disabled={disabled}

@@ -214,7 +214,15 @@ export function GroupForm({ group, onCreate, onUpdate }: Props) {
               maw={360}
               {...form.getInputProps("timeLimitSec")}
             />
-            <OverflowField value={form.values.overflow ?? null} onChange={(overflow) => form.setFieldValue("overflow", overflow)} error={errorUnder(form.errors, "overflow")} />
+            <OverflowField
+              value={form.values.overflow ?? null}
+              onChange={(overflow) => {
+                // A refusal on save names a field under it ("overflow.playUrl"), which a change does not clear.
+                form.setErrors((errors) => withoutErrorsUnder(errors, "overflow"));
+                form.setFieldValue("overflow", overflow);
+              }}
+              error={errorUnder(form.errors, "overflow")}
+            />
             <ContextEditor
               owner="this group"
               value={form.values.context}

@@ -10,6 +10,7 @@ import { itemPath, ROUTE_AGENT_GROUPS, ROUTE_CALL_RECORDS, ROUTE_INBOUND_RULES, 
 import { recordedAttempts, recordedTrace, type RecordedAttempt } from "./recorded-trace";
 import { CallStatus } from "./status";
 import { CarrierHeaders } from "./carrier-headers";
+import { waitText } from "./wait-text";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -26,7 +27,6 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-const WAIT_OUTCOMES: Record<string, string> = { waiting: "waiting", connected: "then connected", timeout: "gave up at the maximum wait", abandoned: "caller hung up", no_agents: "no agents left to wait for" };
 const OUTCOME_COLORS: Record<string, string> = { answered: "teal", failed: "red", ended: "gray" };
 const ENDED = new Set(["completed", "failed", "timeout"]);
 /** What is missing from an ended call was not reported; from a live one it has not happened yet. */
@@ -223,7 +223,7 @@ export default function CallRecordDetailView() {
                   )}
                 </Fact>
                 <Fact label="Trunk">{r.trunk?.name ?? "—"}</Fact>
-                {r.wait && <Fact label="Waiting room">{`#${r.wait.position} in line · ${r.wait.waitSec === null ? "still waiting" : `waited ${duration(r.wait.waitSec)}`} · ${WAIT_OUTCOMES[r.wait.outcome] ?? r.wait.outcome}`}</Fact>}
+                {r.wait && <Fact label="Waiting room">{waitText(r.wait)}</Fact>}
               </SimpleGrid>
               {(r.flags ?? []).length > 0 && (
                 <div style={{ marginTop: "var(--mantine-spacing-md)" }}>

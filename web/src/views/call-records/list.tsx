@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { Anchor, Button, Group, MultiSelect, Paper, Select, Table, Text } from "@mantine/core";
+import { Anchor, Badge, Button, Group, MultiSelect, Paper, Select, Table, Text } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { CALL_STATUSES } from "../../../../workers/schemas/call-records";
 import { CONTAINS_MAX_DAYS } from "../../../../workers/domain/number-search";
@@ -15,6 +15,7 @@ import { itemPath, ROUTE_CALL_RECORDS } from "../../routes";
 import { ExportButton } from "./export";
 import { isNumberMatch, NumberFilter } from "./number-filter";
 import { CallStatus } from "./status";
+import { waitColor, waitedText, waitText } from "./wait-text";
 
 const RANGES = [
   { value: "1h", label: "Last hour", ms: 3_600_000 },
@@ -99,12 +100,12 @@ export default function CallRecords() {
       <QueryState query={records}>
         {(data) => (
           <ListTable
-            minWidth={900}
+            minWidth={980}
             striped
             highlightOnHover
             aria-label="Call records"
             data-testid="call-records"
-            columns={["Started", "Direction", "From", "To", "Status", "Agent", "Attempts", "Duration"]}
+            columns={["Started", "Direction", "From", "To", "Status", "Agent", "Attempts", "Waited", "Duration"]}
             rows={data.items}
             empty="No calls match these filters."
           >
@@ -123,6 +124,16 @@ export default function CallRecords() {
                 </Table.Td>
                 <Table.Td>{agentName(r.agentId)}</Table.Td>
                 <Table.Td>{r.attemptCount}</Table.Td>
+                <Table.Td>
+                  {r.wait ? (
+                    // The short form; the place in line is on the record and in the title.
+                    <Badge variant="light" color={waitColor(r.wait)} title={waitText(r.wait)}>
+                      {waitedText(r.wait)}
+                    </Badge>
+                  ) : (
+                    "—"
+                  )}
+                </Table.Td>
                 <Table.Td>{talkTime(r.durationSec, r.answeredAt !== null)}</Table.Td>
               </Table.Tr>
             )}

@@ -1,6 +1,7 @@
 import { Badge, Code, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { useGroups } from "../../api/agent-groups";
 import type { Explanation } from "../../api/routing";
+import { ChainWaitItem } from "./chain-wait";
 
 type Chain = Explanation["chain"];
 type Attempt = Chain["attempts"][number];
@@ -57,16 +58,20 @@ function Headers({ attempt }: { attempt: Attempt }) {
 export function PredictedChain({ chain }: { chain: Chain }) {
   const groups = useGroups();
   const groupName = (id: string) => groups.data?.items.find((g) => g.id === id)?.name ?? id;
+  const waitsBefore = (n: number) => chain.waits.filter((w) => w.beforeAttempt === n);
+  // A wait after the last attempt holds the caller before the end.
+  const waitsAtEnd = chain.waits.filter((w) => w.beforeAttempt > chain.attempts.length);
   return (
     <Paper withBorder p="md" data-testid="routing-chain">
       <Title order={3} size="h5">
         Predicted chain
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
-        What the call would do were every attempt to fail (no answer), from the same counters: each attempt in order, then the end.
+        What the call would do were every attempt to fail (no answer) and every wait last to its maximum, from the same counters: each wait and attempt in order, then the end.
       </Text>
       <Stack component="ol" gap="sm" p={0} m={0} style={{ listStyle: "none" }}>
-        {chain.attempts.map((attempt) => (
+        {chain.attempts.flatMap((attempt) => [
+          ...waitsBefore(attempt.n).map((wait) => <ChainWaitItem key={`wait-${wait.beforeAttempt}-${wait.stage}`} wait={wait} chain={chain} />),
           <Paper component="li" withBorder p="sm" key={attempt.n} data-testid="chain-attempt" aria-label={`Attempt ${attempt.n}: ${attempt.targetName}`}>
             <Group gap="xs" mb={4}>
               <Text fw={600}>
@@ -88,12 +93,15 @@ export function PredictedChain({ chain }: { chain: Chain }) {
             </Text>
             <Headers attempt={attempt} />
             <Cxml label={`CXML of attempt ${attempt.n}`}>{attempt.cxml}</Cxml>
-          </Paper>
+          </Paper>,
+        ])}
+        {waitsAtEnd.map((wait) => (
+          <ChainWaitItem key={`wait-${wait.beforeAttempt}-${wait.stage}`} wait={wait} chain={chain} />
         ))}
         <Paper component="li" withBorder p="sm" data-testid="chain-end" aria-label={`Then: ${chain.end.label}`}>
           <Group gap="xs" mb={4}>
             <Text fw={600}>
-              {chain.attempts.length ? "Then" : "At once"}: {chain.end.label}
+              {chain.attempts.length || chain.waits.length ? "Then" : "At once"}: {chain.end.label}
             </Text>
             <Badge variant="light" color="orange">
               {chain.end.action}

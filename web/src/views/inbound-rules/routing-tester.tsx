@@ -8,12 +8,14 @@ import { PageHeader } from "../../components/page";
 import { RoutingTrace, type TraceView } from "../../components/routing-trace";
 import { zodValidate } from "../../lib/zod-form";
 import { parseHeaderLines } from "./header-lines";
+import { afterWaitText, waitLimitText } from "./chain-wait";
 import { PredictedChain, timeLimitText } from "./predicted-chain";
 
 const ACTIONS: Record<string, string> = {
   dial_agent: "Dial an agent",
   dial_trunk: "Dial out a trunk",
   dial_person: "Dial a person",
+  wait: "Hold in a waiting room",
   hangup: "Hang up",
   reject: "Reject",
   announcement: "Play an announcement",
@@ -50,6 +52,11 @@ function Decision({ result }: { result: Explanation }) {
             {decision.person && (
               <Text size="sm" className="mono">
                 {decision.person.target}
+              </Text>
+            )}
+            {decision.wait && (
+              <Text size="sm">
+                Waits in the group's waiting room (every agent is full): #{decision.wait.position} in line, up to {waitLimitText(decision.wait.maxWaitSec)}, then {afterWaitText(result.chain, 1)}.
               </Text>
             )}
             {decision.action.startsWith("dial") && (
