@@ -178,6 +178,14 @@ describe("call record detail", () => {
     expect(await screen.findByRole("group", { name: "Waiting room" })).toHaveTextContent(/^Waiting room#2 in line · waited 0:45 · caller hung up$/);
   });
 
+  it("shows the waiting line the call met in its recorded trace", async () => {
+    signIn("user");
+    const routing = { ...RECORD.routing, picks: [{ stage: "Support", chosen: null, candidates: [], skipped: [{ agentId: "agt_3", reason: "at_capacity" }], eligibleCount: 0, line: { ahead: 2, position: 3 } }] };
+    mockApi({ "GET /api/call-records/cal_1": { ...RECORD, routing, wait: { position: 3, waitSec: 12, outcome: "connected" } }, "GET /api/voice-agents": page([agent({ id: "agt_3", name: "Carol" })]), "GET /api/trunks": page([]) });
+    renderAt("/call-records/cal_1", "/call-records/:id", <CallRecordDetailView />);
+    expect(await screen.findByText("2 callers waiting ahead · this call #3 in line")).toBeInTheDocument();
+  });
+
   it("says a caller is still waiting, and has no waiting room fact for a call that never waited", async () => {
     signIn("user");
     let wait: unknown = { position: 1, waitSec: null, outcome: "waiting" };

@@ -26,6 +26,7 @@ export function recordedTrace(routing: unknown): (TraceView & { summary: Recorde
       chosen: pick.chosen ?? null,
       candidates: pick.candidates ?? [],
       skipped: Array.isArray(pick.skipped) ? pick.skipped : [],
+      line: pick.line ?? null,
     })),
     notes: [...strings(trace.notes), ...strings(trace.refused)],
   };
