@@ -20,6 +20,16 @@ export interface AccountClaimResult {
   active: number;
 }
 
+/** The account's slots as a campaign paces by them. */
+export interface AccountSlots {
+  /** The caller's cap, as given. */
+  cap: number;
+  active: number;
+  free: number;
+  /** Those of the calls asked about that hold one of the account's slots. */
+  held: string[];
+}
+
 export interface AccountStatus {
   active: number;
   calls: { callKey: string; agentId: string; since: number; expiresAt: number }[];
@@ -65,6 +75,20 @@ export class ProviderAccount extends DurableObject<Env> {
     if (!this.#claims.delete(callKey)) return { released: false };
     this.ctx.storage.sql.exec("DELETE FROM claims WHERE call_key = ?", callKey);
     return { released: true };
+  }
+
+  /**
+   * How many slots are free under `cap` (the caller's snapshot's, as with claim), and which of
+   * `calls` hold one: a campaign learns what it may still dial into, and which of its answered
+   * calls have their slot already (the others are about to claim one). Read-only and cheap, from
+   * memory: expired claims are not counted (the next claim or the alarm deletes them).
+   */
+  async free(cap: number, calls: readonly string[] = []): Promise<AccountSlots> {
+    const now = Date.now();
+    let active = 0;
+    for (const claim of this.#claims.values()) if (claim.expiresAt > now) active++;
+    const held = calls.filter((callKey) => (this.#claims.get(callKey)?.expiresAt ?? 0) > now);
+    return { cap, active, free: Math.max(0, cap - active), held };
   }
 
   async status(limit = 200): Promise<AccountStatus> {

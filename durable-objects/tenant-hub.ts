@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "../workers/lib/log";
 import type { Env } from "../workers/env";
-import { CLOSE, ClientMessage, PING, PONG, REALTIME_PROTOCOL, type EventMessage, type HelloMessage, type ServerMessage } from "../workers/protocol/realtime";
+import { CLOSE, ClientMessage, PING, PONG, REALTIME_PROTOCOL, type EventMessage, type HelloMessage, type ServerMessage, type TransientMessage } from "../workers/protocol/realtime";
 import type { HubEvent, LiveCallSummary } from "./hub-events";
 import { migrateSql } from "./lib/sql-migrations";
 import { closeQuietly, isUpgrade, viewerOf } from "./lib/viewer-identity";
@@ -125,6 +125,20 @@ export class TenantHub extends DurableObject<Env> {
     this.#fanOut(bodies);
     await this.#armAlarm();
     return { seq: this.#seq };
+  }
+
+  /**
+   * Sends a message to the tenant's dashboards as it is: not numbered, not kept for replay, no
+   * row written. For the latest state of something the API also serves (a campaign's progress,
+   * about once a second while it runs), so one missed is made good by the next. Returns how many
+   * sockets it reached, so a publisher may slow down while nobody watches.
+   */
+  async broadcast(event: string, data: Record<string, unknown>): Promise<{ viewers: number }> {
+    if (typeof event !== "string" || !EVENT_TYPE.test(event) || typeof data !== "object" || data === null) return { viewers: 0 };
+    const body = JSON.stringify({ type: "transient", event, at: Date.now(), data } satisfies TransientMessage);
+    let viewers = 0;
+    for (const ws of this.ctx.getWebSockets()) if (this.#send(ws, body)) viewers++;
+    return { viewers };
   }
 
   /** Ends the live sockets of a session or a user (sign-out, revocation, role change); returns how many. */

@@ -61,6 +61,10 @@ export class CampaignStore {
     return this.storage.sql;
   }
 
+  transaction<T>(work: () => T): T {
+    return this.storage.transactionSync(work);
+  }
+
   meta<T>(key: string): T | null {
     const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
     return row ? (JSON.parse(row.value) as T) : null;

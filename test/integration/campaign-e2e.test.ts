@@ -18,12 +18,13 @@ import { WEEKDAYS, type WeeklyHours } from "../../workers/domain/schedules";
 /*
  * A 500-contact campaign end to end: `wrangler dev` (the real runtime, on its own state and the
  * test database) and the Cloudonix stand-in over HTTP, as Cloudonix and the router would talk.
- * Sampled continuously: calls in progress against the campaign's limit, the provider account's
- * slots against its cap, the stand-in's own count of live calls. Half-way the runtime is killed
+ * Sampled continuously: calls in progress against the campaign's limit and the provider account's
+ * cap (the runner dials by the account's free slots), the account's slots against its cap, the
+ * stand-in's own count of live calls. Half-way the runtime is killed
  * (SIGKILL to wrangler and workerd) and started again on the same state. At the end every
  * contact must have been reached or retried per policy, none on the do-not-call list dialled,
- * no attempt placed twice, every attempt inside its contact's window, and the results must be
- * the stand-in's own log.
+ * no attempt placed twice, every attempt inside its contact's window, everyone who answered
+ * connected to an agent, and the results must be the stand-in's own log.
  */
 
 const CONTACTS = 500;
@@ -118,7 +119,7 @@ describe("a 500-contact campaign against the Cloudonix stand-in", () => {
     await api("POST", `/api/campaigns/${campaign.id}/start`);
 
     // Sampled continuously, through the restart.
-    const peaks = { inProgress: 0, account: 0, samples: 0 };
+    const peaks = { inProgress: 0, account: 0, samples: 0, heldByAccount: 0 };
     let sampling = true;
     let up = true;
     const sampler = (async () => {
@@ -128,6 +129,7 @@ describe("a 500-contact campaign against the Cloudonix stand-in", () => {
             const [progress, status] = await Promise.all([api("GET", `/api/campaigns/${campaign.id}/progress`), api("GET", `/api/provider-accounts/${account.id}/status`)]);
             peaks.inProgress = Math.max(peaks.inProgress, progress.inProgress);
             peaks.account = Math.max(peaks.account, status.active);
+            if (progress.heldByAccount) peaks.heldByAccount++;
             peaks.samples++;
           } catch {
             // the runtime is being restarted
@@ -150,9 +152,11 @@ describe("a 500-contact campaign against the Cloudonix stand-in", () => {
     // Half-way, the runtime dies and comes back on the same state.
     await until("half the contacts dialled", (p) => p.dialled >= 200, 180_000);
     up = false;
+    const crashedAt = Date.now();
     await worker.crash();
     const placedAtCrash = standIn.calls(domain).length;
     worker = await start();
+    const restartedAt = Date.now();
     up = true;
     const afterRestart = await until("dialling again after the restart", (p) => p.dialled > placedAtCrash, 240_000).catch((err) => {
       const open = standIn!.calls(domain).filter((c) => c.endedAt === null || c.deliveries.some((d) => d.status === 0));
@@ -201,10 +205,15 @@ describe("a 500-contact campaign against the Cloudonix stand-in", () => {
     const placed = calls.map((c) => c.placedAt).sort((a, b) => a - b);
     const minutes = (placed.at(-1)! - placed[0]!) / 60_000;
     console.log(
-      `[campaign] ${CONTACTS} contacts, ${dnc.length} on the do-not-call list: ${calls.length} calls placed (${calls.filter((c) => c.outcome === "answered").length} answered), ${placed.length / Math.max(minutes, 1 / 60)} calls/min over ${minutes.toFixed(1)} min of dialling (limit ${LIMIT} in progress, ${RATE}/min); peaks: ${peaks.inProgress} in progress (${peaks.samples} samples), ${peaks.account} of the account's ${ACCOUNT_CAP} slots, ${stats.maxLive} live at the stand-in; ${placedAtCrash} placed before the restart`,
+      `[campaign] ${CONTACTS} contacts, ${dnc.length} on the do-not-call list: ${calls.length} calls placed (${calls.filter((c) => c.outcome === "answered").length} answered), ${placed.length / Math.max(minutes, 1 / 60)} calls/min over ${minutes.toFixed(1)} min of dialling (limit ${LIMIT} in progress, ${RATE}/min); peaks: ${peaks.inProgress} in progress (${peaks.samples} samples, ${peaks.heldByAccount} held back by the account), ${peaks.account} of the account's ${ACCOUNT_CAP} slots, ${stats.maxLive} live at the stand-in; ${placedAtCrash} placed before the restart`,
+    );
+    console.log(
+      `[campaign] answered but hung up for want of a slot: ${calls.filter((c) => c.outcome === "answered" && c.deliveries.some((d) => d.kind === "voice-application" && d.status === 200 && !d.answer.includes("<Dial"))).length}; answered while the runtime was down (their voice request unanswered): ${calls.filter((c) => c.outcome === "answered" && !c.deliveries.some((d) => d.kind === "voice-application" && d.status === 200)).length}`,
     );
 
     expect(peaks.inProgress).toBeLessThanOrEqual(LIMIT);
+    // Paced by the account's 8 slots, below the campaign's own 12.
+    expect(peaks.inProgress).toBeLessThanOrEqual(ACCOUNT_CAP);
     expect(stats.maxLive).toBeLessThanOrEqual(LIMIT);
     expect(peaks.account).toBeLessThanOrEqual(ACCOUNT_CAP);
     expect(peaks.samples).toBeGreaterThan(50);
@@ -241,6 +250,13 @@ describe("a 500-contact campaign against the Cloudonix stand-in", () => {
       if (contact.attempts.length === 2) expect(["busy", "noAnswer"]).toContain(contact.attempts[0].outcome);
     }
     expect(attempts).toBe(calls.length);
+    // Everyone who answered was connected to an agent, none hung up for want of a slot, but for
+    // those whose voice request came while the runtime was down (it got no answer at all).
+    const voice = (c: (typeof calls)[number]) => c.deliveries.find((d) => d.kind === "voice-application" && d.status === 200);
+    const answered = calls.filter((c) => c.outcome === "answered");
+    expect(answered.filter((c) => voice(c) && !voice(c)!.answer.includes("<Dial")).map((c) => c.destination)).toEqual([]);
+    const duringRestart = answered.filter((c) => !voice(c));
+    for (const c of duringRestart) expect(c.deliveries.some((d) => d.kind === "voice-application" && d.at >= crashedAt && d.at <= restartedAt)).toBe(true);
     expect(final).toMatchObject({ dialled: calls.length, answered: calls.filter((c) => c.outcome === "answered").length, inProgress: 0, remaining: 0 });
   });
 });

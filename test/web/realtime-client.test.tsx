@@ -24,6 +24,20 @@ async function connected(options: { resumeTimeoutMs?: number } = {}) {
 }
 
 describe("realtime client", () => {
+  it("hands transient messages (a campaign's progress) to their listeners, outside the sequence: no event, no ack, no resume", async () => {
+    FakeSocket.last = null;
+    const { client, ws, events } = await connected();
+    const transient: unknown[] = [];
+    client.subscribe({ onTransient: (m) => transient.push(m.data) });
+    for (let i = 0; i < 3; i++) ws.receive({ type: "transient", event: "campaign.progress", at: i, data: { campaignId: "cmp_1", n: i } });
+    expect(transient).toEqual([0, 1, 2].map((n) => ({ campaignId: "cmp_1", n })));
+    expect(events).toEqual([]);
+    expect(client.lastSeq).toBe(5);
+    expect(ws.sent.filter((m) => ["ack", "resume"].includes(JSON.parse(m).type))).toEqual([]);
+    ws.receive({ type: "call.started", seq: 6, at: 1, data: {} });
+    expect(events).toEqual([6]);
+  });
+
   it("applies the snapshot and events in sequence, acking as asked", async () => {
     const { ws, events, states, snapshot } = await connected();
     expect(states).toContain("open");

@@ -1,4 +1,4 @@
-import type { CampaignRow } from "../db/repos/campaigns";
+import { targetAccounts, type CampaignRow } from "../db/repos/campaigns";
 import type { Executor } from "../db/executor";
 import { findTenant } from "../db/repos/tenants";
 import { findTrunk } from "../db/repos/trunks";
@@ -7,8 +7,9 @@ import type { RunnerConfig } from "./runner-types";
 
 /**
  * A campaign's settings as its runner dials by them, with what it needs of the tenant: the
- * Cloudonix domain, the API key and the callback token (both still encrypted). Each missing
- * piece is a 409 that says what to set, and where.
+ * Cloudonix domain, the API key and the callback token (both still encrypted), and the provider
+ * accounts its answered calls will take slots of. Each missing piece is a 409 that says what to
+ * set, and where.
  */
 export async function runnerConfig(db: Executor, row: CampaignRow, baseUrl: string): Promise<RunnerConfig> {
   const tenant = await findTenant(db, row.tenantId);
@@ -21,11 +22,12 @@ export async function runnerConfig(db: Executor, row: CampaignRow, baseUrl: stri
     if (!found) throw new AppError(409, "TRUNK_GONE", "The campaign's trunk no longer exists; choose another (or none) first");
     trunk = found.name;
   }
+  const target = { type: row.targetType, id: row.targetId };
   return {
     tenantId: row.tenantId,
     campaignId: row.id,
     name: row.name,
-    target: { type: row.targetType, id: row.targetId },
+    target,
     callerId: row.callerId,
     trunk,
     timezone: row.timezone,
@@ -38,5 +40,6 @@ export async function runnerConfig(db: Executor, row: CampaignRow, baseUrl: stri
     apiKeyEnc: tenant.cloudonixApiKeyEnc,
     callbackTokenEnc: tenant.callbackTokenEnc,
     baseUrl,
+    accounts: await targetAccounts(db, row.tenantId, target),
   };
 }

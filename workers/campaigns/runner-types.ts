@@ -28,6 +28,18 @@ export interface RunnerConfig {
   callbackTokenEnc: string;
   /** The Worker's public origin, for the voice application and callback URLs. */
   baseUrl: string;
+  /**
+   * The provider accounts whose slots the campaign's answered calls take: those of the target's
+   * enabled agents, when every one of them has an account (cap as configured). The runner dials no
+   * more people than these have free slots. Absent or null: some agent has no account, and its
+   * calls are capped by nothing but the campaign's own limits (nor are accounts asked).
+   */
+  accounts?: TargetAccount[] | null;
+}
+
+export interface TargetAccount {
+  id: string;
+  cap: number;
 }
 
 export interface CampaignProgress {
@@ -53,6 +65,13 @@ export interface CampaignProgress {
   callsPerMinute: number;
   /** Calls placed in the last 60 seconds. */
   ratePerMinute: number;
+  /**
+   * Slots of the target's provider accounts left for this campaign's new calls at its last look
+   * (free slots less its own calls that will take one: ringing, or answered without a slot yet); null when its agents' accounts do not limit it.
+   */
+  accountFree?: number | null;
+  /** The accounts' free slots, not the campaign's own limits, held back its last dials (inbound calls use them). */
+  heldByAccount?: boolean;
   startedAt: number | null;
   finishedAt: number | null;
   /** The runner's clock (epoch ms): the real one, unless a test moved it. */

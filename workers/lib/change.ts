@@ -8,6 +8,7 @@ import type { AuditActor, AuditContext, AuditEntry } from "./audit";
 import type { AuthContext } from "../middleware/auth";
 import { clientIp } from "./client-ip";
 import { emitConfigChanged } from "../integrations/config-events";
+import { CHANGES_TARGET_ACCOUNTS, refreshCampaignAccounts } from "../campaigns/account-refresh";
 
 /** Collects the audit entries of one change; they are written inside its transaction. */
 export class AuditTrail {
@@ -81,6 +82,8 @@ export async function commitChange<T>(c: Context<AppEnv>, change: Pick<ConfigCha
     }
     // Event webhooks that take config.changed hear of it, off the answer's path.
     services.background(emitConfigChanged(services, context.tenantId, { ...change, ids }, context.actor));
+    // Campaigns under way pace by their agents' provider accounts: they hear of a change to them.
+    if (CHANGES_TARGET_ACCOUNTS.has(change.entity)) services.background(refreshCampaignAccounts(services, context.tenantId));
   }
   return result;
 }

@@ -13,6 +13,10 @@ import type { LiveCallSummary } from "../../durable-objects/hub-events";
  *   heartbeat  {type, seq, at}                           every heartbeatSec, with the latest seq
  *   resync     {type, seq, reason}                       followed by a fresh snapshot
  *   error      {type, code, message}                     before a close for a protocol error
+ *   transient  {type, event, at, data}                   the latest state of something the API also
+ *                                                        serves (event "campaign.progress": data
+ *                                                        {campaignId, progress}); not numbered, not
+ *                                                        replayed: one missed is replaced by the next
  * Events carry consecutive `seq` numbers per tenant. A client that sees a gap (or a heartbeat
  * whose seq is ahead of the last event it saw) sends {type:"resume", since:<last seq seen>}
  * and gets the missed events replayed, or a resync + snapshot when they are too old or too
@@ -88,7 +92,16 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type ServerMessage = HelloMessage | SnapshotMessage | EventMessage | HeartbeatMessage | ResyncMessage | ErrorMessage;
+/** Outside the numbered stream: never replayed, so it carries a whole state, not a change. */
+export interface TransientMessage {
+  type: "transient";
+  /** What it is, e.g. "campaign.progress". */
+  event: string;
+  at: number;
+  data: Record<string, unknown>;
+}
+
+export type ServerMessage = HelloMessage | SnapshotMessage | EventMessage | HeartbeatMessage | ResyncMessage | ErrorMessage | TransientMessage;
 
 /** Per-call socket: a snapshot of the call, then its events as they happen. */
 export interface CallSnapshotMessage {

@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { MAX_LISTED_ERRORS, parseContacts } from "../campaigns/contacts";
+import { progressDto } from "../campaigns/progress-dto";
 import { runnerConfig } from "../campaigns/runner-config";
 import type { CampaignProgress, ContactResult } from "../campaigns/runner-types";
 import { deleteCampaign, doNotCallAmong, findCampaign, insertCampaign, listCampaigns, syncCampaignStatus, targetAgents, updateCampaign, type CampaignRow, type NewCampaignRow } from "../db/repos/campaigns";
@@ -48,11 +49,6 @@ const LOAD_CHUNK = 5_000;
 const runner = (c: Context<AppEnv>, row: Pick<CampaignRow, "tenantId" | "id">) => c.env.CAMPAIGN_RUNNER.getByName(`${row.tenantId}:${row.id}`);
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function progressDto(p: CampaignProgress) {
-  const { now: _now, ...rest } = p;
-  return { ...rest, startedAt: iso(p.startedAt), finishedAt: iso(p.finishedAt) };
-}
 
 function toDto(row: CampaignRow, progress: CampaignProgress | null): CampaignDto {
   return {

@@ -69,6 +69,8 @@ export const CampaignProgressSchema = z.object({
   maxConcurrent: z.number().int(),
   callsPerMinute: z.number().int(),
   ratePerMinute: z.number().int().meta({ description: "Calls placed in the last 60 seconds" }),
+  accountFree: z.number().int().nullable().meta({ description: "Provider-account slots left for new calls at the last look (free slots less the campaign's own calls that will take one); null: no account limits it" }),
+  heldByAccount: z.boolean().meta({ description: "The provider accounts' free slots, not the campaign's own limits, held back its last dials (other calls, e.g. inbound, use them)" }),
   startedAt: Timestamp.nullable(),
   finishedAt: Timestamp.nullable(),
 });

@@ -27,15 +27,22 @@ const getResults = (id: string, after: number) => unwrap(api.campaigns[":id"].re
 export function useCampaigns() {
   return useQuery({ queryKey: [...campaignKeys.all, "list"], queryFn: () => unwrap(api.campaigns.$get({ query: query({ limit: 200, sort: "createdAt", order: "desc" }) })) });
 }
-/** A campaign with its progress: refreshed every 2 s while it runs (or finishes its calls). */
-export function useCampaign(id: string | undefined) {
+/** While the live feed is down, a campaign under way is read this often (its progress is pushed otherwise). */
+export const CAMPAIGN_POLL_MS = 15_000;
+
+/**
+ * A campaign with its progress. While it runs (or finishes its calls) the progress comes pushed
+ * over the live feed (realtime/campaign-progress.ts), so it is polled only when `pushed` is
+ * false: every 15 s.
+ */
+export function useCampaign(id: string | undefined, pushed = false) {
   return useQuery({
     queryKey: campaignKeys.detail(id ?? ""),
     queryFn: () => getCampaign(id!),
     enabled: !!id,
     refetchInterval: (q) => {
       const data = q.state.data;
-      return data && (data.status === "running" || (data.progress?.inProgress ?? 0) > 0) ? 2_000 : false;
+      return !pushed && data && (data.status === "running" || (data.progress?.inProgress ?? 0) > 0) ? CAMPAIGN_POLL_MS : false;
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { LiveCallSummary } from "../../../durable-objects/hub-events";
-import type { EventMessage, HelloMessage, ServerMessage, SnapshotMessage } from "../../../workers/protocol/realtime";
+import type { EventMessage, HelloMessage, ServerMessage, SnapshotMessage, TransientMessage } from "../../../workers/protocol/realtime";
 
 /*
  * One WebSocket to GET /api/realtime (protocol: workers/protocol/realtime.ts). Reconnects with
@@ -18,6 +18,8 @@ export interface RealtimeListener {
   onEvent?(event: EventMessage): void;
   /** The full set of live calls after a (re)connect or resync. */
   onSnapshot?(calls: LiveCall[]): void;
+  /** The latest state of something (e.g. a campaign's progress): outside the sequence, never replayed. */
+  onTransient?(message: TransientMessage): void;
   onState?(state: ConnectionState): void;
 }
 
@@ -165,6 +167,9 @@ export class RealtimeClient {
         return;
       case "resync":
         this.#snapshot = [];
+        return;
+      case "transient":
+        for (const l of this.#listeners) l.onTransient?.(msg as TransientMessage);
         return;
       case "pong":
       case "error":

@@ -1,6 +1,7 @@
 import { and, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../executor";
-import { agentGroupMembers, agentGroups, campaigns, doNotCall, voiceAgents } from "../schema";
+import { agentGroupMembers, agentGroups, campaigns, doNotCall, providerAccounts, voiceAgents } from "../schema";
+import type { TargetAccount } from "../../campaigns/runner-types";
 import { keysetQuery, pageOf, type PageRequest } from "../../lib/pagination";
 import { likeEscape } from "../../schemas/common";
 import type { CampaignStatus } from "../../campaigns/types";
@@ -87,6 +88,33 @@ export async function targetAgents(db: Executor, tenantId: string, target: { typ
     .innerJoin(voiceAgents, eq(voiceAgents.id, agentGroupMembers.agentId))
     .where(and(eq(agentGroupMembers.tenantId, tenantId), eq(agentGroupMembers.groupId, target.id), eq(voiceAgents.enabled, true)));
   return { exists: true, enabled: group.enabled, agents: Number(count?.n ?? 0) };
+}
+
+/**
+ * The provider accounts of the target's enabled agents (each once, with its cap), when every one
+ * of them has an account; null when one has none (nothing but the campaign's limits caps its
+ * calls) or when no agent is enabled.
+ */
+export async function targetAccounts(db: Executor, tenantId: string, target: { type: "agent" | "group"; id: string }): Promise<TargetAccount[] | null> {
+  const agents = db
+    .select({ agentId: voiceAgents.id, accountId: voiceAgents.providerAccountId, cap: providerAccounts.maxConcurrentCalls })
+    .from(voiceAgents)
+    .leftJoin(providerAccounts, and(eq(providerAccounts.id, voiceAgents.providerAccountId), eq(providerAccounts.tenantId, tenantId)));
+  const rows =
+    target.type === "agent"
+      ? await agents.where(and(eq(voiceAgents.tenantId, tenantId), eq(voiceAgents.id, target.id), eq(voiceAgents.enabled, true)))
+      : await agents.innerJoin(agentGroupMembers, eq(agentGroupMembers.agentId, voiceAgents.id)).where(and(eq(agentGroupMembers.tenantId, tenantId), eq(agentGroupMembers.groupId, target.id), eq(voiceAgents.enabled, true)));
+  if (!rows.length || rows.some((r) => r.accountId === null || r.cap === null)) return null;
+  const accounts = new Map(rows.map((r) => [r.accountId!, r.cap!]));
+  return [...accounts].map(([id, cap]) => ({ id, cap })).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The campaigns MySQL knows to be under way (their runners may dial): told of changes to their target's accounts. */
+export async function runningCampaigns(db: Executor, tenantId: string): Promise<CampaignRow[]> {
+  return db
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.tenantId, tenantId), inArray(campaigns.status, ["running", "paused"])));
 }
 
 // --- do-not-call -------------------------------------------------------------------------

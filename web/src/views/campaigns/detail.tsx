@@ -6,6 +6,7 @@ import { useCanWrite } from "../../api/session";
 import { confirmAction } from "../../components/confirm";
 import { PageHeader, QueryState } from "../../components/page";
 import { useTargetNames } from "../../components/target-select";
+import { useCampaignProgressPush } from "../../realtime/campaign-progress";
 import { ContactsUpload } from "./contacts-upload";
 import { CampaignForm } from "./form";
 import { ProgressPanel, StatusBadge } from "./progress-panel";
@@ -47,7 +48,8 @@ function Controls({ id, status }: { id: string; status: string }) {
 
 export default function CampaignDetail() {
   const { id = "" } = useParams();
-  const campaign = useCampaign(id);
+  const pushed = useCampaignProgressPush(id);
+  const campaign = useCampaign(id, pushed);
   const save = useSaveCampaign(id);
   const canWrite = useCanWrite();
   const targetName = useTargetNames();

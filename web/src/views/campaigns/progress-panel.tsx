@@ -48,6 +48,11 @@ export function ProgressPanel({ progress }: { progress: CampaignProgress }) {
             Paused by the router: {progress.lastError}
           </Text>
         )}
+        {progress.heldByAccount && (
+          <Text c="orange" size="sm" role="status">
+            Held back by the provider account: {progress.accountFree ?? 0} {progress.accountFree === 1 ? "slot is" : "slots are"} free for new calls; other calls (inbound among them) use the rest, so fewer people are dialled than the campaign's limits allow.
+          </Text>
+        )}
         <Progress value={(Math.max(0, done) / callable) * 100} aria-label={`${Math.max(0, done)} of ${callable} contacts done`} />
         <SimpleGrid cols={{ base: 2, sm: 4 }}>
           <Figure label="Dialled" value={progress.dialled} hint="calls placed" />
@@ -58,6 +63,7 @@ export function ProgressPanel({ progress }: { progress: CampaignProgress }) {
           <Figure label="Remaining" value={progress.remaining} hint="contacts still to call" />
           <Figure label="In progress" value={`${progress.inProgress} / ${progress.maxConcurrent}`} hint="calls now, of the limit" />
           <Figure label="Rate" value={`${progress.ratePerMinute}/min`} hint={`limit ${progress.callsPerMinute}/min`} />
+          {typeof progress.accountFree === "number" && <Figure label="Account slots" value={progress.accountFree} hint="free for new calls, at the last dial" />}
         </SimpleGrid>
         <Progress value={load} color={load >= 100 ? "orange" : "teal"} aria-label={`${progress.inProgress} of ${progress.maxConcurrent} calls in progress`} size="sm" />
         <Text size="sm" c="dimmed">
