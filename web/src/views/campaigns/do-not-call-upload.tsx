@@ -1,27 +1,15 @@
-import { useState } from "react";
-import { Alert, Button, Checkbox, FileInput, Group, Paper, Stack, Text, Title } from "@mantine/core";
-import { useUploadDoNotCall, type DncUploadResult } from "../../api/do-not-call";
-import { LineErrors, errorCountOf, rowErrors } from "./line-errors";
+import { Alert, Paper, Stack, Text, Title } from "@mantine/core";
+import { useUploadDoNotCall } from "../../api/do-not-call";
+import { FileUploadControls, useFileUpload } from "./file-upload";
+import { LineErrors } from "./line-errors";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 /** Adds numbers to the do-not-call list from a file: invalid rows are listed by line. */
 export function DoNotCallUpload() {
   const upload = useUploadDoNotCall();
-  const [file, setFile] = useState<File | null>(null);
-  const [skipInvalid, setSkipInvalid] = useState(false);
-  const [result, setResult] = useState<DncUploadResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const send = async () => {
-    if (!file) return;
-    setError(null);
-    setResult(null);
-    try {
-      setResult(await upload.mutateAsync({ file, skipInvalid }));
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const state = useFileUpload((file, skipInvalid) => upload.mutateAsync({ file, skipInvalid }));
+  const { result } = state;
   return (
     <Paper withBorder p="lg" maw={760} mb="lg" component="section" aria-labelledby="dnc-upload-title">
       <Stack gap="sm">
@@ -32,21 +20,7 @@ export function DoNotCallUpload() {
           A CSV or text file with one number a line (E.164, e.g. +14155550100), optionally followed by a note after a comma. A first line such as <span className="mono">phone,reason</span> is read as a header. At most 100,000 rows; numbers already on the list
           stay as they are.
         </Text>
-        <Group align="flex-end">
-          <FileInput label="Do-not-call file (CSV or text)" accept=".csv,.txt,text/csv,text/plain" value={file} onChange={setFile} clearable clearButtonProps={{ "aria-label": "Clear the chosen file" }} w={320} />
-          <Checkbox label="Add the valid rows, skip the invalid ones" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.currentTarget.checked)} />
-          <Button onClick={() => void send()} disabled={!file} loading={upload.isPending}>
-            Upload
-          </Button>
-        </Group>
-        {error !== null && (
-          <Alert color="red" title="Nothing added" role="alert">
-            <Stack gap="sm">
-              <Text size="sm">{error instanceof Error ? error.message : String(error)}</Text>
-              <LineErrors errors={rowErrors(error)} total={errorCountOf(error)} />
-            </Stack>
-          </Alert>
-        )}
+        <FileUploadControls state={state} fileLabel="Do-not-call file (CSV or text)" accept=".csv,.txt,text/csv,text/plain" skipLabel="Add the valid rows, skip the invalid ones" pending={upload.isPending} refusedTitle="Nothing added" />
         {result && (
           <Alert color="teal" title="Added" role="status">
             <Stack gap="sm">
