@@ -2,6 +2,7 @@
 # Runs the benchmarks in bench/. Each starts its own `wrangler dev --log-level warn` and prints
 # its figures as ratios against a baseline measured in the same run (machines are noisy).
 #   npm run bench            routing (inbound, outbound, config size, distribution), configuration API, event webhooks on/off, queue poison,
+#                            what a waiting room's tries cost against a routed call (bench/waiting-room.ts),
 #                            and the per-call cost of this build against the one before issue 14 (bench/call-cost.ts)
 #   npm run bench -- --all   also analytics over 1,000,000 generated call records and the SPA dashboard
 #   npm run bench -- call-cost [--baseline <commit>] [--current HEAD|working-tree|<commit>] [--rounds 3] [--calls 200]
@@ -21,6 +22,7 @@ fi
 npx tsx bench/routing.ts
 npx tsx bench/config-api.ts
 npx tsx bench/event-webhooks.ts
+npx tsx bench/waiting-room.ts
 npx tsx bench/queue-poison.ts
 npx tsx bench/call-cost.ts
 if [ "${1:-}" = "--all" ]; then
