@@ -11,6 +11,7 @@ import type { HubEvent, LiveCallSummary } from "../hub-events";
 import type { Outbox } from "./outbox";
 import { callStart } from "../logic/call-figures";
 import { isTerminal, type CallState } from "../../workers/domain/call-machine";
+import { WAITING_SILENCE_MS } from "../../workers/domain/overflow";
 
 /** What a CallSession stores and answers: the call's facts, state, record and trace. */
 
@@ -185,9 +186,9 @@ export function claimLifetimeMs(callTimeoutMs: number): number {
   return callTimeoutMs + RINGING_SILENCE_MS + CLAIM_MARGIN_MS;
 }
 
-/** When a live call that hears nothing more is ended by the alarm. */
+/** When a live call that hears nothing more is ended by the alarm (a waiting caller tries again each clip of hold music). */
 export function silenceDeadline(call: CallData, connectedTimeoutMs: number): number {
-  return call.lastActivityAt + (call.state === "connected" ? connectedTimeoutMs : RINGING_SILENCE_MS);
+  return call.lastActivityAt + (call.state === "connected" ? connectedTimeoutMs : call.wait ? WAITING_SILENCE_MS : RINGING_SILENCE_MS);
 }
 
 const CALL_EVENT_TYPES: Record<string, string> = { "call.started": "call.started", "call.ended": "call.ended" };

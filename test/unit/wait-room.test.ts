@@ -1,6 +1,7 @@
 import { describe, it } from "vitest";
 import { groupFreeSlots, mayTakeSlot, WaitLine } from "../../durable-objects/logic/wait-line";
-import type { WaitRoom } from "../../workers/domain/overflow";
+import { silenceDeadline, type CallData } from "../../durable-objects/call/model";
+import { waitHoldMs, type WaitRoom } from "../../workers/domain/overflow";
 import { OverflowSchema } from "../../workers/schemas/common";
 import { advance, startCursor, type FirstPick, type FlowPorts, type FlowResult } from "../../workers/routing/call-flow";
 import { predictChain } from "../../workers/routing/predict";
@@ -192,6 +193,20 @@ describe("call flow: a waiting room", () => {
     expect(chain.attempts).toEqual([]);
     expect(chain.waits).toMatchObject([{ position: 4, beforeAttempt: 1, stage: { room: { maxWaitSec: 60 } } }]);
     expect(chain.end.label).toBe("rule fallback: announcement");
+  });
+});
+
+describe("how long a silent waiter keeps its place", () => {
+  it("allows a try's interval plus a minute, and the longest hold music clip when there is music", ({ expect }) => {
+    expect(waitHoldMs({ type: "wait", retrySec: 10, maxWaitSec: 60 })).toBe(70_000);
+    expect(waitHoldMs({ type: "wait", retrySec: 10, maxWaitSec: 60, playUrl: "https://cdn.example/hold.mp3" })).toBe(180_000);
+  });
+
+  it("gives a waiting call's alarm room for the longest clip between tries, and a ringing one its usual two minutes", ({ expect }) => {
+    const call = (state: string, wait: CallData["wait"]) => ({ state, lastActivityAt: 1_000, wait }) as unknown as CallData;
+    expect(silenceDeadline(call("routing", null), 3_600_000)).toBe(121_000);
+    expect(silenceDeadline(call("routing", { balancer: "g1", since: 0, polls: 3, position: 2 }), 3_600_000)).toBe(301_000);
+    expect(silenceDeadline(call("connected", null), 3_600_000)).toBe(3_601_000);
   });
 });
 

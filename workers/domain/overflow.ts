@@ -25,14 +25,22 @@ export interface WaitRoom {
 export type Overflow = { type: "next" } | Extract<FallbackTarget, { type: "announcement" | "number" | "sip" }> | WaitRoom;
 
 export const WAIT_RETRY_SEC = { min: 3, max: 60, default: 10 } as const;
+/** The longest hold music clip the line allows for: a try comes after each play. */
+export const MAX_HOLD_MUSIC_SEC = 120;
+/**
+ * How long a waiting call may go without a try before its CallSession's alarm ends it (a lost
+ * hang-up): the longest clip plus the same margin a ringing call gets.
+ */
+export const WAITING_SILENCE_MS = (MAX_HOLD_MUSIC_SEC + 180) * 1000;
 export const WAIT_MAX_SEC = { min: 10, max: 3_600, default: 120 } as const;
 
 /**
- * How long the balancer keeps a waiter in line without hearing from it: a poll comes every
- * `retrySec` (or the music's length), so one missed by a minute means the caller is gone.
- * A caller who hangs up leaves the line at once; this only bounds a lost hang-up.
+ * How long the balancer keeps a waiter in line without hearing from it: a try comes every
+ * `retrySec`, or after each play of the hold music (at most MAX_HOLD_MUSIC_SEC), so one missed
+ * by a minute means the caller is gone. A caller who hangs up leaves the line at once; this
+ * only bounds a lost hang-up.
  */
-export const waitHoldMs = (room: WaitRoom): number => (room.retrySec + 60) * 1000;
+export const waitHoldMs = (room: WaitRoom): number => ((room.playUrl ? MAX_HOLD_MUSIC_SEC : room.retrySec) + 60) * 1000;
 
 /** The entry announcement with the caller's place in line. */
 export const waitAnnouncement = (room: WaitRoom, position: number): string | null => room.text?.replaceAll("{position}", String(position)) ?? null;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CONTEXT_NAME, MAX_CONTEXT_ENTRIES, MAX_CONTEXT_NAME, templateError } from "../domain/call-context";
 import { normalisePhone, normaliseSipUri } from "../domain/providers";
-import { WAIT_MAX_SEC, WAIT_RETRY_SEC } from "../domain/overflow";
+import { MAX_HOLD_MUSIC_SEC, WAIT_MAX_SEC, WAIT_RETRY_SEC } from "../domain/overflow";
 import { CursorSchema, LimitSchema } from "./paging";
 
 /** Path parameter {id}; an id of another tenant (or of nothing) answers 404, never 400. */
@@ -93,7 +93,7 @@ const WaitRoomSchema = z
       .max(1000)
       .refine((url) => !/[\s<>"']/.test(url), "must not contain spaces, quotes or angle brackets")
       .optional()
-      .meta({ description: "Hold music played between tries; its length spaces the tries (keep it short, 5 to 20 seconds)" }),
+      .meta({ description: `Hold music played between tries; its length spaces the tries (keep it short, 5 to 20 seconds; at most ${MAX_HOLD_MUSIC_SEC} seconds, or the line takes the caller for gone)` }),
     retrySec: z
       .number()
       .int()
