@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/env";
 import { migrateSql } from "./lib/sql-migrations";
-import { HEALTHY, hourOf, isHealthy, recordOutcome, windowSum, type AgentHealth } from "./logic/health";
+import { hourOf, isHealthy, windowSum } from "./logic/health";
 import { unpackMembers } from "../workers/routing/packed-group";
 import { emptyRotation, pick, type AgentCounters, type PickMember, type RotationState, type SkipReason } from "./logic/strategies";
 import { BALANCER_SCHEMA } from "./balancer/schema";
@@ -9,15 +9,10 @@ import type { AgentLiveStats, BalancerGroup, FailoverRequest, HealthChange, Memb
 import { groupFreeSlots, mayTakeSlot, type MemberRoom } from "./logic/wait-line";
 import { accountsFree, askAccount, releaseAccount, withoutFullAccounts } from "./balancer/accounts";
 import { StoredLine } from "./balancer/line-store";
+import { ClaimBook } from "./balancer/claims";
+import { HealthBook } from "./balancer/health-book";
 
 export type { AgentLiveStats, BalancerGroup, FailoverRequest, HealthChange, LineStanding, MemberTrace, PickOutcome, PickRequest } from "./balancer/types";
-
-interface Claim {
-  agentId: string;
-  expiresAt: number;
-  /** The provider account holding a slot for the call too, if the agent has one. */
-  accountId: string | null;
-}
 
 /** Window buckets are kept for the longest window a group may configure. */
 const MAX_WINDOW_HOURS = 168;
@@ -38,10 +33,9 @@ const DEFAULT_CLAIM_TTL_MS = 4 * 3_600_000;
  */
 export class GroupBalancer extends DurableObject<Env> {
   #rotation: RotationState = emptyRotation();
-  #activeByCall = new Map<string, Claim>();
-  #activeByAgent = new Map<string, number>();
+  #claims!: ClaimBook;
   #windows = new Map<string, Map<number, number>>();
-  #health = new Map<string, AgentHealth>();
+  #health!: HealthBook;
   #line!: StoredLine;
   #unpacked: { key: string; members: PickMember[]; byId?: Map<string, PickMember> } | null = null;
   /** The alarm currently set, so picks need not ask storage for it. */
@@ -58,9 +52,9 @@ export class GroupBalancer extends DurableObject<Env> {
   /** Picks the agent for a call and claims its slot; a repeated pick for the same call is free. */
   async pick(request: PickRequest): Promise<PickOutcome> {
     const now = Date.now();
-    this.#expireClaims(now);
+    this.#claims.expire(now);
     this.#line.expire(now);
-    const existing = this.#activeByCall.get(request.callKey);
+    const existing = this.#claims.get(request.callKey);
     if (existing && !request.dryRun) {
       return { chosen: existing.agentId, candidates: [], skipped: [], eligibleCount: 0, sticky: false, duplicate: true };
     }
@@ -121,17 +115,17 @@ export class GroupBalancer extends DurableObject<Env> {
    */
   async failover(request: FailoverRequest): Promise<{ chosen: string | null; skipped: MemberTrace[]; remaining: string[]; healthChanges: HealthChange[] }> {
     const now = Date.now();
-    this.#expireClaims(now);
+    this.#claims.expire(now);
     const healthChanges: HealthChange[] = [];
     // A repeated failover (a CallSession request retried after this one went through) finds the
     // failed agent's claim gone and the call already on a candidate: it answers the same again.
-    const held = this.#activeByCall.get(request.callKey);
+    const held = this.#claims.get(request.callKey);
     if (held && held.agentId !== request.failedAgentId && request.candidates.includes(held.agentId)) {
       return { chosen: held.agentId, skipped: [], remaining: request.candidates.slice(request.candidates.indexOf(held.agentId) + 1), healthChanges };
     }
-    const failed = request.failedAgentId ? this.#release(request.callKey, request.failedAgentId) : null;
+    const failed = request.failedAgentId ? this.#claims.release(request.callKey, request.failedAgentId) : null;
     if (failed) {
-      const change = this.#recordOutcome(request.failedAgentId!, "failure", now);
+      const change = this.#health.record(request.failedAgentId!, "failure", now);
       if (change) healthChanges.push(change);
     }
     const members = this.#byId(request.group);
@@ -148,8 +142,8 @@ export class GroupBalancer extends DurableObject<Env> {
    * call it: the outcome counts only with the release of the agent's claim, once per call.
    */
   async release(callKey: string, outcome?: { agentId: string; result: "success" | "failure" }): Promise<{ released: boolean; healthChange: HealthChange | null }> {
-    const claim = this.#release(callKey, outcome?.agentId);
-    const healthChange = claim && outcome ? this.#recordOutcome(outcome.agentId, outcome.result, Date.now()) : null;
+    const claim = this.#claims.release(callKey, outcome?.agentId);
+    const healthChange = claim && outcome ? this.#health.record(outcome.agentId, outcome.result, Date.now()) : null;
     if (claim?.accountId) await releaseAccount(this.env, claim.accountId, callKey);
     return { released: claim !== null, healthChange };
   }
@@ -161,20 +155,20 @@ export class GroupBalancer extends DurableObject<Env> {
 
   async stats(windowHours = 24): Promise<AgentLiveStats[]> {
     const now = Date.now();
-    this.#expireClaims(now);
+    this.#claims.expire(now);
     const totals = new Map(
       this.ctx.storage.sql
         .exec<{ agent_id: string; picks: number; successes: number; failures: number }>("SELECT * FROM totals")
         .toArray()
         .map((row) => [row.agent_id, row]),
     );
-    const ids = new Set([...totals.keys(), ...this.#activeByAgent.keys(), ...this.#health.keys(), ...this.#windows.keys()]);
+    const ids = new Set([...totals.keys(), ...this.#claims.agents(), ...this.#health.agents(), ...this.#windows.keys()]);
     return [...ids].sort().map((agentId) => {
-      const health = this.#health.get(agentId) ?? HEALTHY;
+      const health = this.#health.of(agentId);
       const total = totals.get(agentId);
       return {
         agentId,
-        active: this.#activeByAgent.get(agentId) ?? 0,
+        active: this.#claims.activeOf(agentId),
         windowCount: windowSum(this.#windows.get(agentId), windowHours, now),
         healthy: isHealthy(health, now),
         consecutiveFailures: health.consecutiveFailures,
@@ -189,7 +183,7 @@ export class GroupBalancer extends DurableObject<Env> {
   async alarm(): Promise<void> {
     this.#alarmAt = null;
     const now = Date.now();
-    this.#expireClaims(now);
+    this.#claims.expire(now);
     this.ctx.storage.sql.exec("DELETE FROM sticky WHERE expires_at <= ?", now);
     const oldestHour = hourOf(now) - MAX_WINDOW_HOURS;
     this.ctx.storage.sql.exec("DELETE FROM window_counts WHERE hour < ?", oldestHour);
@@ -207,7 +201,7 @@ export class GroupBalancer extends DurableObject<Env> {
     for (const member of this.#members(group)) {
       const why = this.#ineligibility(member, group, now);
       if (why !== null && why !== "at_capacity") continue;
-      const free = member.capacity === null ? Infinity : Math.max(0, member.capacity - (this.#activeByAgent.get(member.agentId) ?? 0));
+      const free = member.capacity === null ? Infinity : Math.max(0, member.capacity - this.#claims.activeOf(member.agentId));
       rooms.push({ free, accountId: member.account?.id ?? null });
       if (member.account) accounts.set(member.account.id, member.account.cap);
     }
@@ -248,9 +242,9 @@ export class GroupBalancer extends DurableObject<Env> {
         return agentId;
       }
       // Held before the request goes out: picks that run while it is away see the slot taken.
-      this.#hold(callKey, { agentId, expiresAt, accountId: account.id });
+      this.#claims.hold(callKey, { agentId, expiresAt, accountId: account.id });
       const verdict = await askAccount(this.env, account, callKey, agentId, ttlMs);
-      const stillHeld = this.#activeByCall.get(callKey)?.agentId === agentId;
+      const stillHeld = this.#claims.get(callKey)?.agentId === agentId;
       if (verdict === null && stillHeld) {
         this.#claim(callKey, agentId, now, expiresAt, account.id);
         return agentId;
@@ -260,7 +254,7 @@ export class GroupBalancer extends DurableObject<Env> {
         await releaseAccount(this.env, account.id, callKey);
         return null;
       }
-      this.#unhold(callKey, agentId);
+      this.#claims.unhold(callKey, agentId);
       refused.set(account.id, verdict ?? "account_full");
       skipped.push({ agentId, reason: verdict ?? "account_full" });
     }
@@ -269,9 +263,9 @@ export class GroupBalancer extends DurableObject<Env> {
 
   #counters(agentId: string, group: BalancerGroup, now: number): AgentCounters {
     return {
-      active: this.#activeByAgent.get(agentId) ?? 0,
+      active: this.#claims.activeOf(agentId),
       windowCount: group.strategy === "load_balanced" ? windowSum(this.#windows.get(agentId), group.rollingWindowHours, now) : 0,
-      healthy: isHealthy(this.#health.get(agentId) ?? HEALTHY, now),
+      healthy: isHealthy(this.#health.of(agentId), now),
     };
   }
 
@@ -284,74 +278,16 @@ export class GroupBalancer extends DurableObject<Env> {
     return null;
   }
 
+  /** Stores the call's claim and counts the pick in the agent's load window and totals. */
   #claim(callKey: string, agentId: string, now: number, expiresAt: number, accountId: string | null): void {
     const sql = this.ctx.storage.sql;
-    // An upsert, not REPLACE: an update is one row written, not a delete and an insert.
-    sql.exec(
-      "INSERT INTO active_calls (call_key, agent_id, claimed_at, expires_at, account_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (call_key) DO UPDATE SET agent_id = excluded.agent_id, claimed_at = excluded.claimed_at, expires_at = excluded.expires_at, account_id = excluded.account_id",
-      callKey,
-      agentId,
-      now,
-      expiresAt,
-      accountId,
-    );
+    this.#claims.store(callKey, agentId, now, { agentId, expiresAt, accountId });
     const hour = hourOf(now);
     sql.exec("INSERT INTO window_counts (agent_id, hour, count) VALUES (?, ?, 1) ON CONFLICT (agent_id, hour) DO UPDATE SET count = count + 1", agentId, hour);
     sql.exec("INSERT INTO totals (agent_id, picks) VALUES (?, 1) ON CONFLICT (agent_id) DO UPDATE SET picks = picks + 1", agentId);
-    if (this.#activeByCall.get(callKey)?.agentId !== agentId) this.#hold(callKey, { agentId, expiresAt, accountId });
-    else this.#activeByCall.set(callKey, { agentId, expiresAt, accountId });
     let buckets = this.#windows.get(agentId);
     if (!buckets) this.#windows.set(agentId, (buckets = new Map()));
     buckets.set(hour, (buckets.get(hour) ?? 0) + 1);
-  }
-
-  /** The live counts of a claim, in memory only (claim and release write storage). */
-  #hold(callKey: string, claim: Claim): void {
-    const previous = this.#activeByCall.get(callKey);
-    if (previous) this.#unhold(callKey, previous.agentId);
-    this.#activeByCall.set(callKey, claim);
-    this.#activeByAgent.set(claim.agentId, (this.#activeByAgent.get(claim.agentId) ?? 0) + 1);
-  }
-
-  #unhold(callKey: string, agentId: string): Claim | null {
-    const claim = this.#activeByCall.get(callKey);
-    if (!claim || claim.agentId !== agentId) return null;
-    this.#activeByCall.delete(callKey);
-    const remaining = (this.#activeByAgent.get(claim.agentId) ?? 1) - 1;
-    if (remaining > 0) this.#activeByAgent.set(claim.agentId, remaining);
-    else this.#activeByAgent.delete(claim.agentId);
-    return claim;
-  }
-
-  /** Frees the call's claim (only if it is `agentId`'s, when given); null when there was none. */
-  #release(callKey: string, agentId?: string): Claim | null {
-    const claim = this.#activeByCall.get(callKey);
-    if (!claim || (agentId !== undefined && claim.agentId !== agentId)) return null;
-    this.ctx.storage.sql.exec("DELETE FROM active_calls WHERE call_key = ?", callKey);
-    return this.#unhold(callKey, claim.agentId);
-  }
-
-  #expireClaims(now: number): void {
-    for (const [callKey, claim] of this.#activeByCall) if (claim.expiresAt <= now) this.#release(callKey);
-  }
-
-  #recordOutcome(agentId: string, result: "success" | "failure", now: number): HealthChange | null {
-    const before = this.#health.get(agentId) ?? HEALTHY;
-    const { health, changed } = recordOutcome(before, result, now);
-    this.#health.set(agentId, health);
-    const sql = this.ctx.storage.sql;
-    // A healthy agent's success changes nothing to store: most calls write no health row.
-    if (health.consecutiveFailures !== before.consecutiveFailures || health.unhealthyUntil !== before.unhealthyUntil) {
-      sql.exec(
-        "INSERT INTO health (agent_id, consecutive_failures, unhealthy_until) VALUES (?, ?, ?) ON CONFLICT (agent_id) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, unhealthy_until = excluded.unhealthy_until",
-        agentId,
-        health.consecutiveFailures,
-        health.unhealthyUntil,
-      );
-    }
-    const column = result === "success" ? "successes" : "failures";
-    sql.exec(`INSERT INTO totals (agent_id, ${column}) VALUES (?, 1) ON CONFLICT (agent_id) DO UPDATE SET ${column} = ${column} + 1`, agentId);
-    return changed ? { agentId, healthy: changed === "became_healthy" } : null;
   }
 
   #stickyAgent(caller: string, now: number): string | null {
@@ -365,8 +301,7 @@ export class GroupBalancer extends DurableObject<Env> {
   }
 
   async #armAlarm(): Promise<void> {
-    let next = Infinity;
-    for (const claim of this.#activeByCall.values()) next = Math.min(next, claim.expiresAt);
+    const next = this.#claims.nextExpiry();
     if (next === Infinity) return;
     if (this.#alarmAt === undefined) this.#alarmAt = await this.ctx.storage.getAlarm();
     if (this.#alarmAt === null || this.#alarmAt > next) {
@@ -379,18 +314,13 @@ export class GroupBalancer extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     const rotation = sql.exec<{ state: string }>("SELECT state FROM rotation WHERE id = 1").toArray()[0];
     if (rotation) this.#rotation = JSON.parse(rotation.state) as RotationState;
-    for (const row of sql.exec<{ call_key: string; agent_id: string; expires_at: number; account_id: string | null }>("SELECT call_key, agent_id, expires_at, account_id FROM active_calls")) {
-      this.#activeByCall.set(row.call_key, { agentId: row.agent_id, expiresAt: row.expires_at, accountId: row.account_id });
-      this.#activeByAgent.set(row.agent_id, (this.#activeByAgent.get(row.agent_id) ?? 0) + 1);
-    }
+    this.#claims = new ClaimBook(sql);
     for (const row of sql.exec<{ agent_id: string; hour: number; count: number }>("SELECT agent_id, hour, count FROM window_counts")) {
       let buckets = this.#windows.get(row.agent_id);
       if (!buckets) this.#windows.set(row.agent_id, (buckets = new Map()));
       buckets.set(row.hour, row.count);
     }
     this.#line = new StoredLine(sql);
-    for (const row of sql.exec<{ agent_id: string; consecutive_failures: number; unhealthy_until: number }>("SELECT * FROM health")) {
-      this.#health.set(row.agent_id, { consecutiveFailures: row.consecutive_failures, unhealthyUntil: row.unhealthy_until });
-    }
+    this.#health = new HealthBook(sql);
   }
 }
