@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Badge, Switch } from "@mantine/core";
 import { useCanWrite } from "../api/session";
 
@@ -29,6 +29,14 @@ function StateBadge({ checked, label }: { checked: boolean; label: string }) {
 export function OptimisticSwitch({ checked, label, save }: Props) {
   const canWrite = useCanWrite();
   const [requested, setRequested] = useState<boolean | null>(null);
+  // A save may settle after the row is gone (the list refreshed, the page left): nothing to go back then.
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
   if (!canWrite) return <StateBadge checked={checked} label={label} />;
   return (
     <Switch
@@ -41,7 +49,9 @@ export function OptimisticSwitch({ checked, label, save }: Props) {
         save(next)
           // The mutation has already said why in a toast; the switch only goes back.
           .catch(() => undefined)
-          .finally(() => setRequested(null));
+          .finally(() => {
+            if (mounted.current) setRequested(null);
+          });
       }}
     />
   );
