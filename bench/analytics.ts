@@ -1,6 +1,6 @@
 // Analytics, records, exports and live-event benchmarks against the tenant made by
 // bench/analytics-generate.ts (1,000,000 records over 30 days by default), through
-// `wrangler dev` on a bundled build (bench/lib/harness.ts). Targets (DESIGN §7): summary ≤ 300 ms, filtered page
+// `wrangler dev` on a bundled build (bench/lib/harness.ts). Targets: summary ≤ 300 ms, filtered page
 // ≤ 100 ms, 100,000-row export ≤ 10 s, webhook-to-socket ≤ 100 ms.
 //
 //   npx tsx bench/analytics-generate.ts        (once; a few minutes)
